@@ -1,0 +1,283 @@
+// @ts-check
+/**
+ * Boot a real Medusa 1.20 store with this plugin, in-process, on a throwaway PostgreSQL database.
+ * Shared by the integration tests (tests/integration) and the demo (scripts/demo.mjs).
+ *
+ * The plugin is resolved by the ABSOLUTE path of the repository root, so Medusa loads it from
+ * `<repo>/dist`: run `npm run build` first. The store itself is the fixture in tests/fixtures/store,
+ * whose medusa-config.js reads a JSON file written here per store (env LOYALTY_STORE_CONFIG).
+ *
+ * Medusa keeps process-wide singletons (its TypeORM dataSource, the logger): run ONE store per process at
+ * a time (sequentially is fine).
+ */
+const crypto = require("crypto")
+const fs = require("fs")
+const os = require("os")
+const path = require("path")
+const { Client } = require("pg")
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..")
+const FIXTURE_STORE_DIR = path.join(REPO_ROOT, "tests", "fixtures", "store")
+const MEDUSA_DIR = path.dirname(require.resolve("@medusajs/medusa/package.json"))
+
+/** @param {string} id */
+const medusa = (id) => require(path.join(MEDUSA_DIR, "dist", id))
+/** @param {string} name */
+const fromMedusa = (name) => require(require.resolve(name, { paths: [MEDUSA_DIR] }))
+
+/**
+ * @typedef {object} StartStoreOptions
+ * @property {Record<string, unknown>} [pluginOptions] options of the loyalty plugin (default `{}`)
+ * @property {string} [databaseUrl] URL of ANY database on the server to use (admin rights needed: a
+ *   throwaway database is created next to it). Default: env LOYALTY_TEST_DATABASE_URL, then DATABASE_URL.
+ * @property {string} [redisUrl] use @medusajs/event-bus-redis and `redis_url` (default: local event bus,
+ *   in-memory cache, fake Redis for sessions)
+ * @property {boolean} [log] show Medusa's info logs (default: warnings and errors only)
+ * @property {(step: string, ms: number) => void} [onStep] called after each boot step with its duration
+ * @property {string} [dbPrefix] prefix of the throwaway database name (default "loyalty_test")
+ *
+ * @typedef {object} Store
+ * @property {string} baseUrl e.g. http://127.0.0.1:34567
+ * @property {any} container Medusa's awilix container
+ * @property {string} databaseUrl URL of the throwaway database
+ * @property {string} databaseName
+ * @property {{ createDatabase: number, migrations: number, boot: number, total: number }} timings ms
+ * @property {() => Promise<void>} stop stop the enqueuer, close the server, shut Medusa down, drop the db
+ */
+
+/**
+ * @param {string} baseUrl
+ * @param {string} name
+ */
+function withDatabase(baseUrl, name) {
+  const u = new URL(baseUrl)
+  u.pathname = "/" + name
+  return u.toString()
+}
+
+/**
+ * @param {string} baseUrl
+ * @param {string} sql
+ */
+async function adminQuery(baseUrl, sql) {
+  const client = new Client({ connectionString: baseUrl })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Create an empty database with a random name on the server of `baseUrl`.
+ * @param {string} baseUrl
+ * @param {string} [prefix]
+ * @returns {Promise<{ name: string, url: string }>}
+ */
+async function createDatabase(baseUrl, prefix = "loyalty_test") {
+  const name = `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`
+  await adminQuery(baseUrl, `CREATE DATABASE "${name}"`)
+  return { name, url: withDatabase(baseUrl, name) }
+}
+
+/**
+ * Drop a database (terminating its connections) on the server of `baseUrl`.
+ * @param {string} baseUrl
+ * @param {string} name
+ */
+async function dropDatabase(baseUrl, name) {
+  if (!/^[a-z0-9_]+$/i.test(name)) throw new Error(`refusing to drop database ${JSON.stringify(name)}`)
+  await adminQuery(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+}
+
+/**
+ * Write the per-store config JSON read by tests/fixtures/store/medusa-config.js.
+ * @param {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string }} o
+ * @returns {string} path of the JSON file
+ */
+function writeStoreConfig(o) {
+  /** @param {string} pkg */
+  const abs = (pkg) => path.dirname(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }))
+  const config = {
+    projectConfig: {
+      database_url: o.databaseUrl,
+      database_type: "postgres",
+      jwt_secret: "loyalty-test-jwt",
+      cookie_secret: "loyalty-test-cookie",
+      store_cors: "*",
+      admin_cors: "*",
+      ...(o.redisUrl ? { redis_url: o.redisUrl } : {}),
+    },
+    // Absolute paths: Medusa resolves plugin names from process.cwd(), which we do not control.
+    plugins: [
+      abs("medusa-fulfillment-manual"),
+      abs("medusa-payment-manual"),
+      { resolve: REPO_ROOT, options: o.pluginOptions ?? {} },
+    ],
+    modules: {
+      eventBus: o.redisUrl
+        ? { resolve: "@medusajs/event-bus-redis", options: { redisUrl: o.redisUrl, queueName: o.queueName } }
+        : { resolve: "@medusajs/event-bus-local" },
+      cacheService: { resolve: "@medusajs/cache-inmemory" },
+    },
+    featureFlags: {},
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-store-"))
+  const file = path.join(dir, "store-config.json")
+  fs.writeFileSync(file, JSON.stringify(config, null, 2))
+  return file
+}
+
+/**
+ * Run migrations the way `medusa migrations run` does (commands/migrate.js): core + plugin migrations
+ * (commands/utils/get-migrations) and shared-module migrations through Medusa's database loader, then the
+ * isolated modules' migrations. (Link migrations are skipped: a v1 store without v2 modules has none.)
+ * @param {string} directory store directory (holds medusa-config.js)
+ * @param {{ log?: boolean }} [opts]
+ */
+async function runMigrations(directory, opts = {}) {
+  const loadConfig = medusa("loaders/config").default
+  const loadFeatureFlags = medusa("loaders/feature-flags").default
+  const getMigrations = medusa("commands/utils/get-migrations")
+  const databaseLoader = medusa("loaders/database").default
+  const { createContainer, asValue } = fromMedusa("awilix")
+
+  const configModule = loadConfig(directory)
+  const featureFlagRouter = loadFeatureFlags(configModule)
+  const { coreMigrations } = getMigrations.default(directory, featureFlagRouter)
+  const { migrations: moduleMigrations } = getMigrations.getModuleSharedResources(configModule, featureFlagRouter)
+  const container = createContainer()
+  container.register("db_entities", asValue([]))
+  const dataSource = await databaseLoader({
+    container,
+    configModule,
+    customOptions: { migrations: coreMigrations.concat(moduleMigrations), logging: opts.log ? "all" : ["error"] },
+  })
+  try {
+    await dataSource.runMigrations()
+  } finally {
+    await dataSource.destroy()
+  }
+  await getMigrations.runIsolatedModulesMigration(configModule)
+  return { count: coreMigrations.length + moduleMigrations.length }
+}
+
+/**
+ * @param {StartStoreOptions} [opts]
+ * @returns {Promise<Store>}
+ */
+async function startStore(opts = {}) {
+  const t0 = Date.now()
+  const baseDbUrl = opts.databaseUrl || process.env.LOYALTY_TEST_DATABASE_URL || process.env.DATABASE_URL
+  if (!baseDbUrl) {
+    throw new Error("startStore: no database URL (pass databaseUrl, or set LOYALTY_TEST_DATABASE_URL / DATABASE_URL)")
+  }
+  if (!fs.existsSync(path.join(REPO_ROOT, "dist"))) {
+    throw new Error(`startStore: ${REPO_ROOT}/dist is missing: run \`npm run build\` first (Medusa loads plugins from dist)`)
+  }
+  const onStep = opts.onStep ?? (() => {})
+  const reporter = medusa("loaders/logger").default
+  reporter.setLogLevel(opts.log ? "info" : "warn")
+
+  let t = Date.now()
+  const db = await createDatabase(baseDbUrl, opts.dbPrefix)
+  const timings = { createDatabase: Date.now() - t, migrations: 0, boot: 0, total: 0 }
+  onStep("create database", timings.createDatabase)
+
+  const configFile = writeStoreConfig({
+    databaseUrl: db.url,
+    redisUrl: opts.redisUrl,
+    pluginOptions: opts.pluginOptions,
+    queueName: `loyalty-events-${db.name}`,
+  })
+  const previousConfigEnv = process.env.LOYALTY_STORE_CONFIG
+  process.env.LOYALTY_STORE_CONFIG = configFile
+  const cleanupFiles = () => fs.rmSync(path.dirname(configFile), { recursive: true, force: true })
+
+  /** @type {any} */
+  let loaded
+  /** @type {import("http").Server | undefined} */
+  let server
+  try {
+    t = Date.now()
+    await runMigrations(FIXTURE_STORE_DIR, { log: opts.log })
+    timings.migrations = Date.now() - t
+    onStep("migrations", timings.migrations)
+
+    t = Date.now()
+    const express = fromMedusa("express")
+    const app = express()
+    const loaders = medusa("loaders").default
+    loaded = await loaders({ directory: FIXTURE_STORE_DIR, expressApp: app, isTest: false })
+    server = await new Promise((resolve, reject) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s))
+      s.on("error", reject)
+    })
+    const eventBus = loaded.container.resolve("eventBusService")
+    // NODE_ENV=test (jest) keeps the staged-job enqueuer off; elsewhere it already runs.
+    if (!eventBus.shouldEnqueuerRun) eventBus.startEnqueuer()
+    timings.boot = Date.now() - t
+    onStep("boot", timings.boot)
+  } catch (err) {
+    if (server) server.close()
+    if (loaded) await loaded.shutdown().catch(() => {})
+    await dropDatabase(baseDbUrl, db.name).catch(() => {})
+    cleanupFiles()
+    throw err
+  }
+  timings.total = Date.now() - t0
+
+  const addr = /** @type {import("net").AddressInfo} */ (server.address())
+  const container = loaded.container
+  const srv = server
+  let stopped = false
+  return {
+    baseUrl: `http://127.0.0.1:${addr.port}`,
+    container,
+    databaseUrl: db.url,
+    databaseName: db.name,
+    timings,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      /** @type {unknown[]} */
+      const errors = []
+      const attempt = async (/** @type {() => unknown} */ fn) => {
+        try {
+          await fn()
+        } catch (e) {
+          errors.push(e)
+        }
+      }
+      await attempt(() => container.resolve("eventBusService").stopEnqueuer())
+      await attempt(
+        () =>
+          new Promise((resolve) => {
+            srv.close(() => resolve(undefined))
+            srv.closeAllConnections()
+          })
+      )
+      await attempt(() => loaded.shutdown())
+      await attempt(() => dropDatabase(baseDbUrl, db.name))
+      cleanupFiles()
+      if (process.env.LOYALTY_STORE_CONFIG === configFile) {
+        if (previousConfigEnv === undefined) delete process.env.LOYALTY_STORE_CONFIG
+        else process.env.LOYALTY_STORE_CONFIG = previousConfigEnv
+      }
+      if (errors.length) {
+        console.error("[loyalty store] errors while stopping:", ...errors)
+      }
+    },
+  }
+}
+
+module.exports = {
+  REPO_ROOT,
+  FIXTURE_STORE_DIR,
+  startStore,
+  runMigrations,
+  createDatabase,
+  dropDatabase,
+  withDatabase,
+}

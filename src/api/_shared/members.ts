@@ -1,0 +1,30 @@
+import type { CustomerService, MedusaRequest } from "@medusajs/medusa"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import type LoyaltyLedgerService from "../../services/loyalty-ledger"
+import type { LoyaltyAccount } from "../../models/loyalty-account"
+
+/** The logged-in customer's id: identity comes from the session, never from the URL or body. */
+export function currentCustomerId(req: MedusaRequest): string {
+  const id = (req as MedusaRequest & { user?: { customer_id?: string } }).user?.customer_id
+  if (!id) {
+    throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, "No logged-in customer")
+  }
+  return id
+}
+
+/**
+ * The account of an existing customer, opened on first need (customers created before install have none);
+ * NOT_FOUND when Medusa has no such customer.
+ */
+export async function memberAccount(req: MedusaRequest, customer_id: string): Promise<LoyaltyAccount> {
+  const ledger: LoyaltyLedgerService = req.scope.resolve("loyaltyLedgerService")
+  const existing = await ledger.findAccount(customer_id)
+  if (existing) {
+    return existing
+  }
+  const customers: CustomerService = req.scope.resolve("customerService")
+  await customers.retrieve(customer_id, { select: ["id"] }).catch(() => {
+    throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
+  })
+  return await ledger.ensureAccount(customer_id)
+}

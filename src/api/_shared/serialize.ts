@@ -1,0 +1,31 @@
+import type { LoyaltyAccount } from "../../models/loyalty-account"
+import type { LoyaltyLedgerEntry } from "../../models/loyalty-ledger-entry"
+
+/** The public shape of an account (admin and store). */
+export function serializeAccount(a: LoyaltyAccount & { email?: string | null }) {
+  return {
+    id: a.id,
+    customer_id: a.customer_id,
+    ...(a.email !== undefined ? { email: a.email } : {}),
+    points_balance: a.points_balance,
+    points_lifetime: a.points_lifetime,
+    tier: a.tier,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+  }
+}
+
+/** The public shape of a ledger entry; `points` is signed from the member's point of view. */
+export function serializeEntry(e: LoyaltyLedgerEntry) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    points: e.points,
+    balance_after: e.balance_after,
+    order_id: e.order_id,
+    rule_names: e.rule_names,
+    rulebook_version: e.rulebook_version,
+    reason: e.reason,
+    created_at: e.created_at,
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from "zod"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+
+/** Pagination shared by list routes: integers, limit 1..100 (default 20), offset ≥ 0 (default 0). */
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict()
+
+/**
+ * Parses `input` with `schema` or throws INVALID_INPUT naming every bad field as `where.field: message`, so a
+ * client knows exactly what to fix.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: "query" | "body" | "params"): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {})
+  if (parsed.success) {
+    return parsed.data
+  }
+  const problems = parsed.error.issues.map((i) => {
+    const keys = (i as { keys?: string[] }).keys
+    const field = i.path.length ? i.path.join(".") : keys ? keys.join(", ") : ""
+    return `${where}${field ? `.${field}` : ""}: ${i.message}`
+  })
+  throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problems.join("; ")}`, { problems })
+}

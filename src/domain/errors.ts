@@ -1,0 +1,42 @@
+/**
+ * Domain errors are values with a stable `code`: callers (routes, CLI, subscribers) switch on the code, never on
+ * the message. One table in `src/api/_shared/errors.ts` maps codes to MedusaError types (HTTP statuses).
+ */
+export const LoyaltyErrorCodes = {
+  /** Request input (query, body, header) failed validation. */
+  INVALID_INPUT: "INVALID_INPUT",
+  /** Plugin options failed validation at load. */
+  INVALID_OPTIONS: "INVALID_OPTIONS",
+  /** A rule file failed validation; `details.issues` lists every problem with file and JSON pointer. */
+  RULES_INVALID: "RULES_INVALID",
+  /** No valid rulebook is loaded, so nothing that needs rules can run (never award from a half-read rulebook). */
+  RULES_UNAVAILABLE: "RULES_UNAVAILABLE",
+  /** The entity asked for does not exist. */
+  NOT_FOUND: "NOT_FOUND",
+  /** Same idempotency key, different payload. */
+  IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
+  /** A business rule refuses the operation (e.g. not enough points). */
+  INSUFFICIENT_POINTS: "INSUFFICIENT_POINTS",
+  /** A ledger invariant would break (e.g. a non-integer amount reached the ledger). */
+  LEDGER_INVARIANT: "LEDGER_INVARIANT",
+} as const
+
+export type LoyaltyErrorCode = (typeof LoyaltyErrorCodes)[keyof typeof LoyaltyErrorCodes]
+
+export class LoyaltyError extends Error {
+  readonly code: LoyaltyErrorCode
+  readonly details: Record<string, unknown>
+
+  constructor(code: LoyaltyErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message)
+    this.name = "LoyaltyError"
+    this.code = code
+    this.details = details
+  }
+}
+
+/** True when `e` is a LoyaltyError (works across module copies, unlike `instanceof`). */
+export function isLoyaltyError(e: unknown): e is LoyaltyError {
+  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "LoyaltyError" &&
+    typeof (e as { code?: unknown }).code === "string"
+}

@@ -1,0 +1,5 @@
+/** Programmatic entry points for tools (CLI, tests); Medusa itself loads services, routes and subscribers by folder. */
+export { compileRulebook } from "./domain/rulebook"
+export { evaluateAccrual } from "./domain/accrual"
+export { LoyaltyError, LoyaltyErrorCodes, isLoyaltyError } from "./domain/errors"
+export { parsePluginOptions } from "./domain/options"

@@ -1,0 +1,38 @@
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from "typeorm"
+import { generateEntityId } from "@medusajs/medusa"
+
+/**
+ * One loyalty account per customer. `points_balance` and `points_lifetime` are caches of the ledger: they change
+ * only in the transaction that appends the entry, under a row lock (see LoyaltyLedgerService.post).
+ * No relation to Medusa's Customer entity on purpose: plugin entities that reference core entities break
+ * Medusa's migration generation, so `customer_id` is a plain indexed column.
+ */
+@Entity("loyalty_account")
+export class LoyaltyAccount {
+  @PrimaryColumn({ type: "text" })
+  id!: string
+
+  @Index("uq_loyalty_account_customer", { unique: true })
+  @Column({ type: "text" })
+  customer_id!: string
+
+  @Column({ type: "integer", default: 0 })
+  points_balance!: number
+
+  @Column({ type: "integer", default: 0 })
+  points_lifetime!: number
+
+  @Column({ type: "text", nullable: true })
+  tier!: string | null
+
+  @CreateDateColumn({ type: "timestamptz" })
+  created_at!: Date
+
+  @UpdateDateColumn({ type: "timestamptz" })
+  updated_at!: Date
+
+  @BeforeInsert()
+  private beforeInsert(): void {
+    this.id = this.id ?? generateEntityId("", "lacc")
+  }
+}

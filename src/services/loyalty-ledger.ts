@@ -1,0 +1,142 @@
+import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
+import { EntityManager } from "typeorm"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { assertReplay, EntryDraft, payloadHash, planPosting } from "../domain/ledger"
+import { LoyaltyAccount } from "../models/loyalty-account"
+import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
+
+type InjectedDependencies = { manager: EntityManager }
+
+export type Page = { limit: number; offset: number }
+export type AccountWithEmail = LoyaltyAccount & { email: string | null }
+export type PostResult = { entry: LoyaltyLedgerEntry; account: LoyaltyAccount; replayed: boolean }
+
+/**
+ * Accounts and the append-only ledger. The only writer of balances: every movement goes through `post`, which
+ * appends the entry and updates the cached balance in one transaction, under the account's row lock.
+ */
+export default class LoyaltyLedgerService extends TransactionBaseService {
+  constructor(container: InjectedDependencies) {
+    super(container)
+  }
+
+  /**
+   * Returns the customer's account, creating it when missing (customers created before the plugin was installed
+   * get theirs on first need). Safe under concurrency: the unique index on customer_id decides the race.
+   */
+  async ensureAccount(customer_id: string): Promise<LoyaltyAccount> {
+    return await this.atomicPhase_(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(LoyaltyAccount)
+        .values({ id: generateEntityId("", "lacc"), customer_id, points_balance: 0, points_lifetime: 0, tier: null })
+        .orIgnore()
+        .execute()
+      return await manager.getRepository(LoyaltyAccount).findOneOrFail({ where: { customer_id } })
+    })
+  }
+
+  /** The account of a customer, or null when none exists yet. */
+  async findAccount(customer_id: string): Promise<LoyaltyAccount | null> {
+    return await this.activeManager_.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
+  }
+
+  /**
+   * Appends `draft` exactly once per idempotency key. Under the account lock: an entry already stored under the
+   * key is returned when the payload matches (a redelivered event) and is a conflict otherwise.
+   */
+  async post(draft: EntryDraft): Promise<PostResult> {
+    return await this.atomicPhase_(async (manager) => {
+      await this.withTransaction(manager).ensureAccount(draft.customer_id)
+      const account = await this.lockAccount(manager, draft.customer_id)
+      const stored = await manager.getRepository(LoyaltyLedgerEntry).findOne({
+        where: { idempotency_key: draft.idempotency_key },
+      })
+      if (stored) {
+        assertReplay(stored, draft)
+        return { entry: stored, account, replayed: true }
+      }
+      const posting = planPosting(account, draft)
+      const entry = manager.getRepository(LoyaltyLedgerEntry).create({
+        id: generateEntityId("", "lent"),
+        account_id: account.id,
+        customer_id: draft.customer_id,
+        kind: draft.kind,
+        points: draft.points,
+        balance_after: posting.balance_after,
+        order_id: draft.order_id ?? null,
+        source_id: draft.source_id ?? null,
+        rule_names: draft.rule_names ?? [],
+        rulebook_version: draft.rulebook_version ?? null,
+        reason: draft.reason ?? null,
+        actor_id: draft.actor_id ?? null,
+        idempotency_key: draft.idempotency_key,
+        payload_hash: payloadHash(draft),
+        details: draft.details ?? {},
+      })
+      const saved = await manager.getRepository(LoyaltyLedgerEntry).save(entry)
+      await manager.getRepository(LoyaltyAccount).update({ id: account.id }, posting.next)
+      return { entry: saved, account: { ...account, ...posting.next } as LoyaltyAccount, replayed: false }
+    })
+  }
+
+  /** The entry stored under an idempotency key, if any (lets callers skip work for a redelivered event). */
+  async findEntryByKey(idempotency_key: string): Promise<LoyaltyLedgerEntry | null> {
+    return await this.activeManager_.getRepository(LoyaltyLedgerEntry).findOne({ where: { idempotency_key } })
+  }
+
+  /** Accounts with the customer's email, newest first; `q` matches email or customer id (case-insensitive). */
+  async listAccounts(q: string | undefined, page: Page): Promise<[AccountWithEmail[], number]> {
+    const qb = this.activeManager_
+      .getRepository(LoyaltyAccount)
+      .createQueryBuilder("a")
+      .leftJoin("customer", "c", "c.id = a.customer_id")
+      .addSelect("c.email", "email")
+    if (q) {
+      qb.where("(c.email ILIKE :q OR a.customer_id ILIKE :q)", { q: `%${escapeLike(q)}%` })
+    }
+    const count = await qb.getCount()
+    const { entities, raw } = await qb
+      .orderBy("a.created_at", "DESC")
+      .addOrderBy("a.id", "DESC")
+      .offset(page.offset)
+      .limit(page.limit)
+      .getRawAndEntities()
+    return [entities.map((a, i) => Object.assign(a, { email: (raw[i]?.email as string | null) ?? null })), count]
+  }
+
+  /** A customer's entries, newest first. */
+  async listEntries(customer_id: string, page: Page): Promise<[LoyaltyLedgerEntry[], number]> {
+    return await this.activeManager_.getRepository(LoyaltyLedgerEntry).findAndCount({
+      where: { customer_id },
+      order: { created_at: "DESC", id: "DESC" },
+      skip: page.offset,
+      take: page.limit,
+    })
+  }
+
+  /** The account of a customer or NOT_FOUND. */
+  async retrieveAccount(customer_id: string): Promise<LoyaltyAccount> {
+    const account = await this.findAccount(customer_id)
+    if (!account) {
+      throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `No loyalty account for customer ${customer_id}`, {
+        customer_id,
+      })
+    }
+    return account
+  }
+
+  private async lockAccount(manager: EntityManager, customer_id: string): Promise<LoyaltyAccount> {
+    return await manager
+      .getRepository(LoyaltyAccount)
+      .createQueryBuilder("a")
+      .setLock("pessimistic_write")
+      .where("a.customer_id = :customer_id", { customer_id })
+      .getOneOrFail()
+  }
+}
+
+function escapeLike(q: string): string {
+  return q.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
