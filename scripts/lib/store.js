@@ -25,6 +25,22 @@ const medusa = (id) => require(path.join(MEDUSA_DIR, "dist", id))
 /** @param {string} name */
 const fromMedusa = (name) => require(require.resolve(name, { paths: [MEDUSA_DIR] }))
 
+const NOISE = [
+  /^WARN: withTransaction called without custom implementation/, // medusa-payment-manual, every checkout
+  /^\[medusa-config\] .*redis_url not found/, // expected without Redis
+]
+let consoleFiltered = false
+/** Drop two known harmless console.log lines (they flood test output); everything else passes through. */
+function filterConsoleNoise() {
+  if (consoleFiltered) return
+  consoleFiltered = true
+  const original = console.log
+  console.log = function (/** @type {unknown[]} */ ...args) {
+    if (typeof args[0] === "string" && NOISE.some((re) => re.test(/** @type {string} */ (args[0])))) return
+    return original.apply(this, args)
+  }
+}
+
 /**
  * @typedef {object} StartStoreOptions
  * @property {Record<string, unknown>} [pluginOptions] options of the loyalty plugin (default `{}`)
@@ -64,6 +80,23 @@ async function adminQuery(baseUrl, sql) {
   await client.connect()
   try {
     await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Run one SQL statement against a database and return its rows (for assertions and sanity checks).
+ * @param {string} databaseUrl
+ * @param {string} sql
+ * @param {unknown[]} [params]
+ * @returns {Promise<any[]>}
+ */
+async function query(databaseUrl, sql, params = []) {
+  const client = new Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return (await client.query(sql, params)).rows
   } finally {
     await client.end()
   }
@@ -176,7 +209,10 @@ async function startStore(opts = {}) {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist"))) {
     throw new Error(`startStore: ${REPO_ROOT}/dist is missing: run \`npm run build\` first (Medusa loads plugins from dist)`)
   }
-  const onStep = opts.onStep ?? (() => {})
+  const verbose = !!process.env.LOYALTY_HARNESS_VERBOSE
+  const onStep =
+    opts.onStep ?? (verbose ? (/** @type {string} */ step, /** @type {number} */ ms) => console.log(`[store] ${step}: ${ms} ms`) : () => {})
+  if (!opts.log) filterConsoleNoise()
   const reporter = medusa("loaders/logger").default
   reporter.setLogLevel(opts.log ? "info" : "warn")
 
@@ -208,8 +244,20 @@ async function startStore(opts = {}) {
     t = Date.now()
     const express = fromMedusa("express")
     const app = express()
+    const originalUse = app.use
+    if (!opts.log) {
+      // Medusa's express loader adds morgan's access log (a middleware named `logger`) unless NODE_ENV=test.
+      app.use = function (/** @type {any[]} */ ...handlers) {
+        if (handlers.length === 1 && typeof handlers[0] === "function" && handlers[0].name === "logger") return app
+        return originalUse.apply(app, handlers)
+      }
+    }
     const loaders = medusa("loaders").default
-    loaded = await loaders({ directory: FIXTURE_STORE_DIR, expressApp: app, isTest: false })
+    try {
+      loaded = await loaders({ directory: FIXTURE_STORE_DIR, expressApp: app, isTest: false })
+    } finally {
+      app.use = originalUse
+    }
     server = await new Promise((resolve, reject) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s))
       s.on("error", reject)
@@ -222,6 +270,11 @@ async function startStore(opts = {}) {
   } catch (err) {
     if (server) server.close()
     if (loaded) await loaded.shutdown().catch(() => {})
+    else {
+      // Boot failed half-way: close Medusa's datasource so the process can exit.
+      const ds = medusa("loaders/database").dataSource
+      if (ds && ds.isInitialized) await ds.destroy().catch(() => {})
+    }
     await dropDatabase(baseDbUrl, db.name).catch(() => {})
     cleanupFiles()
     throw err
@@ -280,4 +333,5 @@ module.exports = {
   createDatabase,
   dropDatabase,
   withDatabase,
+  query,
 }

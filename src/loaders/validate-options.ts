@@ -1,8 +1,9 @@
-type Container = { resolve<T>(key: string): T }
 import type { Logger } from "@medusajs/medusa"
 import { parsePluginOptions } from "../domain/options"
 import { DEFAULT_RULES_DIR } from "../utils/plugin-paths"
 import { formatIssues, loadRules } from "../utils/rulebook-store"
+
+type Container = { resolve<T>(key: string): T }
 
 /**
  * Runs at boot: validates the plugin options and loads the rulebook, logging every problem loudly. Medusa turns

@@ -9,6 +9,9 @@ export const PageQuery = z
   })
   .strict()
 
+/** Routes that take no query parameters still refuse unknown ones: a typo must not be silently ignored. */
+export const NoQuery = z.object({}).strict()
+
 /**
  * Parses `input` with `schema` or throws INVALID_INPUT naming every bad field as `where.field: message`, so a
  * client knows exactly what to fix.

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// `npm run demo`: boot a real Medusa 1.20 store with this plugin and its default rules (rules/), place sample
+// orders through the store API, show the points that landed, then keep serving with ready-to-paste curls.
+//   DATABASE_URL=postgres://…  use that server (a throwaway database is created and dropped)
+//   otherwise                  an embedded PostgreSQL is started (and stopped)
+//   REDIS_URL=redis://…        use the Redis event bus (default: local event bus)
+//   --exit                     stop after printing (and clean up);  --log  show Medusa's info logs
+import { createRequire } from "node:module"
+
+const require = createRequire(import.meta.url)
+const { startStore } = require("./lib/store.js")
+const { createAdmin, createRegion, createProduct, createCustomer, placeOrder, waitFor, expectOk } = require("./lib/commerce.js")
+
+const args = new Set(process.argv.slice(2))
+const EXIT = args.has("--exit")
+const LOG = args.has("--log")
+const t0 = Date.now()
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
+
+async function step(label, fn) {
+  process.stdout.write(`→ ${label}… `)
+  const t = Date.now()
+  try {
+    const v = await fn()
+    console.log(`done ${dim(`(${Date.now() - t} ms)`)}`)
+    return v
+  } catch (e) {
+    console.log("FAILED")
+    throw e
+  }
+}
+
+let pg
+let store
+let cleaning
+async function cleanup() {
+  if (cleaning) return cleaning
+  cleaning = (async () => {
+    if (store) {
+      process.stdout.write("→ stopping the store and dropping its database… ")
+      await store.stop().catch((e) => console.error(e))
+      console.log("done")
+    }
+    if (pg) {
+      process.stdout.write("→ stopping the embedded PostgreSQL… ")
+      await pg.stop().catch((e) => console.error(e))
+      console.log("done")
+    }
+  })()
+  return cleaning
+}
+
+async function main() {
+  console.log(bold("medusa-plugin-loyalty-rules demo") + dim("  (Medusa 1.20, real PostgreSQL, rules from rules/)\n"))
+  let baseUrl = process.env.DATABASE_URL
+  if (baseUrl) {
+    console.log(`→ using DATABASE_URL ${baseUrl.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@")}`)
+  } else {
+    pg = await step("starting an embedded PostgreSQL", async () => {
+      const { startEmbeddedPostgres } = await import("./lib/embedded-pg.mjs")
+      return startEmbeddedPostgres()
+    })
+    baseUrl = pg.url
+  }
+
+  console.log("→ booting Medusa with the plugin (migrations + boot take ~10–20 s)")
+  store = await startStore({
+    databaseUrl: baseUrl,
+    redisUrl: process.env.REDIS_URL,
+    pluginOptions: {},
+    log: LOG,
+    dbPrefix: "loyalty_demo",
+    onStep: (name, ms) => console.log(`  ✓ ${name} ${dim(`(${ms} ms)`)}`),
+  })
+
+  const admin = await step("creating an admin user", () => createAdmin(store, { email: "admin@example.com", password: "supersecret" }))
+  const region = await step("creating a USD region (US, manual payment + fulfillment, $10 shipping)", () =>
+    createRegion(admin, { name: "United States", currency_code: "usd", countries: ["us"] })
+  )
+  const products = await step("creating 3 products", async () => ({
+    beans: await createProduct(admin, { title: "House coffee beans 1 kg", price: 2400, tags: ["coffee"], type: "consumable", collection: "Coffee" }),
+    mug: await createProduct(admin, { title: "Ceramic mug", price: 1800, tags: ["mugs"], type: "merch", collection: "Merch" }),
+    machine: await createProduct(admin, { title: "Espresso machine", price: 34900, tags: ["machines"], type: "equipment", collection: "Coffee" }),
+  }))
+  const people = await step("registering 4 customers", async () => ({
+    alice: await createCustomer(store, { email: "alice@example.com", first_name: "Alice", password: "alice-pw" }),
+    bob: await createCustomer(store, { email: "bob@example.com", first_name: "Bob", password: "bob-pw" }),
+    carol: await createCustomer(store, { email: "carol@example.com", first_name: "Carol", password: "carol-pw" }),
+    dave: await createCustomer(store, { email: "dave@example.com", first_name: "Dave", password: "dave-pw" }),
+  }))
+
+  const orders = new Map() // customer_id -> count
+  const buy = async (who, items, email) => {
+    const order = await placeOrder(store, { token: who?.token, email, region, items })
+    orders.set(order.customer_id, (orders.get(order.customer_id) ?? 0) + 1)
+    return order
+  }
+  let guestOrder
+  await step("placing 5 orders through the store API (Alice ×2, Bob, Carol, a guest)", async () => {
+    await buy(people.alice, [{ variant_id: products.beans, quantity: 2 }, { variant_id: products.mug, quantity: 1 }])
+    await buy(people.alice, [{ variant_id: products.beans, quantity: 1 }])
+    await buy(people.bob, [{ variant_id: products.mug, quantity: 3 }])
+    await buy(people.carol, [{ variant_id: products.machine, quantity: 1 }, { variant_id: products.beans, quantity: 2 }])
+    guestOrder = await buy(null, [{ variant_id: products.mug, quantity: 1 }], "guest@example.com")
+  })
+
+  const emails = new Map(Object.values(people).map((c) => [c.id, c.email]))
+  emails.set(guestOrder.customer_id, "guest@example.com (guest)")
+  // Registered customers only: what a guest checkout earns is the program's decision, not the demo's.
+  const buyers = [...orders.keys()].filter((id) => id !== guestOrder.customer_id)
+  await step("waiting for the points to land (events take up to ~3 s per hop)", async () => {
+    for (const id of buyers) {
+      await waitFor(
+        async () => {
+          const res = await admin.api.get(`/admin/loyalty/accounts/${id}`)
+          return res.status === 200 && res.body.loyalty_account?.points_balance > 0
+        },
+        { timeoutMs: 30000, intervalMs: 500, description: `points for ${emails.get(id)}` }
+      ).catch((e) => console.log(`\n  ! ${e.message}`))
+    }
+  })
+
+  const list = expectOk(await admin.api.get("/admin/loyalty/accounts?limit=100"), "GET /admin/loyalty/accounts")
+  const rows = (list.loyalty_accounts ?? []).map((a) => ({
+    customer: emails.get(a.customer_id) ?? a.customer_id,
+    orders: String(orders.get(a.customer_id) ?? 0),
+    balance: String(a.points_balance),
+    lifetime: String(a.points_lifetime),
+    tier: a.tier ?? "—",
+  }))
+  rows.sort((a, b) => a.customer.localeCompare(b.customer))
+  printTable(rows, [
+    ["customer", "Customer"],
+    ["orders", "Orders"],
+    ["balance", "Points balance"],
+    ["lifetime", "Lifetime"],
+    ["tier", "Tier"],
+  ])
+  console.log(dim(`${list.count ?? rows.length} loyalty account(s); ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`))
+
+  const A = `-H "Authorization: Bearer ${admin.token}"`
+  const C = `-H "Authorization: Bearer ${people.alice.token}"`
+  const u = store.baseUrl
+  console.log(bold(`Store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; alice@example.com / alice-pw)`))
+  console.log(`
+# Alice's account and ledger (customer token)
+curl -s ${C} ${u}/store/customers/me/loyalty
+curl -s ${C} ${u}/store/customers/me/loyalty/entries
+
+# Admin: all accounts, one account, its ledger entries
+curl -s ${A} ${u}/admin/loyalty/accounts
+curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}
+curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}/entries
+`)
+  if (EXIT) {
+    await cleanup()
+    return
+  }
+  console.log(dim("Serving. Press Ctrl-C to stop (drops the demo database)."))
+  await new Promise(() => {})
+}
+
+function printTable(rows, cols) {
+  const width = cols.map(([k, h]) => Math.max(h.length, ...rows.map((r) => r[k].length)))
+  const line = (cells) => "│ " + cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join(" │ ") + " │"
+  const rule = (l, m, r) => l + width.map((w) => "─".repeat(w + 2)).join(m) + r
+  console.log("\n" + rule("┌", "┬", "┐"))
+  console.log(line(cols.map(([, h]) => h)))
+  console.log(rule("├", "┼", "┤"))
+  for (const r of rows) console.log(line(cols.map(([k]) => r[k])))
+  if (!rows.length) console.log(line(cols.map((_, i) => (i === 0 ? "(no loyalty accounts)" : ""))))
+  console.log(rule("└", "┴", "┘"))
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    console.log(`\n${sig} received`)
+    cleanup().finally(() => process.exit(0))
+  })
+}
+
+main().then(
+  () => process.exit(0),
+  async (e) => {
+    console.error(`\ndemo failed: ${e?.stack ?? e}`)
+    await cleanup()
+    process.exit(1)
+  }
+)

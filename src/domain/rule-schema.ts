@@ -1,0 +1,112 @@
+/**
+ * The rule FILE format, as zod 4 schemas: strict objects everywhere (an unknown key is an error, never ignored),
+ * the event as a discriminated union on `type`, the file as a discriminated union on `kind` (tiers, promotions
+ * and program files join as new members). Conditions are checked by condition.ts, node by node.
+ */
+import { z } from "zod"
+import { checkTopLevelCondition, type TopLevelCondition } from "./condition"
+import { FACT_NAMES } from "./fact-catalogue"
+import { decimalPlaces } from "./points"
+import { unknownKeyError } from "./rule-issues"
+
+export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
+export const MAX_RULES_PER_FILE = 500
+const MAX_TEXT = 2000
+
+/** z.strictObject whose unknown-key issues carry the allowed keys (for "did you mean"). */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: unknownKeyError(Object.keys(shape)) })
+}
+
+const positiveInt = z.number().int().min(1)
+
+const ruleName = z.string().max(100).regex(RULE_NAME_PATTERN, {
+  error: "a rule name uses lower-case letters, digits, '-' and '_', starting with a letter or digit (e.g. \"base-earn\")",
+})
+
+/** The order amount a points_per_amount rule earns on. */
+export const AMOUNT_BASES = ["subtotal_minus_discount", "subtotal", "total"] as const
+export type AmountBasis = (typeof AMOUNT_BASES)[number]
+
+const PointsPerAmountEvent = strict({
+  type: z.literal("points_per_amount"),
+  params: strict({
+    points: positiveInt,
+    per_minor: positiveInt,
+    amount: z.enum(AMOUNT_BASES).default("subtotal_minus_discount"),
+  }),
+})
+
+const FixedBonusEvent = strict({
+  type: z.literal("fixed_bonus"),
+  params: strict({ points: positiveInt }),
+})
+
+const MultiplierEvent = strict({
+  type: z.literal("multiplier"),
+  params: strict({
+    factor: z.number().gt(0).lte(100).refine((f) => (decimalPlaces(f) ?? Infinity) <= 4, {
+      error: "factor has more than 4 decimal places (e.g. 1.25 or 1.3333 are fine)",
+    }),
+  }),
+})
+
+const CapEvent = strict({
+  type: z.literal("cap"),
+  params: strict({ max_points: z.number().int().min(0) }),
+})
+
+export const ACCRUAL_EVENT_TYPES = ["points_per_amount", "fixed_bonus", "multiplier", "cap"] as const
+
+const AccrualEvent = z.discriminatedUnion("type", [PointsPerAmountEvent, FixedBonusEvent, MultiplierEvent, CapEvent], {
+  error: (issue) => {
+    if (issue.code !== "invalid_union") return undefined
+    const type = (issue.input as { type?: unknown } | undefined)?.type
+    const valid = ACCRUAL_EVENT_TYPES.map((t) => `"${t}"`).join(", ")
+    return type === undefined ? `the event has no "type"; valid types: ${valid}` : `unknown event type ${JSON.stringify(type)}; valid types: ${valid}`
+  },
+})
+export type AccrualEvent = z.output<typeof AccrualEvent>
+
+/** A rule's conditions: any JSON, checked by condition.ts so each node reports at its own pointer. */
+const Conditions = z.custom<TopLevelCondition>(() => true).superRefine((value, ctx) => {
+  for (const problem of checkTopLevelCondition(value, FACT_NAMES)) {
+    if ("zod" in problem) ctx.addIssue({ ...(problem.zod as z.core.$ZodRawIssue), path: problem.path } as Parameters<typeof ctx.addIssue>[0])
+    else ctx.addIssue({ code: "custom", path: problem.path, message: problem.message, params: problem.hint ? { hint: problem.hint } : undefined })
+  }
+})
+
+export const AccrualRule = strict({
+  name: ruleName,
+  description: z.string().max(MAX_TEXT).optional(),
+  priority: z.number().int().min(1).max(1000).default(1),
+  conditions: Conditions,
+  event: AccrualEvent,
+})
+export type AccrualRule = z.output<typeof AccrualRule>
+
+const fileHeader = {
+  $schema: z.string().max(MAX_TEXT).optional(),
+  description: z.string().max(MAX_TEXT).optional(),
+}
+
+export const AccrualFile = strict({
+  ...fileHeader,
+  kind: z.literal("accrual"),
+  rules: z.array(AccrualRule).max(MAX_RULES_PER_FILE),
+})
+export type AccrualFile = z.output<typeof AccrualFile>
+
+export const RULE_FILE_KINDS = ["accrual"] as const
+export type RuleFileKind = (typeof RULE_FILE_KINDS)[number]
+
+/** One rule file of any kind. Add a kind: add its strict schema here and its name to RULE_FILE_KINDS. */
+export const RuleFile = z.discriminatedUnion("kind", [AccrualFile], {
+  error: (issue) => {
+    if (issue.code !== "invalid_union") return undefined
+    const kind = (issue.input as { kind?: unknown } | undefined)?.kind
+    const valid = RULE_FILE_KINDS.map((k) => `"${k}"`).join(", ")
+    return kind === undefined ? `the file has no "kind"; valid kinds: ${valid}` : `unknown kind ${JSON.stringify(kind)}; valid kinds: ${valid}`
+  },
+})
+export type RuleFile = z.output<typeof RuleFile>

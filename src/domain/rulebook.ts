@@ -1,0 +1,165 @@
+/**
+ * A rulebook: every rule file compiled together, validated, frozen and stamped with a content version.
+ * Compilation is total: any input text yields either a rulebook or the complete list of issues, never an exception.
+ */
+import { Rule } from "json-rules-engine"
+import { canonicalJson, sha256Hex } from "./canonical-json"
+import type { TopLevelCondition } from "./condition"
+import { lineColumn, scanJson } from "./json-source"
+import { withPosition, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
+import { RuleFile, type AccrualEvent } from "./rule-schema"
+
+export interface AccrualRuleDef {
+  readonly name: string
+  readonly description?: string
+  /** 1..1000; higher runs first and sorts first in results. */
+  readonly priority: number
+  readonly conditions: TopLevelCondition
+  readonly event: AccrualEvent
+  /** The file the rule came from. */
+  readonly file: string
+}
+
+export interface Rulebook {
+  /** sha256 hex of the canonical JSON of every file (keyed by file name, without "$schema"). */
+  readonly version: string
+  readonly files: readonly string[]
+  readonly accrual: readonly AccrualRuleDef[]
+}
+
+export type CompileResult = { ok: true; rulebook: Rulebook } | { ok: false; issues: RuleFileIssue[] }
+
+export interface RuleFileSource {
+  name: string
+  text: string
+}
+
+type ParsedFile = { source: RuleFileSource; data: RuleFile }
+
+/**
+ * Compiles rule files into a frozen rulebook, or returns EVERY issue of every file (syntax, schema, facts,
+ * operators, duplicate names, missing accrual rules).
+ * Invariant: never throws; the same files (whatever their whitespace or key order) give the same version.
+ */
+export function compileRulebook(files: ReadonlyArray<RuleFileSource>): CompileResult {
+  try {
+    return compile(files)
+  } catch (e) {
+    return { ok: false, issues: [{ file: "", pointer: "", message: `internal error while compiling the rules: ${(e as Error)?.message ?? String(e)}` }] }
+  }
+}
+
+function compile(files: ReadonlyArray<RuleFileSource>): CompileResult {
+  const issues: RuleFileIssue[] = []
+  const parsed: ParsedFile[] = []
+  const seenFiles = new Set<string>()
+  for (const source of files) {
+    if (seenFiles.has(source.name)) {
+      issues.push({ file: source.name, pointer: "", message: `the file "${source.name}" is given twice` })
+      continue
+    }
+    seenFiles.add(source.name)
+    const result = parseFile(source)
+    if ("issues" in result) issues.push(...result.issues)
+    else parsed.push(result)
+  }
+  issues.push(...duplicateRuleNames(parsed))
+  // A file we cannot read might be the accrual file: then its own syntax issue says enough.
+  const kinds = files.map((f) => declaredKind(f.text))
+  if (!kinds.includes("accrual") && !kinds.includes(UNREADABLE)) {
+    issues.push({ file: "", pointer: "", message: "no accrual rules: at least one rule file must have \"kind\": \"accrual\"", hint: "see rules/accrual.json in the package for the default program" })
+  }
+  if (issues.length > 0) return { ok: false, issues }
+  return { ok: true, rulebook: buildRulebook(parsed) }
+}
+
+function parseFile(source: RuleFileSource): ParsedFile | { issues: RuleFileIssue[] } {
+  let json: unknown
+  try {
+    json = JSON.parse(source.text)
+  } catch (e) {
+    return { issues: [syntaxIssue(source, (e as Error).message)] }
+  }
+  const result = RuleFile.safeParse(json, { reportInput: true })
+  if (!result.success) return { issues: zodIssuesToRuleIssues(source.name, source.text, result.error.issues) }
+  const engineIssues = engineRejections(source, result.data)
+  return engineIssues.length ? { issues: engineIssues } : { source, data: result.data }
+}
+
+/** A JSON syntax error, positioned by our scanner (JSON.parse's message varies across Node versions). */
+function syntaxIssue(source: RuleFileSource, parseMessage: string): RuleFileIssue {
+  const scan = scanJson(source.text)
+  if (!scan.ok) {
+    return { file: source.name, pointer: "", message: `invalid JSON: ${scan.message}`, ...(scan.hint ? { hint: scan.hint } : {}), ...lineColumn(source.text, scan.offset) }
+  }
+  const offset = /position (\d+)/.exec(parseMessage)?.[1]
+  return { file: source.name, pointer: "", message: `invalid JSON: ${parseMessage}`, ...(offset ? lineColumn(source.text, Number(offset)) : {}) }
+}
+
+const UNREADABLE = Symbol("unreadable")
+
+/** The `kind` a file declares (UNREADABLE for broken JSON); used only to tell "no accrual file" from "broken file". */
+function declaredKind(text: string): unknown {
+  try {
+    const json = JSON.parse(text) as unknown
+    return typeof json === "object" && json !== null && Object.prototype.hasOwnProperty.call(json, "kind") ? (json as { kind: unknown }).kind : undefined
+  } catch {
+    return UNREADABLE
+  }
+}
+
+/** Rule names are unique across the whole rulebook (they are stored on ledger entries): report every repeat. */
+function duplicateRuleNames(parsed: ParsedFile[]): RuleFileIssue[] {
+  const first = new Map<string, string>()
+  const issues: RuleFileIssue[] = []
+  for (const { source, data } of parsed) {
+    data.rules.forEach((rule, index) => {
+      const previous = first.get(rule.name)
+      if (previous === undefined) return void first.set(rule.name, source.name)
+      issues.push(withPosition({
+        file: source.name,
+        pointer: `/rules/${index}/name`,
+        message: `duplicate rule name "${rule.name}" (already used in ${previous})`,
+        hint: "rule names are unique across all rule files: rename one",
+      }, source.text))
+    })
+  }
+  return issues
+}
+
+/** Belt and braces: json-rules-engine must accept every rule our schema accepted. */
+function engineRejections(source: RuleFileSource, data: RuleFile): RuleFileIssue[] {
+  const issues: RuleFileIssue[] = []
+  data.rules.forEach((rule, index) => {
+    try {
+      new Rule({ name: rule.name, priority: rule.priority, conditions: rule.conditions, event: { type: rule.event.type } })
+    } catch (e) {
+      issues.push(withPosition({ file: source.name, pointer: `/rules/${index}/conditions`, message: `json-rules-engine rejects the conditions: ${(e as Error).message}` }, source.text))
+    }
+  })
+  return issues
+}
+
+function buildRulebook(parsed: ParsedFile[]): Rulebook {
+  const content: Record<string, unknown> = {}
+  for (const { source, data } of parsed) {
+    // "$schema" is editor tooling, not program content; everything else (descriptions too) versions the program.
+    const { $schema: _schema, ...rest } = data
+    Object.defineProperty(content, source.name, { value: rest, enumerable: true, writable: true, configurable: true })
+  }
+  const accrual = parsed.flatMap(({ source, data }) =>
+    data.kind === "accrual" ? data.rules.map((rule): AccrualRuleDef => ({ ...rule, file: source.name })) : [])
+  return deepFreeze({
+    version: sha256Hex(canonicalJson(content)),
+    files: parsed.map((p) => p.source.name),
+    accrual,
+  })
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+  return value
+}

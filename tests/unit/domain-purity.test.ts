@@ -1,0 +1,21 @@
+import fs from "fs"
+import path from "path"
+import { REPO } from "./support/rule-files"
+
+const DOMAIN = path.join(REPO, "src/domain")
+const ALLOWED_MODULES = new Set(["zod", "json-rules-engine", "crypto", "node:crypto"])
+const files = fs.readdirSync(DOMAIN).filter((f) => f.endsWith(".ts")).sort()
+const source = (file: string) => fs.readFileSync(path.join(DOMAIN, file), "utf8")
+
+describe("src/domain is pure: only zod, json-rules-engine and crypto; no clock, environment or file system", () => {
+  it.each(files)("%s imports only allowed modules or sibling domain files", (file) => {
+    const imports = [...source(file).matchAll(/(?:from\s+|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((m) => m[1])
+    const outside = imports.filter((m) => !(m.startsWith("./") && !m.includes("..")) && !ALLOWED_MODULES.has(m))
+    expect(outside).toEqual([])
+  })
+
+  it.each(files)("%s reads neither the clock nor the environment", (file) => {
+    const text = source(file)
+    expect(text.match(/Date\.now\(|new Date\(\s*\)|process\.env|performance\.now\(|Math\.random\(/g)).toBeNull()
+  })
+})

@@ -1,0 +1,31 @@
+import { parsePluginOptions } from "../../src/domain/options"
+
+const defaults = { rules_dir: "/pkg/rules" }
+
+describe("plugin options", () => {
+  it.each([
+    [undefined, { rules_dir: "/pkg/rules", auto_enroll: true }],
+    [{}, { rules_dir: "/pkg/rules", auto_enroll: true }],
+    [{ rules_dir: "./loyalty" }, { rules_dir: "./loyalty", auto_enroll: true }],
+    [{ auto_enroll: false }, { rules_dir: "/pkg/rules", auto_enroll: false }],
+  ])("accepts %j with defaults filled in", (raw, expected) => {
+    expect(parsePluginOptions(raw, defaults)).toEqual(expected)
+  })
+
+  it.each([
+    [{ auto_enroll: "yes" }, "auto_enroll"],
+    [{ rules_dir: 42 }, "rules_dir"],
+    [{ rules_dir: "" }, "rules_dir"],
+    [{ autoEnroll: true }, "autoEnroll"],
+  ])("rejects %j with an INVALID_OPTIONS error naming %s", (raw, option) => {
+    let error: unknown
+    try {
+      parsePluginOptions(raw, defaults)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toMatchObject({ name: "LoyaltyError", code: "INVALID_OPTIONS" })
+    expect((error as Error).message).toContain(option)
+    expect((error as Error).message).toContain("medusa-config.js")
+  })
+})
