@@ -1,12 +1,12 @@
 /**
- * JSON Schema of rule files for editors ("$schema": "./schema/accrual.schema.json"), generated from the zod
+ * JSON Schema of rule files for editors ("$schema": "./schema/accrual.schema.json", "./schema/program.schema.json"), generated from the zod
  * schemas so the two cannot drift (a unit test compares the committed file with this output). Editors get
  * structure and completion; the compiler remains the authority (facts, paths, operator/value types).
  */
 import { z } from "zod"
 import { OPERATORS } from "./condition"
 import { knownPaths } from "./fact-catalogue"
-import { AccrualFile } from "./rule-schema"
+import { AccrualFile, ProgramFile } from "./rule-schema"
 
 const primitive = { type: ["string", "number", "boolean", "null"] }
 
@@ -52,4 +52,13 @@ export function accrualFileJsonSchema(): Record<string, unknown> {
     },
   }) as Record<string, unknown>
   return { ...schema, title: "Loyalty accrual rule file", $defs: { ...((schema.$defs as object) ?? {}), ...CONDITION_DEFS } }
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of a program settings file. Invariant: pure; same output for the same code.
+ * The cross-field check (min_points a multiple of step_points) has no JSON Schema form: the compiler reports it.
+ */
+export function programFileJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ProgramFile, { io: "input", unrepresentable: "any" }) as Record<string, unknown>
+  return { ...schema, title: "Loyalty program settings file" }
 }

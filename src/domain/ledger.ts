@@ -1,16 +1,46 @@
 import { createHash } from "crypto"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 
-/** Every kind of ledger movement. Later capabilities add kinds here first, so the ledger stays a closed set. */
-export const EntryKinds = ["accrual", "adjustment"] as const
+/**
+ * Every kind of ledger movement (a closed set: new capabilities add their kind here first).
+ * - accrual: an order's points (available, or pending when the program has pending_days)
+ * - activation: pending points of an order becoming available
+ * - reversal: an order canceled (everything it earned, net of earlier clawbacks; 0 points = a tombstone when the
+ *   cancel arrives before the accrual)
+ * - clawback: a refund's share of an order's points
+ * - adjustment: an admin's correction (signed, with a reason)
+ * - redemption / redemption_void: points exchanged for a code / given back when the code expired unused
+ * - expiry: points older than the program's expiry period, first in first out
+ */
+export const EntryKinds = [
+  "accrual",
+  "activation",
+  "reversal",
+  "clawback",
+  "adjustment",
+  "redemption",
+  "redemption_void",
+  "expiry",
+] as const
 export type EntryKind = (typeof EntryKinds)[number]
+
+/**
+ * How a negative movement treats the balance floor: `allow` may go below zero (clawbacks by default),
+ * `stop_at_zero` clamps the movement so the balance stops at zero, `refuse` throws INSUFFICIENT_POINTS
+ * (redemptions can never overdraw).
+ */
+export type BalanceFloor = "allow" | "stop_at_zero" | "refuse"
 
 /** What a caller asks the ledger to record. `points` is signed from the member's point of view. */
 export interface EntryDraft {
   customer_id: string
   kind: EntryKind
+  /** Change to the available balance. */
   points: number
+  /** Change to the pending points (two-phase accruals); default 0. */
+  pending_points?: number
   idempotency_key: string
+  floor?: BalanceFloor
   order_id?: string | null
   source_id?: string | null
   rule_names?: string[]
@@ -24,30 +54,69 @@ export interface EntryDraft {
 export interface AccountState {
   points_balance: number
   points_lifetime: number
+  points_pending: number
 }
 
-/** What posting a draft does to an account: the new state, and the `balance_after` stamped on the entry. */
+/** What posting a draft does: the points actually moved (after the floor) and the account's new state. */
 export interface Posting {
+  points: number
+  pending_delta: number
   balance_after: number
+  pending_after: number
   next: AccountState
 }
 
-/** Kinds that count towards lifetime points (earned value); redemptions and expiry never lower it. */
-const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "adjustment"])
+/**
+ * Kinds that count towards lifetime points (earned value net of clawbacks). Redemptions and expiry never lower
+ * it; pending points count once activated.
+ */
+const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "activation", "adjustment", "reversal", "clawback"])
 
 /**
- * Computes the effect of `draft` on `account`. Invariant: points are safe integers and the balance after is the
- * balance before plus the entry's points, so `balance = Σ entries` holds entry by entry.
+ * Computes the effect of `draft` on `account`. Invariants: every figure is a safe integer; the balance after is the
+ * balance before plus the posted points (so `balance = Σ points` holds entry by entry, and likewise for pending);
+ * pending points never go below zero; with floor `refuse` the balance never goes below zero.
  */
 export function planPosting(account: AccountState, draft: EntryDraft): Posting {
   assertSafeInteger(draft.points, "points")
-  const balance_after = account.points_balance + draft.points
+  const pending_delta = draft.pending_points ?? 0
+  assertSafeInteger(pending_delta, "pending_points")
+  const points = floored(account.points_balance, draft)
+  const balance_after = account.points_balance + points
+  const pending_after = account.points_pending + pending_delta
   assertSafeInteger(balance_after, "balance_after")
-  const lifetime_delta = LIFETIME_KINDS.has(draft.kind) ? draft.points : 0
-  return {
-    balance_after,
-    next: { points_balance: balance_after, points_lifetime: Math.max(0, account.points_lifetime + lifetime_delta) },
+  if (pending_after < 0) {
+    throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `pending points would become ${pending_after}`, {
+      pending_after,
+    })
   }
+  const lifetime_delta = LIFETIME_KINDS.has(draft.kind) ? points : 0
+  return {
+    points,
+    pending_delta,
+    balance_after,
+    pending_after,
+    next: {
+      points_balance: balance_after,
+      points_pending: pending_after,
+      points_lifetime: Math.max(0, account.points_lifetime + lifetime_delta),
+    },
+  }
+}
+
+function floored(balance: number, draft: EntryDraft): number {
+  const floor = draft.floor ?? "allow"
+  if (draft.points >= 0 || floor === "allow" || balance + draft.points >= 0) {
+    return draft.points
+  }
+  if (floor === "stop_at_zero") {
+    return -Math.max(0, balance)
+  }
+  throw new LoyaltyError(
+    LoyaltyErrorCodes.INSUFFICIENT_POINTS,
+    `Not enough points: ${-draft.points} requested, ${Math.max(0, balance)} available`,
+    { requested: -draft.points, available: Math.max(0, balance) }
+  )
 }
 
 /**
@@ -59,6 +128,7 @@ export function payloadHash(draft: EntryDraft): string {
     draft.customer_id,
     draft.kind,
     draft.points,
+    draft.pending_points ?? 0,
     draft.order_id ?? null,
     draft.source_id ?? null,
     draft.reason ?? null,

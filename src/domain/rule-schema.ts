@@ -1,12 +1,13 @@
 /**
  * The rule FILE format, as zod 4 schemas: strict objects everywhere (an unknown key is an error, never ignored),
- * the event as a discriminated union on `type`, the file as a discriminated union on `kind` (tiers, promotions
- * and program files join as new members). Conditions are checked by condition.ts, node by node.
+ * the event as a discriminated union on `type`, the file as a discriminated union on `kind` (accrual and program
+ * files; tiers and promotions join as new members). Conditions are checked by condition.ts, node by node.
  */
 import { z } from "zod"
 import { checkTopLevelCondition, type TopLevelCondition } from "./condition"
 import { FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
+import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS } from "./program"
 import { unknownKeyError } from "./rule-issues"
 
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
@@ -97,11 +98,59 @@ export const AccrualFile = strict({
 })
 export type AccrualFile = z.output<typeof AccrualFile>
 
-export const RULE_FILE_KINDS = ["accrual"] as const
+/** An integer setting within PROGRAM_LIMITS, defaulting to DEFAULT_PROGRAM's value; the description feeds editors. */
+function setting(limits: { min: number; max: number }, fallback: number, description: string) {
+  return z.number().int().min(limits.min).max(limits.max).default(fallback).meta({ description })
+}
+
+function withinLimits(value: unknown, limits: { min: number; max: number }): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= limits.min && (value as number) <= limits.max
+}
+
+const defaults = DEFAULT_PROGRAM.redemption
+
+const RedemptionSettings = strict({
+  points_per_currency_unit: setting(PROGRAM_LIMITS.points_per_currency_unit, defaults.points_per_currency_unit, "Points worth one major currency unit (100: 500 points = 5.00 USD = 5 JPY)."),
+  min_points: setting(PROGRAM_LIMITS.min_points, defaults.min_points, "Smallest redemption; a multiple of step_points."),
+  step_points: setting(PROGRAM_LIMITS.step_points, defaults.step_points, "Redemptions come in multiples of this many points."),
+  code_valid_days: setting(PROGRAM_LIMITS.code_valid_days, defaults.code_valid_days, "Days a redemption's discount code stays usable; unused points come back after."),
+}).superRefine((r, ctx) => {
+  // zod runs this even when a field failed its own check: one issue per mistake, so only compare valid values.
+  if (!withinLimits(r.min_points, PROGRAM_LIMITS.min_points) || !withinLimits(r.step_points, PROGRAM_LIMITS.step_points)) return
+  // Cross-field: reported at min_points, the value a marketer most likely mistyped.
+  if (r.min_points < r.step_points) {
+    ctx.addIssue({ code: "custom", path: ["min_points"], message: `redemption.min_points (${r.min_points}) must be at least redemption.step_points (${r.step_points})`, params: { hint: `set min_points to ${r.step_points} or more` } })
+  } else if (r.min_points % r.step_points !== 0) {
+    const lower = r.min_points - (r.min_points % r.step_points)
+    ctx.addIssue({ code: "custom", path: ["min_points"], message: `redemption.min_points (${r.min_points}) must be a multiple of redemption.step_points (${r.step_points})`, params: { hint: `e.g. ${lower} or ${lower + r.step_points}` } })
+  }
+})
+
+const ExpirySettings = strict({
+  after_months: setting(PROGRAM_LIMITS.after_months, DEFAULT_PROGRAM.expiry?.after_months ?? 12, "Earned points expire this many calendar months after they were credited, oldest first."),
+})
+
+/**
+ * The program settings file: every field optional, defaults from DEFAULT_PROGRAM. Nested objects use `prefault`
+ * so a partial object (e.g. only `min_points`) still gets its other fields' defaults.
+ */
+export const ProgramFile = strict({
+  ...fileHeader,
+  kind: z.literal("program"),
+  negative_balance: z.enum(NEGATIVE_BALANCE_POLICIES).default(DEFAULT_PROGRAM.negative_balance)
+    .meta({ description: "\"allow\": a refund clawback may take the balance below zero; \"stop_at_zero\": clawbacks stop at zero." }),
+  redemption: RedemptionSettings.prefault({}).meta({ description: "Turning points into discount codes." }),
+  // null means "points never expire"; omitted means the default expiry.
+  expiry: ExpirySettings.nullable().prefault({}).meta({ description: "When points expire; null: never." }),
+  pending_days: setting(PROGRAM_LIMITS.pending_days, DEFAULT_PROGRAM.pending_days, "Days before earned points can be spent; 0: at once."),
+})
+export type ProgramFile = z.output<typeof ProgramFile>
+
+export const RULE_FILE_KINDS = ["accrual", "program"] as const
 export type RuleFileKind = (typeof RULE_FILE_KINDS)[number]
 
 /** One rule file of any kind. Add a kind: add its strict schema here and its name to RULE_FILE_KINDS. */
-export const RuleFile = z.discriminatedUnion("kind", [AccrualFile], {
+export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile], {
   error: (issue) => {
     if (issue.code !== "invalid_union") return undefined
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind

@@ -7,9 +7,10 @@ import { canonicalJson, sha256Hex } from "./canonical-json"
 import type { TopLevelCondition } from "./condition"
 import { lineColumn, scanJson } from "./json-source"
 import { withPosition, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
-import { RuleFile, type AccrualEvent } from "./rule-schema"
+import { DEFAULT_PROGRAM, type ProgramSettings } from "./program"
+import { RuleFile, type AccrualEvent, type ProgramFile } from "./rule-schema"
 
-export type { RuleFileIssue }
+export type { RuleFileIssue, ProgramSettings }
 
 export interface AccrualRuleDef {
   readonly name: string
@@ -27,6 +28,8 @@ export interface Rulebook {
   readonly version: string
   readonly files: readonly string[]
   readonly accrual: readonly AccrualRuleDef[]
+  /** The program file's settings (defaults applied), or DEFAULT_PROGRAM when there is no program file. */
+  readonly program: ProgramSettings
 }
 
 export type CompileResult = { ok: true; rulebook: Rulebook } | { ok: false; issues: RuleFileIssue[] }
@@ -66,6 +69,7 @@ function compile(files: ReadonlyArray<RuleFileSource>): CompileResult {
     else parsed.push(result)
   }
   issues.push(...duplicateRuleNames(parsed))
+  issues.push(...extraProgramFiles(parsed))
   // A file we cannot read might be the accrual file: then its own syntax issue says enough.
   const kinds = files.map((f) => declaredKind(f.text))
   if (!kinds.includes("accrual") && !kinds.includes(UNREADABLE)) {
@@ -115,6 +119,7 @@ function duplicateRuleNames(parsed: ParsedFile[]): RuleFileIssue[] {
   const first = new Map<string, string>()
   const issues: RuleFileIssue[] = []
   for (const { source, data } of parsed) {
+    if (data.kind !== "accrual") continue
     data.rules.forEach((rule, index) => {
       const previous = first.get(rule.name)
       if (previous === undefined) return void first.set(rule.name, source.name)
@@ -129,9 +134,24 @@ function duplicateRuleNames(parsed: ParsedFile[]): RuleFileIssue[] {
   return issues
 }
 
+/**
+ * Settings must have one source of truth: a second program file is reported at its "kind" (the first one wins in
+ * the message so the marketer knows where to merge).
+ */
+function extraProgramFiles(parsed: ParsedFile[]): RuleFileIssue[] {
+  const programs = parsed.filter((p) => p.data.kind === "program")
+  return programs.slice(1).map(({ source }) => withPosition({
+    file: source.name,
+    pointer: "/kind",
+    message: `a second program file: the program settings are already in ${programs[0].source.name}`,
+    hint: "keep one \"kind\": \"program\" file: merge the settings into it and delete this one",
+  }, source.text))
+}
+
 /** Belt and braces: json-rules-engine must accept every rule our schema accepted. */
 function engineRejections(source: RuleFileSource, data: RuleFile): RuleFileIssue[] {
   const issues: RuleFileIssue[] = []
+  if (data.kind !== "accrual") return issues
   data.rules.forEach((rule, index) => {
     try {
       new Rule({ name: rule.name, priority: rule.priority, conditions: rule.conditions, event: { type: rule.event.type } })
@@ -152,10 +172,22 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
   const accrual = parsed.flatMap(({ source, data }) =>
     data.kind === "accrual" ? data.rules.map((rule): AccrualRuleDef => ({ ...rule, file: source.name })) : [])
   return deepFreeze({
+    // The program file is hashed like any file, with its defaults applied (so spelling a default out keeps the
+    // version). Without a program file the settings are DEFAULT_PROGRAM, fixed by the code: nothing to hash, and
+    // rulebooks without one keep the versions they had before program files existed.
     version: sha256Hex(canonicalJson(content)),
     files: parsed.map((p) => p.source.name),
     accrual,
+    program: programSettings(parsed),
   })
+}
+
+/** The settings of the (single) program file, or a copy of the defaults. */
+function programSettings(parsed: ParsedFile[]): ProgramSettings {
+  const file = parsed.find((p): p is { source: RuleFileSource; data: ProgramFile } => p.data.kind === "program")?.data
+  if (file === undefined) return structuredClone(DEFAULT_PROGRAM)
+  const { negative_balance, redemption, expiry, pending_days } = file
+  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -14,6 +14,7 @@ export class LoyaltyLedger1763769600000 implements MigrationInterface {
         "customer_id" text NOT NULL,
         "points_balance" integer NOT NULL DEFAULT 0,
         "points_lifetime" integer NOT NULL DEFAULT 0,
+        "points_pending" integer NOT NULL DEFAULT 0,
         "tier" text,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now()
@@ -22,11 +23,14 @@ export class LoyaltyLedger1763769600000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE "loyalty_ledger_entry" (
         "id" text PRIMARY KEY,
+        "seq" bigserial NOT NULL UNIQUE,
         "account_id" text NOT NULL REFERENCES "loyalty_account" ("id"),
         "customer_id" text NOT NULL,
         "kind" text NOT NULL,
         "points" integer NOT NULL,
         "balance_after" integer NOT NULL,
+        "pending_delta" integer NOT NULL DEFAULT 0,
+        "pending_after" integer NOT NULL DEFAULT 0,
         "order_id" text,
         "source_id" text,
         "rule_names" jsonb NOT NULL DEFAULT '[]'::jsonb,
@@ -41,10 +45,8 @@ export class LoyaltyLedger1763769600000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_loyalty_ledger_entry_idempotency_key" ON "loyalty_ledger_entry" ("idempotency_key")`
     )
-    // Serves "newest first" listings per account and balance verification without a sort.
-    await queryRunner.query(
-      `CREATE INDEX "idx_loyalty_ledger_entry_account" ON "loyalty_ledger_entry" ("account_id", "created_at" DESC, "id" DESC)`
-    )
+    // Serves "newest first" listings per account and the balance_after chain check of verify without a sort.
+    await queryRunner.query(`CREATE INDEX "idx_loyalty_ledger_entry_account" ON "loyalty_ledger_entry" ("account_id", "seq")`)
     await queryRunner.query(
       `CREATE INDEX "idx_loyalty_ledger_entry_order" ON "loyalty_ledger_entry" ("order_id") WHERE "order_id" IS NOT NULL`
     )

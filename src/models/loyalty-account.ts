@@ -22,6 +22,10 @@ export class LoyaltyAccount {
   @Column({ type: "integer", default: 0 })
   points_lifetime!: number
 
+  /** Points earned but not yet available (program setting pending_days > 0). */
+  @Column({ type: "integer", default: 0 })
+  points_pending!: number
+
   @Column({ type: "text", nullable: true })
   tier!: string | null
 

@@ -1,34 +1,45 @@
 import { Order, OrderService, TransactionBaseService } from "@medusajs/medusa"
-import type { Logger } from "@medusajs/medusa"
 import { EntityManager, LessThan, Not } from "typeorm"
 import { evaluateAccrual } from "../domain/accrual"
+import { clawbackForRefund, reversalForCancel } from "../domain/clawback"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { EntryDraft } from "../domain/ledger"
+import { orderLedgerState, OrderLedgerState } from "../domain/order-ledger"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FACT_RELATIONS, orderFacts } from "../utils/medusa-facts"
-import LoyaltyLedgerService from "./loyalty-ledger"
+import LoyaltyLedgerService, { LockedContext } from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
 
 type InjectedDependencies = {
   manager: EntityManager
-  logger: Logger
   orderService: OrderService
   loyaltyLedgerService: LoyaltyLedgerService
   loyaltyRulesService: LoyaltyRulesService
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
-export type AccrualOutcome =
-  | { status: "awarded" | "replayed"; entry: LoyaltyLedgerEntry }
-  | { status: "skipped"; reason: "guest" | "canceled" }
+export type OrderOutcome =
+  | { status: "posted" | "replayed"; entry: LoyaltyLedgerEntry }
+  | { status: "skipped"; reason: "guest" | "canceled" | "nothing_earned" }
 
-/** The key that makes an order's accrual happen once, whatever the redelivery. */
-export const accrualKey = (order_id: string): string => `order:${order_id}:accrual`
+/** Deterministic idempotency keys: one per business event, so redeliveries find their entry. */
+export const OrderKeys = {
+  accrual: (order_id: string) => `order:${order_id}:accrual`,
+  cancel: (order_id: string) => `order:${order_id}:cancel`,
+  refund: (refund_id: string) => `refund:${refund_id}`,
+  activation: (order_id: string) => `order:${order_id}:activation`,
+}
 
 /**
- * Turns a placed order into points: load the order, build facts, evaluate the live rulebook, post one accrual
- * entry stamped with the rulebook version and the rules that fired.
+ * The points life of an order: accrual on placed (pending first when the program says so), reversal on cancel,
+ * proportional clawback on each refund. Every follow-up is computed under the account lock from the entries the
+ * ledger already holds for the order, never from today's rules.
  */
 export default class LoyaltyAccrualService extends TransactionBaseService {
-  static Events = { POINTS_ACCRUED: "loyalty.points_accrued" }
+  static Events = {
+    POINTS_ACCRUED: "loyalty.points_accrued",
+    POINTS_REVERSED: "loyalty.points_reversed",
+  }
 
   protected readonly deps_: InjectedDependencies
 
@@ -38,13 +49,13 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
   }
 
   /**
-   * Awards the points of `order_id` exactly once. Guest orders (no registered customer) and orders already
-   * canceled earn nothing and do not fail.
+   * Awards the points of `order_id` exactly once. Guest orders and canceled orders earn nothing and do not fail;
+   * a cancel handled before this (an unordered event batch) left a tombstone that makes the order earn nothing.
    */
-  async awardOrder(order_id: string): Promise<AccrualOutcome> {
+  async awardOrder(order_id: string): Promise<OrderOutcome> {
     return await this.atomicPhase_(async (manager) => {
       const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
-      const existing = await ledger.findEntryByKey(accrualKey(order_id))
+      const existing = await ledger.findEntryByKey(OrderKeys.accrual(order_id))
       if (existing) {
         return { status: "replayed", entry: existing }
       }
@@ -59,7 +70,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         return { status: "skipped", reason: "guest" }
       }
       const account = await ledger.ensureAccount(order.customer_id)
-      const facts = {
+      const result = await evaluateAccrual(rulebook, {
         order: orderFacts(order),
         customer: customerFacts(order.customer, {
           orders_count: await this.countEarlierOrders(manager, order),
@@ -67,34 +78,155 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           points_lifetime: account.points_lifetime,
           tier: account.tier,
         }),
-      }
-      const result = await evaluateAccrual(rulebook, facts)
-      const { entry, replayed } = await ledger.post({
-        customer_id: order.customer_id,
-        kind: "accrual",
-        points: result.points,
-        idempotency_key: accrualKey(order_id),
-        order_id,
-        rule_names: result.rule_names,
-        rulebook_version: rulebook.version,
-        details: {
-          basis_minor: result.basis_minor,
-          amount_points: result.amount_points,
-          bonus_points: result.bonus_points,
-          multiplier_bp: result.multiplier_bp,
-          contributions: result.contributions,
-        },
       })
-      if (!replayed) {
-        await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyAccrualService.Events.POINTS_ACCRUED, {
-          customer_id: entry.customer_id,
+      const pending = rulebook.program.pending_days > 0
+      const posted = await ledger.postUnderLock(order.customer_id, OrderKeys.accrual(order_id), async (ctx) => {
+        if ((await this.orderState(ctx, order_id)).canceled) {
+          return null
+        }
+        return {
+          customer_id: order.customer_id,
+          kind: "accrual",
+          points: pending ? 0 : result.points,
+          pending_points: pending ? result.points : 0,
+          idempotency_key: OrderKeys.accrual(order_id),
           order_id,
-          entry_id: entry.id,
-          points: entry.points,
-        })
-      }
-      return { status: replayed ? "replayed" : "awarded", entry }
+          rule_names: result.rule_names,
+          rulebook_version: rulebook.version,
+          details: {
+            basis_minor: result.basis_minor,
+            order_total_minor: order.total,
+            amount_points: result.amount_points,
+            bonus_points: result.bonus_points,
+            multiplier_bp: result.multiplier_bp,
+            contributions: result.contributions,
+            pending_days: rulebook.program.pending_days,
+          },
+        }
+      })
+      return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_ACCRUED, "canceled")
     })
+  }
+
+  /**
+   * order.canceled: takes back everything the order earned, net of what refunds already clawed back, exactly once.
+   * Before the accrual exists it writes a 0-point reversal: a tombstone that keeps a late order.placed from awarding.
+   */
+  async reverseOrder(order_id: string): Promise<OrderOutcome> {
+    return await this.atomicPhase_(async (manager) => {
+      const order = await this.loadMember(manager, order_id, [])
+      if (!order) {
+        return { status: "skipped", reason: "guest" }
+      }
+      const floor = this.deps_.loyaltyRulesService.getRulebook().program.negative_balance
+      const posted = await this.deps_.loyaltyLedgerService
+        .withTransaction(manager)
+        .postUnderLock(order.customer_id, OrderKeys.cancel(order_id), async (ctx) => {
+          const state = await this.orderState(ctx, order_id)
+          const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
+          return {
+            ...movement(state, remaining, floor),
+            customer_id: order.customer_id,
+            kind: "reversal",
+            idempotency_key: OrderKeys.cancel(order_id),
+            order_id,
+            reason: "order canceled",
+            details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
+          }
+        })
+      return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "nothing_earned")
+    })
+  }
+
+  /**
+   * order.refund_created and order.items_returned (Medusa refunds a received return without a refund_created
+   * event): claws back, once per refund, the refunded share of what the order earned, using the figures stored on
+   * its accrual. Every refund of the order not yet seen is processed, oldest first, so either event catches all.
+   * Cumulative rounding: never more than earned, and refunding the whole order total takes everything back.
+   */
+  async clawbackRefunds(order_id: string): Promise<OrderOutcome[]> {
+    return await this.atomicPhase_(async (manager) => {
+      const order = await this.loadMember(manager, order_id, ["refunds"])
+      if (!order) {
+        return [{ status: "skipped", reason: "guest" }]
+      }
+      const floor = this.deps_.loyaltyRulesService.getRulebook().program.negative_balance
+      const refunds = [...order.refunds].sort((a, b) => +new Date(a.created_at) - +new Date(b.created_at))
+      const outcomes: OrderOutcome[] = []
+      for (const refund of refunds) {
+        outcomes.push(await this.clawbackOne(manager, order, refund, floor))
+      }
+      return outcomes
+    })
+  }
+
+  private async clawbackOne(
+    manager: EntityManager,
+    order: Order,
+    refund: Order["refunds"][number],
+    floor: "allow" | "stop_at_zero"
+  ): Promise<OrderOutcome> {
+    const posted = await this.deps_.loyaltyLedgerService
+      .withTransaction(manager)
+      .postUnderLock(order.customer_id, OrderKeys.refund(refund.id), async (ctx) => {
+        const state = await this.orderState(ctx, order.id)
+        if (state.canceled) {
+          return null
+        }
+        assertAccrued(state, order.id, refund.id)
+        const points = clawbackForRefund({
+          earned_points: state.earned_points,
+          order_total_minor: state.order_total_minor,
+          refunded_before_minor: state.refunded_minor,
+          refund_minor: refund.amount,
+          clawed_before_points: state.clawed_points,
+        })
+        return {
+          ...movement(state, points, floor),
+          customer_id: order.customer_id,
+          kind: "clawback",
+          idempotency_key: OrderKeys.refund(refund.id),
+          order_id: order.id,
+          source_id: refund.id,
+          reason: `refund (${refund.reason})`,
+          details: {
+            refund_minor: refund.amount,
+            refunded_before_minor: state.refunded_minor,
+            order_total_minor: state.order_total_minor,
+          },
+        }
+      })
+    return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "canceled")
+  }
+
+  private async orderState(ctx: LockedContext, order_id: string): Promise<OrderLedgerState> {
+    return orderLedgerState(await ctx.entriesOfOrder(order_id))
+  }
+
+  /** The order when it belongs to a registered customer (members only), else null. */
+  private async loadMember(manager: EntityManager, order_id: string, relations: string[]): Promise<Order | null> {
+    const order = await this.deps_.orderService
+      .withTransaction(manager)
+      .retrieve(order_id, { relations: ["customer", ...relations] })
+    return order.customer?.has_account ? order : null
+  }
+
+  private async emitPosted(
+    manager: EntityManager,
+    posted: { entry: LoyaltyLedgerEntry | null; replayed: boolean },
+    event: string,
+    reason: "canceled" | "nothing_earned"
+  ): Promise<OrderOutcome> {
+    if (!posted.entry) {
+      return { status: "skipped", reason }
+    }
+    if (!posted.replayed) {
+      const { id, customer_id, order_id, kind, points, pending_delta } = posted.entry
+      await this.deps_.eventBusService
+        .withTransaction(manager)
+        .emit(event, { customer_id, order_id, entry_id: id, kind, points, pending_points: pending_delta })
+    }
+    return { status: posted.replayed ? "replayed" : "posted", entry: posted.entry }
   }
 
   // "First order" means no earlier order that still stands: canceled orders do not count.
@@ -107,5 +239,21 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         id: Not(order.id),
       },
     })
+  }
+}
+
+/** Takes `points` back from where the order's points are: pending while they are pending, else the balance. */
+function movement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
+  return state.pending ? { points: 0, pending_points: -points } : { points: -points, pending_points: 0, floor }
+}
+
+// A refund before its accrual (an unordered event batch) cannot be prorated yet: fail loudly so the event bus
+// retry (Redis) or the reconcile sweep handles it once the accrual exists.
+function assertAccrued(state: OrderLedgerState, order_id: string, refund_id: string): void {
+  if (!state.accrued) {
+    throw new LoyaltyError(
+      LoyaltyErrorCodes.NOT_FOUND,
+      `Refund ${refund_id}: order ${order_id} has no accrual yet; it will be clawed back once the accrual exists`
+    )
   }
 }

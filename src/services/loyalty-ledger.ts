@@ -1,7 +1,7 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { assertReplay, EntryDraft, payloadHash, planPosting } from "../domain/ledger"
+import { assertReplay, EntryDraft, payloadHash, planPosting, Posting } from "../domain/ledger"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 
@@ -10,6 +10,12 @@ type InjectedDependencies = { manager: EntityManager }
 export type Page = { limit: number; offset: number }
 export type AccountWithEmail = LoyaltyAccount & { email: string | null }
 export type PostResult = { entry: LoyaltyLedgerEntry; account: LoyaltyAccount; replayed: boolean }
+export type LockedContext = {
+  manager: EntityManager
+  /** The account as locked (current balance). */
+  account: LoyaltyAccount
+  entriesOfOrder(order_id: string): Promise<LoyaltyLedgerEntry[]>
+}
 
 /**
  * Accounts and the append-only ledger. The only writer of balances: every movement goes through `post`, which
@@ -30,7 +36,7 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
         .createQueryBuilder()
         .insert()
         .into(LoyaltyAccount)
-        .values({ id: generateEntityId("", "lacc"), customer_id, points_balance: 0, points_lifetime: 0, tier: null })
+        .values({ id: generateEntityId("", "lacc"), customer_id, points_balance: 0, points_lifetime: 0, points_pending: 0, tier: null })
         .orIgnore()
         .execute()
       return await manager.getRepository(LoyaltyAccount).findOneOrFail({ where: { customer_id } })
@@ -44,41 +50,48 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
 
   /**
    * Appends `draft` exactly once per idempotency key. Under the account lock: an entry already stored under the
-   * key is returned when the payload matches (a redelivered event) and is a conflict otherwise.
+   * key is returned when the payload matches (a redelivered event or retried request) and is a conflict otherwise.
    */
   async post(draft: EntryDraft): Promise<PostResult> {
+    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, async () => draft)
+    if (result.replayed) {
+      assertReplay(result.entry, draft)
+    }
+    return result as PostResult
+  }
+
+  /**
+   * Locks the customer's account, then, unless an entry exists under `idempotency_key` (returned as a replay),
+   * asks `decide` for the draft to append. `decide` runs under the lock, so what it reads (earlier entries of an
+   * order, the balance) cannot change before the write; it returns null to write nothing.
+   */
+  async postUnderLock(
+    customer_id: string,
+    idempotency_key: string,
+    decide: (ctx: LockedContext) => Promise<EntryDraft | null>
+  ): Promise<PostResult | { entry: null; account: LoyaltyAccount; replayed: false }> {
     return await this.atomicPhase_(async (manager) => {
-      await this.withTransaction(manager).ensureAccount(draft.customer_id)
-      const account = await this.lockAccount(manager, draft.customer_id)
-      const stored = await manager.getRepository(LoyaltyLedgerEntry).findOne({
-        where: { idempotency_key: draft.idempotency_key },
-      })
+      await this.withTransaction(manager).ensureAccount(customer_id)
+      const account = await this.lockAccount(manager, customer_id)
+      const entries = manager.getRepository(LoyaltyLedgerEntry)
+      const stored = await entries.findOne({ where: { idempotency_key } })
       if (stored) {
-        assertReplay(stored, draft)
         return { entry: stored, account, replayed: true }
       }
+      const draft = await decide({ manager, account, entriesOfOrder: (order_id) => this.entriesOfOrder(manager, order_id) })
+      if (!draft) {
+        return { entry: null, account, replayed: false }
+      }
       const posting = planPosting(account, draft)
-      const entry = manager.getRepository(LoyaltyLedgerEntry).create({
-        id: generateEntityId("", "lent"),
-        account_id: account.id,
-        customer_id: draft.customer_id,
-        kind: draft.kind,
-        points: draft.points,
-        balance_after: posting.balance_after,
-        order_id: draft.order_id ?? null,
-        source_id: draft.source_id ?? null,
-        rule_names: draft.rule_names ?? [],
-        rulebook_version: draft.rulebook_version ?? null,
-        reason: draft.reason ?? null,
-        actor_id: draft.actor_id ?? null,
-        idempotency_key: draft.idempotency_key,
-        payload_hash: payloadHash(draft),
-        details: draft.details ?? {},
-      })
-      const saved = await manager.getRepository(LoyaltyLedgerEntry).save(entry)
+      const saved = await entries.save(entries.create(entryRow(account, draft, posting)))
       await manager.getRepository(LoyaltyAccount).update({ id: account.id }, posting.next)
       return { entry: saved, account: { ...account, ...posting.next } as LoyaltyAccount, replayed: false }
     })
+  }
+
+  /** Entries of one order in append order (accrual, clawbacks, reversal, activation). */
+  async entriesOfOrder(manager: EntityManager, order_id: string): Promise<LoyaltyLedgerEntry[]> {
+    return await manager.getRepository(LoyaltyLedgerEntry).find({ where: { order_id }, order: { seq: "ASC" } })
   }
 
   /** The entry stored under an idempotency key, if any (lets callers skip work for a redelivered event). */
@@ -110,7 +123,7 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
   async listEntries(customer_id: string, page: Page): Promise<[LoyaltyLedgerEntry[], number]> {
     return await this.activeManager_.getRepository(LoyaltyLedgerEntry).findAndCount({
       where: { customer_id },
-      order: { created_at: "DESC", id: "DESC" },
+      order: { seq: "DESC" },
       skip: page.offset,
       take: page.limit,
     })
@@ -134,6 +147,28 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
       .setLock("pessimistic_write")
       .where("a.customer_id = :customer_id", { customer_id })
       .getOneOrFail()
+  }
+}
+
+function entryRow(account: LoyaltyAccount, draft: EntryDraft, posting: Posting): Partial<LoyaltyLedgerEntry> {
+  return {
+    id: generateEntityId("", "lent"),
+    account_id: account.id,
+    customer_id: draft.customer_id,
+    kind: draft.kind,
+    points: posting.points,
+    balance_after: posting.balance_after,
+    pending_delta: posting.pending_delta,
+    pending_after: posting.pending_after,
+    order_id: draft.order_id ?? null,
+    source_id: draft.source_id ?? null,
+    rule_names: draft.rule_names ?? [],
+    rulebook_version: draft.rulebook_version ?? null,
+    reason: draft.reason ?? null,
+    actor_id: draft.actor_id ?? null,
+    idempotency_key: draft.idempotency_key,
+    payload_hash: payloadHash(draft),
+    details: draft.details ?? {},
   }
 }
 

@@ -1,7 +1,7 @@
-import type { Logger, SubscriberArgs, SubscriberConfig } from "@medusajs/medusa"
-import type { EntityManager } from "typeorm"
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/medusa"
 import type LoyaltyLedgerService from "../services/loyalty-ledger"
 import type LoyaltyRulesService from "../services/loyalty-rules"
+import { runForEvent } from "../utils/subscriber-run"
 
 /**
  * customer.created → open a loyalty account when `auto_enroll` is on. Guest checkouts also create customers
@@ -15,14 +15,9 @@ export default async function customerCreatedEnroll({
   if (!rules.options.auto_enroll || !data.has_account) {
     return
   }
-  const manager: EntityManager = container.resolve("manager")
-  const ledger: LoyaltyLedgerService = container.resolve("loyaltyLedgerService")
-  try {
-    await manager.transaction((m) => ledger.withTransaction(m).ensureAccount(data.id))
-  } catch (e) {
-    container.resolve<Logger>("logger").error(`loyalty: enrolling customer ${data.id} failed: ${(e as Error).message}`)
-    throw e
-  }
+  await runForEvent<LoyaltyLedgerService>(container, "loyaltyLedgerService", `enrolling customer ${data.id}`, (s) =>
+    s.ensureAccount(data.id)
+  )
 }
 
 export const config: SubscriberConfig = {

@@ -10,19 +10,45 @@ const draft = (over: Partial<EntryDraft> = {}): EntryDraft => ({
 })
 
 describe("ledger postings", () => {
+  const acct = (points_balance: number, points_lifetime: number, points_pending = 0) => ({
+    points_balance,
+    points_lifetime,
+    points_pending,
+  })
+
   it.each([
-    [{ points_balance: 0, points_lifetime: 0 }, draft({ points: 223 }), 223, 223],
-    [{ points_balance: 50, points_lifetime: 80 }, draft({ points: 0 }), 50, 80],
-    [{ points_balance: 50, points_lifetime: 80 }, draft({ kind: "adjustment", points: -30 }), 20, 50],
-    [{ points_balance: 10, points_lifetime: 10 }, draft({ kind: "adjustment", points: -30 }), -20, 0],
-  ])("from %j, posting %j leaves balance %i and lifetime %i", (account, d, balance, lifetime) => {
+    ["an accrual adds to balance and lifetime", acct(0, 0), draft({ points: 223 }), 223, 223, 0],
+    ["a zero accrual changes nothing", acct(50, 80), draft({ points: 0 }), 50, 80, 0],
+    ["a negative adjustment lowers balance and lifetime", acct(50, 80), draft({ kind: "adjustment", points: -30 }), 20, 50, 0],
+    ["a clawback may go below zero by default", acct(10, 10), draft({ kind: "clawback", points: -30 }), -20, 0, 0],
+    ["a clawback with stop_at_zero stops at zero", acct(10, 40), draft({ kind: "clawback", points: -30, floor: "stop_at_zero" }), 0, 30, 0],
+    ["stop_at_zero on a negative balance moves nothing", acct(-5, 0), draft({ kind: "clawback", points: -30, floor: "stop_at_zero" }), -5, 0, 0],
+    ["a redemption lowers the balance, not lifetime", acct(600, 600), draft({ kind: "redemption", points: -500, floor: "refuse" }), 100, 600, 0],
+    ["expiry lowers the balance, not lifetime", acct(600, 600), draft({ kind: "expiry", points: -100 }), 500, 600, 0],
+    ["a pending accrual adds to pending only", acct(0, 0), draft({ points: 0, pending_points: 120 }), 0, 0, 120],
+    ["an activation moves pending to available and lifetime", acct(0, 0, 120), draft({ kind: "activation", points: 120, pending_points: -120 }), 120, 120, 0],
+  ])("%s", (_name, account, d, balance, lifetime, pending) => {
     const posting = planPosting(account, d)
     expect(posting.balance_after).toBe(balance)
-    expect(posting.next).toEqual({ points_balance: balance, points_lifetime: lifetime })
+    expect(posting.pending_after).toBe(pending)
+    expect(posting.next).toEqual({ points_balance: balance, points_lifetime: lifetime, points_pending: pending })
+    expect(posting.balance_after - account.points_balance).toBe(posting.points)
+  })
+
+  it("refuses a redemption that would overdraw the balance", () => {
+    expect(() => planPosting(acct(400, 400), draft({ kind: "redemption", points: -500, floor: "refuse" }))).toThrow(
+      expect.objectContaining({ code: "INSUFFICIENT_POINTS", details: { requested: 500, available: 400 } })
+    )
+  })
+
+  it("refuses to take pending points below zero", () => {
+    expect(() => planPosting(acct(0, 0, 10), draft({ kind: "reversal", points: 0, pending_points: -20 }))).toThrow(
+      expect.objectContaining({ code: "LEDGER_INVARIANT" })
+    )
   })
 
   it.each([1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])("refuses non-integer or unsafe points %p", (points) => {
-    expect(() => planPosting({ points_balance: 0, points_lifetime: 0 }, draft({ points }))).toThrow(
+    expect(() => planPosting(acct(0, 0), draft({ points }))).toThrow(
       expect.objectContaining({ code: "LEDGER_INVARIANT" })
     )
   })

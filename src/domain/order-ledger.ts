@@ -1,0 +1,77 @@
+/**
+ * What the ledger already says about one order: the basis for cancels, refunds and activation, so that every
+ * follow-up movement is computed from the entries that exist (the ledger is the truth), not from today's rules.
+ */
+export interface OrderEntry {
+  kind: string
+  points: number
+  pending_delta: number
+  details: Record<string, unknown>
+}
+
+export interface OrderLedgerState {
+  /** An accrual entry exists. */
+  accrued: boolean
+  /** A reversal (cancel) entry exists, possibly a 0-point tombstone written before the accrual. */
+  canceled: boolean
+  /** The accrual was pending and has been activated. */
+  activated: boolean
+  /** Points the order earned (available or pending). */
+  earned_points: number
+  /** Points already taken back by clawbacks and reversals (available or pending). */
+  clawed_points: number
+  /** Sum of the refunds already clawed back for, in minor units. */
+  refunded_minor: number
+  /** The order total the accrual saw (the denominator of refund shares). */
+  order_total_minor: number
+  /** True while the order's points are pending: reductions come out of pending, not the balance. */
+  pending: boolean
+}
+
+/** Folds an order's entries into its state. Invariant: clawed_points ≤ earned_points for a consistent ledger. */
+export function orderLedgerState(entries: readonly OrderEntry[]): OrderLedgerState {
+  const state: OrderLedgerState = {
+    accrued: false,
+    canceled: false,
+    activated: false,
+    earned_points: 0,
+    clawed_points: 0,
+    refunded_minor: 0,
+    order_total_minor: 0,
+    pending: false,
+  }
+  for (const e of entries) {
+    fold(state, e)
+  }
+  state.pending = state.accrued && !state.activated && earnedAsPending(entries)
+  return state
+}
+
+function fold(state: OrderLedgerState, e: OrderEntry): void {
+  switch (e.kind) {
+    case "accrual":
+      state.accrued = true
+      state.earned_points += e.points + e.pending_delta
+      state.order_total_minor = numberOr(e.details.order_total_minor, 0)
+      break
+    case "activation":
+      state.activated = true
+      break
+    case "reversal":
+      state.canceled = true
+      state.clawed_points -= e.points + e.pending_delta
+      break
+    case "clawback":
+      state.clawed_points -= e.points + e.pending_delta
+      state.refunded_minor += numberOr(e.details.refund_minor, 0)
+      break
+  }
+}
+
+function earnedAsPending(entries: readonly OrderEntry[]): boolean {
+  return entries.some((e) => e.kind === "accrual" && e.pending_delta > 0)
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isSafeInteger(value) ? value : fallback
+}

@@ -1,0 +1,52 @@
+/**
+ * Program settings: the knobs of the loyalty program that are not rules (negative balances, redemption, expiry,
+ * pending period). They come from the optional `"kind": "program"` rule file; without one, DEFAULT_PROGRAM applies.
+ * The file format (zod, strict, located issues) lives in rule-schema.ts next to the other rule file kinds.
+ */
+
+/** What a clawback may do to a balance: go below zero ("allow") or stop at zero ("stop_at_zero"). */
+export const NEGATIVE_BALANCE_POLICIES = ["allow", "stop_at_zero"] as const
+export type NegativeBalancePolicy = (typeof NEGATIVE_BALANCE_POLICIES)[number]
+
+export interface RedemptionSettings {
+  /** Points worth one major currency unit (1.00 USD, 1 JPY): 100 → 500 points are 5.00. */
+  readonly points_per_currency_unit: number
+  /** The smallest redemption, a multiple of step_points. */
+  readonly min_points: number
+  /** Redemptions come in multiples of this. */
+  readonly step_points: number
+  /** How long a redemption's discount code stays usable. */
+  readonly code_valid_days: number
+}
+
+export interface ExpirySettings {
+  /** Earned points expire this many calendar months after they were credited (FIFO, see expiry.ts). */
+  readonly after_months: number
+}
+
+export interface ProgramSettings {
+  readonly negative_balance: NegativeBalancePolicy
+  readonly redemption: RedemptionSettings
+  /** null: points never expire. */
+  readonly expiry: ExpirySettings | null
+  /** Days between earning and being able to spend points; 0 = available at once. */
+  readonly pending_days: number
+}
+
+/** The settings of a rulebook without a program file; also the schema's defaults, so the two cannot differ. */
+export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
+  negative_balance: "allow",
+  redemption: Object.freeze({ points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 }),
+  expiry: Object.freeze({ after_months: 12 }),
+  pending_days: 0,
+})
+
+/** Bounds of each setting (inclusive), shared by the schema and the README. */
+export const PROGRAM_LIMITS = Object.freeze({
+  points_per_currency_unit: { min: 1, max: 1_000_000 },
+  step_points: { min: 1, max: 1_000_000_000 },
+  min_points: { min: 1, max: 1_000_000_000 },
+  code_valid_days: { min: 1, max: 3650 },
+  after_months: { min: 1, max: 120 },
+  pending_days: { min: 0, max: 365 },
+})
