@@ -1,4 +1,5 @@
 import { createHash } from "crypto"
+import { applyBalanceFloor } from "./clawback"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 
 /**
@@ -110,7 +111,7 @@ function floored(balance: number, draft: EntryDraft): number {
     return draft.points
   }
   if (floor === "stop_at_zero") {
-    return -Math.max(0, balance)
+    return applyBalanceFloor(balance, draft.points, "stop_at_zero")
   }
   throw new LoyaltyError(
     LoyaltyErrorCodes.INSUFFICIENT_POINTS,

@@ -244,7 +244,8 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
 
 /** Takes `points` back from where the order's points are: pending while they are pending, else the balance. */
 function movement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
-  return state.pending ? { points: 0, pending_points: -points } : { points: -points, pending_points: 0, floor }
+  // `|| 0`: a zero movement must not be stored as -0.
+  return state.pending ? { points: 0, pending_points: -points || 0 } : { points: -points || 0, pending_points: 0, floor }
 }
 
 // A refund before its accrual (an unordered event batch) cannot be prorated yet: fail loudly so the event bus
