@@ -1,0 +1,120 @@
+import { TransactionBaseService } from "@medusajs/medusa"
+import { EntityManager, MoreThan } from "typeorm"
+import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { expiryDue, Movement, nextExpiry } from "../domain/expiry"
+import { LoyaltyAccount } from "../models/loyalty-account"
+import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
+import LoyaltyLedgerService from "./loyalty-ledger"
+import LoyaltyRulesService from "./loyalty-rules"
+
+type InjectedDependencies = {
+  manager: EntityManager
+  loyaltyLedgerService: LoyaltyLedgerService
+  loyaltyRulesService: LoyaltyRulesService
+}
+
+export type ExpiryCounts = {
+  /** false when the program has `"expiry": null` (points never expire): nothing was looked at. */
+  enabled: boolean
+  accounts_checked: number
+  entries_posted: number
+  points_expired: number
+}
+
+export const ExpiryKeys = {
+  /** One expiry entry per customer and UTC day of the run: a second run the same day is a replay. */
+  expiry: (customer_id: string, now: Date) => `expiry:${customer_id}:${now.toISOString().slice(0, 10)}`,
+}
+
+const PAGE = 200
+
+/**
+ * Points expiry, first in first out (domain/expiry.ts). Each account is handled in its own transaction under its
+ * row lock, so one failing account neither rolls back the others nor holds every lock for the whole sweep.
+ * Pending points have no clock: their lot starts when the activation entry makes them available.
+ */
+export default class LoyaltyExpiryService extends TransactionBaseService {
+  protected readonly deps_: InjectedDependencies
+
+  constructor(container: InjectedDependencies) {
+    super(container)
+    this.deps_ = container
+  }
+
+  /** Posts the due expiry of every account with a positive balance, as of `now`. Idempotent per UTC day. */
+  async expireAll(now: Date): Promise<ExpiryCounts> {
+    const counts: ExpiryCounts = { enabled: false, accounts_checked: 0, entries_posted: 0, points_expired: 0 }
+    const expiry = this.deps_.loyaltyRulesService.getRulebook().program.expiry
+    if (!expiry) return counts
+    counts.enabled = true
+    let after = ""
+    for (;;) {
+      const accounts = await this.activeManager_.getRepository(LoyaltyAccount).find({
+        select: { id: true, customer_id: true },
+        where: { points_balance: MoreThan(0), customer_id: MoreThan(after) },
+        order: { customer_id: "ASC" },
+        take: PAGE,
+      })
+      for (const account of accounts) {
+        counts.accounts_checked++
+        const points = await this.expireAccount(account.customer_id, now, expiry.after_months)
+        if (points > 0) {
+          counts.entries_posted++
+          counts.points_expired += points
+        }
+      }
+      if (accounts.length < PAGE) return counts
+      after = accounts[accounts.length - 1].customer_id
+    }
+  }
+
+  /**
+   * The customer's next points to expire and when, as of `now`; null when nothing will expire (or the program
+   * has no expiry). Without a live rulebook it answers null rather than failing the balance page.
+   */
+  async nextExpiryFor(customer_id: string, now: Date): Promise<{ points: number; expires_at: Date } | null> {
+    let months: number | undefined
+    try {
+      months = this.deps_.loyaltyRulesService.getRulebook().program.expiry?.after_months
+    } catch (e) {
+      if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE) return null
+      throw e
+    }
+    if (!months) return null
+    const account = await this.activeManager_.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
+    if (!account) return null
+    return nextExpiry(await this.movementsOf(this.activeManager_, account.id), now, months)
+  }
+
+  /** Expires one account under its lock; returns the points expired by this call (0 for nothing or a replay). */
+  private async expireAccount(customer_id: string, now: Date, months: number): Promise<number> {
+    const key = ExpiryKeys.expiry(customer_id, now)
+    const run = async (manager: EntityManager) => {
+      const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(customer_id, key, async (ctx) => {
+        const due = expiryDue(await this.movementsOf(ctx.manager, ctx.account.id), now, months)
+        if (due <= 0) return null
+        return {
+          customer_id,
+          kind: "expiry",
+          points: -due,
+          floor: "stop_at_zero",
+          idempotency_key: key,
+          reason: `points older than ${months} months`,
+          details: { as_of: now.toISOString(), after_months: months },
+        }
+      })
+      return posted.entry && !posted.replayed ? -posted.entry.points : 0
+    }
+    return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
+  }
+
+  /** The account's available-balance movements in append order (served by the (account_id, seq) index). */
+  private async movementsOf(manager: EntityManager, account_id: string): Promise<Movement[]> {
+    const rows = await manager.getRepository(LoyaltyLedgerEntry).find({
+      select: { points: true, kind: true, created_at: true, seq: true },
+      where: { account_id },
+      order: { seq: "ASC" },
+    })
+    return rows.map((r) => ({ points: r.points, kind: r.kind, created_at: r.created_at }))
+  }
+}
