@@ -85,7 +85,8 @@ export function planPosting(account: AccountState, draft: EntryDraft): Posting {
   const points = floored(account.points_balance, draft)
   const balance_after = account.points_balance + points
   const pending_after = account.points_pending + pending_delta
-  assertSafeInteger(balance_after, "balance_after")
+  assertStorable(balance_after, "balance")
+  assertStorable(pending_after, "pending points")
   if (pending_after < 0) {
     throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `pending points would become ${pending_after}`, {
       pending_after,
@@ -150,6 +151,19 @@ export function assertReplay(stored: { payload_hash: string; idempotency_key: st
     `Idempotency key "${draft.idempotency_key}" was already used for a different request; use a new key for a new operation`,
     { idempotency_key: draft.idempotency_key }
   )
+}
+
+/** Balances are stored as PostgreSQL integers: refuse a movement that would not fit rather than fail at write. */
+export const MAX_STORABLE_POINTS = 2_147_483_647
+
+function assertStorable(value: number, what: string): void {
+  if (Math.abs(value) > MAX_STORABLE_POINTS) {
+    throw new LoyaltyError(
+      LoyaltyErrorCodes.LEDGER_INVARIANT,
+      `This movement would take the ${what} to ${value}, beyond the largest storable ${MAX_STORABLE_POINTS}`,
+      { value }
+    )
+  }
 }
 
 function assertSafeInteger(value: number, field: string): void {

@@ -87,7 +87,7 @@ describe("accrual on a real Medusa store with the default rules", () => {
     expect(body.entries[0].rule_names).toHaveLength(2)
     expect(body.entries[0].rulebook_version).toMatch(/^[0-9a-f]{64}$/)
     expect(Object.keys(body.entries[0]).sort()).toEqual(
-      ["balance_after", "created_at", "id", "kind", "order_id", "pending_points", "points", "reason", "rule_names", "rulebook_version"]
+      ["actor_id", "balance_after", "created_at", "id", "kind", "order_id", "pending_points", "points", "reason", "rule_names", "rulebook_version"]
     )
   })
 

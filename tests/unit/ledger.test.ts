@@ -66,3 +66,14 @@ describe("ledger postings", () => {
     }
   )
 })
+
+describe("ledger storage limits", () => {
+  it.each([
+    [{ points_balance: 2_147_483_000, points_lifetime: 0, points_pending: 0 }, 1000],
+    [{ points_balance: -2_147_483_000, points_lifetime: 0, points_pending: 0 }, -1000],
+  ])("refuses a movement that would take the balance beyond a PostgreSQL integer (%j %i)", (account, points) => {
+    expect(() => planPosting(account, draft({ kind: "adjustment", points }))).toThrow(
+      expect.objectContaining({ code: "LEDGER_INVARIANT", message: expect.stringContaining("2147483647") })
+    )
+  })
+})

@@ -13,7 +13,7 @@ const MEDUSA_TYPE_BY_CODE: Record<LoyaltyErrorCode, string> = {
   NOT_FOUND: MedusaError.Types.NOT_FOUND, // 404
   IDEMPOTENCY_CONFLICT: MedusaError.Types.DUPLICATE_ERROR, // 422
   INSUFFICIENT_POINTS: MedusaError.Types.NOT_ALLOWED, // 400
-  LEDGER_INVARIANT: MedusaError.Types.UNEXPECTED_STATE, // 500
+  LEDGER_INVARIANT: MedusaError.Types.NOT_ALLOWED, // 400: the write was refused, the ledger is intact
 }
 
 /** Converts a LoyaltyError to the MedusaError Medusa's error handler understands; other errors pass through. */

@@ -28,3 +28,9 @@ export async function memberAccount(req: MedusaRequest, customer_id: string): Pr
   })
   return await ledger.ensureAccount(customer_id)
 }
+
+/** The acting admin user's id: `{ userId }` for session/bearer auth, the whole User for an API token. */
+export function adminUserId(req: MedusaRequest): string | null {
+  const user = (req as MedusaRequest & { user?: { userId?: string; id?: string } }).user
+  return user?.userId ?? user?.id ?? null
+}

@@ -1,5 +1,6 @@
 import type { LoyaltyAccount } from "../../models/loyalty-account"
 import type { LoyaltyLedgerEntry } from "../../models/loyalty-ledger-entry"
+import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
 
 /** The public shape of an account (admin and store). */
 export function serializeAccount(a: LoyaltyAccount & { email?: string | null }) {
@@ -28,6 +29,22 @@ export function serializeEntry(e: LoyaltyLedgerEntry) {
     rule_names: e.rule_names,
     rulebook_version: e.rulebook_version,
     reason: e.reason,
+    actor_id: e.actor_id,
     created_at: e.created_at,
+  }
+}
+
+/** The public shape of a redemption; `amount` is in minor units of `currency_code` (500 = 5.00 USD). */
+export function serializeRedemption(r: LoyaltyRedemption) {
+  return {
+    id: r.id,
+    points: r.points,
+    discount_code: r.discount_code,
+    amount: r.amount_minor,
+    currency_code: r.currency_code,
+    expires_at: r.expires_at,
+    status: r.status,
+    cart_id: r.cart_id,
+    created_at: r.created_at,
   }
 }

@@ -16,7 +16,7 @@ export const NoQuery = z.object({}).strict()
  * Parses `input` with `schema` or throws INVALID_INPUT naming every bad field as `where.field: message`, so a
  * client knows exactly what to fix.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: "query" | "body" | "params"): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: "query" | "body" | "params" | "headers"): z.infer<S> {
   const parsed = schema.safeParse(input ?? {})
   if (parsed.success) {
     return parsed.data
@@ -27,4 +27,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
     return `${where}${field ? `.${field}` : ""}: ${i.message}`
   })
   throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problems.join("; ")}`, { problems })
+}
+
+const IdempotencyKey = z
+  .string({ error: "the Idempotency-Key header is required (a unique string per operation, e.g. a UUID)" })
+  .regex(/^[A-Za-z0-9_.:-]{1,200}$/, "must be 1–200 characters of letters, digits, _ . : -")
+
+/** The required `Idempotency-Key` header of a write: retrying with the same key returns the first result. */
+export function idempotencyKeyOf(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const headers = { "Idempotency-Key": req.headers["idempotency-key"] }
+  return parseInput(z.object({ "Idempotency-Key": IdempotencyKey }), headers, "headers")["Idempotency-Key"]
 }
