@@ -1,0 +1,29 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { z } from "zod"
+import type LoyaltyRedemptionService from "../../../../../../services/loyalty-redemption"
+import { route } from "../../../../../_shared/handler"
+import { currentCustomerId } from "../../../../../_shared/members"
+import { serializeRedemption } from "../../../../../_shared/serialize"
+import { idempotencyKeyOf, PageQuery, parseInput } from "../../../../../_shared/validate"
+
+const RedeemBody = z
+  .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
+  .strict()
+  .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
+
+/** POST /store/customers/me/loyalty/redemptions (Idempotency-Key header required) → points exchanged for a code. */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const client_key = idempotencyKeyOf(req)
+  const body = parseInput(RedeemBody, req.body, "body")
+  const service: LoyaltyRedemptionService = req.scope.resolve("loyaltyRedemptionService")
+  const { redemption, replayed } = await service.redeem({ ...body, customer_id: currentCustomerId(req), client_key })
+  res.status(replayed ? 200 : 201).json({ redemption: serializeRedemption(redemption) })
+})
+
+/** GET /store/customers/me/loyalty/redemptions?limit&offset → my redemptions, newest first. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const page = parseInput(PageQuery, req.query, "query")
+  const service: LoyaltyRedemptionService = req.scope.resolve("loyaltyRedemptionService")
+  const [redemptions, count] = await service.listForCustomer(currentCustomerId(req), page)
+  res.json({ redemptions: redemptions.map(serializeRedemption), count, ...page })
+})
