@@ -1,0 +1,17 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { z } from "zod"
+import { runExpireJob } from "../../../../../utils/loyalty-jobs"
+import { route } from "../../../../_shared/handler"
+import { NoQuery, parseInput } from "../../../../_shared/validate"
+
+// No `now` override: a run with a later clock would really expire members' points. Time travel is for tests
+// (the service in-process) and for operators (`medusa-loyalty expire --now`).
+const Body = z.object({}).strict()
+
+/** POST /admin/loyalty/jobs/expire → voids expired redemption codes, then expires points, as of the server clock. */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body, "body")
+  const { expiry, redemptions } = await runExpireJob(req.scope, new Date())
+  res.json({ expiry, redemptions })
+})

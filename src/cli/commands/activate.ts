@@ -1,0 +1,21 @@
+import { Command } from "commander"
+import { runActivateJob } from "../../utils/loyalty-jobs"
+import { parseNow, print } from "../options"
+import { withStore } from "../store"
+
+/** `activate`: the hourly activation job, run once in the store of the current directory. */
+export function registerActivate(program: Command): void {
+  program
+    .command("activate")
+    .description("make pending points available once their order went out and the pending period passed (run in the store directory)")
+    .option("--now <date>", "run as of this ISO date instead of the clock", parseNow)
+    .option("--json", "print the counts as JSON")
+    .option("--verbose", "show Medusa's info logs while booting")
+    .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
+      const now = opts.now ?? new Date()
+      const counts = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runActivateJob(c, now))
+      print({ now, ...counts }, !!opts.json, (r) =>
+        `activate as of ${now.toISOString()}: ${r.points_activated} point(s) activated in ${r.entries_posted} entr${r.entries_posted === 1 ? "y" : "ies"}, ${r.orders_checked} pending order(s) checked`
+      )
+    })
+}

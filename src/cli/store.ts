@@ -1,0 +1,74 @@
+import { createRequire } from "module"
+import path from "path"
+
+/**
+ * Access to the Medusa store the CLI runs in (the current directory). Everything Medusa is required FROM THE
+ * STORE's node_modules, so the container is the store's own (one copy of @medusajs/medusa, as in `medusa start`).
+ */
+export type StoreContainer = { resolve<T = unknown>(name: string): T; hasRegistration?(name: string): boolean }
+
+export function storeRequire(directory: string): NodeRequire {
+  return createRequire(path.join(directory, "package.json"))
+}
+
+/** The store's projectConfig (medusa-config.js) read the way Medusa reads it, without booting anything. */
+export function storeProjectConfig(directory: string): { database_url?: string; database_extra?: Record<string, unknown> } {
+  const load = storeRequire(directory)("@medusajs/medusa/dist/loaders/config").default
+  return quietly(() => load(directory).projectConfig)
+}
+
+/**
+ * Boots the store like Medusa's own commands (`medusa user`, `medusa seed`): loaders with a throwaway express
+ * app, no HTTP server; runs `work` with the container; always shuts Medusa down.
+ */
+export async function withStore<T>(directory: string, opts: { verbose: boolean }, work: (c: StoreContainer) => Promise<T>): Promise<T> {
+  // Medusa logs to stdout; while it runs send that to stderr, so stdout carries only the command's report.
+  const stdoutWrite = process.stdout.write
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
+  try {
+    return await booted(directory, opts, work)
+  } finally {
+    process.stdout.write = stdoutWrite
+  }
+}
+
+async function booted<T>(directory: string, opts: { verbose: boolean }, work: (c: StoreContainer) => Promise<T>): Promise<T> {
+  const req = storeRequire(directory)
+  const logger = req("@medusajs/medusa/dist/loaders/logger").default
+  logger.setLogLevel?.(opts.verbose ? "info" : "warn")
+  const express = req("express")
+  const loaders = req("@medusajs/medusa/dist/loaders").default
+  const { container, shutdown } = await loaders({ directory, expressApp: express(), isTest: false })
+  try {
+    return await work(container)
+  } finally {
+    await container.resolve("eventBusService").stopEnqueuer?.().catch(() => undefined)
+    await shutdown()
+  }
+}
+
+/** pg's Client: the plugin's own, else the store's (Medusa always brings pg). */
+export function pgClient(directory: string): new (config: Record<string, unknown>) => PgClient {
+  try {
+    return require("pg").Client
+  } catch {
+    return storeRequire(directory)("pg").Client
+  }
+}
+
+export interface PgClient {
+  connect(): Promise<void>
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>
+  end(): Promise<void>
+}
+
+// medusa's config loader prints a notice on stdout when redis_url is missing: keep stdout for our report.
+function quietly<T>(fn: () => T): T {
+  const log = console.log
+  console.log = () => undefined
+  try {
+    return fn()
+  } finally {
+    console.log = log
+  }
+}
