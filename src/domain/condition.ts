@@ -4,7 +4,7 @@
  * message that names the fix: structure (zod, strict), known facts and paths, operators, and value types.
  */
 import { z } from "zod"
-import { checkFactPath, describePathValue, FACT_NAMES, type FactName, type PathValue } from "./fact-catalogue"
+import { ACCRUAL_FACT_NAMES, checkFactPath, describePathValue, FACT_NAMES, type FactName, type PathValue } from "./fact-catalogue"
 import { unknownKeyError } from "./rule-issues"
 import { closestMatch } from "./text-distance"
 
@@ -68,10 +68,11 @@ const LEAF_SCHEMA = strict({
 })
 
 /**
- * Every problem of a rule's top-level condition (empty when valid), paths relative to the condition.
+ * Every problem of a rule's top-level condition (empty when valid), paths relative to the condition. `facts` are the
+ * facts the file kind provides (accrual: order and customer; tiers and promotions: member).
  * Invariant: never throws; each node is checked once; depth beyond {@link MAX_CONDITION_DEPTH} stops the descent.
  */
-export function checkTopLevelCondition(input: unknown, facts: readonly FactName[] = FACT_NAMES): ConditionProblem[] {
+export function checkTopLevelCondition(input: unknown, facts: readonly FactName[] = ACCRUAL_FACT_NAMES): ConditionProblem[] {
   const problems: ConditionProblem[] = []
   if (isObject(input) && !GROUP_KEYS.some((k) => hasOwn(input, k)) && (hasOwn(input, "fact") || hasOwn(input, "operator"))) {
     problems.push({ path: [], message: "conditions must start with a group: \"all\", \"any\" or \"not\"", hint: "wrap the condition: { \"all\": [ { \"fact\": ... } ] }" })
@@ -131,10 +132,18 @@ function checkLeaf(input: Record<string, unknown>, path: Path, facts: readonly F
 
 function checkFact(fact: string, path: Path, facts: readonly FactName[], problems: ConditionProblem[]): FactName | undefined {
   if ((facts as readonly string[]).includes(fact)) return fact as FactName
+  const listed = facts.map((f) => `"${f}"`).join(", ")
+  // A real fact in the wrong kind of file is a different mistake from a typo: say which files read it.
+  if ((FACT_NAMES as readonly string[]).includes(fact)) {
+    problems.push({ path: [...path, "fact"], message: `fact "${fact}" is not available in this kind of rule file; the facts here are ${listed}`, hint: FACT_SCOPE_HINT })
+    return undefined
+  }
   const match = closestMatch(fact, facts)
-  problems.push({ path: [...path, "fact"], message: `unknown fact "${fact}"; the facts are ${facts.map((f) => `"${f}"`).join(", ")}`, hint: match ? `did you mean "${match}"?` : "see rules/README.md for every fact and path" })
+  problems.push({ path: [...path, "fact"], message: `unknown fact "${fact}"; the facts are ${listed}`, hint: match ? `did you mean "${match}"?` : "see rules/README.md for every fact and path" })
   return undefined
 }
+
+const FACT_SCOPE_HINT = "accrual rules read \"order\" and \"customer\"; tiers and promotions read \"member\""
 
 function checkOperator(operator: string, path: Path, problems: ConditionProblem[]): Operator | undefined {
   if ((OPERATORS as readonly string[]).includes(operator)) return operator as Operator

@@ -1,12 +1,12 @@
 /**
- * The catalogue of facts a rule may read: `order` (with its line items) and `customer`, one entry per field of the
- * interfaces in facts.ts. The mapped types below make the compiler reject a catalogue that drifts from facts.ts.
+ * The catalogue of facts a rule may read: `order` (with its line items) and `customer` for accrual rules, `member`
+ * for tiers and promotions, one entry per field of the interfaces in facts.ts. The mapped types below make the compiler reject a catalogue that drifts from facts.ts.
  *
  * Paths use a small, fixed subset of JSONPath — `$.field`, `$.field.length`, `$.items[N].field`, `$.items[*].field`
  * — resolved by {@link resolveFactPath}, not by jsonpath-plus: jsonpath-plus (json-rules-engine's default) returns
  * `$.items[*].tags` as a list of lists, which no default operator can test. Here a `[*]` path is always a flat list.
  */
-import type { CustomerFacts, LineItemFacts, OrderFacts } from "./facts"
+import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "./facts"
 import { closestMatch } from "./text-distance"
 
 /** The type of one fact field, as written in the catalogue. */
@@ -41,10 +41,22 @@ export const CUSTOMER_FIELDS: Catalogue<CustomerFacts> = {
   points_balance: "number", points_lifetime: "number", tier: "string|null",
 }
 
-/** Fact name → its fields. Accrual rules see both; later kinds pick the facts they provide. */
-export const FACTS = { order: ORDER_FIELDS, customer: CUSTOMER_FIELDS } as const
+export const MEMBER_FIELDS: Catalogue<MemberFacts> = {
+  customer_id: "string", points_lifetime: "number", points_balance: "number", tier: "string|null",
+  orders_count: "number", points_last_365d: "number", spend_last_365d_minor: "number", group_ids: "string[]",
+  created_at: "string",
+}
+
+/** Fact name → its fields. Each rule file kind reads only the facts its evaluation provides (below). */
+export const FACTS = { order: ORDER_FIELDS, customer: CUSTOMER_FIELDS, member: MEMBER_FIELDS } as const
 export type FactName = keyof typeof FACTS
+/** Every fact of the catalogue, whatever the file kind. */
 export const FACT_NAMES = Object.keys(FACTS) as FactName[]
+
+/** Accrual runs on an order, so it sees the order and its customer; it never sees member aggregates. */
+export const ACCRUAL_FACT_NAMES: readonly FactName[] = ["order", "customer"]
+/** Tiers and promotions run on a member, outside any order: only `member` exists then. */
+export const MEMBER_FACT_NAMES: readonly FactName[] = ["member"]
 
 export type ScalarType = "number" | "string" | "boolean"
 

@@ -57,3 +57,33 @@ export interface AccrualFacts {
   order: OrderFacts
   customer: CustomerFacts
 }
+
+/**
+ * What tiers and promotions rules read about a loyalty member: account figures from the ledger plus a few customer
+ * fields, computed by the service at evaluation time. Windows are fixed at 365 days (MEMBER_WINDOW_DAYS) so a rule
+ * says what it means in its path, and tiers and promotions files agree on it without a shared setting.
+ */
+export interface MemberFacts {
+  customer_id: string
+  /** Points ever earned, net of clawbacks (ledger "lifetime" kinds); redemptions and expiry never lower it. */
+  points_lifetime: number
+  points_balance: number
+  /** The member's stored tier code, null before the first tier evaluation. */
+  tier: string | null
+  /** Orders placed, canceled ones excluded. */
+  orders_count: number
+  /** Net points of the lifetime kinds in entries created in the last MEMBER_WINDOW_DAYS days (may be negative). */
+  points_last_365d: number
+  /**
+   * Σ (subtotal − discount_total) of the orders placed in the last MEMBER_WINDOW_DAYS days, canceled excluded, in minor
+   * units of the store's default currency; orders in other currencies are left out (no conversion in the domain).
+   */
+  spend_last_365d_minor: number
+  /** Medusa customer group ids. */
+  group_ids: string[]
+  /** ISO 8601 sign-up time. */
+  created_at: string
+}
+
+/** Length of the rolling window of `points_last_365d` and `spend_last_365d_minor`, in days of 24 h before `now`. */
+export const MEMBER_WINDOW_DAYS = 365

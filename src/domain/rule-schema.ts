@@ -1,23 +1,19 @@
 /**
  * The rule FILE format, as zod 4 schemas: strict objects everywhere (an unknown key is an error, never ignored),
- * the event as a discriminated union on `type`, the file as a discriminated union on `kind` (accrual and program
- * files; tiers and promotions join as new members). Conditions are checked by condition.ts, node by node.
+ * the event as a discriminated union on `type`, the file as a discriminated union on `kind`: accrual and program
+ * files here, tiers (tier-schema.ts) and promotions (promotion-schema.ts). Conditions are checked by condition.ts,
+ * node by node, against the facts of the file's kind.
  */
 import { z } from "zod"
-import { checkTopLevelCondition, type TopLevelCondition } from "./condition"
-import { FACT_NAMES } from "./fact-catalogue"
+import { ACCRUAL_FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
 import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS } from "./program"
-import { unknownKeyError } from "./rule-issues"
+import { PromotionsFile } from "./promotion-schema"
+import { conditionsOver, fileHeader, MAX_TEXT, strict } from "./schema-parts"
+import { TiersFile } from "./tier-schema"
 
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
 export const MAX_RULES_PER_FILE = 500
-const MAX_TEXT = 2000
-
-/** z.strictObject whose unknown-key issues carry the allowed keys (for "did you mean"). */
-function strict<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.strictObject(shape, { error: unknownKeyError(Object.keys(shape)) })
-}
 
 const positiveInt = z.number().int().min(1)
 
@@ -69,27 +65,14 @@ const AccrualEvent = z.discriminatedUnion("type", [PointsPerAmountEvent, FixedBo
 })
 export type AccrualEvent = z.output<typeof AccrualEvent>
 
-/** A rule's conditions: any JSON, checked by condition.ts so each node reports at its own pointer. */
-const Conditions = z.custom<TopLevelCondition>(() => true).superRefine((value, ctx) => {
-  for (const problem of checkTopLevelCondition(value, FACT_NAMES)) {
-    if ("zod" in problem) ctx.addIssue({ ...(problem.zod as z.core.$ZodRawIssue), path: problem.path } as Parameters<typeof ctx.addIssue>[0])
-    else ctx.addIssue({ code: "custom", path: problem.path, message: problem.message, params: problem.hint ? { hint: problem.hint } : undefined })
-  }
-})
-
 export const AccrualRule = strict({
   name: ruleName,
   description: z.string().max(MAX_TEXT).optional(),
   priority: z.number().int().min(1).max(1000).default(1),
-  conditions: Conditions,
+  conditions: conditionsOver(ACCRUAL_FACT_NAMES),
   event: AccrualEvent,
 })
 export type AccrualRule = z.output<typeof AccrualRule>
-
-const fileHeader = {
-  $schema: z.string().max(MAX_TEXT).optional(),
-  description: z.string().max(MAX_TEXT).optional(),
-}
 
 export const AccrualFile = strict({
   ...fileHeader,
@@ -146,11 +129,11 @@ export const ProgramFile = strict({
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 
-export const RULE_FILE_KINDS = ["accrual", "program"] as const
+export const RULE_FILE_KINDS = ["accrual", "program", "tiers", "promotions"] as const
 export type RuleFileKind = (typeof RULE_FILE_KINDS)[number]
 
 /** One rule file of any kind. Add a kind: add its strict schema here and its name to RULE_FILE_KINDS. */
-export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile], {
+export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, TiersFile, PromotionsFile], {
   error: (issue) => {
     if (issue.code !== "invalid_union") return undefined
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind
@@ -159,3 +142,4 @@ export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile],
   },
 })
 export type RuleFile = z.output<typeof RuleFile>
+export { TiersFile, PromotionsFile }

@@ -8,9 +8,15 @@ import type { TopLevelCondition } from "./condition"
 import { lineColumn, scanJson } from "./json-source"
 import { withPosition, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
 import { DEFAULT_PROGRAM, type ProgramSettings } from "./program"
+import { buildPromotionDef, type PromotionDef } from "./promotions"
+import { conditionRoots, rulebookIssues, tiersFileOf, type ParsedFile, type RuleFileSource } from "./rulebook-checks"
+import { defaultPromotionGroupName } from "./promotion-schema"
 import { RuleFile, type AccrualEvent, type ProgramFile } from "./rule-schema"
+import { buildTiersDef } from "./tier-ladder"
+import { defaultTierGroupName } from "./tier-schema"
+import type { TiersDef } from "./tiers"
 
-export type { RuleFileIssue, ProgramSettings }
+export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, PromotionDef }
 
 export interface AccrualRuleDef {
   readonly name: string
@@ -30,20 +36,17 @@ export interface Rulebook {
   readonly accrual: readonly AccrualRuleDef[]
   /** The program file's settings (defaults applied), or DEFAULT_PROGRAM when there is no program file. */
   readonly program: ProgramSettings
+  /** The tier ladder of the (single) tiers file, or null without one: then no member has a tier. */
+  readonly tiers: TiersDef | null
+  /** Every promotion of every promotions file, in file then declaration order; empty without promotions files. */
+  readonly promotions: readonly PromotionDef[]
 }
 
 export type CompileResult = { ok: true; rulebook: Rulebook } | { ok: false; issues: RuleFileIssue[] }
 
-export interface RuleFileSource {
-  name: string
-  text: string
-}
-
-type ParsedFile = { source: RuleFileSource; data: RuleFile }
-
 /**
  * Compiles rule files into a frozen rulebook, or returns EVERY issue of every file (syntax, schema, facts,
- * operators, duplicate names, missing accrual rules).
+ * operators, duplicate names and codes, the tier ladder, unknown tiers, missing accrual rules).
  * Invariant: never throws; the same files (whatever their whitespace or key order) give the same version.
  */
 export function compileRulebook(files: ReadonlyArray<RuleFileSource>): CompileResult {
@@ -68,8 +71,7 @@ function compile(files: ReadonlyArray<RuleFileSource>): CompileResult {
     if ("issues" in result) issues.push(...result.issues)
     else parsed.push(result)
   }
-  issues.push(...duplicateRuleNames(parsed))
-  issues.push(...extraProgramFiles(parsed))
+  issues.push(...rulebookIssues(parsed))
   // A file we cannot read might be the accrual file: then its own syntax issue says enough.
   const kinds = files.map((f) => declaredKind(f.text))
   if (!kinds.includes("accrual") && !kinds.includes(UNREADABLE)) {
@@ -114,51 +116,16 @@ function declaredKind(text: string): unknown {
   }
 }
 
-/** Rule names are unique across the whole rulebook (they are stored on ledger entries): report every repeat. */
-function duplicateRuleNames(parsed: ParsedFile[]): RuleFileIssue[] {
-  const first = new Map<string, string>()
-  const issues: RuleFileIssue[] = []
-  for (const { source, data } of parsed) {
-    if (data.kind !== "accrual") continue
-    data.rules.forEach((rule, index) => {
-      const previous = first.get(rule.name)
-      if (previous === undefined) return void first.set(rule.name, source.name)
-      issues.push(withPosition({
-        file: source.name,
-        pointer: `/rules/${index}/name`,
-        message: `duplicate rule name "${rule.name}" (already used in ${previous})`,
-        hint: "rule names are unique across all rule files: rename one",
-      }, source.text))
-    })
-  }
-  return issues
-}
-
-/**
- * Settings must have one source of truth: a second program file is reported at its "kind" (the first one wins in
- * the message so the marketer knows where to merge).
- */
-function extraProgramFiles(parsed: ParsedFile[]): RuleFileIssue[] {
-  const programs = parsed.filter((p) => p.data.kind === "program")
-  return programs.slice(1).map(({ source }) => withPosition({
-    file: source.name,
-    pointer: "/kind",
-    message: `a second program file: the program settings are already in ${programs[0].source.name}`,
-    hint: "keep one \"kind\": \"program\" file: merge the settings into it and delete this one",
-  }, source.text))
-}
-
-/** Belt and braces: json-rules-engine must accept every rule our schema accepted. */
+/** Belt and braces: json-rules-engine must accept every condition our schema accepted, in every kind of file. */
 function engineRejections(source: RuleFileSource, data: RuleFile): RuleFileIssue[] {
   const issues: RuleFileIssue[] = []
-  if (data.kind !== "accrual") return issues
-  data.rules.forEach((rule, index) => {
+  for (const { pointer, conditions } of conditionRoots(data)) {
     try {
-      new Rule({ name: rule.name, priority: rule.priority, conditions: rule.conditions, event: { type: rule.event.type } })
+      new Rule({ conditions: conditions as TopLevelCondition, event: { type: "check" } })
     } catch (e) {
-      issues.push(withPosition({ file: source.name, pointer: `/rules/${index}/conditions`, message: `json-rules-engine rejects the conditions: ${(e as Error).message}` }, source.text))
+      issues.push(withPosition({ file: source.name, pointer, message: `json-rules-engine rejects the conditions: ${(e as Error).message}` }, source.text))
     }
-  })
+  }
   return issues
 }
 
@@ -166,9 +133,10 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
   const content: Record<string, unknown> = {}
   for (const { source, data } of parsed) {
     // "$schema" is editor tooling, not program content; everything else (descriptions too) versions the program.
-    const { $schema: _schema, ...rest } = data
+    const { $schema: _schema, ...rest } = withDerivedDefaults(data)
     Object.defineProperty(content, source.name, { value: rest, enumerable: true, writable: true, configurable: true })
   }
+  const tiersFile = tiersFileOf(parsed)
   const accrual = parsed.flatMap(({ source, data }) =>
     data.kind === "accrual" ? data.rules.map((rule): AccrualRuleDef => ({ ...rule, file: source.name })) : [])
   return deepFreeze({
@@ -179,7 +147,19 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
     files: parsed.map((p) => p.source.name),
     accrual,
     program: programSettings(parsed),
+    tiers: tiersFile === undefined ? null : buildTiersDef(tiersFile.source.name, tiersFile.data),
+    promotions: parsed.flatMap(({ source, data }) => (data.kind === "promotions" ? data.promotions.map((p) => buildPromotionDef(source.name, p)) : [])),
   })
+}
+
+/**
+ * The file as versioned: customer groups derived from a name or code are written out, so spelling the default out
+ * keeps the version (like every other default). Other kinds are hashed as parsed.
+ */
+function withDerivedDefaults(data: RuleFile): RuleFile {
+  if (data.kind === "tiers") return { ...data, tiers: data.tiers.map((t) => ({ ...t, customer_group: t.customer_group ?? defaultTierGroupName(t.name) })) }
+  if (data.kind === "promotions") return { ...data, promotions: data.promotions.map((p) => ({ ...p, customer_group: p.customer_group ?? defaultPromotionGroupName(p.code) })) }
+  return data
 }
 
 /** The settings of the (single) program file, or a copy of the defaults. */

@@ -1,4 +1,3 @@
-import { Client } from "pg"
 import {
   api,
   createAdmin,
@@ -7,6 +6,7 @@ import {
   createRegion,
   placeOrder,
   startStore,
+  query,
   waitFor,
 } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
@@ -35,15 +35,7 @@ describe("accrual on a real Medusa store with the default rules", () => {
     await store?.stop()
   })
 
-  const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows as T[]
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
 
   const myAccount = async (c: Customer) => {
     const res = await c.api.get("/store/customers/me/loyalty")

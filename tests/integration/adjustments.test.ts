@@ -1,5 +1,4 @@
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /** Admin adjustments on a real store: idempotent by header, attributed to the admin, atomic on failure. */
@@ -18,15 +17,7 @@ describe("admin adjustments", () => {
     await store?.stop()
   })
 
-  const sql = async (text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const adjust = (customer_id: string, body: unknown, key?: string) =>
     fetch(`${store.baseUrl}/admin/loyalty/accounts/${customer_id}/adjustments`, {
       method: "POST",

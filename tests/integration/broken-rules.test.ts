@@ -1,8 +1,7 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, startStore } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore } from "../helpers/harness"
 import type { Store } from "../helpers/harness"
 
 /** A marketer's typo must never break the store nor award points from a half-read rulebook. */
@@ -41,10 +40,7 @@ describe("a store whose rule file has a typo", () => {
     const me = await lena.api.get("/store/customers/me/loyalty")
     expect(me.status).toBe(200)
     expect(me.body.loyalty_account).toMatchObject({ points_balance: 0 })
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM loyalty_ledger_entry`)
-    await client.end()
+    const rows = await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_ledger_entry`)
     expect(rows[0].n).toBe(0)
   })
 })

@@ -1,6 +1,5 @@
-import { Client } from "pg"
 import { addMonths } from "../../src/domain/expiry"
-import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 type Counts = { enabled: boolean; accounts_checked: number; entries_posted: number; points_expired: number }
@@ -27,15 +26,7 @@ describe("points expiry", () => {
     await store?.stop()
   })
 
-  const sql = async (text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const entriesOf = (c: Customer) =>
     sql(`SELECT id, kind, points, balance_after, idempotency_key, created_at FROM loyalty_ledger_entry WHERE customer_id = $1 ORDER BY seq`, [c.id])
   const accountOf = async (c: Customer) => (await c.api.get("/store/customers/me/loyalty")).body.loyalty_account

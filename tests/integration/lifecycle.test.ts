@@ -1,5 +1,4 @@
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -24,15 +23,7 @@ describe("points after cancels, refunds and returns", () => {
     await store?.stop()
   })
 
-  const sql = async (text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const entriesOf = (order_id: string) =>
     sql(`SELECT kind, points, pending_delta, balance_after FROM loyalty_ledger_entry WHERE order_id = $1 ORDER BY seq`, [order_id])
   const waitForEntries = (order_id: string, n: number) =>

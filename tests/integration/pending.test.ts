@@ -1,8 +1,7 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, REPO_ROOT, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, REPO_ROOT, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 type Counts = { orders_checked: number; entries_posted: number; points_activated: number }
@@ -36,15 +35,7 @@ describe("pending points", () => {
     if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true })
   })
 
-  const sql = async (text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const entriesOf = (order_id: string) =>
     sql(`SELECT kind, points, pending_delta, balance_after, pending_after FROM loyalty_ledger_entry WHERE order_id = $1 ORDER BY seq`, [order_id])
   const waitForEntries = (order_id: string, n: number) =>

@@ -1,6 +1,5 @@
 import crypto from "crypto"
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -29,15 +28,7 @@ describe("redeeming points for a single-use discount code", () => {
     await store?.stop()
   })
 
-  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows as T[]
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const newKey = () => crypto.randomUUID()
   /** POST a redemption as `c`; `key: null` sends no Idempotency-Key header. */
   const redeem = async (c: Customer | null, body: unknown, key: string | null = newKey()) => {

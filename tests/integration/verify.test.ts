@@ -1,7 +1,6 @@
 import { execFile } from "child_process"
 import path from "path"
-import { Client } from "pg"
-import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, REPO_ROOT, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, REPO_ROOT, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js")
@@ -27,15 +26,7 @@ describe("ledger verification", () => {
   let ann: Customer
   let accrualId: string
 
-  const sql = async (text: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: store.databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text, params)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
 
   beforeAll(async () => {
     store = await startStore({ pluginOptions: {} })

@@ -15,6 +15,9 @@ describe("checkFactPath: what a catalogue path yields", () => {
     ["customer", "$.group_ids", { kind: "list", element: "string", element_nullable: false, per_item: false }],
     ["customer", "$.group_ids.length", { kind: "scalar", type: "number", nullable: false }],
     ["customer", "$.tier", { kind: "scalar", type: "string", nullable: true }],
+    ["member", "$.tier", { kind: "scalar", type: "string", nullable: true }],
+    ["member", "$.points_last_365d", { kind: "scalar", type: "number", nullable: false }],
+    ["member", "$.group_ids", { kind: "list", element: "string", element_nullable: false, per_item: false }],
   ] as const)("%s %s is valid", (fact, path, value) => {
     expect(checkFactPath(fact, path)).toEqual({ ok: true, value })
   })
@@ -32,6 +35,13 @@ describe("checkFactPath: what a catalogue path yields", () => {
     const result = checkFactPath(fact, path)
     expect(result.ok).toBe(false)
     expect(!result.ok && result.message).toMatch(message)
+  })
+
+  it("offers every member field of facts.ts as a path", () => {
+    expect(knownPaths("member")).toEqual([
+      "$.customer_id", "$.points_lifetime", "$.points_balance", "$.tier", "$.orders_count", "$.points_last_365d",
+      "$.spend_last_365d_minor", "$.group_ids", "$.group_ids.length", "$.created_at",
+    ])
   })
 
   it("offers every field of facts.ts as a path", () => {

@@ -3,7 +3,7 @@ import fs from "fs"
 import path from "path"
 import { compileRulebook, type Rulebook } from "../../../src/domain/rulebook"
 import type { RuleFileIssue } from "../../../src/domain/rule-issues"
-import type { AccrualFacts, CustomerFacts, LineItemFacts, OrderFacts } from "../../../src/domain/facts"
+import type { AccrualFacts, CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "../../../src/domain/facts"
 
 export const REPO = path.resolve(__dirname, "../../..")
 
@@ -71,3 +71,47 @@ export function customer(overrides: Partial<CustomerFacts> = {}): CustomerFacts 
 export function facts(o: Partial<OrderFacts> = {}, c: Partial<CustomerFacts> = {}): AccrualFacts {
   return { order: order(o), customer: customer(c) }
 }
+
+/** A member with no points, no tier and no orders; override any fact. */
+export function member(overrides: Partial<MemberFacts> = {}): MemberFacts {
+  return {
+    customer_id: "cus_1", points_lifetime: 0, points_balance: 0, tier: null, orders_count: 0, points_last_365d: 0,
+    spend_last_365d_minor: 0, group_ids: [], created_at: "2024-01-01T00:00:00.000Z", ...overrides,
+  }
+}
+
+/** A `{ all: [one member leaf] }` condition. */
+export function memberWhen(path: string, operator: string, value: unknown): Record<string, unknown> {
+  return { all: [{ fact: "member", path, operator, value }] }
+}
+
+/** A tier at `points_lifetime ≥ min_points` (or the always-true base tier when min_points is null); override any part. */
+export function tier(code: string, rank: number, min_points: number | null, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const conditions = min_points === null ? { all: [] } : memberWhen("$.points_lifetime", "greaterThanInclusive", min_points)
+  return { code, name: code[0].toUpperCase() + code.slice(1), rank, conditions, ...overrides }
+}
+
+/** The default ladder's shape: bronze (all), silver 1000, gold 5000, platinum 20000. */
+export const LADDER = (): Array<Record<string, unknown>> => [tier("bronze", 0, null), tier("silver", 1, 1000), tier("gold", 2, 5000), tier("platinum", 3, 20000)]
+
+export function tiersFile(tiers: unknown[] = LADDER(), extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ kind: "tiers", downgrade: { policy: "never" }, tiers, ...extra }, null, 2)
+}
+
+/** A 5 % promotion for every member; override any part. */
+export function promotion(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    code: "MEMBER5", name: "Member 5 %", conditions: { all: [] },
+    discount: { type: "percentage", value: 5 }, ...overrides,
+  }
+}
+
+export function promotionsFile(promotions: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ kind: "promotions", promotions, ...extra }, null, 2)
+}
+
+/** The package's default rule files, every kind. */
+export const defaultFiles = (): Array<{ name: string; text: string }> =>
+  ["accrual", "program", "tiers", "promotions"].map((kind) => ({ name: `${kind}.json`, text: readRepoFile(`rules/${kind}.json`) }))
+
+export const defaultProgramRulebook = (): Rulebook => compileOk(defaultFiles())

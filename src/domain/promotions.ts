@@ -1,0 +1,50 @@
+/**
+ * Member promotions: which promotions a member is eligible for. Eligibility is decided here from member facts; the
+ * discount itself (value, validity, usage limit) is data the service reconciles into a Medusa discount restricted to
+ * the promotion's customer group, so Medusa's own checkout enforces the dates and limits.
+ */
+import type { TopLevelCondition } from "./condition"
+import type { MemberFacts } from "./facts"
+import type { DiscountDefinition, PromotionEntry } from "./promotion-schema"
+import { defaultPromotionGroupName } from "./promotion-schema"
+import { newRuleEngine } from "./rule-engine"
+import type { Rulebook } from "./rulebook"
+
+export type { DiscountDefinition }
+
+export interface PromotionDef {
+  /** The Medusa discount code, unique across the rulebook. */
+  readonly code: string
+  readonly name: string
+  readonly description?: string
+  /** Medusa customer group of the eligible members (the file's, or "Loyalty promotion: <code>"). */
+  readonly customer_group: string
+  readonly conditions: TopLevelCondition
+  readonly discount: DiscountDefinition
+  /** The promotions file it came from. */
+  readonly file: string
+}
+
+/** A parsed promotion as compiled into the rulebook: customer group defaulted, source file recorded. */
+export function buildPromotionDef(file_name: string, entry: PromotionEntry): PromotionDef {
+  return { ...entry, customer_group: entry.customer_group ?? defaultPromotionGroupName(entry.code), file: file_name }
+}
+
+/**
+ * The promotions whose conditions hold for `member`, in rulebook order (files in compile order, then file order).
+ * Dates and usage limits are not checked here: Medusa enforces them on the discount, and group membership made
+ * before `starts_at` lets the code work from its first minute without a re-sync.
+ * Invariants: a fresh Engine per call (safe under concurrency); the same rulebook and facts give the same list.
+ */
+export async function eligiblePromotions(rulebook: Rulebook, member: MemberFacts): Promise<PromotionDef[]> {
+  if (rulebook.promotions.length === 0) return []
+  const engine = newRuleEngine()
+  for (const promotion of rulebook.promotions) {
+    engine.addRule({ name: promotion.code, conditions: promotion.conditions as never, event: { type: "promotion", params: { code: promotion.code } } })
+  }
+  engine.addFact("member", member)
+  const { results } = await engine.run()
+  // Results finish in nondeterministic order: filter the rulebook's list instead of collecting results.
+  const eligible = new Set(results.map((r) => r.name as string))
+  return rulebook.promotions.filter((p) => eligible.has(p.code))
+}
