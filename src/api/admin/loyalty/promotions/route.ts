@@ -1,0 +1,11 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type LoyaltyPromotionService from "../../../../services/loyalty-promotion"
+import { route } from "../../../_shared/handler"
+import { NoQuery, parseInput } from "../../../_shared/validate"
+
+/** GET /admin/loyalty/promotions → { promotions }: tracked promotions with discount and group ids, status, member counts. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const promotions = await req.scope.resolve<LoyaltyPromotionService>("loyaltyPromotionService").listTracked()
+  res.json({ promotions })
+})
