@@ -103,15 +103,84 @@ async function query(databaseUrl, sql, params = []) {
 }
 
 /**
- * Create an empty database with a random name on the server of `baseUrl`.
+ * Create a database with a random name on the server of `baseUrl` (empty, or a copy of `template`).
  * @param {string} baseUrl
  * @param {string} [prefix]
+ * @param {string} [template] copy this database (CREATE DATABASE … TEMPLATE) instead of starting empty
  * @returns {Promise<{ name: string, url: string }>}
  */
-async function createDatabase(baseUrl, prefix = "loyalty_test") {
+async function createDatabase(baseUrl, prefix = "loyalty_test", template) {
   const name = `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`
-  await adminQuery(baseUrl, `CREATE DATABASE "${name}"`)
+  await adminQuery(baseUrl, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`)
   return { name, url: withDatabase(baseUrl, name) }
+}
+
+/**
+ * A fingerprint of everything the migrations depend on: Medusa's version (its core migrations) and this plugin's
+ * built migration files. A new migration gives a new template.
+ * @returns {string}
+ */
+function migrationsFingerprint() {
+  const hash = crypto.createHash("sha256").update(require(path.join(MEDUSA_DIR, "package.json")).version)
+  const dir = path.join(REPO_ROOT, "dist", "migrations")
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(dir, file)))
+  }
+  return hash.digest("hex").slice(0, 12)
+}
+
+/**
+ * The name of a database holding a fully migrated store, built once per migrations fingerprint and then copied
+ * by `CREATE DATABASE … TEMPLATE` (about 0.2 s instead of 4–6 s of migrations per suite). Built under an advisory
+ * lock and published by a rename, so concurrent runs never copy a half-migrated template.
+ * @param {string} baseUrl
+ * @param {{ log?: boolean }} opts
+ * @returns {Promise<string>}
+ */
+async function migratedTemplate(baseUrl, opts) {
+  const name = `loyalty_tpl_${migrationsFingerprint()}`
+  const client = new Client({ connectionString: baseUrl })
+  await client.connect()
+  try {
+    await client.query("SELECT pg_advisory_lock(7243610)")
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+    if (!exists.rowCount) {
+      const building = await createDatabase(baseUrl, `${name}_building`)
+      try {
+        await withStoreConfig({ databaseUrl: building.url, queueName: "loyalty-template" }, () =>
+          runMigrations(FIXTURE_STORE_DIR, opts)
+        )
+        await client.query(`ALTER DATABASE "${building.name}" RENAME TO "${name}"`)
+      } catch (e) {
+        await dropDatabase(baseUrl, building.name).catch(() => {})
+        throw e
+      }
+    }
+    return name
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(7243610)").catch(() => {})
+    await client.end()
+  }
+}
+
+/**
+ * Runs `fn` with the fixture store configured by `o` (LOYALTY_STORE_CONFIG), then restores the environment.
+ * @template T
+ * @param {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string }} o
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+async function withStoreConfig(o, fn) {
+  const file = writeStoreConfig(o)
+  const previous = process.env.LOYALTY_STORE_CONFIG
+  process.env.LOYALTY_STORE_CONFIG = file
+  try {
+    return await fn()
+  } finally {
+    if (previous === undefined) delete process.env.LOYALTY_STORE_CONFIG
+    else process.env.LOYALTY_STORE_CONFIG = previous
+    fs.rmSync(path.dirname(file), { recursive: true, force: true })
+  }
 }
 
 /**
@@ -217,9 +286,13 @@ async function startStore(opts = {}) {
   reporter.setLogLevel(opts.log ? "info" : "warn")
 
   let t = Date.now()
-  const db = await createDatabase(baseDbUrl, opts.dbPrefix)
-  const timings = { createDatabase: Date.now() - t, migrations: 0, boot: 0, total: 0 }
-  onStep("create database", timings.createDatabase)
+  const template = await migratedTemplate(baseDbUrl, { log: opts.log })
+  const timings = { createDatabase: 0, migrations: Date.now() - t, boot: 0, total: 0 }
+  onStep("migrations (template database, built once per migration set)", timings.migrations)
+  t = Date.now()
+  const db = await createDatabase(baseDbUrl, opts.dbPrefix, template)
+  timings.createDatabase = Date.now() - t
+  onStep("create database from the template", timings.createDatabase)
 
   const configFile = writeStoreConfig({
     databaseUrl: db.url,
@@ -240,11 +313,6 @@ async function startStore(opts = {}) {
   /** @type {import("http").Server | undefined} */
   let server
   try {
-    t = Date.now()
-    await runMigrations(FIXTURE_STORE_DIR, { log: opts.log })
-    timings.migrations = Date.now() - t
-    onStep("migrations", timings.migrations)
-
     t = Date.now()
     const express = fromMedusa("express")
     const app = express()
