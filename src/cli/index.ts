@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander"
 import { registerActivate } from "./commands/activate"
 import { registerExpire } from "./commands/expire"
+import { registerTiers } from "./commands/tiers"
 import { registerVerify } from "./commands/verify"
 
 /** Exit codes: 0 ok, 1 problems found or failure, 2 usage error. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerVerify(program)
   registerExpire(program)
   registerActivate(program)
+  registerTiers(program)
   return program
 }
 

@@ -71,7 +71,7 @@ export interface Posting {
  * Kinds that count towards lifetime points (earned value net of clawbacks). Redemptions and expiry never lower
  * it; pending points count once activated.
  */
-const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "activation", "adjustment", "reversal", "clawback"])
+export const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "activation", "adjustment", "reversal", "clawback"])
 
 /**
  * Computes the effect of `draft` on `account`. Invariants: every figure is a safe integer; the balance after is the

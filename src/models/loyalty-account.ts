@@ -29,6 +29,10 @@ export class LoyaltyAccount {
   @Column({ type: "text", nullable: true })
   tier!: string | null
 
+  /** When the member was first found below `tier` during a downgrade grace period; null otherwise. */
+  @Column({ type: "timestamptz", nullable: true })
+  tier_below_since!: Date | null
+
   @CreateDateColumn({ type: "timestamptz" })
   created_at!: Date
 

@@ -6,6 +6,8 @@ import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 
 type InjectedDependencies = { manager: EntityManager }
+/** The tier hook, resolved lazily: the tier service is built after the ledger (and must not be a constructor dependency). */
+type TierHook = { withTransaction(m: EntityManager): { recompute(customer_id: string, o: { reason: string; correction?: boolean }): Promise<unknown> } }
 
 export type Page = { limit: number; offset: number }
 export type AccountWithEmail = LoyaltyAccount & { email: string | null }
@@ -22,8 +24,11 @@ export type LockedContext = {
  * appends the entry and updates the cached balance in one transaction, under the account's row lock.
  */
 export default class LoyaltyLedgerService extends TransactionBaseService {
+  protected readonly container_: InjectedDependencies & { loyaltyTierService?: TierHook }
+
   constructor(container: InjectedDependencies) {
     super(container)
+    this.container_ = container
   }
 
   /**
@@ -32,13 +37,17 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
    */
   async ensureAccount(customer_id: string): Promise<LoyaltyAccount> {
     return await this.atomicPhase_(async (manager) => {
-      await manager
+      const inserted = await manager
         .createQueryBuilder()
         .insert()
         .into(LoyaltyAccount)
         .values({ id: generateEntityId("", "lacc"), customer_id, points_balance: 0, points_lifetime: 0, points_pending: 0, tier: null })
         .orIgnore()
+        .returning(["id"])
         .execute()
+      if (inserted.raw.length > 0) {
+        await this.tiers_(manager).recompute(customer_id, { reason: "enrolled" }) // a new member gets the base tier
+      }
       return await manager.getRepository(LoyaltyAccount).findOneOrFail({ where: { customer_id } })
     })
   }
@@ -85,6 +94,12 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
       const posting = planPosting(account, draft)
       const saved = await entries.save(entries.create(entryRow(account, draft, posting)))
       await manager.getRepository(LoyaltyAccount).update({ id: account.id }, posting.next)
+      if (posting.next.points_lifetime !== account.points_lifetime) {
+        // Tiers follow lifetime points; a lower figure is a correction (no grace for points taken back).
+        const correction = posting.next.points_lifetime < account.points_lifetime
+        await this.tiers_(manager).recompute(customer_id, { reason: draft.kind, correction })
+        return { entry: saved, account: await this.lockAccount(manager, customer_id), replayed: false }
+      }
       return { entry: saved, account: { ...account, ...posting.next } as LoyaltyAccount, replayed: false }
     })
   }
@@ -99,15 +114,18 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
     return await this.activeManager_.getRepository(LoyaltyLedgerEntry).findOne({ where: { idempotency_key } })
   }
 
-  /** Accounts with the customer's email, newest first; `q` matches email or customer id (case-insensitive). */
-  async listAccounts(q: string | undefined, page: Page): Promise<[AccountWithEmail[], number]> {
+  /** Accounts with the customer's email, newest first; `q` matches email or customer id (case-insensitive), `tier` the tier code. */
+  async listAccounts({ q, tier }: { q?: string; tier?: string }, page: Page): Promise<[AccountWithEmail[], number]> {
     const qb = this.activeManager_
       .getRepository(LoyaltyAccount)
       .createQueryBuilder("a")
       .leftJoin("customer", "c", "c.id = a.customer_id")
       .addSelect("c.email", "email")
     if (q) {
-      qb.where("(c.email ILIKE :q OR a.customer_id ILIKE :q)", { q: `%${escapeLike(q)}%` })
+      qb.andWhere("(c.email ILIKE :q OR a.customer_id ILIKE :q)", { q: `%${escapeLike(q)}%` })
+    }
+    if (tier) {
+      qb.andWhere("a.tier = :tier", { tier })
     }
     const count = await qb.getCount()
     const { entities, raw } = await qb
@@ -138,6 +156,10 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
       })
     }
     return account
+  }
+
+  private tiers_(manager: EntityManager): ReturnType<TierHook["withTransaction"]> {
+    return this.container_.loyaltyTierService!.withTransaction(manager)
   }
 
   private async lockAccount(manager: EntityManager, customer_id: string): Promise<LoyaltyAccount> {

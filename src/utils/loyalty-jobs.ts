@@ -2,6 +2,8 @@ import type { ActivationCounts } from "../services/loyalty-activation"
 import type LoyaltyActivationService from "../services/loyalty-activation"
 import type { ExpiryCounts } from "../services/loyalty-expiry"
 import type LoyaltyExpiryService from "../services/loyalty-expiry"
+import type { TierCounts } from "../services/loyalty-tier"
+import type LoyaltyTierService from "../services/loyalty-tier"
 
 /** What the periodic jobs need from a container: Medusa's awilix container or a request scope. */
 export type Resolver = { resolve<T = unknown>(name: string): T; hasRegistration?(name: string): boolean }
@@ -26,6 +28,11 @@ export async function runExpireJob(container: Resolver, now: Date): Promise<Expi
 /** The activation job: pending points of orders whose pending period is over become available. */
 export async function runActivateJob(container: Resolver, now: Date): Promise<ActivationCounts> {
   return await container.resolve<LoyaltyActivationService>("loyaltyActivationService").activateDue(now)
+}
+
+/** The tiers job: every member's tier re-evaluated as of `now` (window facts, grace periods, members from before install). */
+export async function runTiersJob(container: Resolver, now: Date): Promise<TierCounts> {
+  return await container.resolve<LoyaltyTierService>("loyaltyTierService").reevaluateAll(now)
 }
 
 function optional<T>(container: Resolver, name: string): T | null {

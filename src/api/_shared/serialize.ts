@@ -1,9 +1,13 @@
 import type { LoyaltyAccount } from "../../models/loyalty-account"
 import type { LoyaltyLedgerEntry } from "../../models/loyalty-ledger-entry"
 import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
+import type { TiersDef } from "../../domain/tiers"
 
-/** The public shape of an account (admin and store). */
-export function serializeAccount(a: LoyaltyAccount & { email?: string | null }) {
+/**
+ * The public shape of an account (admin and store). `tier` is `{ code, name }` (name from the live ladder `tiers`,
+ * the code when the tier is no longer in it) or null before the first evaluation.
+ */
+export function serializeAccount(a: LoyaltyAccount & { email?: string | null }, tiers: TiersDef | null = null) {
   return {
     id: a.id,
     customer_id: a.customer_id,
@@ -11,7 +15,7 @@ export function serializeAccount(a: LoyaltyAccount & { email?: string | null }) 
     points_balance: a.points_balance,
     points_lifetime: a.points_lifetime,
     points_pending: a.points_pending,
-    tier: a.tier,
+    tier: a.tier === null ? null : { code: a.tier, name: tiers?.tiers.find((t) => t.code === a.tier)?.name ?? a.tier },
     created_at: a.created_at,
     updated_at: a.updated_at,
   }

@@ -3,14 +3,17 @@ import { z } from "zod"
 import type LoyaltyLedgerService from "../../../../services/loyalty-ledger"
 import { route } from "../../../_shared/handler"
 import { serializeAccount } from "../../../_shared/serialize"
+import { assertTierCode, liveTiers } from "../../../_shared/tiers"
 import { PageQuery, parseInput } from "../../../_shared/validate"
 
-const Query = PageQuery.extend({ q: z.string().trim().min(1).max(200).optional() }).strict()
+const Query = PageQuery.extend({ q: z.string().trim().min(1).max(200).optional(), tier: z.string().trim().min(1).max(40).optional() }).strict()
 
-/** GET /admin/loyalty/accounts?q&limit&offset → accounts (with the customer's email), newest first. */
+/** GET /admin/loyalty/accounts?q&tier&limit&offset → accounts (with the customer's email), newest first; `tier` is a ladder code. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
-  const { q, ...page } = parseInput(Query, req.query, "query")
+  const { q, tier, ...page } = parseInput(Query, req.query, "query")
+  const tiers = liveTiers(req)
+  if (tier !== undefined) assertTierCode(tiers, tier, "query.tier")
   const ledger: LoyaltyLedgerService = req.scope.resolve("loyaltyLedgerService")
-  const [accounts, count] = await ledger.listAccounts(q, page)
-  res.json({ loyalty_accounts: accounts.map(serializeAccount), count, ...page })
+  const [accounts, count] = await ledger.listAccounts({ q, tier }, page)
+  res.json({ loyalty_accounts: accounts.map((a) => serializeAccount(a, tiers)), count, ...page })
 })

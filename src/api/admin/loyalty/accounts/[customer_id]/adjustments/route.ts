@@ -5,6 +5,7 @@ import type LoyaltyRulesService from "../../../../../../services/loyalty-rules"
 import { route } from "../../../../../_shared/handler"
 import { adminUserId, memberAccount } from "../../../../../_shared/members"
 import { serializeAccount, serializeEntry } from "../../../../../_shared/serialize"
+import { liveTiers } from "../../../../../_shared/tiers"
 import { idempotencyKeyOf, parseInput } from "../../../../../_shared/validate"
 
 const Body = z
@@ -32,5 +33,5 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
     idempotency_key: `adjustment:${key}`,
     floor: program.negative_balance === "allow" ? "allow" : "refuse",
   })
-  res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account) })
+  res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account, liveTiers(req)) })
 })

@@ -1,0 +1,30 @@
+import type { MedusaRequest } from "@medusajs/medusa"
+import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import type { Rulebook } from "../../domain/rulebook"
+import { closestMatch } from "../../domain/text-distance"
+import type { TiersDef } from "../../domain/tiers"
+import type LoyaltyRulesService from "../../services/loyalty-rules"
+
+/** The live rulebook, or null when none is loaded (pages that only show a tier name must not fail for that). */
+export function liveRulebook(req: MedusaRequest): Rulebook | null {
+  try {
+    return req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook()
+  } catch (e) {
+    if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
+    throw e
+  }
+}
+
+/** The live tier ladder, or null (no rulebook or no tiers file). */
+export function liveTiers(req: MedusaRequest): TiersDef | null {
+  return liveRulebook(req)?.tiers ?? null
+}
+
+/** A tier code given in a request: one of the ladder's, else INVALID_INPUT naming `field` with a suggestion. */
+export function assertTierCode(tiers: TiersDef | null, code: string, field: string): string {
+  const codes = tiers?.tiers.map((t) => t.code) ?? []
+  if (codes.includes(code)) return code
+  const guess = closestMatch(code, codes)
+  const problem = `${field}: unknown tier '${code}'${guess ? `, did you mean '${guess}'?` : ""} (tiers: ${codes.join(", ") || "none"})`
+  throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problem}`, { problems: [problem] })
+}

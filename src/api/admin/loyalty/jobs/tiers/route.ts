@@ -1,0 +1,15 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { z } from "zod"
+import { runTiersJob } from "../../../../../utils/loyalty-jobs"
+import { route } from "../../../../_shared/handler"
+import { NoQuery, parseInput } from "../../../../_shared/validate"
+
+// No `now` override: a later clock would really end grace periods. Time travel is for tests and `medusa-loyalty tiers --now`.
+const Body = z.object({}).strict()
+
+/** POST /admin/loyalty/jobs/tiers → re-evaluates every member's tier and group as of the server clock. */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body, "body")
+  res.json({ tiers: await runTiersJob(req.scope, new Date()) })
+})

@@ -1,0 +1,11 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type LoyaltyRulesService from "../../../../services/loyalty-rules"
+import { route } from "../../../_shared/handler"
+import { NoQuery, parseInput } from "../../../_shared/validate"
+
+/** GET /store/loyalty/tiers (public) → the tier ladder by rank: `{ tiers: [{ code, name, rank, threshold }] }`. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const tiers = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook().tiers?.tiers ?? []
+  res.json({ tiers: tiers.map((t) => ({ code: t.code, name: t.name, rank: t.rank, threshold: t.threshold?.value ?? null })) })
+})

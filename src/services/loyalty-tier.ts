@@ -1,0 +1,244 @@
+import { CustomerGroupService, generateEntityId, TransactionBaseService } from "@medusajs/medusa"
+import { EntityManager, MoreThan } from "typeorm"
+import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
+import { LIFETIME_KINDS } from "../domain/ledger"
+import type { Rulebook } from "../domain/rulebook"
+import { decideTierChange, evaluateTier, type DowngradePolicy, type TierChange, type TierDef, type TierRef } from "../domain/tiers"
+import { LoyaltyAccount } from "../models/loyalty-account"
+import { LoyaltyTierChange } from "../models/loyalty-tier-change"
+import LoyaltyRulesService from "./loyalty-rules"
+
+type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
+type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }
+
+type InjectedDependencies = {
+  manager: EntityManager
+  loyaltyRulesService: LoyaltyRulesService
+  customerGroupService: CustomerGroupService
+  eventBusService: EventBus
+}
+
+export type RecomputeOptions = {
+  /** What triggered the evaluation (a ledger kind, "enrolled", "reevaluation"); stored on the change row. */
+  reason: string
+  now?: Date
+  /** The ledger lowered lifetime points (clawback, reversal, negative adjustment): downgrade without grace. */
+  correction?: boolean
+}
+
+export type RecomputeResult = { from: string | null; to: string | null; change: TierChange }
+export type TierCounts = { accounts_checked: number; upgraded: number; downgraded: number; unchanged: number }
+export type TierSummary = { code: string; name: string; rank: number; threshold: number | null; customer_group_id: string | null; member_count: number }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const PAGE = 200
+/** Corrections take back the points a tier was earned with: that tier is not kept through a grace period. */
+const NO_GRACE: DowngradePolicy = { policy: "grace", grace_days: 0 }
+
+/**
+ * Tiers of members (domain/tiers.ts decides), stored on the account and mirrored by Medusa customer groups, one per
+ * tier: a member belongs to their tier's group only. Called by the ledger after every change of lifetime points
+ * (same transaction, account already locked) and by the daily re-evaluation (window facts, grace periods).
+ */
+export default class LoyaltyTierService extends TransactionBaseService {
+  static Events = { TIER_CHANGED: "loyalty.tier_changed" }
+
+  protected readonly deps_: InjectedDependencies
+
+  constructor(container: InjectedDependencies) {
+    super(container)
+    this.deps_ = container
+  }
+
+  /** The facts tiers and promotions read about a member, as of `now` (two queries). */
+  async memberFacts(customer_id: string, now: Date = new Date()): Promise<MemberFacts> {
+    const manager = this.activeManager_
+    const account = await manager.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
+    const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
+    const [row] = await manager.query(
+      `SELECT c.created_at,
+         ARRAY(SELECT cgc.customer_group_id FROM customer_group_customers cgc
+               JOIN customer_group g ON g.id = cgc.customer_group_id AND g.deleted_at IS NULL
+               WHERE cgc.customer_id = c.id ORDER BY 1) AS group_ids,
+         (SELECT count(*) FROM "order" o WHERE o.customer_id = c.id AND o.status <> 'canceled')::int AS orders_count,
+         (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
+            WHERE e.customer_id = c.id AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
+         (SELECT COALESCE(SUM(li.unit_price * li.quantity
+                   - COALESCE((SELECT SUM(a.amount) FROM line_item_adjustment a WHERE a.item_id = li.id), 0)), 0)
+            FROM line_item li JOIN "order" o ON o.id = li.order_id
+            WHERE o.customer_id = c.id AND o.status <> 'canceled' AND o.created_at > $2 AND o.created_at <= $3
+              AND o.currency_code = (SELECT default_currency_code FROM store LIMIT 1))::bigint AS spend_window
+       FROM customer c WHERE c.id = $1`,
+      [customer_id, since, now, [...LIFETIME_KINDS]]
+    )
+    return {
+      customer_id,
+      points_lifetime: account?.points_lifetime ?? 0,
+      points_balance: account?.points_balance ?? 0,
+      tier: account?.tier ?? null,
+      orders_count: row?.orders_count ?? 0,
+      points_last_365d: row?.points_window ?? 0,
+      spend_last_365d_minor: Number(row?.spend_window ?? 0),
+      group_ids: row?.group_ids ?? [],
+      created_at: new Date(row?.created_at ?? account?.created_at ?? now).toISOString(),
+    }
+  }
+
+  /**
+   * Re-evaluates one member's tier under the account's row lock and applies the decision: account tier and
+   * below_since, a loyalty_tier_change row and `loyalty.tier_changed` on a change, customer groups always repaired.
+   * Then hands the fresh facts to the promotions service when it is installed. Writes nothing through the ledger
+   * (no recursion). Without a live rulebook or a tiers file it does nothing (the daily run catches up).
+   */
+  async recompute(customer_id: string, { reason, now = new Date(), correction = false }: RecomputeOptions): Promise<RecomputeResult> {
+    return await this.atomicPhase_(async (manager) => {
+      const rulebook = this.liveRulebook()
+      const account = await manager
+        .getRepository(LoyaltyAccount)
+        .createQueryBuilder("a")
+        .setLock("pessimistic_write")
+        .where("a.customer_id = :customer_id", { customer_id })
+        .getOne()
+      if (!rulebook?.tiers || !account) return { from: account?.tier ?? null, to: account?.tier ?? null, change: "none" }
+      const self = this.withTransaction(manager)
+      const facts = await self.memberFacts(customer_id, now)
+      const tiers = rulebook.tiers.tiers
+      const stored = tiers.find((t) => t.code === account.tier)
+      const decision = decideTierChange({
+        current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
+        qualified: (await evaluateTier(rulebook, facts)) as TierRef,
+        policy: correction ? NO_GRACE : rulebook.tiers.downgrade,
+        below_since: account.tier_below_since,
+        now,
+      })
+      const from = account.tier
+      const to = decision.tier.code
+      const changed = from !== to
+      if (changed || +(account.tier_below_since ?? 0) !== +(decision.below_since ?? 0)) {
+        await manager.getRepository(LoyaltyAccount).update({ id: account.id }, { tier: to, tier_below_since: decision.below_since })
+      }
+      const group_ids = await self.syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids)
+      if (changed) {
+        const why = `${reason}: ${decision.reason}`
+        await manager.getRepository(LoyaltyTierChange).insert({
+          id: generateEntityId("", "ltch"), customer_id, from_tier: from, to_tier: to, reason: why, rulebook_version: rulebook.version,
+        })
+        await this.deps_.eventBusService
+          .withTransaction(manager)
+          .emit(LoyaltyTierService.Events.TIER_CHANGED, { customer_id, from, to, reason: why, rulebook_version: rulebook.version })
+      }
+      await this.promotionService()?.withTransaction(manager).syncMember(customer_id, { ...facts, tier: to, group_ids })
+      return { from, to, change: changed ? decision.change : "none" }
+    })
+  }
+
+  /**
+   * Re-evaluates every account as of `now` (window facts move with time; grace periods end), each in its own
+   * transaction so one failure neither rolls back nor blocks the others. Also gives members enrolled before the
+   * tiers existed their tier and group. Creates missing tier groups first.
+   */
+  async reevaluateAll(now: Date): Promise<TierCounts> {
+    const counts: TierCounts = { accounts_checked: 0, upgraded: 0, downgraded: 0, unchanged: 0 }
+    const tiers = this.liveRulebook()?.tiers?.tiers
+    if (!tiers) return counts
+    for (const tier of tiers) await this.groupId(tier, true)
+    let after = ""
+    for (;;) {
+      const accounts = await this.activeManager_.getRepository(LoyaltyAccount).find({
+        select: { id: true, customer_id: true },
+        where: { customer_id: MoreThan(after) },
+        order: { customer_id: "ASC" },
+        take: PAGE,
+      })
+      for (const { customer_id } of accounts) {
+        const run = (m: EntityManager) => this.withTransaction(m).recompute(customer_id, { reason: "reevaluation", now })
+        const { change } = this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
+        counts.accounts_checked++
+        counts[change === "upgrade" ? "upgraded" : change === "downgrade" ? "downgraded" : "unchanged"]++
+      }
+      if (accounts.length < PAGE) return counts
+      after = accounts[accounts.length - 1].customer_id
+    }
+  }
+
+  /** The ladder by rank with each tier's customer group (null until created) and its number of members. */
+  async summary(): Promise<TierSummary[]> {
+    const tiers = this.deps_.loyaltyRulesService.getRulebook().tiers?.tiers ?? []
+    const rows: { tier: string; n: number }[] = await this.activeManager_.query(
+      `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL GROUP BY tier`
+    )
+    const counts = new Map(rows.map((r) => [r.tier, r.n]))
+    const groups = await this.groupIdsByName(tiers.map((t) => t.customer_group))
+    return tiers.map((t) => ({
+      code: t.code, name: t.name, rank: t.rank, threshold: t.threshold?.value ?? null,
+      customer_group_id: groups.get(t.customer_group) ?? null, member_count: counts.get(t.code) ?? 0,
+    }))
+  }
+
+  /** Membership follows the tier exactly: in `tier`'s group, out of every other tier group. Returns the new group ids. */
+  private async syncGroups(customer_id: string, tier: TierDef, tiers: readonly TierDef[], current: string[]): Promise<string[]> {
+    const groups = this.deps_.customerGroupService.withTransaction(this.activeManager_)
+    const target = await this.groupId(tier, true)
+    const others = await this.groupIdsByName(tiers.filter((t) => t !== tier).map((t) => t.customer_group))
+    let ids = current
+    for (const id of others.values()) {
+      if (!ids.includes(id)) continue
+      await groups.removeCustomer(id, [customer_id])
+      ids = ids.filter((g) => g !== id)
+    }
+    if (target && !ids.includes(target)) {
+      await groups.addCustomers(target, [customer_id])
+      ids = [...ids, target]
+    }
+    return ids
+  }
+
+  /**
+   * The id of a tier's group, created when missing (with `create`). Creation runs in a nested transaction (a
+   * savepoint inside the caller's, so no second connection is needed): when a concurrent member created the group
+   * first, the unique name index refuses ours, the savepoint rolls back and the caller's posting goes on with theirs.
+   */
+  private async groupId(tier: TierDef, create: boolean): Promise<string | null> {
+    const existing = (await this.groupIdsByName([tier.customer_group])).get(tier.customer_group)
+    if (existing || !create) return existing ?? null
+    try {
+      const group = await this.activeManager_.transaction((m) =>
+        this.deps_.customerGroupService.withTransaction(m).create({ name: tier.customer_group, metadata: { loyalty_tier: tier.code } })
+      )
+      return group.id
+    } catch (e) {
+      const raced = (await this.groupIdsByName([tier.customer_group])).get(tier.customer_group)
+      if (raced) return raced
+      throw e
+    }
+  }
+
+  private async groupIdsByName(names: string[], manager: EntityManager = this.activeManager_): Promise<Map<string, string>> {
+    if (!names.length) return new Map()
+    const rows: { id: string; name: string }[] = await manager.query(
+      `SELECT id, name FROM customer_group WHERE name = ANY($1) AND deleted_at IS NULL`,
+      [names]
+    )
+    return new Map(rows.map((r) => [r.name, r.id]))
+  }
+
+  private liveRulebook(): Rulebook | null {
+    try {
+      return this.deps_.loyaltyRulesService.getRulebook()
+    } catch (e) {
+      if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
+      throw e
+    }
+  }
+
+  /** The promotions capability, when installed (it keeps its own groups in sync from the same facts). */
+  private promotionService(): PromotionSync | null {
+    try {
+      return (this.__container__ as Record<string, PromotionSync>).loyaltyPromotionService ?? null
+    } catch (e) {
+      if (String((e as Error).message).includes("Could not resolve 'loyaltyPromotionService'")) return null
+      throw e
+    }
+  }
+}
