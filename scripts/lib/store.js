@@ -398,6 +398,7 @@ async function startStore(opts = {}) {
 }
 
 module.exports = {
+  migratedTemplate,
   REPO_ROOT,
   FIXTURE_STORE_DIR,
   startStore,

@@ -1,6 +1,7 @@
 import { addMonths } from "../../src/domain/expiry"
 import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
+import { cli, FIXTURE_STORE } from "../helpers/cli"
 
 type Counts = { enabled: boolean; accounts_checked: number; entries_posted: number; points_expired: number }
 
@@ -121,6 +122,15 @@ describe("points expiry", () => {
     const timeTravel = await admin.api.post("/admin/loyalty/jobs/expire", { now: "2099-01-01" })
     expect(timeTravel.status).toBe(400)
     expect(timeTravel.body.message).toContain("body")
+  })
+
+  it("expires points from the command line, run in the store directory (medusa-loyalty expire --now)", async () => {
+    // Ben's 223 and Cat's 200 are all that is left unexpired; in 2099 both are older than 12 months.
+    const run = await cli(["expire", "--now", "2099-01-01", "--json"], FIXTURE_STORE)
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).expiry).toEqual({ enabled: true, accounts_checked: 2, entries_posted: 2, points_expired: 423 })
+    const again = await cli(["expire", "--now", "2099-01-01", "--json"], FIXTURE_STORE)
+    expect(JSON.parse(again.stdout).expiry).toMatchObject({ entries_posted: 0, points_expired: 0 })
   })
 
   it("leaves a ledger that verifies after expiry runs", async () => {

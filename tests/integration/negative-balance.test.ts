@@ -1,10 +1,13 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Store } from "../helpers/harness"
 
-/** A program with `"negative_balance": "stop_at_zero"`: clawbacks stop at zero, debits that would overdraw are refused. */
+/**
+ * A program with `"negative_balance": "stop_at_zero"`: clawbacks stop at zero, debits that would overdraw are
+ * refused. The store also runs with `auto_enroll: false`: accounts open on first need, not at registration.
+ */
 describe("a program whose balances stop at zero", () => {
   let store: Store
   let rulesDir: string
@@ -16,7 +19,7 @@ describe("a program whose balances stop at zero", () => {
     const program = JSON.parse(fs.readFileSync(path.join(shipped, "program.json"), "utf8"))
     delete program.$schema
     fs.writeFileSync(path.join(rulesDir, "program.json"), JSON.stringify({ ...program, negative_balance: "stop_at_zero" }))
-    store = await startStore({ pluginOptions: { rules_dir: rulesDir } })
+    store = await startStore({ pluginOptions: { rules_dir: rulesDir, auto_enroll: false } })
   })
 
   afterAll(async () => {
@@ -24,11 +27,13 @@ describe("a program whose balances stop at zero", () => {
     fs.rmSync(rulesDir, { recursive: true, force: true })
   })
 
-  it("stops a cancel's clawback at zero and refuses an adjustment that would overdraw", async () => {
+  it("opens the account at the first order (auto_enroll off), stops a cancel's clawback at zero and refuses an adjustment that would overdraw", async () => {
     const admin = await createAdmin(store)
     const region = await createRegion(admin)
     const shirt = await createProduct(admin, { title: "Shirt", price: 12345 })
     const fin = await createCustomer(store)
+    await new Promise((r) => setTimeout(r, 4000)) // customer.created has been delivered by now
+    expect(await query(store.databaseUrl, `SELECT id FROM loyalty_account WHERE customer_id = $1`, [fin.id])).toEqual([])
     const order = await placeOrder(store, { token: fin, region, items: [{ variant_id: shirt, quantity: 1 }] })
     const balance = async () => {
       const res = await fin.api.get("/store/customers/me/loyalty")

@@ -1,20 +1,6 @@
-import { execFile } from "child_process"
-import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, REPO_ROOT, startStore, waitFor, query } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
-
-const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js")
-const FIXTURE_STORE = path.join(REPO_ROOT, "tests", "fixtures", "store")
-
-/** Runs the built CLI; resolves with the exit code and output (never rejects on a non-zero exit). */
-function cli(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: process.env, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
+import { cli, FIXTURE_STORE } from "../helpers/cli"
 
 /**
  * Ledger integrity on a real store: the admin route and `medusa-loyalty verify` (plain pg, no Medusa boot) agree,
