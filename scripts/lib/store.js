@@ -25,6 +25,28 @@ const medusa = (id) => require(path.join(MEDUSA_DIR, "dist", id))
 /** @param {string} name */
 const fromMedusa = (name) => require(require.resolve(name, { paths: [MEDUSA_DIR] }))
 
+/**
+ * Poll interval of Medusa's staged-job enqueuer in these stores. Medusa hard-codes 3000 ms (services/event-bus.js
+ * sleeps 3 s between polls of `staged_job`); a shorter poll keeps the same delivery path (staged rows, batches,
+ * unordered concurrent handlers) but lets a test see an event's effect in ~0.3 s instead of up to 3 s.
+ * LOYALTY_ENQUEUER_POLL_MS=3000 restores Medusa's own timing.
+ */
+const ENQUEUER_POLL_MS = Number(process.env.LOYALTY_ENQUEUER_POLL_MS || 250)
+
+function shortenEnqueuerPoll() {
+  const sleepModule = medusa("utils/sleep")
+  if (sleepModule.loyaltyPollPatched) return
+  const sleep = sleepModule.sleep
+  // The enqueuer is the only caller of this helper in Medusa 1.20 (checked: grep utils/sleep in dist).
+  sleepModule.sleep = (/** @type {number} */ ms) => sleep(ms === 3000 ? ENQUEUER_POLL_MS : ms)
+  sleepModule.loyaltyPollPatched = true
+}
+
+/** Long enough for any event emitted before the call to be delivered and handled (several enqueuer polls). */
+function settleEvents() {
+  return new Promise((resolve) => setTimeout(resolve, ENQUEUER_POLL_MS * 4 + 1000))
+}
+
 const NOISE = [
   /^WARN: withTransaction called without custom implementation/, // medusa-payment-manual, every checkout
   /^\[medusa-config\] .*redis_url not found/, // expected without Redis
@@ -282,6 +304,7 @@ async function startStore(opts = {}) {
   const onStep =
     opts.onStep ?? (verbose ? (/** @type {string} */ step, /** @type {number} */ ms) => console.log(`[store] ${step}: ${ms} ms`) : () => {})
   if (!opts.log) filterConsoleNoise()
+  shortenEnqueuerPoll()
   const reporter = medusa("loaders/logger").default
   reporter.setLogLevel(opts.log ? "info" : "warn")
 
@@ -399,6 +422,7 @@ async function startStore(opts = {}) {
 
 module.exports = {
   migratedTemplate,
+  settleEvents,
   REPO_ROOT,
   FIXTURE_STORE_DIR,
   startStore,

@@ -8,6 +8,7 @@ import {
   startStore,
   query,
   waitFor,
+  settleEvents,
 } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
@@ -110,7 +111,7 @@ describe("accrual on a real Medusa store with the default rules", () => {
       Array.from({ length: 5 }, () => handler({ data: { id: order.id }, eventName: "order.placed", container: store.container, pluginOptions: {} }))
     )
     await store.container.resolve("eventBusService").emit("order.placed", { id: order.id })
-    await new Promise((r) => setTimeout(r, 4500)) // one enqueuer hop (≤ 3 s) and handling
+    await settleEvents() // the re-emitted event is delivered and handled by now
 
     expect(await myAccount(dave)).toEqual(before)
     const rows = await sql(`SELECT count(*)::int AS n FROM loyalty_ledger_entry WHERE order_id = $1`, [order.id])
@@ -124,7 +125,7 @@ describe("accrual on a real Medusa store with the default rules", () => {
     await expect(
       handler({ data: { id: order.id }, eventName: "order.placed", container: store.container, pluginOptions: {} })
     ).resolves.toBeUndefined()
-    await new Promise((r) => setTimeout(r, 4000)) // the bus delivery as well
+    await settleEvents() // the bus delivery as well
     expect(await sql(`SELECT id FROM loyalty_ledger_entry WHERE order_id = $1`, [order.id])).toEqual([])
     expect(await sql(`SELECT id FROM loyalty_account WHERE customer_id = $1`, [order.customer_id])).toEqual([])
   })

@@ -1,4 +1,4 @@
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query, settleEvents } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -52,7 +52,7 @@ describe("points after cancels, refunds and returns", () => {
     ])
     // A redelivered cancel changes nothing.
     await store.container.resolve("eventBusService").emit("order.canceled", { id: order.id })
-    await new Promise((r) => setTimeout(r, 4000))
+    await settleEvents()
     expect(await entriesOf(order.id)).toHaveLength(2)
     expect(await balanceOf(ann)).toMatchObject({ points_balance: 0, points_lifetime: 0 })
   })
@@ -73,7 +73,7 @@ describe("points after cancels, refunds and returns", () => {
     } finally {
       bus.startEnqueuer() // the held events now arrive too, and must change nothing
     }
-    await new Promise((r) => setTimeout(r, 4500))
+    await settleEvents()
     expect(await balanceOf(ben)).toMatchObject({ points_balance: 0, points_lifetime: 0 })
   })
 
@@ -129,7 +129,7 @@ describe("points after cancels, refunds and returns", () => {
       refund: 0,
     })
     await adminPost(`/admin/returns/${requested.order.returns[0].id}/receive`, { items: [{ item_id, quantity: 1 }], refund: 0 })
-    await new Promise((r) => setTimeout(r, 4500))
+    await settleEvents()
     expect(await entriesOf(order.id)).toHaveLength(1)
     expect(await balanceOf(fay)).toMatchObject({ points_balance: 223 })
   })

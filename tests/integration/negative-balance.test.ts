@@ -1,7 +1,7 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, startStore, waitFor, settleEvents } from "../helpers/harness"
 import type { Store } from "../helpers/harness"
 
 /**
@@ -32,7 +32,7 @@ describe("a program whose balances stop at zero", () => {
     const region = await createRegion(admin)
     const shirt = await createProduct(admin, { title: "Shirt", price: 12345 })
     const fin = await createCustomer(store)
-    await new Promise((r) => setTimeout(r, 4000)) // customer.created has been delivered by now
+    await settleEvents() // customer.created has been delivered by now
     expect(await query(store.databaseUrl, `SELECT id FROM loyalty_account WHERE customer_id = $1`, [fin.id])).toEqual([])
     const order = await placeOrder(store, { token: fin, region, items: [{ variant_id: shirt, quantity: 1 }] })
     const balance = async () => {
