@@ -2,6 +2,10 @@
 import { Command, CommanderError } from "commander"
 import { registerActivate } from "./commands/activate"
 import { registerExpire } from "./commands/expire"
+import { registerSchema } from "./commands/schema"
+import { registerSimulate } from "./commands/simulate"
+import { registerTest } from "./commands/test"
+import { registerValidate } from "./commands/validate"
 import { registerTiers } from "./commands/tiers"
 import { registerVerify } from "./commands/verify"
 
@@ -10,13 +14,17 @@ export const ExitCodes = { OK: 0, PROBLEMS: 1, USAGE: 2 } as const
 
 export function buildProgram(): Command {
   const program = new Command("medusa-loyalty")
-    .description("medusa-plugin-loyalty-rules: ledger checks and periodic jobs (run from the Medusa store directory)")
+    .description("medusa-plugin-loyalty-rules: ledger checks and periodic jobs (run from the Medusa store directory); offline rule tools (validate, test, simulate, schema)")
     .exitOverride() // inherited by the subcommands below: usage errors reach main() as CommanderError
     .showHelpAfterError("(add --help for usage)")
   registerVerify(program)
   registerExpire(program)
   registerActivate(program)
   registerTiers(program)
+  registerValidate(program)
+  registerTest(program)
+  registerSimulate(program)
+  registerSchema(program)
   return program
 }
 

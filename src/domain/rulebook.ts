@@ -5,7 +5,7 @@
 import { Rule } from "json-rules-engine"
 import { canonicalJson, sha256Hex } from "./canonical-json"
 import type { TopLevelCondition } from "./condition"
-import { lineColumn, scanJson } from "./json-source"
+import { jsonPointer, lineColumn, locatePointer, scanJson } from "./json-source"
 import { withPosition, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
 import { DEFAULT_PROGRAM, type ProgramSettings } from "./program"
 import { buildPromotionDef, type PromotionDef } from "./promotions"
@@ -88,10 +88,35 @@ function parseFile(source: RuleFileSource): ParsedFile | { issues: RuleFileIssue
   } catch (e) {
     return { issues: [syntaxIssue(source, (e as Error).message)] }
   }
+  const tooDeep = nestingIssue(source, json)
+  if (tooDeep) return { issues: [tooDeep] }
   const result = RuleFile.safeParse(json, { reportInput: true })
   if (!result.success) return { issues: zodIssuesToRuleIssues(source.name, source.text, result.error.issues) }
   const engineIssues = engineRejections(source, result.data)
   return engineIssues.length ? { issues: engineIssues } : { source, data: result.data }
+}
+
+/** Deepest nesting of arrays and objects a rule file may have (conditions allow 16 levels; the file's own structure adds a few). */
+const MAX_NESTING = 64
+
+/**
+ * Refuses absurd nesting before validation (the validators recurse: 10,000 levels would overflow the stack).
+ * Iterative; points at the first value nested deeper than MAX_NESTING.
+ */
+function nestingIssue(source: RuleFileSource, json: unknown): RuleFileIssue | undefined {
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: json, path: [] }]
+  while (stack.length) {
+    const { value, path } = stack.pop()!
+    if (typeof value !== "object" || value === null) continue
+    if (path.length > MAX_NESTING) {
+      const pointer = jsonPointer(path)
+      const scan = scanJson(source.text)
+      const position = scan.ok ? locatePointer(source.text, pointer, scan) : lineColumn(source.text, scan.offset)
+      return { file: source.name, pointer, message: `nesting deeper than ${MAX_NESTING} levels`, hint: "conditions allow at most 16 levels of groups", ...(position ?? {}) }
+    }
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] })
+  }
+  return undefined
 }
 
 /** A JSON syntax error, positioned by our scanner (JSON.parse's message varies across Node versions). */

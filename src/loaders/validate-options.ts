@@ -1,5 +1,6 @@
 import type { Logger } from "@medusajs/medusa"
 import { parsePluginOptions } from "../domain/options"
+import type LoyaltyRulesService from "../services/loyalty-rules"
 import { DEFAULT_RULES_DIR } from "../utils/plugin-paths"
 import { formatIssues, loadRules } from "../utils/rulebook-store"
 
@@ -18,4 +19,10 @@ export default async function validateOptions(container: Container, options: Rec
     return
   }
   logger.info(`medusa-plugin-loyalty-rules: rulebook ${state.rulebook!.version.slice(0, 12)} loaded from ${parsed.rules_dir}`)
+  try {
+    // Stored by version so entries stamped with it stay explainable after the files change.
+    await container.resolve<LoyaltyRulesService>("loyaltyRulesService").recordLive()
+  } catch (e) {
+    logger.warn(`medusa-plugin-loyalty-rules: storing rulebook ${state.rulebook!.version.slice(0, 12)} failed: ${(e as Error).message}`)
+  }
 }

@@ -3,6 +3,7 @@ import { EntityManager, LessThan, Not } from "typeorm"
 import { evaluateAccrual } from "../domain/accrual"
 import { clawbackForRefund, reversalForCancel } from "../domain/clawback"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import type { AccrualFacts } from "../domain/facts"
 import { EntryDraft } from "../domain/ledger"
 import { orderLedgerState, OrderLedgerState } from "../domain/order-ledger"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
@@ -60,9 +61,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         return { status: "replayed", entry: existing }
       }
       const rulebook = this.deps_.loyaltyRulesService.getRulebook()
-      const order = await this.deps_.orderService
-        .withTransaction(manager)
-        .retrieveWithTotals(order_id, { relations: ORDER_FACT_RELATIONS })
+      const order = await this.loadOrderForFacts(manager, order_id)
       if (order.status === "canceled") {
         return { status: "skipped", reason: "canceled" }
       }
@@ -70,15 +69,8 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         return { status: "skipped", reason: "guest" }
       }
       const account = await ledger.ensureAccount(order.customer_id)
-      const result = await evaluateAccrual(rulebook, {
-        order: orderFacts(order),
-        customer: customerFacts(order.customer, {
-          orders_count: await this.countEarlierOrders(manager, order),
-          points_balance: account.points_balance,
-          points_lifetime: account.points_lifetime,
-          tier: account.tier,
-        }),
-      })
+      const facts = await this.factsOf(manager, order, account)
+      const result = await evaluateAccrual(rulebook, facts)
       const pending = rulebook.program.pending_days > 0
       const posted = await ledger.postUnderLock(order.customer_id, OrderKeys.accrual(order_id), async (ctx) => {
         if ((await this.orderState(ctx, order_id)).canceled) {
@@ -101,11 +93,44 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
             multiplier_bp: result.multiplier_bp,
             contributions: result.contributions,
             pending_days: rulebook.program.pending_days,
+            facts, // what the rules saw: GET /admin/loyalty/entries/:id/explain
           },
         }
       })
       return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_ACCRUED, "canceled")
     })
+  }
+
+  /**
+   * The accrual facts of a stored order as `awardOrder` would build them now (the customer's current account
+   * figures; zeros when they have no account yet). Reads only: nothing is written (used by simulations).
+   */
+  async buildFacts(order_id: string): Promise<{ order: Order; facts: AccrualFacts }> {
+    const manager = this.activeManager_
+    const order = await this.loadOrderForFacts(manager, order_id)
+    const account = await this.deps_.loyaltyLedgerService.withTransaction(manager).findAccount(order.customer_id)
+    const facts = await this.factsOf(manager, order, account ?? { points_balance: 0, points_lifetime: 0, tier: null })
+    return { order, facts }
+  }
+
+  private async loadOrderForFacts(manager: EntityManager, order_id: string): Promise<Order> {
+    return await this.deps_.orderService.withTransaction(manager).retrieveWithTotals(order_id, { relations: ORDER_FACT_RELATIONS })
+  }
+
+  private async factsOf(
+    manager: EntityManager,
+    order: Order,
+    account: { points_balance: number; points_lifetime: number; tier: string | null }
+  ): Promise<AccrualFacts> {
+    return {
+      order: orderFacts(order),
+      customer: customerFacts(order.customer, {
+        orders_count: await this.countEarlierOrders(manager, order),
+        points_balance: account.points_balance,
+        points_lifetime: account.points_lifetime,
+        tier: account.tier,
+      }),
+    }
   }
 
   /**

@@ -8,6 +8,8 @@ import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 export interface RulebookState {
   rules_dir: string
   rulebook: Rulebook | null
+  /** The texts the live rulebook was compiled from (`[]` while none is live). */
+  sources: Array<{ name: string; text: string }>
   loaded_at: Date | null
   error: { at: Date; issues: RuleFileIssue[] } | null
 }
@@ -31,7 +33,7 @@ export function readRuleFiles(dir: string): Array<{ name: string; text: string }
  * a rule file must never stop the store nor award points from a half-read rulebook.
  */
 export function loadRules(dir: string, now: Date): RulebookState {
-  const state = states.get(dir) ?? { rules_dir: dir, rulebook: null, loaded_at: null, error: null }
+  const state = states.get(dir) ?? { rules_dir: dir, rulebook: null, sources: [], loaded_at: null, error: null }
   states.set(dir, state)
   let files: Array<{ name: string; text: string }>
   try {
@@ -43,6 +45,7 @@ export function loadRules(dir: string, now: Date): RulebookState {
   const result = compileRulebook(files)
   if (result.ok) {
     state.rulebook = result.rulebook
+    state.sources = files
     state.loaded_at = now
     state.error = null
   } else {

@@ -1,0 +1,220 @@
+/**
+ * Offline simulation and golden tests of a rulebook: facts given as partial JSON (missing fields defaulted), the
+ * same accrual, tier and promotion evaluation as the store, and a field-by-field diff of expected vs actual.
+ * Pure: no file system, no clock, no database.
+ */
+import { z } from "zod"
+import { evaluateAccrual, type AccrualResult } from "./accrual"
+import { currencyDecimals } from "./currency"
+import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "./facts"
+import { eligiblePromotions } from "./promotions"
+import type { Rulebook } from "./rulebook"
+import { unknownKeyError, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
+import { evaluateTier, type TierRef } from "./tiers"
+
+/** A strict object whose unknown keys get a "did you mean" hint. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, { error: unknownKeyError(Object.keys(shape)) })
+}
+
+const DEFAULT_TIME = "2025-01-01T00:00:00.000Z"
+const money = z.number().int()
+const ids = z.array(z.string())
+
+export const LineItemInput = strict({
+  id: z.string().default("item_1"),
+  title: z.string().default("Item"),
+  product_id: z.string().nullable().default(null),
+  variant_id: z.string().nullable().default(null),
+  sku: z.string().nullable().default(null),
+  collection_id: z.string().nullable().default(null),
+  type: z.string().nullable().default(null),
+  type_id: z.string().nullable().default(null),
+  tags: ids.default([]),
+  quantity: z.number().int().default(1),
+  unit_price: money.optional(),
+  subtotal: money.optional(),
+  discount_total: money.default(0),
+  total: money.optional(),
+})
+
+export const OrderInput = strict({
+  id: z.string().default("order_simulated"),
+  subtotal: money.optional(),
+  discount_total: money.default(0),
+  shipping_total: money.default(0),
+  tax_total: money.default(0),
+  total: money.optional(),
+  gift_card_total: money.default(0),
+  currency_code: z.string().default("usd"),
+  currency_decimals: z.number().int().optional(),
+  region_id: z.string().default("reg_simulated"),
+  sales_channel_id: z.string().nullable().default(null),
+  items: z.array(LineItemInput).default([]),
+  created_at: z.string().default(DEFAULT_TIME),
+})
+
+export const CustomerInput = strict({
+  id: z.string().default("cus_simulated"),
+  email: z.string().default("customer@example.com"),
+  group_ids: ids.default([]),
+  created_at: z.string().default(DEFAULT_TIME),
+  orders_count: z.number().int().default(0),
+  points_balance: z.number().int().default(0),
+  points_lifetime: z.number().int().default(0),
+  tier: z.string().nullable().default(null),
+})
+
+export const MemberInput = strict({
+  customer_id: z.string().optional(),
+  points_lifetime: z.number().int().optional(),
+  points_balance: z.number().int().optional(),
+  tier: z.string().nullable().optional(),
+  orders_count: z.number().int().optional(),
+  points_last_365d: z.number().int().optional(),
+  spend_last_365d_minor: z.number().int().optional(),
+  group_ids: ids.optional(),
+  created_at: z.string().optional(),
+})
+
+export type MemberInput = z.output<typeof MemberInput>
+
+/** What a simulation reads: partial facts as JSON; every missing field gets a documented default. */
+export const SimulationInput = strict({
+  order: OrderInput.default(OrderInput.parse({})),
+  customer: CustomerInput.default(CustomerInput.parse({})),
+  member: MemberInput.optional(),
+})
+
+/** A golden test file (`<rules_dir>/tests/*.json`): facts plus the expected outcome (only the fields given are checked). */
+export const GoldenTestFile = strict({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  order: OrderInput.optional(),
+  customer: CustomerInput.optional(),
+  member: MemberInput.optional(),
+  expect: strict({
+    points: z.number().int().optional(),
+    rule_names: z.array(z.string()).optional(),
+    tier: z.string().nullable().optional(),
+    promotions: z.array(z.string()).optional(),
+  }),
+})
+export type GoldenTestFile = z.output<typeof GoldenTestFile>
+
+/** Order facts with defaults: items' amounts from unit_price × quantity, subtotal from the items, total from the parts. */
+export function orderFacts(input: z.output<typeof OrderInput>): OrderFacts {
+  const items = input.items.map((item) => {
+    const unit_price = item.unit_price ?? (item.subtotal !== undefined ? Math.floor(item.subtotal / Math.max(item.quantity, 1)) : 0)
+    const subtotal = item.subtotal ?? unit_price * item.quantity
+    return { ...item, unit_price, subtotal, total: item.total ?? subtotal - item.discount_total }
+  })
+  const subtotal = input.subtotal ?? items.reduce((sum, i) => sum + i.subtotal, 0)
+  const total = input.total ?? subtotal - input.discount_total + input.shipping_total + input.tax_total - input.gift_card_total
+  return { ...input, items, subtotal, total, currency_decimals: input.currency_decimals ?? currencyDecimals(input.currency_code) }
+}
+
+/**
+ * Member facts for tiers and promotions. Given fields are kept; missing ones come from the customer AFTER this
+ * order (lifetime and balance + the points earned unless they are pending, orders_count + 1, the order's spend);
+ * a missing `tier` is the tier the ladder gives those facts (the member as stored after evaluation).
+ */
+export function memberFacts(given: MemberInput | undefined, facts: AccrualFacts, earned: number, pending: boolean): MemberFacts {
+  const credited = pending ? 0 : earned
+  const m = given ?? {}
+  return {
+    customer_id: m.customer_id ?? facts.customer.id,
+    points_lifetime: m.points_lifetime ?? facts.customer.points_lifetime + credited,
+    points_balance: m.points_balance ?? facts.customer.points_balance + credited,
+    tier: m.tier ?? null,
+    orders_count: m.orders_count ?? facts.customer.orders_count + 1,
+    points_last_365d: m.points_last_365d ?? credited,
+    spend_last_365d_minor: m.spend_last_365d_minor ?? Math.max(facts.order.subtotal - facts.order.discount_total, 0),
+    group_ids: m.group_ids ?? facts.customer.group_ids,
+    created_at: m.created_at ?? facts.customer.created_at,
+  }
+}
+
+export interface SimulationResult {
+  facts: AccrualFacts
+  accrual: AccrualResult
+  /** Points earned are pending (program pending_days > 0): not in lifetime or balance yet. */
+  pending: boolean
+  member: MemberFacts
+  /** The tier the ladder gives `member`, or null without a tiers file. */
+  tier: TierRef | null
+  /** Codes of the promotions `member` is eligible for (with `member.tier` = the stored tier or `tier`). */
+  promotions: string[]
+}
+
+/** Evaluates an order (and the member after it) against a rulebook, exactly as the store does; writes nothing. */
+export async function simulate(rulebook: Rulebook, input: z.output<typeof SimulationInput>): Promise<SimulationResult> {
+  const facts: AccrualFacts = { order: orderFacts(input.order), customer: input.customer }
+  const accrual = await evaluateAccrual(rulebook, facts)
+  const pending = rulebook.program.pending_days > 0
+  const member = memberFacts(input.member, facts, accrual.points, pending)
+  const tier = await evaluateTier(rulebook, member)
+  if (input.member?.tier === undefined) member.tier = tier?.code ?? null
+  const promotions = (await eligiblePromotions(rulebook, member)).map((p) => p.code)
+  return { facts, accrual, pending, member, tier, promotions }
+}
+
+/** Parses JSON text against a zod schema; issues carry the file name, pointer and line/column like rule file issues. */
+export function parseJsonInput<T extends z.ZodType>(schema: T, file: string, text: string): { ok: true; value: z.output<T> } | { ok: false; issues: RuleFileIssue[] } {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return { ok: false, issues: [{ file, pointer: "", message: `invalid JSON: ${(e as Error).message}` }] }
+  }
+  const result = schema.safeParse(json, { reportInput: true })
+  return result.success ? { ok: true, value: result.data } : { ok: false, issues: zodIssuesToRuleIssues(file, text, result.error.issues) }
+}
+
+export interface FieldDiff {
+  /** JSON pointer into `expect`, e.g. "/rule_names/1". */
+  pointer: string
+  expected: unknown
+  actual: unknown
+}
+
+/** Field-by-field differences of two JSON values (objects by key, arrays by index); [] when equal. */
+export function diffJson(expected: unknown, actual: unknown, pointer = ""): FieldDiff[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    const diffs: FieldDiff[] = []
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      if (i >= expected.length) diffs.push({ pointer: `${pointer}/${i}`, expected: undefined, actual: actual[i] })
+      else if (i >= actual.length) diffs.push({ pointer: `${pointer}/${i}`, expected: expected[i], actual: undefined })
+      else diffs.push(...diffJson(expected[i], actual[i], `${pointer}/${i}`))
+    }
+    return diffs
+  }
+  if (isObj(expected) && isObj(actual)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])]
+    return keys.flatMap((k) => diffJson(expected[k], actual[k], `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`))
+  }
+  return Object.is(expected, actual) ? [] : [{ pointer: pointer || "/", expected, actual }]
+}
+
+export interface GoldenOutcome {
+  /** The checked fields only (those in `expect`). */
+  actual: Record<string, unknown>
+  diffs: FieldDiff[]
+  result: SimulationResult
+}
+
+/** Runs one golden test: simulates its facts and compares the fields of `expect` with the outcome. */
+export async function runGoldenTest(rulebook: Rulebook, test: GoldenTestFile): Promise<GoldenOutcome> {
+  const input = SimulationInput.parse({ order: test.order ?? {}, customer: test.customer ?? {}, member: test.member })
+  const result = await simulate(rulebook, input)
+  const outcome: Record<string, unknown> = {
+    points: result.accrual.points,
+    rule_names: result.accrual.rule_names,
+    tier: result.tier?.code ?? null,
+    promotions: result.promotions,
+  }
+  const expected = test.expect as Record<string, unknown>
+  const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, outcome[k]]))
+  return { actual, diffs: diffJson(expected, actual), result }
+}

@@ -1,0 +1,166 @@
+import fs from "fs"
+import os from "os"
+import path from "path"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor } from "../helpers/harness"
+import type { Admin, Customer, Store } from "../helpers/harness"
+
+/**
+ * The store half of the marketer's toolchain (admin API): what is live, dry-run validation, hot reload from disk
+ * (a broken file keeps the previous rulebook), simulations that write nothing, and explanations of past accruals
+ * under the rulebook version that produced them, after a reload changed the live one.
+ */
+describe("rules admin: validate, hot reload, simulate, explain", () => {
+  let store: Store
+  let admin: Admin
+  let region: { id: string }
+  let shirt: string // 123.45
+  let lena: Customer
+  let rulesDir: string
+  let v1: string
+  let v2: string
+  const ids: Record<string, string> = {}
+
+  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
+  const accrualOf = (order_id: string) =>
+    waitFor(async () => (await sql(`SELECT * FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order_id]))[0], {
+      description: `accrual of ${order_id}`,
+    })
+  const accrualText = (points: number, operator = "equal") => {
+    const json = JSON.parse(fs.readFileSync(path.join(__dirname, "../../rules/accrual.json"), "utf8"))
+    json.rules[0].event.params.points = points
+    json.rules[0].conditions.all[0].operator = operator
+    return JSON.stringify(json, null, 2)
+  }
+  const entryCount = async () => (await sql(`SELECT count(*)::int AS n FROM loyalty_ledger_entry`))[0].n
+
+  beforeAll(async () => {
+    rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-rules-admin-"))
+    const source = path.join(__dirname, "../../rules")
+    for (const f of fs.readdirSync(source).filter((n) => n.endsWith(".json"))) fs.copyFileSync(path.join(source, f), path.join(rulesDir, f))
+    store = await startStore({ pluginOptions: { rules_dir: rulesDir } })
+    admin = await createAdmin(store)
+    region = await createRegion(admin)
+    shirt = await createProduct(admin, { title: "Shirt", price: 12345 })
+    lena = await createCustomer(store)
+  })
+
+  afterAll(async () => {
+    await store?.stop()
+    if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true })
+  })
+
+  it("GET /admin/loyalty/rules shows the live rulebook, stored by version at boot", async () => {
+    const res = await admin.api.get("/admin/loyalty/rules")
+    expect(res.status).toBe(200)
+    expect(res.body.rules).toMatchObject({ rules_dir: rulesDir, last_reload_error: null, loaded_at: expect.any(String) })
+    expect(res.body.rules.version).toMatch(/^[0-9a-f]{64}$/)
+    expect(res.body.rules.files).toEqual(expect.arrayContaining(["accrual.json", "program.json", "tiers.json"]))
+    v1 = res.body.rules.version
+    const rows = await sql(`SELECT version, files FROM loyalty_rulebook`)
+    expect(rows.map((r) => r.version)).toEqual([v1])
+    expect(rows[0].files.map((f: { name: string }) => f.name)).toEqual(res.body.rules.files)
+  })
+
+  it("validates files without applying them: located issues for a broken file, the version for good ones", async () => {
+    const broken = await admin.api.post("/admin/loyalty/rules/validate", { files: [{ name: "accrual.json", content: accrualText(1, "equals") }] })
+    expect(broken.status).toBe(200)
+    expect(broken.body.valid).toBe(false)
+    expect(broken.body.version).toBeUndefined()
+    expect(broken.body.issues[0]).toMatchObject({
+      file: "accrual.json",
+      pointer: "/rules/0/conditions/all/0/operator",
+      line: expect.any(Number),
+      column: expect.any(Number),
+      message: expect.any(String),
+      hint: expect.stringContaining("equal"),
+    })
+
+    const files = fs.readdirSync(rulesDir).filter((n) => n.endsWith(".json")).map((name) => ({ name, content: fs.readFileSync(path.join(rulesDir, name), "utf8") }))
+    const good = await admin.api.post("/admin/loyalty/rules/validate", { files })
+    expect(good.body).toEqual({ valid: true, version: v1, issues: [] })
+
+    const malformed = await admin.api.post("/admin/loyalty/rules/validate", { files: [{ name: "a.json" }] })
+    expect(malformed.status).toBe(400)
+    expect(malformed.body.message).toContain("body.files.0.content")
+
+    expect((await admin.api.get("/admin/loyalty/rules")).body.rules).toMatchObject({ version: v1, last_reload_error: null })
+  })
+
+  it("hot-reloads edited files: new orders earn under the new version, old entries explain under theirs", async () => {
+    const first = await placeOrder(store, { token: lena, region, items: [{ variant_id: shirt, quantity: 1 }] })
+    const old = await accrualOf(first.id)
+    expect(old).toMatchObject({ points: 223, rulebook_version: v1 })
+    ids.first = first.id
+
+    fs.writeFileSync(path.join(rulesDir, "accrual.json"), accrualText(2))
+    const reload = await admin.api.post("/admin/loyalty/rules/reload")
+    expect(reload.status).toBe(200)
+    v2 = reload.body.rules.version
+    expect(v2).toMatch(/^[0-9a-f]{64}$/)
+    expect(v2).not.toBe(v1)
+    expect(reload.body.rules).toMatchObject({ rules_dir: rulesDir, last_reload_error: null })
+    expect(reload.body.promotions).toMatchObject({ rulebook_version: v2 })
+    expect((await sql(`SELECT version FROM loyalty_rulebook ORDER BY loaded_at`)).map((r) => r.version)).toEqual([v1, v2])
+
+    const second = await placeOrder(store, { token: lena, region, items: [{ variant_id: shirt, quantity: 1 }] })
+    const fresh = await accrualOf(second.id)
+    expect(fresh).toMatchObject({ points: 246, rulebook_version: v2 }) // 2 × 123, no first-order bonus
+
+    const explainOld = await admin.api.get(`/admin/loyalty/entries/${old.id}/explain`)
+    expect(explainOld.status).toBe(200)
+    expect(explainOld.body.entry).toMatchObject({ id: old.id, kind: "accrual", points: 223, rulebook_version: v1 })
+    expect(explainOld.body.rulebook.version).toBe(v1)
+    const oldAccrual = JSON.parse(explainOld.body.rulebook.files.find((f: { name: string }) => f.name === "accrual.json").text)
+    expect(oldAccrual.rules[0].event.params.points).toBe(1)
+    expect(explainOld.body.facts.order).toMatchObject({ id: first.id, subtotal: 12345 })
+    expect(explainOld.body.facts.customer).toMatchObject({ id: lena.id, orders_count: 0 })
+    expect(explainOld.body.rules_fired).toEqual([
+      { name: "first-order-bonus", type: "fixed_bonus", contribution: 100 },
+      { name: "base-earn", type: "points_per_amount", contribution: 123 },
+    ].sort((a, b) => explainOld.body.entry.rule_names.indexOf(a.name) - explainOld.body.entry.rule_names.indexOf(b.name)))
+
+    const explainNew = await admin.api.get(`/admin/loyalty/entries/${fresh.id}/explain`)
+    expect(explainNew.body.rulebook.version).toBe(v2)
+    const newAccrual = JSON.parse(explainNew.body.rulebook.files.find((f: { name: string }) => f.name === "accrual.json").text)
+    expect(newAccrual.rules[0].event.params.points).toBe(2)
+    expect(explainNew.body.facts.customer).toMatchObject({ orders_count: 1, points_balance: 223 })
+    expect(explainNew.body.rules_fired).toEqual([{ name: "base-earn", type: "points_per_amount", contribution: 246 }])
+
+    expect((await admin.api.get(`/admin/loyalty/entries/lent_missing/explain`)).status).toBe(404)
+  })
+
+  it("refuses a broken file on disk with located issues and keeps the previous rulebook earning", async () => {
+    fs.writeFileSync(path.join(rulesDir, "accrual.json"), accrualText(5, "equals"))
+    const reload = await admin.api.post("/admin/loyalty/rules/reload")
+    expect(reload.status).toBe(400)
+    expect(reload.body).toMatchObject({ type: "invalid_data", code: "RULES_INVALID", message: expect.stringContaining(v2) })
+    expect(reload.body.issues[0]).toMatchObject({ file: "accrual.json", pointer: "/rules/0/conditions/all/0/operator", line: expect.any(Number) })
+
+    const live = (await admin.api.get("/admin/loyalty/rules")).body.rules
+    expect(live.version).toBe(v2)
+    expect(live.last_reload_error).toMatchObject({ at: expect.any(String), issues: [expect.objectContaining({ file: "accrual.json" })] })
+
+    const third = await placeOrder(store, { token: lena, region, items: [{ variant_id: shirt, quantity: 1 }] })
+    expect(await accrualOf(third.id)).toMatchObject({ points: 246, rulebook_version: v2 })
+    expect((await sql(`SELECT count(*)::int AS n FROM loyalty_rulebook`))[0].n).toBe(2)
+  })
+
+  it("simulates a stored order or plain facts with the live rulebook, writing nothing", async () => {
+    const before = await entryCount()
+    const byOrder = await admin.api.post("/admin/loyalty/simulate", { order_id: ids.first })
+    expect(byOrder.status).toBe(200)
+    // The first order under v2: 2 × 123 + 100 first-order bonus.
+    expect(byOrder.body).toMatchObject({ points: 346, amount_points: 246, bonus_points: 100, rulebook_version: v2 })
+    expect(byOrder.body.rule_names).toEqual(expect.arrayContaining(["base-earn", "first-order-bonus"]))
+    expect(byOrder.body.contributions).toHaveLength(2)
+    expect(byOrder.body.tier).toMatchObject({ code: expect.any(String) })
+
+    const byFacts = await admin.api.post("/admin/loyalty/simulate", { order: { subtotal: 5000 }, customer: { orders_count: 3 } })
+    expect(byFacts.status).toBe(200)
+    expect(byFacts.body).toMatchObject({ points: 100, amount_points: 100, bonus_points: 0, rule_names: ["base-earn"], rulebook_version: v2 })
+
+    expect((await admin.api.post("/admin/loyalty/simulate", {})).status).toBe(400)
+    expect((await admin.api.post("/admin/loyalty/simulate", { order_id: "order_missing" })).status).toBe(404)
+    expect(await entryCount()).toBe(before)
+  })
+})
