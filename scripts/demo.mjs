@@ -107,7 +107,7 @@ async function main() {
     await buy(people.alice, [{ variant_id: products.beans, quantity: 2 }, { variant_id: products.mug, quantity: 1 }])
     await buy(people.alice, [{ variant_id: products.beans, quantity: 1 }])
     await buy(people.bob, [{ variant_id: products.mug, quantity: 3 }])
-    await buy(people.carol, [{ variant_id: products.machine, quantity: 1 }, { variant_id: products.beans, quantity: 2 }])
+    await buy(people.carol, [{ variant_id: products.machine, quantity: 1 }, { variant_id: products.beans, quantity: 3 }])
     guestOrder = await buy(null, [{ variant_id: products.mug, quantity: 1 }], "guest@example.com")
   })
 
@@ -115,7 +115,7 @@ async function main() {
   emails.set(guestOrder.customer_id, "guest@example.com (guest)")
   // Registered customers only: what a guest checkout earns is the program's decision, not the demo's.
   const buyers = [...orders.keys()].filter((id) => id !== guestOrder.customer_id)
-  await step("waiting for the points to land (events take up to ~3 s per hop)", async () => {
+  await step("waiting for the points to land", async () => {
     for (const id of buyers) {
       await waitFor(
         async () => {
@@ -133,7 +133,7 @@ async function main() {
     orders: String(orders.get(a.customer_id) ?? 0),
     balance: String(a.points_balance),
     lifetime: String(a.points_lifetime),
-    tier: a.tier ?? "—",
+    tier: a.tier?.name ?? "—",
   }))
   rows.sort((a, b) => a.customer.localeCompare(b.customer))
   printTable(rows, [
@@ -147,17 +147,29 @@ async function main() {
 
   const A = `-H "Authorization: Bearer ${admin.token}"`
   const C = `-H "Authorization: Bearer ${people.alice.token}"`
+  const R = `-H "Authorization: Bearer ${people.carol.token}"`
   const u = store.baseUrl
-  console.log(bold(`Store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; alice@example.com / alice-pw)`))
+  console.log(bold(`Store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; alice@example.com / alice-pw, carol@example.com / carol-pw)`))
   console.log(`
-# Alice's account and ledger (customer token)
+# Alice's account, ledger and member codes (customer token); the tier ladder (public)
 curl -s ${C} ${u}/store/customers/me/loyalty
 curl -s ${C} ${u}/store/customers/me/loyalty/entries
+curl -s ${C} ${u}/store/customers/me/loyalty/promotions
+curl -s ${u}/store/loyalty/tiers
+
+# Carol (521 points) redeems 500 of them for a single-use discount code (one Idempotency-Key per attempt)
+curl -s ${R} -H "Idempotency-Key: demo-$(date +%s)" -H "Content-Type: application/json" \\
+  -d '{"points":500,"region_id":"${region.id}"}' ${u}/store/customers/me/loyalty/redemptions
 
 # Admin: all accounts, one account, its ledger entries
 curl -s ${A} ${u}/admin/loyalty/accounts
 curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}
 curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}/entries
+
+# Admin: the live rulebook, member tiers, ledger integrity
+curl -s ${A} ${u}/admin/loyalty/rules
+curl -s ${A} ${u}/admin/loyalty/tiers
+curl -s ${A} ${u}/admin/loyalty/verify
 `)
   if (EXIT) {
     await cleanup()
