@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander"
 import { registerActivate } from "./commands/activate"
+import { registerBacktest } from "./commands/backtest"
 import { registerExpire } from "./commands/expire"
 import { registerSchema } from "./commands/schema"
 import { registerSimulate } from "./commands/simulate"
@@ -14,7 +15,7 @@ export const ExitCodes = { OK: 0, PROBLEMS: 1, USAGE: 2 } as const
 
 export function buildProgram(): Command {
   const program = new Command("medusa-loyalty")
-    .description("medusa-plugin-loyalty-rules: ledger checks and periodic jobs (run from the Medusa store directory); offline rule tools (validate, test, simulate, schema)")
+    .description("medusa-plugin-loyalty-rules: ledger checks and periodic jobs (run from the Medusa store directory); offline rule tools (validate, test, simulate, schema); backtest of candidate rules against the ledger (read-only)")
     .exitOverride() // inherited by the subcommands below: usage errors reach main() as CommanderError
     .showHelpAfterError("(add --help for usage)")
   registerVerify(program)
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerValidate(program)
   registerTest(program)
   registerSimulate(program)
+  registerBacktest(program)
   registerSchema(program)
   return program
 }

@@ -1,6 +1,7 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
+import { cli } from "../helpers/cli"
 import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
@@ -161,6 +162,39 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
 
     expect((await admin.api.post("/admin/loyalty/simulate", {})).status).toBe(400)
     expect((await admin.api.post("/admin/loyalty/simulate", { order_id: "order_missing" })).status).toBe(404)
+    expect(await entryCount()).toBe(before)
+  })
+
+  it("backtests the stored accruals under a candidate rulebook (CLI, read-only): json per order and csv per member", async () => {
+    const before = await entryCount()
+    const accruals = await sql(`SELECT id, customer_id, points, pending_delta, details FROM loyalty_ledger_entry WHERE kind = 'accrual' ORDER BY seq`)
+    expect(accruals.length).toBeGreaterThanOrEqual(3)
+    const args = ["backtest", "--rules", "examples/rulebooks/seed-003", "--database-url", store.databaseUrl]
+    const json = await cli([...args, "--format", "json"])
+    expect(json.stderr).toContain("backtest: 100%")
+    expect(json.code).toBe(0)
+    const report = JSON.parse(json.stdout)
+    expect(report.totals).toMatchObject({ orders_evaluated: accruals.length, skipped: 0, members: 1 })
+    for (const entry of accruals) {
+      const order = report.orders.find((o: { entry_id: string }) => o.entry_id === entry.id)
+      const earned = entry.points + entry.pending_delta
+      expect(order).toMatchObject({ order_id: entry.details.facts.order.id, earned, candidate: Math.trunc(entry.details.facts.order.total / 100) * 10 })
+      expect(order.delta).toBe(order.candidate - earned)
+    }
+    const candidate = report.orders.reduce((s: number, o: { candidate: number }) => s + o.candidate, 0)
+    const earned = accruals.reduce((s, e) => s + e.points + e.pending_delta, 0)
+    expect(report.totals).toMatchObject({ points_now: earned, points_candidate: candidate, liability_delta: candidate - earned })
+    // seed-003 has no tiers file: tiers stay as they are.
+    expect(report.members).toEqual([expect.objectContaining({ customer_id: lena.id, points_now: earned, points_candidate: candidate, delta: candidate - earned })])
+    expect(report.members[0].tier_candidate).toBe(report.members[0].tier_now)
+
+    const csv = await cli([...args, "--format", "csv"])
+    expect(csv.code).toBe(0)
+    const lines = csv.stdout.trim().split("\n")
+    expect(lines[0]).toBe("customer_id,email,points_now,points_candidate,delta,tier_now,tier_candidate")
+    const m = report.members[0]
+    expect(lines.slice(1)).toEqual([[m.customer_id, m.email ?? "", earned, candidate, candidate - earned, m.tier_now ?? "", m.tier_candidate ?? ""].join(",")])
+
     expect(await entryCount()).toBe(before)
   })
 })

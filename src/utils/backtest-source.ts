@@ -1,0 +1,85 @@
+import type { BacktestEntry, BacktestMember } from "../domain/backtest"
+import { MEMBER_WINDOW_DAYS } from "../domain/facts"
+import { LIFETIME_KINDS } from "../domain/ledger"
+import type { RowQuery } from "./ledger-verify"
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export interface BacktestWindow {
+  since?: Date
+  /** Exclusive. */
+  until?: Date
+  limit?: number
+}
+
+/**
+ * The accrual entries of the window, newest first (`limit` newest), as the backtest reads them. Plain SQL only
+ * (the CLI runs it over a bare pg connection in a read-only transaction).
+ */
+export async function readBacktestEntries(query: RowQuery, window: BacktestWindow, now: Date): Promise<BacktestEntry[]> {
+  const rows = await query(
+    `SELECT id, customer_id, order_id, points, pending_delta, created_at, rule_names, details->'facts' AS facts
+       FROM loyalty_ledger_entry
+      WHERE kind = 'accrual'
+        AND ($1::timestamptz IS NULL OR created_at >= $1)
+        AND ($2::timestamptz IS NULL OR created_at < $2)
+      ORDER BY created_at DESC, seq DESC
+      LIMIT $3`,
+    [window.since ?? null, window.until ?? null, window.limit ?? null]
+  )
+  const windowStart = now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS
+  return rows.map((r) => {
+    const created = new Date(r.created_at)
+    const facts = r.facts && typeof r.facts === "object" && r.facts.order && r.facts.customer ? r.facts : null
+    return {
+      entry_id: r.id,
+      customer_id: r.customer_id,
+      order_id: r.order_id ?? null,
+      created_at: created.toISOString(),
+      earned: Number(r.points) + Number(r.pending_delta),
+      rule_names: Array.isArray(r.rule_names) ? r.rule_names : [],
+      facts,
+      in_window: created.getTime() > windowStart && created.getTime() <= now.getTime(),
+    }
+  })
+}
+
+/** Accounts and member facts now (the same figures as the tier service's memberFacts) of `customer_ids`. */
+export async function readBacktestMembers(query: RowQuery, customer_ids: string[], now: Date): Promise<BacktestMember[]> {
+  if (customer_ids.length === 0) return []
+  const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
+  const rows = await query(
+    `SELECT a.customer_id, a.tier, a.points_lifetime, a.points_balance, a.created_at AS account_created_at,
+            c.email, c.created_at,
+       ARRAY(SELECT cgc.customer_group_id FROM customer_group_customers cgc
+             JOIN customer_group g ON g.id = cgc.customer_group_id AND g.deleted_at IS NULL
+             WHERE cgc.customer_id = a.customer_id ORDER BY 1) AS group_ids,
+       (SELECT count(*) FROM "order" o WHERE o.customer_id = a.customer_id AND o.status <> 'canceled')::int AS orders_count,
+       (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
+          WHERE e.customer_id = a.customer_id AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
+       (SELECT COALESCE(SUM(li.unit_price * li.quantity
+                 - COALESCE((SELECT SUM(adj.amount) FROM line_item_adjustment adj WHERE adj.item_id = li.id), 0)), 0)
+          FROM line_item li JOIN "order" o ON o.id = li.order_id
+          WHERE o.customer_id = a.customer_id AND o.status <> 'canceled' AND o.created_at > $2 AND o.created_at <= $3
+            AND o.currency_code = (SELECT default_currency_code FROM store LIMIT 1))::bigint AS spend_window
+     FROM loyalty_account a LEFT JOIN customer c ON c.id = a.customer_id
+     WHERE a.customer_id = ANY($1)`,
+    [customer_ids, since, now, [...LIFETIME_KINDS]]
+  )
+  return rows.map((r) => ({
+    customer_id: r.customer_id,
+    email: r.email ?? null,
+    tier: r.tier ?? null,
+    facts: {
+      customer_id: r.customer_id,
+      points_lifetime: Number(r.points_lifetime),
+      points_balance: Number(r.points_balance),
+      tier: r.tier ?? null,
+      orders_count: Number(r.orders_count ?? 0),
+      points_last_365d: Number(r.points_window ?? 0),
+      spend_last_365d_minor: Number(r.spend_window ?? 0),
+      group_ids: r.group_ids ?? [],
+      created_at: new Date(r.created_at ?? r.account_created_at).toISOString(),
+    },
+  }))
+}
