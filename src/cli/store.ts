@@ -72,3 +72,30 @@ function quietly<T>(fn: () => T): T {
     console.log = log
   }
 }
+
+export type Query = (sql: string, params?: unknown[]) => Promise<any[]>
+
+/**
+ * One read-only snapshot of the store database (`--database-url`, else the store's medusa-config.js): postings that
+ * land meanwhile cannot show up half-way. Rolled back at the end whatever happens.
+ */
+export async function withReadOnly<T>(databaseUrl: string | undefined, work: (query: Query) => Promise<T>): Promise<T> {
+  const cwd = process.cwd()
+  const config = databaseUrl ? { database_url: databaseUrl } : storeProjectConfig(cwd)
+  if (!config.database_url) {
+    throw new Error("no database: pass --database-url or run from a store directory whose medusa-config.js sets database_url")
+  }
+  const Client = pgClient(cwd)
+  const client = new Client({ ...(config.database_extra ?? {}), connectionString: config.database_url })
+  await client.connect()
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try {
+      return await work(async (sql, params) => (await client.query(sql, params)).rows)
+    } finally {
+      await client.query("ROLLBACK").catch(() => undefined)
+    }
+  } finally {
+    await client.end()
+  }
+}

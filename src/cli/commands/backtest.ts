@@ -3,7 +3,7 @@ import { runBacktest, type BacktestResult } from "../../domain/backtest"
 import { readBacktestEntries, readBacktestMembers, type BacktestWindow } from "../../utils/backtest-source"
 import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
-import { pgClient, storeProjectConfig } from "../store"
+import { withReadOnly } from "../store"
 
 type BacktestFormat = "text" | "json" | "csv"
 
@@ -78,30 +78,6 @@ function parseUntil(value: string): Date {
 function parseLimit(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`)
   return Number(value)
-}
-
-type Query = (sql: string, params?: unknown[]) => Promise<any[]>
-
-/** One read-only snapshot of the store database; rolled back at the end whatever happens. */
-async function withReadOnly<T>(databaseUrl: string | undefined, work: (query: Query) => Promise<T>): Promise<T> {
-  const cwd = process.cwd()
-  const config = databaseUrl ? { database_url: databaseUrl } : storeProjectConfig(cwd)
-  if (!config.database_url) {
-    throw new Error("no database: pass --database-url or run from a store directory whose medusa-config.js sets database_url")
-  }
-  const Client = pgClient(cwd)
-  const client = new Client({ ...(config.database_extra ?? {}), connectionString: config.database_url })
-  await client.connect()
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    try {
-      return await work(async (sql, params) => (await client.query(sql, params)).rows)
-    } finally {
-      await client.query("ROLLBACK").catch(() => undefined)
-    }
-  } finally {
-    await client.end()
-  }
 }
 
 /** A progress bar on stderr: redrawn with \r on a terminal, else one line per 10%. */
