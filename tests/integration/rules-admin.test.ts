@@ -1,7 +1,7 @@
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { cli } from "../helpers/cli"
+import { cli, FIXTURE_STORE } from "../helpers/cli"
 import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
@@ -162,6 +162,18 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
 
     expect((await admin.api.post("/admin/loyalty/simulate", {})).status).toBe(400)
     expect((await admin.api.post("/admin/loyalty/simulate", { order_id: "order_missing" })).status).toBe(404)
+    expect(await entryCount()).toBe(before)
+  })
+
+  it("replays a stored order under a candidate rules directory from the command line (simulate --order <id>)", async () => {
+    const before = await entryCount()
+    const [accrual] = await sql(`SELECT details FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [ids.first])
+    const seed003 = path.join(__dirname, "../../examples/rulebooks/seed-003")
+    const run = await cli(["simulate", "--order", ids.first, "--rules", seed003, "--format", "json"], FIXTURE_STORE)
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.stdout)
+    expect(report).toMatchObject({ points: Math.trunc(accrual.details.facts.order.total / 100) * 10, rule_names: expect.any(Array) })
+    expect(report.facts.order.id).toBe(ids.first)
     expect(await entryCount()).toBe(before)
   })
 

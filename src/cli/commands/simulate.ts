@@ -1,25 +1,33 @@
+import fs from "fs"
 import path from "path"
 import { Command } from "commander"
+import type { AccrualFacts } from "../../domain/facts"
 import { CustomerInput, MemberInput, OrderInput, parseJsonInput, simulate, SimulationInput, type SimulationResult } from "../../domain/simulation"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, readInputFile, resolveRulesDir, type Format } from "../rules"
+import { withStore } from "../store"
 import type { z } from "zod"
 
-/** `simulate --order f.json [--customer f.json] [--member f.json] [--rules dir]`: what the rules would do; writes nothing. */
+/**
+ * `simulate --order <f.json | order_id> [--customer f.json] [--member f.json] [--rules dir]`: what the rules would do;
+ * writes nothing. With an order id, the order's facts (and its customer's) come from the store of the current
+ * directory, so a stored order can be replayed under a candidate rules directory.
+ */
 export function registerSimulate(program: Command): void {
   program
     .command("simulate")
     .description("evaluate an order (facts from JSON files) against the rules: points per rule, the resulting tier and promotions; writes nothing")
-    .requiredOption("--order <file>", "order facts as JSON (rules/README.md, facts `order`); missing fields get defaults")
+    .requiredOption("--order <file|order_id>", "order facts as JSON (rules/README.md, facts `order`; missing fields get defaults), or the id of an order stored in the store of the current directory")
     .option("--customer <file>", "customer facts as JSON (default: a new customer: no orders, no points, no tier)")
     .option("--member <file>", "member facts for tiers and promotions (default: the customer after this order)")
     .option("--rules <dir>", "directory of rule files (default: ./rules, else the package's default program)")
     .addOption(formatOption())
-    .addHelpText("after", "\nFacts come from files only. To simulate an order stored in your database, use the admin API of the store (not this command).")
+    .addHelpText("after", "\nWith an order id, run it in the store directory: the store boots read-only to load the order's facts.")
     .action(async (opts: { order: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
+      const stored = isStoredOrderId(opts.order) ? await storedFacts(opts.order) : null
       const inputs = {
-        order: load(cmd, OrderInput, opts.order),
-        customer: opts.customer ? load(cmd, CustomerInput, opts.customer) : undefined,
+        order: stored ? ok(stored.order) : load(cmd, OrderInput, opts.order),
+        customer: opts.customer ? load(cmd, CustomerInput, opts.customer) : stored ? ok(stored.customer) : undefined,
         member: opts.member ? load(cmd, MemberInput, opts.member) : undefined,
       }
       const problems = Object.values(inputs).flatMap((i) => (i && !i.ok ? i.issues : []))
@@ -53,6 +61,21 @@ export function registerSimulate(program: Command): void {
       }
       process.stdout.write(opts.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(dir, result.rulebook.version, sim)}\n`)
     })
+}
+
+// An argument that names no file but looks like a Medusa order id is an order to load from the store.
+function isStoredOrderId(arg: string): boolean {
+  return !fs.existsSync(arg) && /^order_[A-Za-z0-9]+$/.test(arg)
+}
+
+async function storedFacts(order_id: string): Promise<AccrualFacts> {
+  type Accrual = { buildFacts(id: string): Promise<{ facts: AccrualFacts }> }
+  const { facts } = await withStore(process.cwd(), { verbose: false }, (c) => c.resolve<Accrual>("loyaltyAccrualService").buildFacts(order_id))
+  return facts
+}
+
+function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value }
 }
 
 function load<T extends z.ZodType>(cmd: Command, schema: T, file: string) {
