@@ -10,6 +10,10 @@
  * Medusa keeps process-wide singletons (its TypeORM dataSource, the logger): run ONE store per process at
  * a time (sequentially is fine).
  */
+// Medusa spawns a telemetry sender process per tracked event; test and demo stores never need it (and offline
+// machines accumulate those processes). A merchant's own setting wins.
+process.env.MEDUSA_DISABLE_TELEMETRY ??= "true"
+
 const crypto = require("crypto")
 const fs = require("fs")
 const os = require("os")

@@ -2,6 +2,9 @@
 // DATABASE_URL set → use it. Otherwise start an embedded PostgreSQL (~1–2 s) and stop it in global-teardown.
 // Tests read the admin URL from LOYALTY_TEST_DATABASE_URL and create their own throwaway databases.
 export default async function globalSetup() {
+  // Medusa spawns a telemetry sender process per tracked event; on a machine without internet they pile up and
+  // burn CPU. Tests (and the CLI runs they spawn, which inherit this environment) never need telemetry.
+  process.env.MEDUSA_DISABLE_TELEMETRY ??= "true"
   if (process.env.LOYALTY_TEST_DATABASE_URL) return
   if (process.env.DATABASE_URL) {
     process.env.LOYALTY_TEST_DATABASE_URL = process.env.DATABASE_URL
