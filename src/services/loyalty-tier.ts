@@ -8,6 +8,7 @@ import { decideTierChange, evaluateTier, type DowngradePolicy, type TierChange, 
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
+import { memberFactColumns } from "../utils/member-facts-sql"
 
 type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }
@@ -57,18 +58,7 @@ export default class LoyaltyTierService extends TransactionBaseService {
     const account = await manager.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
     const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
     const [row] = await manager.query(
-      `SELECT c.created_at,
-         ARRAY(SELECT cgc.customer_group_id FROM customer_group_customers cgc
-               JOIN customer_group g ON g.id = cgc.customer_group_id AND g.deleted_at IS NULL
-               WHERE cgc.customer_id = c.id ORDER BY 1) AS group_ids,
-         (SELECT count(*) FROM "order" o WHERE o.customer_id = c.id AND o.status <> 'canceled')::int AS orders_count,
-         (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
-            WHERE e.customer_id = c.id AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
-         (SELECT COALESCE(SUM(li.unit_price * li.quantity
-                   - COALESCE((SELECT SUM(a.amount) FROM line_item_adjustment a WHERE a.item_id = li.id), 0)), 0)
-            FROM line_item li JOIN "order" o ON o.id = li.order_id
-            WHERE o.customer_id = c.id AND o.status <> 'canceled' AND o.created_at > $2 AND o.created_at <= $3
-              AND o.currency_code = (SELECT default_currency_code FROM store LIMIT 1))::bigint AS spend_window
+      `SELECT c.created_at, ${memberFactColumns("c.id")}
        FROM customer c WHERE c.id = $1`,
       [customer_id, since, now, [...LIFETIME_KINDS]]
     )

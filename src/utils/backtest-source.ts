@@ -2,6 +2,7 @@ import type { BacktestEntry, BacktestMember } from "../domain/backtest"
 import { MEMBER_WINDOW_DAYS } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
 import type { RowQuery } from "./ledger-verify"
+import { memberFactColumns } from "./member-facts-sql"
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -51,17 +52,7 @@ export async function readBacktestMembers(query: RowQuery, customer_ids: string[
   const rows = await query(
     `SELECT a.customer_id, a.tier, a.points_lifetime, a.points_balance, a.created_at AS account_created_at,
             c.email, c.created_at,
-       ARRAY(SELECT cgc.customer_group_id FROM customer_group_customers cgc
-             JOIN customer_group g ON g.id = cgc.customer_group_id AND g.deleted_at IS NULL
-             WHERE cgc.customer_id = a.customer_id ORDER BY 1) AS group_ids,
-       (SELECT count(*) FROM "order" o WHERE o.customer_id = a.customer_id AND o.status <> 'canceled')::int AS orders_count,
-       (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
-          WHERE e.customer_id = a.customer_id AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
-       (SELECT COALESCE(SUM(li.unit_price * li.quantity
-                 - COALESCE((SELECT SUM(adj.amount) FROM line_item_adjustment adj WHERE adj.item_id = li.id), 0)), 0)
-          FROM line_item li JOIN "order" o ON o.id = li.order_id
-          WHERE o.customer_id = a.customer_id AND o.status <> 'canceled' AND o.created_at > $2 AND o.created_at <= $3
-            AND o.currency_code = (SELECT default_currency_code FROM store LIMIT 1))::bigint AS spend_window
+       ${memberFactColumns("a.customer_id")}
      FROM loyalty_account a LEFT JOIN customer c ON c.id = a.customer_id
      WHERE a.customer_id = ANY($1)`,
     [customer_ids, since, now, [...LIFETIME_KINDS]]
