@@ -4,7 +4,7 @@
  */
 import type { AccrualFacts } from "./facts"
 import { amountPoints, applyMultipliers, BASIS_POINTS_ONE, combineBasisPoints, toBasisPoints } from "./points"
-import { newRuleEngine } from "./rule-engine"
+import { compiledPredicate } from "./compiled-condition"
 import type { AccrualRuleDef, Rulebook } from "./rulebook"
 import type { AmountBasis } from "./rule-schema"
 
@@ -37,31 +37,18 @@ export interface AccrualResult {
  * Evaluates `facts` against the rulebook's accrual rules.
  * amount = Σ points_per_amount (each on its own basis, per whole block, rounded down);
  * amount × Π multipliers, rounded down once; + Σ fixed bonuses; then min(smallest fired cap).
- * Invariants: a fresh Engine per call (safe under concurrency); all outputs integers; points ≥ 0;
- * the same rulebook and facts always give the same result.
+ * Invariants: pure and synchronous (compiled conditions, no shared state: safe under concurrency); all outputs
+ * integers; points ≥ 0; the same rulebook and facts always give the same result; the rules that fire are exactly
+ * those json-rules-engine fires (tests/unit/evaluator-differential.test.ts).
  */
-export async function evaluateAccrual(rulebook: Rulebook, facts: AccrualFacts): Promise<AccrualResult> {
-  const fired = await firedRules(rulebook.accrual, facts)
-  return computeAccrual(fired, facts, rulebook.version)
+export function evaluateAccrual(rulebook: Rulebook, facts: AccrualFacts): AccrualResult {
+  return computeAccrual(firedRules(rulebook.accrual, facts), facts, rulebook.version)
 }
 
-/** Runs the engine and returns the fired rule definitions in deterministic order (priority desc, name asc). */
-async function firedRules(rules: readonly AccrualRuleDef[], facts: AccrualFacts): Promise<AccrualRuleDef[]> {
-  const engine = newRuleEngine()
-  for (const rule of rules) {
-    engine.addRule({
-      name: rule.name,
-      priority: rule.priority,
-      conditions: rule.conditions as never,
-      event: { type: rule.event.type, params: { rule: rule.name, ...rule.event.params } },
-    })
-  }
-  engine.addFact("order", facts.order)
-  engine.addFact("customer", facts.customer)
-  const { results } = await engine.run()
-  // Same-priority rules finish in nondeterministic order: take names as data and sort.
-  const firedNames = new Set(results.map((r) => r.name as string))
-  return rules.filter((r) => firedNames.has(r.name)).sort(byPriorityThenName)
+/** The fired rule definitions in deterministic order (priority desc, name asc). */
+export function firedRules(rules: readonly AccrualRuleDef[], facts: AccrualFacts): AccrualRuleDef[] {
+  const fact_map = { order: facts.order, customer: facts.customer }
+  return rules.filter((rule) => compiledPredicate(rule.conditions)(fact_map)).sort(byPriorityThenName)
 }
 
 function byPriorityThenName(a: AccrualRuleDef, b: AccrualRuleDef): number {

@@ -106,7 +106,7 @@ export interface MemberDelta {
 /** Re-evaluates one entry under the candidate; null when the entry has no stored facts. */
 export async function backtestOrder(rulebook: Rulebook, entry: BacktestEntry): Promise<BacktestOrder | null> {
   if (entry.facts === null) return null
-  const result = await evaluateAccrual(rulebook, entry.facts)
+  const result = evaluateAccrual(rulebook, entry.facts)
   return {
     entry_id: entry.entry_id,
     order_id: entry.order_id,
@@ -226,7 +226,7 @@ export async function runBacktest(
     for (const delta of memberDeltas(orders, (id) => windowed.has(id))) {
       const facts = byId.get(delta.customer_id)?.facts
       if (!facts) continue
-      candidateTiers.set(delta.customer_id, (await evaluateTier(rulebook, adjustedMemberFacts(facts, delta)))?.code ?? null)
+      candidateTiers.set(delta.customer_id, evaluateTier(rulebook, adjustedMemberFacts(facts, delta))?.code ?? null)
     }
   }
   return aggregateBacktest(rulebook.version, orders, skipped, byId, candidateTiers)

@@ -110,7 +110,7 @@ function checkGroup(input: Record<string, unknown>, kind: (typeof GROUP_KEYS)[nu
   if (!parsed.success) problems.push(...fromZod(parsed.error.issues, path))
   const children = input[kind]
   if (kind === "any" && Array.isArray(children) && children.length === 0) {
-    problems.push({ path: [...path, "any"], message: "an empty 'any' never matches", hint: "add a condition, or use { \"all\": [] } for a rule that always fires" })
+    problems.push({ path: [...path, "any"], message: "an empty 'any' is ambiguous: json-rules-engine counts it as true, so the rule would fire on every order", hint: "add a condition, or use { \"all\": [] } for a rule that always fires" })
   }
   if (kind === "not") return checkNode(children, [...path, "not"], depth + 1, facts, problems)
   if (!Array.isArray(children) || children.length > MAX_CONDITION_CHILDREN) return

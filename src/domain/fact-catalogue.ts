@@ -185,7 +185,11 @@ export function describePathValue(value: PathValue): string {
  */
 export function resolveFactPath(value: unknown, path: string): unknown {
   const segments = parseFactPath(path)
-  if (segments === undefined) return undefined
+  return segments === undefined ? undefined : resolveSegments(value, segments)
+}
+
+/** {@link resolveFactPath} on an already parsed path: compiled conditions parse once, resolve per evaluation. */
+export function resolveSegments(value: unknown, segments: readonly PathSegment[]): unknown {
   let current: unknown = value
   let per_item = false
   for (const segment of segments) {

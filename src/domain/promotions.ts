@@ -7,7 +7,7 @@ import type { TopLevelCondition } from "./condition"
 import type { MemberFacts } from "./facts"
 import type { DiscountDefinition, PromotionEntry } from "./promotion-schema"
 import { defaultPromotionGroupName } from "./promotion-schema"
-import { newRuleEngine } from "./rule-engine"
+import { compiledPredicate } from "./compiled-condition"
 import type { Rulebook } from "./rulebook"
 
 export type { DiscountDefinition }
@@ -34,17 +34,9 @@ export function buildPromotionDef(file_name: string, entry: PromotionEntry): Pro
  * The promotions whose conditions hold for `member`, in rulebook order (files in compile order, then file order).
  * Dates and usage limits are not checked here: Medusa enforces them on the discount, and group membership made
  * before `starts_at` lets the code work from its first minute without a re-sync.
- * Invariants: a fresh Engine per call (safe under concurrency); the same rulebook and facts give the same list.
+ * Invariants: pure and synchronous (compiled conditions); the same rulebook and facts give the same list.
  */
-export async function eligiblePromotions(rulebook: Rulebook, member: MemberFacts): Promise<PromotionDef[]> {
-  if (rulebook.promotions.length === 0) return []
-  const engine = newRuleEngine()
-  for (const promotion of rulebook.promotions) {
-    engine.addRule({ name: promotion.code, conditions: promotion.conditions as never, event: { type: "promotion", params: { code: promotion.code } } })
-  }
-  engine.addFact("member", member)
-  const { results } = await engine.run()
-  // Results finish in nondeterministic order: filter the rulebook's list instead of collecting results.
-  const eligible = new Set(results.map((r) => r.name as string))
-  return rulebook.promotions.filter((p) => eligible.has(p.code))
+export function eligiblePromotions(rulebook: Rulebook, member: MemberFacts): PromotionDef[] {
+  const facts = { member }
+  return rulebook.promotions.filter((p) => compiledPredicate(p.conditions)(facts))
 }

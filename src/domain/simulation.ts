@@ -150,12 +150,12 @@ export interface SimulationResult {
 /** Evaluates an order (and the member after it) against a rulebook, exactly as the store does; writes nothing. */
 export async function simulate(rulebook: Rulebook, input: z.output<typeof SimulationInput>): Promise<SimulationResult> {
   const facts: AccrualFacts = { order: orderFacts(input.order), customer: input.customer }
-  const accrual = await evaluateAccrual(rulebook, facts)
+  const accrual = evaluateAccrual(rulebook, facts)
   const pending = rulebook.program.pending_days > 0
   const member = memberFacts(input.member, facts, accrual.points, pending)
-  const tier = await evaluateTier(rulebook, member)
+  const tier = evaluateTier(rulebook, member)
   if (input.member?.tier === undefined) member.tier = tier?.code ?? null
-  const promotions = (await eligiblePromotions(rulebook, member)).map((p) => p.code)
+  const promotions = eligiblePromotions(rulebook, member).map((p) => p.code)
   return { facts, accrual, pending, member, tier, promotions }
 }
 

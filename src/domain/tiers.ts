@@ -6,7 +6,7 @@
 import type { TopLevelCondition } from "./condition"
 import type { MemberFacts } from "./facts"
 import { resolveFactPath } from "./fact-catalogue"
-import { newRuleEngine } from "./rule-engine"
+import { compiledPredicate } from "./compiled-condition"
 import type { Rulebook } from "./rulebook"
 import type { DowngradePolicy } from "./tier-schema"
 
@@ -62,20 +62,13 @@ function refOf(tier: TierDef): TierRef {
 
 /**
  * The highest-ranked tier whose conditions hold for `member`, or null when the rulebook has no tiers file.
- * Invariants: a fresh Engine per call (safe under concurrency); never null with a tiers file (the base tier always
+ * Invariants: pure and synchronous (compiled conditions); never null with a tiers file (the base tier always
  * qualifies); the same rulebook and facts always give the same tier.
  */
-export async function evaluateTier(rulebook: Rulebook, member: MemberFacts): Promise<TierRef | null> {
+export function evaluateTier(rulebook: Rulebook, member: MemberFacts): TierRef | null {
   if (rulebook.tiers === null) return null
-  const engine = newRuleEngine()
-  for (const tier of rulebook.tiers.tiers) {
-    engine.addRule({ name: tier.code, conditions: tier.conditions as never, event: { type: "tier", params: { code: tier.code } } })
-  }
-  engine.addFact("member", member)
-  const { results } = await engine.run()
-  // Results finish in nondeterministic order: take names as data and pick by rank.
-  const qualified = new Set(results.map((r) => r.name as string))
-  const best = [...rulebook.tiers.tiers].reverse().find((t) => qualified.has(t.code)) ?? rulebook.tiers.tiers[0]
+  const facts = { member }
+  const best = [...rulebook.tiers.tiers].reverse().find((t) => compiledPredicate(t.conditions)(facts)) ?? rulebook.tiers.tiers[0]
   return refOf(best)
 }
 

@@ -70,7 +70,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
       }
       const account = await ledger.ensureAccount(order.customer_id)
       const facts = await this.factsOf(manager, order, account)
-      const result = await evaluateAccrual(rulebook, facts)
+      const result = evaluateAccrual(rulebook, facts)
       const pending = rulebook.program.pending_days > 0
       const posted = await ledger.postUnderLock(order.customer_id, OrderKeys.accrual(order_id), async (ctx) => {
         if ((await this.orderState(ctx, order_id)).canceled) {

@@ -164,7 +164,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
    */
   async syncMember(customer_id: string, member: MemberFacts, rulebook?: Rulebook): Promise<string[]> {
     const book = rulebook ?? this.deps_.loyaltyRulesService.getRulebook()
-    const eligible = new Set((await eligiblePromotions(book, member)).map((p) => p.code))
+    const eligible = new Set(eligiblePromotions(book, member).map((p) => p.code))
     return await this.atomicPhase_(async (manager) => {
       const rows = await manager.getRepository(LoyaltyPromotion).find()
       const live = new Set(book.promotions.map((p) => p.code))
@@ -231,7 +231,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
   /** The promotions the customer can use now: eligible, enabled, started and not ended, usage limit not reached. */
   async listForCustomer(customer_id: string, now: Date = new Date()): Promise<CustomerPromotion[]> {
     const book = this.deps_.loyaltyRulesService.getRulebook()
-    const eligible = await eligiblePromotions(book, await this.memberFacts(customer_id))
+    const eligible = eligiblePromotions(book, await this.memberFacts(customer_id))
     if (!eligible.length) return []
     const rows = await this.activeManager_.getRepository(LoyaltyPromotion).find()
     const out: CustomerPromotion[] = []

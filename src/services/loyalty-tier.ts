@@ -97,7 +97,7 @@ export default class LoyaltyTierService extends TransactionBaseService {
       const stored = tiers.find((t) => t.code === account.tier)
       const decision = decideTierChange({
         current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
-        qualified: (await evaluateTier(rulebook, facts)) as TierRef,
+        qualified: evaluateTier(rulebook, facts) as TierRef,
         policy: correction ? NO_GRACE : rulebook.tiers.downgrade,
         below_since: account.tier_below_since,
         now,

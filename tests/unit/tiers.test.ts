@@ -18,21 +18,21 @@ describe("evaluateTier on the default ladder: the highest-ranked qualifying tier
     [20000, "platinum"],
     [1_000_000, "platinum"],
   ])("%i lifetime points → %s", async (points_lifetime, expected) => {
-    expect(await evaluateTier(rulebook, member({ points_lifetime }))).toEqual(ref(expected))
+    expect(evaluateTier(rulebook, member({ points_lifetime }))).toEqual(ref(expected))
   })
 
   it("ignores the balance and the stored tier (the default ladder reads lifetime points only)", async () => {
-    expect(await evaluateTier(rulebook, member({ points_lifetime: 10, points_balance: 50_000, tier: "platinum" }))).toEqual(ref("bronze"))
+    expect(evaluateTier(rulebook, member({ points_lifetime: 10, points_balance: 50_000, tier: "platinum" }))).toEqual(ref("bronze"))
   })
 
   it("picks the highest rank when several non-threshold tiers qualify", async () => {
     const vip = tier("vip", 9, null, { conditions: { all: [{ fact: "member", path: "$.group_ids", operator: "contains", value: "vip" }] } })
     const ladder = compileOk([{ name: "accrual.json", text: accrualFile([rule()]) }, { name: "tiers.json", text: tiersFile([...LADDER(), vip]) }])
-    expect(await evaluateTier(ladder, member({ points_lifetime: 25_000, group_ids: ["vip"] }))).toEqual({ code: "vip", name: "Vip", rank: 9 })
+    expect(evaluateTier(ladder, member({ points_lifetime: 25_000, group_ids: ["vip"] }))).toEqual({ code: "vip", name: "Vip", rank: 9 })
   })
 
   it("returns null for a rulebook without a tiers file", async () => {
-    expect(await evaluateTier(compileOk([{ name: "accrual.json", text: accrualFile([rule()]) }]), member())).toBeNull()
+    expect(evaluateTier(compileOk([{ name: "accrual.json", text: accrualFile([rule()]) }]), member())).toBeNull()
   })
 
   it("gives the same answer to concurrent evaluations (a fresh engine each)", async () => {

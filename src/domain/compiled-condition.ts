@@ -1,0 +1,95 @@
+/**
+ * Conditions compiled to plain functions. json-rules-engine is the reference semantics (tests/unit/
+ * evaluator-differential.test.ts proves identical decisions on random orders and random rules); this module
+ * re-implements exactly the part of it our validated rule files can use — all/any/not groups and the ten default
+ * operators with their fact-value validators — without the Engine's per-run setup (almanac, rule objects, promise
+ * chains, event emitters), which is where json-rules-engine spends its time when a fresh Engine is built per order.
+ */
+import type { ConditionNode, Operator, Primitive } from "./condition"
+import { parseFactPath, resolveSegments } from "./fact-catalogue"
+
+/** The named facts of one evaluation: { order, customer } for accrual, { member } for tiers and promotions. */
+export type FactMap = Readonly<Record<string, unknown>>
+export type Predicate = (facts: FactMap) => boolean
+
+type Comparison = (fact_value: any, value: any) => boolean // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** json-rules-engine's `numberValidator`, verbatim: a fact that does not parse as a number fails numeric operators. */
+const isNumberLike = (fact_value: unknown): boolean => Number.parseFloat(fact_value as string).toString() !== "NaN"
+
+/** json-rules-engine 7.3.1 engine-default-operators.js: callback and fact-value validator of each operator. */
+const OPERATOR_FUNCTIONS: Record<Operator, Comparison> = {
+  equal: (a, b) => a === b,
+  notEqual: (a, b) => a !== b,
+  in: (a, b) => b.indexOf(a) > -1,
+  notIn: (a, b) => b.indexOf(a) === -1,
+  contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
+  doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
+  lessThan: (a, b) => isNumberLike(a) && a < b,
+  lessThanInclusive: (a, b) => isNumberLike(a) && a <= b,
+  greaterThan: (a, b) => isNumberLike(a) && a > b,
+  greaterThanInclusive: (a, b) => isNumberLike(a) && a >= b,
+}
+
+const cache = new WeakMap<object, Predicate>()
+
+/**
+ * The predicate of a validated top-level condition, compiled once per condition object (rulebooks are frozen, so a
+ * WeakMap keyed by the object is a per-rulebook cache that goes away with the rulebook).
+ * Invariants: pure and synchronous; same decision as json-rules-engine 7.3.1 with our path resolver; an undefined
+ * fact throws as the Engine does with `allowUndefinedFacts: false`.
+ */
+export function compiledPredicate(condition: ConditionNode): Predicate {
+  let predicate = cache.get(condition)
+  if (predicate === undefined) {
+    predicate = compileNode(condition)
+    cache.set(condition, predicate)
+  }
+  return predicate
+}
+
+function compileNode(node: ConditionNode): Predicate {
+  if ("all" in node) return every(node.all.map(compileNode))
+  if ("any" in node) return some(node.any.map(compileNode))
+  if ("not" in node) {
+    const inner = compileNode(node.not)
+    return (facts) => !inner(facts)
+  }
+  return compileLeaf(node.fact, node.path, node.operator, node.value)
+}
+
+/** Empty `all` and empty `any` are both true in json-rules-engine (prioritizeAndRun of no conditions). */
+function every(children: Predicate[]): Predicate {
+  if (children.length === 0) return () => true
+  return (facts) => {
+    for (const child of children) if (!child(facts)) return false
+    return true
+  }
+}
+
+function some(children: Predicate[]): Predicate {
+  if (children.length === 0) return () => true
+  return (facts) => {
+    for (const child of children) if (child(facts)) return true
+    return false
+  }
+}
+
+function compileLeaf(fact: string, path: string | undefined, operator: Operator, value: Primitive | Primitive[]): Predicate {
+  const compare = OPERATOR_FUNCTIONS[operator]
+  if (compare === undefined) throw new Error(`Unknown operator: ${operator}`)
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) throw new Error("fact references as values are not supported")
+  const read = factReader(fact, path)
+  return (facts) => compare(read(facts), value)
+}
+
+function factReader(fact: string, path: string | undefined): (facts: FactMap) => unknown {
+  const own = (facts: FactMap): unknown => {
+    if (!Object.prototype.hasOwnProperty.call(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
+    return facts[fact]
+  }
+  if (!path) return own // json-rules-engine: no (or an empty) path compares the whole fact
+  const segments = parseFactPath(path)
+  if (segments === undefined) return (facts) => (own(facts), undefined)
+  return (facts) => resolveSegments(own(facts), segments)
+}
