@@ -3,8 +3,8 @@
  * are computed here from the fired rules' declared params, with the one rounding rule of points.ts.
  */
 import type { AccrualFacts } from "./facts"
-import { amountPoints, applyMultipliers, BASIS_POINTS_ONE, combineBasisPoints, toBasisPoints } from "./points"
-import { compiledPredicate } from "./compiled-condition"
+import { amountPoints, BASIS_POINTS_ONE, combineBasisPoints, multiplierSteps, toBasisPoints } from "./points"
+import { compiledPredicate, type Predicate } from "./compiled-condition"
 import type { AccrualRuleDef, Rulebook } from "./rulebook"
 import type { AmountBasis } from "./rule-schema"
 
@@ -48,7 +48,21 @@ export function evaluateAccrual(rulebook: Rulebook, facts: AccrualFacts): Accrua
 /** The fired rule definitions in deterministic order (priority desc, name asc). */
 export function firedRules(rules: readonly AccrualRuleDef[], facts: AccrualFacts): AccrualRuleDef[] {
   const fact_map = { order: facts.order, customer: facts.customer }
-  return rules.filter((rule) => compiledPredicate(rule.conditions)(fact_map)).sort(byPriorityThenName)
+  const fired: AccrualRuleDef[] = []
+  for (const { rule, holds } of compiledRules(rules)) if (holds(fact_map)) fired.push(rule)
+  return fired
+}
+
+const compiled = new WeakMap<readonly AccrualRuleDef[], Array<{ rule: AccrualRuleDef; holds: Predicate }>>()
+
+/** The rules with their predicates, sorted once per (frozen) rule list: no sort and no lookup per order. */
+function compiledRules(rules: readonly AccrualRuleDef[]): Array<{ rule: AccrualRuleDef; holds: Predicate }> {
+  let list = compiled.get(rules)
+  if (list === undefined) {
+    list = [...rules].sort(byPriorityThenName).map((rule) => ({ rule, holds: compiledPredicate(rule.conditions) }))
+    compiled.set(rules, list)
+  }
+  return list
 }
 
 function byPriorityThenName(a: AccrualRuleDef, b: AccrualRuleDef): number {
@@ -64,39 +78,41 @@ export function basisAmount(order: AccrualFacts["order"], basis: AmountBasis): n
 
 /** The arithmetic of accrual over already-fired rules (exported for the CLI's explanations and for tests). */
 export function computeAccrual(fired: readonly AccrualRuleDef[], facts: AccrualFacts, rulebook_version: string): AccrualResult {
+  // One pass sorts the fired rules by event type; contributions are then listed amount → multipliers → bonuses → caps.
   const contributions: AccrualContribution[] = []
-  const add = (rule: AccrualRuleDef, points: number) => contributions.push({ rule: rule.name, type: rule.event.type, points })
-
+  const multipliers: AccrualRuleDef[] = []
+  const bonuses: AccrualRuleDef[] = []
+  const caps: AccrualRuleDef[] = []
   let amount_points = 0
   for (const rule of fired) {
-    if (rule.event.type !== "points_per_amount") continue
-    const { points, per_minor, amount } = rule.event.params
-    const earned = amountPoints(basisAmount(facts.order, amount), points, per_minor)
-    amount_points += earned
-    add(rule, earned)
+    const event = rule.event
+    if (event.type === "points_per_amount") {
+      const earned = amountPoints(basisAmount(facts.order, event.params.amount), event.params.points, event.params.per_minor)
+      amount_points += earned
+      contributions.push({ rule: rule.name, type: event.type, points: earned })
+    } else if (event.type === "multiplier") multipliers.push(rule)
+    else if (event.type === "fixed_bonus") bonuses.push(rule)
+    else caps.push(rule)
   }
 
   // Multipliers compound; each is credited with the growth of the cumulative (rounded-down) product, so the
   // credits sum exactly to the total extra and the last multiplier absorbs the one final rounding.
-  const factors_bp: number[] = []
+  const factors_bp = multipliers.map((rule) => toBasisPoints(rule.event.type === "multiplier" ? rule.event.params.factor : 1))
+  const steps = multiplierSteps(amount_points, factors_bp)
   let multiplied = amount_points
-  for (const rule of fired) {
-    if (rule.event.type !== "multiplier") continue
-    factors_bp.push(toBasisPoints(rule.event.params.factor))
-    const next = applyMultipliers(amount_points, factors_bp)
-    add(rule, next - multiplied)
-    multiplied = next
+  for (let i = 0; i < multipliers.length; i++) {
+    contributions.push({ rule: multipliers[i].name, type: "multiplier", points: steps[i] - multiplied })
+    multiplied = steps[i]
   }
 
   let bonus_points = 0
-  for (const rule of fired) {
-    if (rule.event.type !== "fixed_bonus") continue
-    bonus_points += rule.event.params.points
-    add(rule, rule.event.params.points)
+  for (const rule of bonuses) {
+    const points = rule.event.type === "fixed_bonus" ? rule.event.params.points : 0
+    bonus_points += points
+    contributions.push({ rule: rule.name, type: "fixed_bonus", points })
   }
 
-  const uncapped = multiplied + bonus_points
-  const points = applyCaps(fired, uncapped, add)
+  const points = applyCaps(caps, multiplied + bonus_points, contributions)
   return {
     points,
     amount_points,
@@ -109,12 +125,12 @@ export function computeAccrual(fired: readonly AccrualRuleDef[], facts: AccrualF
   }
 }
 
-/** The smallest fired cap wins; it is credited with the (negative) cut, other caps with 0. */
-function applyCaps(fired: readonly AccrualRuleDef[], uncapped: number, add: (rule: AccrualRuleDef, points: number) => void): number {
-  const caps = fired.filter((r) => r.event.type === "cap")
+/** The smallest fired cap wins (the first of equals); it is credited with the (negative) cut, other caps with 0. */
+function applyCaps(caps: readonly AccrualRuleDef[], uncapped: number, contributions: AccrualContribution[]): number {
+  if (caps.length === 0) return uncapped
   const maxOf = (r: AccrualRuleDef) => (r.event.type === "cap" ? r.event.params.max_points : Infinity)
-  const binding = caps.reduce<AccrualRuleDef | undefined>((best, r) => (best === undefined || maxOf(r) < maxOf(best) ? r : best), undefined)
-  const points = binding === undefined ? uncapped : Math.min(uncapped, maxOf(binding))
-  for (const cap of caps) add(cap, cap === binding ? points - uncapped : 0)
+  const binding = caps.reduce((best, r) => (maxOf(r) < maxOf(best) ? r : best))
+  const points = Math.min(uncapped, maxOf(binding))
+  for (const cap of caps) contributions.push({ rule: cap.name, type: "cap", points: cap === binding ? points - uncapped : 0 })
   return points
 }

@@ -104,7 +104,7 @@ export interface MemberDelta {
 }
 
 /** Re-evaluates one entry under the candidate; null when the entry has no stored facts. */
-export async function backtestOrder(rulebook: Rulebook, entry: BacktestEntry): Promise<BacktestOrder | null> {
+export function backtestOrder(rulebook: Rulebook, entry: BacktestEntry): BacktestOrder | null {
   if (entry.facts === null) return null
   const result = evaluateAccrual(rulebook, entry.facts)
   return {
@@ -214,7 +214,7 @@ export async function runBacktest(
   const skipped: BacktestSkipped[] = []
   let done = 0
   for (const entry of entries) {
-    const order = await backtestOrder(rulebook, entry)
+    const order = backtestOrder(rulebook, entry)
     if (order) orders.push(order)
     else skipped.push({ entry_id: entry.entry_id, order_id: entry.order_id, customer_id: entry.customer_id, reason: "no stored facts (entry written before facts were recorded)" })
     onProgress(++done, entries.length)

@@ -6,7 +6,7 @@
  * chains, event emitters), which is where json-rules-engine spends its time when a fresh Engine is built per order.
  */
 import type { ConditionNode, Operator, Primitive } from "./condition"
-import { parseFactPath, resolveSegments } from "./fact-catalogue"
+import { parseFactPath, resolveSegments, type PathSegment } from "./fact-catalogue"
 
 /** The named facts of one evaluation: { order, customer } for accrual, { member } for tiers and promotions. */
 export type FactMap = Readonly<Record<string, unknown>>
@@ -85,11 +85,86 @@ function compileLeaf(fact: string, path: string | undefined, operator: Operator,
 
 function factReader(fact: string, path: string | undefined): (facts: FactMap) => unknown {
   const own = (facts: FactMap): unknown => {
-    if (!Object.prototype.hasOwnProperty.call(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
+    if (!hasOwn(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
     return facts[fact]
   }
   if (!path) return own // json-rules-engine: no (or an empty) path compares the whole fact
   const segments = parseFactPath(path)
   if (segments === undefined) return (facts) => (own(facts), undefined)
-  return (facts) => resolveSegments(own(facts), segments)
+  const access = compilePath(segments)
+  return (facts) => access(own(facts))
+}
+
+type Access = (value: unknown) => unknown
+
+/**
+ * A path as one closure per segment, so evaluation does no parsing and no per-segment dispatch. Same results as
+ * resolveSegments (the catalogue's resolver): own properties only, `[*]` yields a flat list, absent → undefined.
+ * Paths with two `[*]` (none in the catalogue today) fall back to resolveSegments.
+ */
+function compilePath(segments: readonly PathSegment[]): Access {
+  const wildcards = segments.filter((s) => "wildcard" in s).length
+  if (wildcards > 1) return (value) => resolveSegments(value, segments)
+  if (wildcards === 1) {
+    const at = segments.findIndex((s) => "wildcard" in s)
+    return perItem(plainPath(segments.slice(0, at)), segments.slice(at + 1).map(stepOf))
+  }
+  return plainPath(segments)
+}
+
+/** `prefix[*]suffix`: the suffix of every item of the prefix's list, flattened one level, absent values dropped. */
+function perItem(prefix: Access, suffix: Access[]): Access {
+  return (value) => {
+    const list = prefix(value)
+    if (!Array.isArray(list)) return undefined
+    const out: unknown[] = []
+    for (const item of list) {
+      let v: unknown = item
+      for (const step of suffix) {
+        v = step(v)
+        if (v === undefined) break
+      }
+      if (v === undefined) continue
+      if (Array.isArray(v)) out.push(...v)
+      else out.push(v)
+    }
+    return out
+  }
+}
+
+function stepOf(s: PathSegment): Access {
+  return "index" in s ? indexStep(s.index) : propStep((s as { prop: string }).prop)
+}
+
+function plainPath(segments: readonly PathSegment[]): Access {
+  if (segments.length === 0) return (value) => value
+  const steps: Access[] = segments.map(stepOf)
+  if (steps.length === 1) return steps[0]
+  if (steps.length === 2) {
+    const [a, b] = steps
+    return (value) => {
+      const first = a(value)
+      return first === undefined ? undefined : b(first)
+    }
+  }
+  return (value) => {
+    let current = value
+    for (const step of steps) {
+      current = step(current)
+      if (current === undefined) return undefined
+    }
+    return current
+  }
+}
+
+function propStep(prop: string): Access {
+  return (value) => (value !== null && typeof value === "object" && hasOwn(value, prop) ? (value as Record<string, unknown>)[prop] : undefined)
+}
+
+function indexStep(index: number): Access {
+  return (value) => (Array.isArray(value) ? value[index] : undefined)
+}
+
+function hasOwn(value: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(value, key)
 }

@@ -36,8 +36,12 @@ export function amountPoints(amount_minor: number, points: number, per_minor: nu
   assertSafeInteger(per_minor, "per_minor")
   if (per_minor < 1) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "per_minor must be ≥ 1", { per_minor })
   if (points < 0) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "points must be ≥ 0", { points })
-  const amount = BigInt(Math.max(amount_minor, 0))
-  return toSafeNumber((amount / BigInt(per_minor)) * BigInt(points), "points")
+  const amount = Math.max(amount_minor, 0)
+  // Exact in doubles: the remainder and the difference of safe integers are exact, and so is dividing an exact
+  // multiple. Only the final product can leave the safe range; BigInt then decides (and refuses an overflow).
+  const blocks = (amount - (amount % per_minor)) / per_minor
+  const product = blocks * points
+  return Number.isSafeInteger(product) ? product : toSafeNumber(BigInt(blocks) * BigInt(points), "points")
 }
 
 /**
@@ -47,16 +51,47 @@ export function amountPoints(amount_minor: number, points: number, per_minor: nu
  * Example: 19 × 1.25 = 23.75 → 23; 19 × 1.5 = 28.5 → 28; 19 × 1.25 × 2 = 47.5 → 47.
  */
 export function applyMultipliers(points: number, factors_bp: readonly number[]): number {
+  const steps = multiplierSteps(points, factors_bp)
+  return steps.length === 0 ? points : steps[steps.length - 1]
+}
+
+/**
+ * The running results of {@link applyMultipliers} after each factor: steps[i] = applyMultipliers(points,
+ * factors_bp[0..i]). One pass (accrual credits each multiplier with the growth of the running product).
+ * Invariant: the same rounding as applyMultipliers, at every step: one floor of the exact product.
+ */
+export function multiplierSteps(points: number, factors_bp: readonly number[]): number[] {
   assertSafeInteger(points, "points")
-  let numerator = BigInt(points)
-  let denominator = BigInt(1)
+  const steps: number[] = []
+  let numerator: number | bigint = points
+  let denominator: number | bigint = 1
   for (const factor_bp of factors_bp) {
     assertSafeInteger(factor_bp, "factor_bp")
     if (factor_bp <= 0) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "factor_bp must be > 0", { factor_bp })
-    numerator *= BigInt(factor_bp)
-    denominator *= BP_ONE
+    if (typeof numerator === "number" && typeof denominator === "number") {
+      const n: number = numerator * factor_bp
+      const d: number = denominator * BASIS_POINTS_ONE
+      // Plain numbers while both products stay exact integers; the first step that would not switches to BigInt.
+      if (Number.isSafeInteger(n) && Number.isSafeInteger(d)) {
+        numerator = n
+        denominator = d
+        steps.push(floorDivNumber(n, d))
+        continue
+      }
+      numerator = BigInt(numerator)
+      denominator = BigInt(denominator)
+    }
+    numerator = (numerator as bigint) * BigInt(factor_bp)
+    denominator = (denominator as bigint) * BP_ONE
+    steps.push(toSafeNumber(floorDiv(numerator, denominator), "points"))
   }
-  return toSafeNumber(floorDiv(numerator, denominator), "points")
+  return steps
+}
+
+/** floor(n / d) for safe integers, d > 0, without float rounding: n − (n mod d) is an exact multiple of d. */
+function floorDivNumber(n: number, d: number): number {
+  const r = ((n % d) + d) % d
+  return (n - r) / d
 }
 
 /**
@@ -64,13 +99,9 @@ export function applyMultipliers(points: number, factors_bp: readonly number[]):
  * from the exact product by {@link applyMultipliers}). Invariant: [] → 10000 (×1).
  */
 export function combineBasisPoints(factors_bp: readonly number[]): number {
-  let numerator = BP_ONE
-  let denominator = BigInt(1)
-  for (const factor_bp of factors_bp) {
-    numerator *= BigInt(factor_bp)
-    denominator *= BP_ONE
-  }
-  return toSafeNumber(floorDiv(numerator, denominator), "multiplier_bp")
+  // floor(10000 × Π factor / 10000^k): the same arithmetic as multiplying 10000 points.
+  const steps = multiplierSteps(BASIS_POINTS_ONE, factors_bp)
+  return steps.length === 0 ? BASIS_POINTS_ONE : steps[steps.length - 1]
 }
 
 /** BigInt division truncates toward zero; points math wants floor (matters only for negative numerators). */
@@ -84,6 +115,17 @@ function floorDiv(numerator: bigint, denominator: bigint): bigint {
  * multiplied as a float. Invariant: rejects ≤ 0, non-finite, and more than 4 decimal places.
  */
 export function toBasisPoints(decimal: number): number {
+  const known = BASIS_POINTS_OF.get(decimal)
+  if (known !== undefined) return known
+  const bp = parseBasisPoints(decimal)
+  if (BASIS_POINTS_OF.size < 1000) BASIS_POINTS_OF.set(decimal, bp)
+  return bp
+}
+
+/** Rulebooks use a handful of factors: remember their parse (valid ones only; errors are thrown every time). */
+const BASIS_POINTS_OF = new Map<number, number>()
+
+function parseBasisPoints(decimal: number): number {
   if (!Number.isFinite(decimal) || decimal <= 0) {
     throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `multiplier must be a finite number > 0, got ${decimal}`, { decimal })
   }

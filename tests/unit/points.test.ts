@@ -1,4 +1,5 @@
-import { amountPoints, applyMultipliers, combineBasisPoints, toBasisPoints } from "../../src/domain/points"
+import { amountPoints, applyMultipliers, combineBasisPoints, multiplierSteps, toBasisPoints } from "../../src/domain/points"
+import { prng } from "../../src/testing/random-rules"
 
 describe("amountPoints: points per whole block of minor units, rounded down", () => {
   it.each([
@@ -83,5 +84,39 @@ describe("combineBasisPoints: the combined multiplier, rounded down", () => {
     [[10001, 10001], 10002],
   ])("%j → %i bp", (factors_bp, expected) => {
     expect(combineBasisPoints(factors_bp)).toBe(expected)
+  })
+})
+
+describe("the fast integer paths round exactly as BigInt arithmetic does", () => {
+  /** The definition, in BigInt: floor(points × Π factor / 10000^k), and floor(amount / per) × points. */
+  const floorBig = (n: bigint, d: bigint) => (n % d !== 0n && n < 0n !== d < 0n ? n / d - 1n : n / d)
+  const stepsBig = (points: number, factors: number[]) =>
+    factors.map((_, i) => Number(floorBig(factors.slice(0, i + 1).reduce((n, f) => n * BigInt(f), BigInt(points)), 10000n ** BigInt(i + 1))))
+
+  it("multiplierSteps equals the BigInt definition on 20,000 random cases, including products beyond 2^53 (overflowing results refused)", () => {
+    const random = prng(0x9017)
+    const big = [1, 99, 12345, 1_000_000, 2 ** 40, 2 ** 52]
+    for (let i = 0; i < 20_000; i++) {
+      const points = Math.floor(random() * big[Math.floor(random() * big.length)])
+      const factors = Array.from({ length: Math.floor(random() * 6) }, () => 1 + Math.floor(random() * 1_000_000))
+      const expected = stepsBig(points, factors)
+      if (expected.some((step) => !Number.isSafeInteger(step))) {
+        expect(() => multiplierSteps(points, factors)).toThrow(expect.objectContaining({ code: "LEDGER_INVARIANT" }))
+      } else {
+        expect({ i, steps: multiplierSteps(points, factors) }).toEqual({ i, steps: expected })
+      }
+    }
+  })
+
+  it("amountPoints equals floor(amount / per_minor) × points in BigInt on 20,000 random cases", () => {
+    const random = prng(0xa11)
+    for (let i = 0; i < 20_000; i++) {
+      const amount = Math.floor(random() * [100, 1e6, 1e12, 2 ** 53][i % 4])
+      const per = 1 + Math.floor(random() * [1, 100, 1e6][i % 3])
+      const points = 1 + Math.floor(random() * 100)
+      const expected = (BigInt(amount) / BigInt(per)) * BigInt(points)
+      if (expected > BigInt(Number.MAX_SAFE_INTEGER)) continue
+      expect(amountPoints(amount, points, per)).toBe(Number(expected))
+    }
   })
 })
