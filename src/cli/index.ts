@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander"
 import { registerActivate } from "./commands/activate"
 import { registerBacktest } from "./commands/backtest"
 import { registerExpire } from "./commands/expire"
+import { registerReconcile } from "./commands/reconcile"
 import { registerSchema } from "./commands/schema"
 import { registerSimulate } from "./commands/simulate"
 import { registerTest } from "./commands/test"
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExpire(program)
   registerActivate(program)
   registerTiers(program)
+  registerReconcile(program)
   registerValidate(program)
   registerTest(program)
   registerSimulate(program)

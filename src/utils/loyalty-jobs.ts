@@ -1,7 +1,9 @@
+import { reconcileWindow, type ReconcileResult } from "../domain/reconcile"
 import type { ActivationCounts } from "../services/loyalty-activation"
 import type LoyaltyActivationService from "../services/loyalty-activation"
 import type { ExpiryCounts } from "../services/loyalty-expiry"
 import type LoyaltyExpiryService from "../services/loyalty-expiry"
+import type LoyaltyReconcileService from "../services/loyalty-reconcile"
 import type { TierCounts } from "../services/loyalty-tier"
 import type LoyaltyTierService from "../services/loyalty-tier"
 
@@ -33,6 +35,23 @@ export async function runActivateJob(container: Resolver, now: Date): Promise<Ac
 /** The tiers job: every member's tier re-evaluated as of `now` (window facts, grace periods, members from before install). */
 export async function runTiersJob(container: Resolver, now: Date): Promise<TierCounts> {
   return await container.resolve<LoyaltyTierService>("loyaltyTierService").reevaluateAll(now)
+}
+
+/** Reconcile defaults: the route and the CLI look 30 days back; the hourly job 7 days, skipping the last minutes. */
+export const ReconcileDefaults = {
+  days: 30,
+  job: { days: 7, settle_minutes: 10, limit: 5000 },
+} as const
+
+export type ReconcileJobInput = { since?: Date; until?: Date; limit?: number | null; default_days?: number }
+
+/**
+ * The reconcile job: the order events of the window (default: the last 30 days up to `now`) that the ledger has not
+ * seen, applied as their subscribers would have applied them. Idempotent: a second run applies nothing.
+ */
+export async function runReconcileJob(container: Resolver, input: ReconcileJobInput, now: Date): Promise<ReconcileResult> {
+  const window = reconcileWindow({ since: input.since, until: input.until, now, default_days: input.default_days ?? ReconcileDefaults.days })
+  return await container.resolve<LoyaltyReconcileService>("loyaltyReconcileService").reconcile({ ...window, limit: input.limit ?? null })
 }
 
 function optional<T>(container: Resolver, name: string): T | null {
