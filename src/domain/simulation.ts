@@ -115,21 +115,23 @@ export function orderFacts(input: z.output<typeof OrderInput>): OrderFacts {
 }
 
 /**
- * Member facts for tiers and promotions. Given fields are kept; missing ones come from the customer AFTER this
- * order (lifetime and balance + the points earned unless they are pending, orders_count + 1, the order's spend);
+ * Member facts for tiers and promotions. Given fields are kept; missing ones come from the member AFTER this order:
+ * `before` (the stored member's facts now, when simulating for a stored customer) or else the customer facts, plus
+ * the points earned unless they are pending, one more order and this order's spend;
  * a missing `tier` is the tier the ladder gives those facts (the member as stored after evaluation).
  */
-export function memberFacts(given: MemberInput | undefined, facts: AccrualFacts, earned: number, pending: boolean): MemberFacts {
+export function memberFacts(given: MemberInput | undefined, facts: AccrualFacts, earned: number, pending: boolean, before?: MemberFacts): MemberFacts {
   const credited = pending ? 0 : earned
   const m = given ?? {}
+  const spend_minor = Math.max(facts.order.subtotal - facts.order.discount_total, 0)
   return {
     customer_id: m.customer_id ?? facts.customer.id,
     points_lifetime: m.points_lifetime ?? facts.customer.points_lifetime + credited,
     points_balance: m.points_balance ?? facts.customer.points_balance + credited,
     tier: m.tier ?? null,
     orders_count: m.orders_count ?? facts.customer.orders_count + 1,
-    points_last_365d: m.points_last_365d ?? credited,
-    spend_last_365d_minor: m.spend_last_365d_minor ?? Math.max(facts.order.subtotal - facts.order.discount_total, 0),
+    points_last_365d: m.points_last_365d ?? (before?.points_last_365d ?? 0) + credited,
+    spend_last_365d_minor: m.spend_last_365d_minor ?? (before?.spend_last_365d_minor ?? 0) + spend_minor,
     group_ids: m.group_ids ?? facts.customer.group_ids,
     created_at: m.created_at ?? facts.customer.created_at,
   }
@@ -147,12 +149,15 @@ export interface SimulationResult {
   promotions: string[]
 }
 
-/** Evaluates an order (and the member after it) against a rulebook, exactly as the store does; writes nothing. */
-export async function simulate(rulebook: Rulebook, input: z.output<typeof SimulationInput>): Promise<SimulationResult> {
+/**
+ * Evaluates an order (and the member after it) against a rulebook, exactly as the store does; writes nothing.
+ * `before`: the stored member's facts now, so the 365-day windows include their history (simulate --customer <id>).
+ */
+export async function simulate(rulebook: Rulebook, input: z.output<typeof SimulationInput>, before?: MemberFacts): Promise<SimulationResult> {
   const facts: AccrualFacts = { order: orderFacts(input.order), customer: input.customer }
   const accrual = evaluateAccrual(rulebook, facts)
   const pending = rulebook.program.pending_days > 0
-  const member = memberFacts(input.member, facts, accrual.points, pending)
+  const member = memberFacts(input.member, facts, accrual.points, pending, before)
   const tier = evaluateTier(rulebook, member)
   if (input.member?.tier === undefined) member.tier = tier?.code ?? null
   const promotions = eligiblePromotions(rulebook, member).map((p) => p.code)

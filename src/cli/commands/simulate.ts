@@ -1,33 +1,34 @@
 import fs from "fs"
 import path from "path"
 import { Command } from "commander"
-import type { AccrualFacts } from "../../domain/facts"
+import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "../../domain/facts"
 import { CustomerInput, MemberInput, OrderInput, parseJsonInput, simulate, SimulationInput, type SimulationResult } from "../../domain/simulation"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, readInputFile, resolveRulesDir, type Format } from "../rules"
 import { withStore } from "../store"
 import type { z } from "zod"
 
 /**
- * `simulate --order <f.json | order_id> [--customer f.json] [--member f.json] [--rules dir]`: what the rules would do;
- * writes nothing. With an order id, the order's facts (and its customer's) come from the store of the current
- * directory, so a stored order can be replayed under a candidate rules directory.
+ * `simulate --order <f.json | order_id> [--customer <f.json | customer_id>] [--member f.json] [--rules dir]`: what the
+ * rules would do; writes nothing. Ids are read from the store of the current directory (booted once, read-only use):
+ * an order id replays a stored order (with its customer as they were when it was placed); a customer id evaluates
+ * the order for that customer as they are now (orders, points, tier, groups, and the 365-day member windows).
  */
 export function registerSimulate(program: Command): void {
   program
     .command("simulate")
     .description("evaluate an order (facts from JSON files) against the rules: points per rule, the resulting tier and promotions; writes nothing")
     .requiredOption("--order <file|order_id>", "order facts as JSON (rules/README.md, facts `order`; missing fields get defaults), or the id of an order stored in the store of the current directory")
-    .option("--customer <file>", "customer facts as JSON (default: a new customer: no orders, no points, no tier)")
+    .option("--customer <file|customer_id>", "customer facts as JSON (default: a new customer: no orders, no points, no tier), or the id of a customer stored in the store of the current directory (their facts now)")
     .option("--member <file>", "member facts for tiers and promotions (default: the customer after this order)")
     .option("--rules <dir>", "directory of rule files (default: ./rules, else the package's default program)")
     .addOption(formatOption())
-    .addHelpText("after", "\nWith an order id, run it in the store directory: the store boots read-only to load the order's facts.")
+    .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots to read their facts; nothing is written.")
     .action(async (opts: { order: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
-      const stored = isStoredOrderId(opts.order) ? await storedFacts(opts.order) : null
+      const stored = await storedFacts(isStoredId(opts.order, "order") ? opts.order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null)
       const inputs = {
-        order: stored ? ok(stored.order) : load(cmd, OrderInput, opts.order),
-        customer: opts.customer ? load(cmd, CustomerInput, opts.customer) : stored ? ok(stored.customer) : undefined,
+        order: stored.order ? ok(stored.order) : load(cmd, OrderInput, opts.order),
+        customer: stored.customer ? ok(stored.customer) : opts.customer ? load(cmd, CustomerInput, opts.customer) : stored.order_customer ? ok(stored.order_customer) : undefined,
         member: opts.member ? load(cmd, MemberInput, opts.member) : undefined,
       }
       const problems = Object.values(inputs).flatMap((i) => (i && !i.ok ? i.issues : []))
@@ -44,7 +45,7 @@ export function registerSimulate(program: Command): void {
       }
       const value = <T>(i: { ok: true; value: T } | { ok: false } | undefined) => (i && i.ok ? i.value : undefined)
       const input = SimulationInput.parse({ order: value(inputs.order), customer: value(inputs.customer), member: value(inputs.member) })
-      const sim = await simulate(result.rulebook, input)
+      const sim = await simulate(result.rulebook, input, stored.member_before)
       const report = {
         rules_dir: displayPath(dir),
         rulebook_version: result.rulebook.version,
@@ -63,15 +64,44 @@ export function registerSimulate(program: Command): void {
     })
 }
 
-// An argument that names no file but looks like a Medusa order id is an order to load from the store.
-function isStoredOrderId(arg: string): boolean {
-  return !fs.existsSync(arg) && /^order_[A-Za-z0-9]+$/.test(arg)
+// An argument that names no file but looks like a Medusa id is a record to load from the store.
+function isStoredId(arg: string, prefix: "order" | "cus"): boolean {
+  return !fs.existsSync(arg) && new RegExp(`^${prefix}_[A-Za-z0-9]+$`).test(arg)
 }
 
-async function storedFacts(order_id: string): Promise<AccrualFacts> {
+interface StoredFacts {
+  order?: OrderFacts
+  /** The order's customer as they were when it was placed. */
+  order_customer?: CustomerFacts
+  /** The given customer as they are now, and their member facts (for the 365-day windows). */
+  customer?: CustomerFacts
+  member_before?: MemberFacts
+}
+
+/** Boots the store once (only when an id was given) and reads what the ids name; a missing record is an error. */
+async function storedFacts(order_id: string | null, customer_id: string | null): Promise<StoredFacts> {
+  if (order_id === null && customer_id === null) return {}
   type Accrual = { buildFacts(id: string): Promise<{ facts: AccrualFacts }> }
-  const { facts } = await withStore(process.cwd(), { verbose: false }, (c) => c.resolve<Accrual>("loyaltyAccrualService").buildFacts(order_id))
-  return facts
+  type Tier = { memberFacts(id: string): Promise<MemberFacts> }
+  return await withStore(process.cwd(), { verbose: false }, async (container) => {
+    const out: StoredFacts = {}
+    if (order_id !== null) {
+      const { facts } = await container.resolve<Accrual>("loyaltyAccrualService").buildFacts(order_id)
+      Object.assign(out, { order: facts.order, order_customer: facts.customer })
+    }
+    if (customer_id !== null) {
+      const manager = container.resolve<{ query(sql: string, params: unknown[]): Promise<Array<{ email: string }>> }>("manager")
+      const [row] = await manager.query("SELECT email FROM customer WHERE id = $1 AND deleted_at IS NULL", [customer_id])
+      if (!row) throw new Error(`customer ${customer_id} not found in the store of ${process.cwd()}`)
+      const member = await container.resolve<Tier>("loyaltyTierService").memberFacts(customer_id)
+      out.member_before = member
+      out.customer = {
+        id: customer_id, email: row.email, group_ids: member.group_ids, created_at: member.created_at, orders_count: member.orders_count,
+        points_balance: member.points_balance, points_lifetime: member.points_lifetime, tier: member.tier,
+      }
+    }
+    return out
+  })
 }
 
 function ok<T>(value: T): { ok: true; value: T } {
