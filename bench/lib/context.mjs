@@ -1,0 +1,118 @@
+// What a section receives: options, progress logging, and the stores it measures. Medusa keeps process-wide
+// singletons, so at most one store runs at a time: the shared store (booted on first use, reused by the sections
+// that share it) or a section's own store (the shared one is stopped first).
+import { createRequire } from "node:module"
+
+const require = createRequire(import.meta.url)
+/** Rooted at bench/: sections write ctx.require("../dist/…") and ctx.require("../scripts/lib/…"). */
+const benchRequire = createRequire(new URL("../", import.meta.url))
+const { startStore } = require("../../scripts/lib/store.js")
+const { createAdmin, createRegion, createProduct } = require("../../scripts/lib/commerce.js")
+
+/**
+ * @typedef {object} BenchContext
+ * @property {boolean} quick smaller sizes
+ * @property {string} baseDbUrl admin URL of the PostgreSQL server (throwaway databases are created next to it)
+ * @property {(msg: string) => void} log progress line on stderr
+ * @property {(text: string) => void} note a finding printed under the table and kept in the JSON
+ * @property {() => Promise<any>} store the shared store (a Store of scripts/lib/store.js)
+ * @property {() => Promise<{ admin: any, region: any, variant_id: string }>} fixtures admin, USD region, a $25 product on the shared store
+ * @property {(prefix: string) => Promise<{ store: any, stop: () => Promise<void> }>} ownStore a store on its own
+ *   throwaway database (dropped by `stop`)
+ * @property {NodeJS.Require} require CommonJS require rooted at bench/ (for dist/ and scripts/lib)
+ */
+
+/**
+ * @param {{ quick: boolean, baseDbUrl: string, log: (msg: string) => void }} opts
+ * @returns {BenchContext & { section: string, notes: { section: string, text: string }[], close: () => Promise<void> }}
+ */
+export function createContext({ quick, baseDbUrl, log }) {
+  /** @type {any} */ let shared = null
+  /** @type {Promise<any> | null} */ let fixtures = null
+  /** @type {any} */ let own = null
+
+  const boot = async (prefix) => {
+    log(`booting a Medusa store (${prefix})`)
+    const store = await startStore({
+      databaseUrl: baseDbUrl,
+      pluginOptions: {},
+      dbPrefix: prefix,
+      onStep: (step, ms) => log(`  ${step}: ${ms} ms`),
+    })
+    log(`  store up on ${store.baseUrl}, database ${store.databaseName}`)
+    return store
+  }
+  // @medusajs/event-bus-local keeps one EventEmitter per process: a stopped store's subscribers would stay on it
+  // and fire (and fail: "Driver not Connected") on the next store's events.
+  const detachSubscribers = (store) => {
+    try {
+      store.container.resolve("eventBusModuleService").eventEmitter_?.removeAllListeners()
+    } catch {
+      // the Redis bus (or another bus) keeps no process-wide emitter
+    }
+  }
+  const stopStore = async (store) => {
+    await store.stop()
+    detachSubscribers(store)
+  }
+  const stopShared = async () => {
+    if (!shared) return
+    const s = shared
+    shared = null
+    fixtures = null
+    log("stopping the shared store (dropping its database)")
+    await stopStore(s)
+  }
+
+  const ctx = {
+    quick,
+    baseDbUrl,
+    log,
+    section: "",
+    notes: [],
+    require: benchRequire,
+    note(text) {
+      ctx.notes.push({ section: ctx.section, text })
+      log(`note: ${text}`)
+    },
+    async store() {
+      if (own) throw new Error("a section's own store is running: stop it before using the shared store")
+      if (!shared) shared = await boot("loyalty_bench")
+      return shared
+    },
+    async fixtures() {
+      const store = await ctx.store()
+      fixtures ??= (async () => {
+        const admin = await createAdmin(store)
+        const region = await createRegion(admin, { name: "Bench USD", currency_code: "usd", countries: ["us"] })
+        const variant_id = await createProduct(admin, { title: "Bench coffee 1 kg", price: 2500 })
+        return { admin, region, variant_id }
+      })()
+      return await fixtures
+    },
+    async ownStore(prefix) {
+      await stopShared()
+      if (own) throw new Error("only one section store at a time")
+      own = await boot(prefix)
+      const store = own
+      return {
+        store,
+        stop: async () => {
+          if (own !== store) return
+          own = null
+          log(`stopping ${prefix} (dropping its database)`)
+          await stopStore(store)
+        },
+      }
+    },
+    async close() {
+      await stopShared()
+      if (own) {
+        const s = own
+        own = null
+        await stopStore(s)
+      }
+    },
+  }
+  return ctx
+}

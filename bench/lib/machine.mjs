@@ -1,0 +1,43 @@
+// What the numbers were measured on: they mean little without the machine and its load at the time.
+import { execFileSync } from "node:child_process"
+import os from "node:os"
+import { createRequire } from "node:module"
+
+const require = createRequire(import.meta.url)
+
+/** @param {string} url @returns {Promise<string>} e.g. "15.20 (Debian 15.20-0+deb12u1)" */
+export async function postgresVersion(url) {
+  const { Client } = require("pg")
+  const client = new Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query("SHOW server_version")).rows[0].server_version
+  } finally {
+    await client.end()
+  }
+}
+
+/** The current commit of the worktree, and whether it has uncommitted changes (null outside git). */
+export function gitState(cwd) {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd, encoding: "utf8" }).trim()
+    const branch = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd, encoding: "utf8" }).trim()
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd, encoding: "utf8" }).trim() !== ""
+    return { commit, branch, dirty }
+  } catch {
+    return null
+  }
+}
+
+/** OS, CPUs, memory, load and runtime versions. */
+export function machineInfo() {
+  const cpus = os.cpus()
+  return {
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpu_model: cpus[0]?.model ?? "unknown",
+    cpu_count: cpus.length,
+    memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+  }
+}

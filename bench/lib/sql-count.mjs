@@ -1,0 +1,51 @@
+// Counts SQL round trips of node-postgres clients (TypeORM's driver and raw pools alike) and the wall time during
+// which at least one of them was in flight: a profile that needs no change to the code measured.
+import { nowMs } from "./stats.mjs"
+
+/**
+ * Wraps pg's Client.prototype.query until `restore()`. Medusa issues some queries of one retrieval concurrently on
+ * one client (pg queues them), so time is the union of in-flight intervals, not a sum of per-query durations.
+ * @param {NodeJS.Require} require a require that resolves the same `pg` as TypeORM (node_modules of the repo)
+ */
+export function countSql(require) {
+  const { Client } = require("pg")
+  const original = Client.prototype.query
+  let count = 0
+  let ms = 0
+  let inflight = 0
+  let since = 0
+  const begin = () => {
+    count++
+    if (inflight++ === 0) since = nowMs()
+  }
+  const end = () => {
+    if (--inflight === 0) ms += nowMs() - since
+  }
+  Client.prototype.query = function (...args) {
+    begin()
+    const cb = typeof args.at(-1) === "function" ? args.length - 1 : -1
+    if (cb >= 0) {
+      const done = args[cb]
+      args[cb] = function (...r) {
+        end()
+        return done.apply(this, r)
+      }
+      return original.apply(this, args)
+    }
+    let res
+    try {
+      res = original.apply(this, args)
+    } catch (e) {
+      end()
+      throw e
+    }
+    if (res && typeof res.then === "function") res.then(end, end)
+    else end() // a submittable without callback: not awaited by TypeORM; count it, time it as instant
+    return res
+  }
+  return {
+    reset: () => ((count = 0), (ms = 0)),
+    read: () => ({ count, ms }),
+    restore: () => (Client.prototype.query = original),
+  }
+}

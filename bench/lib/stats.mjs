@@ -1,0 +1,83 @@
+// Small statistics and timing helpers shared by the bench sections. Medians, not means: the bench machine is
+// shared and noisy, and a median over repeated trials shrugs off the odd stalled trial.
+
+/** @param {number[]} xs @returns {number} the median (mean of the two middle values for an even count) */
+export function median(xs) {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+/**
+ * Nearest-rank percentile (p in 0–100): the smallest value with at least p% of the values at or below it.
+ * @param {number[]} xs @param {number} p
+ */
+export function percentile(xs, p) {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const rank = Math.max(1, Math.ceil((p / 100) * s.length))
+  return s[Math.min(rank, s.length) - 1]
+}
+
+/** Milliseconds since an origin, with sub-millisecond resolution. */
+export function nowMs() {
+  return Number(process.hrtime.bigint()) / 1e6
+}
+
+/**
+ * Runs `fn` and returns how long it took in ms, plus its value.
+ * @template T @param {() => Promise<T>} fn @returns {Promise<{ ms: number, value: T }>}
+ */
+export async function timed(fn) {
+  const t0 = nowMs()
+  const value = await fn()
+  return { ms: nowMs() - t0, value }
+}
+
+/** Units where more is better (throughputs): their cost ratio is baseline ÷ measured. */
+export function higherIsBetter(unit) {
+  return /\/s$/.test(unit)
+}
+
+/**
+ * How many times costlier `value` is than `baseline` (> 1: slower than the baseline), whatever the unit:
+ * measured ÷ baseline for times, baseline ÷ measured for throughputs.
+ * @param {number} value @param {number} baseline @param {string} unit
+ */
+export function costRatio(value, baseline, unit) {
+  if (!Number.isFinite(value) || !Number.isFinite(baseline) || value <= 0 || baseline <= 0) return NaN
+  return higherIsBetter(unit) ? baseline / value : value / baseline
+}
+
+/** "ok" when the ratio is within the target (a maximum), "over" otherwise; undefined without a target. */
+export function verdictOf(ratio, target) {
+  if (target === undefined || target === null) return undefined
+  if (!Number.isFinite(ratio)) return "n/a"
+  return ratio <= target ? "ok" : "over"
+}
+
+/**
+ * A deterministic PRNG (mulberry32): the same seed gives every variant of a comparison the same sequence.
+ * @param {number} seed @returns {() => number} values in [0, 1)
+ */
+export function prng(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * The order of `variants` for round `r`: rotated each round, so no variant always runs first (or right after a
+ * particular other one) while the machine's background load drifts.
+ * @template T @param {T[]} variants @param {number} r @returns {T[]}
+ */
+export function rotation(variants, r) {
+  const k = r % variants.length
+  return [...variants.slice(k), ...variants.slice(0, k)]
+}
