@@ -37,7 +37,7 @@ export async function run(ctx = {}) {
   const members = Array.from({ length: members_count }, (_, i) => ({ customer_id: `cus_${i}`, email: null, tier: "bronze", facts: { ...randomMemberFacts(random), customer_id: `cus_${i}` } }))
   const samples = []
   for (let t = 0; t < (ctx.quick ? 2 : 4); t++) {
-    ctx.progress?.(`backtest: ${count} entries, trial ${t + 1}`)
+    ctx.log?.(`backtest: ${count} entries, trial ${t + 1}`)
     const start = performance.now()
     const result = await runBacktest(candidate.rulebook, list, members)
     const ms = performance.now() - start
@@ -46,5 +46,6 @@ export async function run(ctx = {}) {
   }
   const ms = median(samples)
   const per_100k_s = (ms / 1000) * (100_000 / count)
-  return [{ section: "backtest", name: `backtest evaluation, ${count} orders of ${members_count} members`, unit: "s per 100k orders", median: per_100k_s, n: samples.length, target: "≤ 5 s", verdict: per_100k_s <= 5 ? "pass" : "FAIL", note: `${Math.round(count / (ms / 1000))} orders/s` }]
+  ctx.note?.(`backtest: ${Math.round(count / (ms / 1000))} orders/s evaluated (${count} synthetic accruals of ${members_count} members under rules/, candidate tiers included); target: 100k orders in ≤ 5 s`)
+  return [{ name: `backtest evaluation, ${count} orders of ${members_count} members`, unit: "s per 100k orders", median: per_100k_s, n: samples.length, verdict: per_100k_s <= 5 ? "ok" : "over" }]
 }

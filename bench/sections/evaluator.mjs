@@ -54,21 +54,26 @@ function accrualOf(rulebook, facts, names) {
  * CPU time of this process (process.cpuUsage), not wall time: on a shared 2-core machine another process's burst
  * would otherwise land on whichever variant happened to be running. Wall medians are kept for the record.
  */
-async function timeInterleaved(variants, orders, trials) {
+async function timeInterleaved(variants, orders, trials, min_ms) {
   const cpu = variants.map(() => [])
   const wall = variants.map(() => [])
   for (let t = 0; t < trials + 2; t++) {
     for (const [i, fn] of variants.entries()) {
+      // Whole passes over the orders until `min_ms` have passed: CPU accounting is tick-grained on some kernels.
+      let evaluated = 0
       const start = performance.now()
       const start_cpu = process.cpuUsage()
-      for (const facts of orders) {
-        const result = fn(facts)
-        if (result instanceof Promise) await result // the compiled evaluator is synchronous: no microtask per order
-      }
+      do {
+        for (const facts of orders) {
+          const result = fn(facts)
+          if (result instanceof Promise) await result // the compiled evaluator is synchronous: no microtask per order
+        }
+        evaluated += orders.length
+      } while (performance.now() - start < min_ms)
       const used = process.cpuUsage(start_cpu)
       if (t < 2) continue
-      cpu[i].push(((used.user + used.system) * 1000) / orders.length)
-      wall[i].push(((performance.now() - start) * 1e6) / orders.length)
+      cpu[i].push(((used.user + used.system) * 1000) / evaluated)
+      wall[i].push(((performance.now() - start) * 1e6) / evaluated)
     }
   }
   return variants.map((_, i) => ({ cpu_ns: median(cpu[i]), wall_ns: median(wall[i]) }))
@@ -93,7 +98,7 @@ async function differential(rulebook, count, seed, progress) {
 
 export async function run(ctx = {}) {
   const quick = Boolean(ctx.quick)
-  const progress = ctx.progress ?? ((m) => process.stderr.write(`${m}\n`))
+  const progress = ctx.log ?? ((m) => process.stderr.write(`${m}\n`))
   const diff_orders = ctx.diffOrders ?? (quick ? 10_000 : 100_000)
   const programs = [
     ["default program", compileOk(readRuleFiles(path.join(ROOT, "rules")))],
@@ -105,19 +110,23 @@ export async function run(ctx = {}) {
     const trials = quick ? 3 : 7
     progress(`evaluator: timing ${label}`)
     const [plugin, fresh, reused] = await timeInterleaved(
-      [(f) => evaluateAccrual(rulebook, f), (f) => jreFresh(rulebook, f), reusedEngine(rulebook)], orders, trials)
-    const target = 50
-    const row = (name, m, extra = {}) => ({ section: "evaluator", name: `${label}: ${name}`, unit: "µs CPU/order", median: m.cpu_ns / 1000, wall_median: m.wall_ns / 1000, n: orders.length * trials, ...extra })
-    const fresh_ratio = fresh.cpu_ns / plugin.cpu_ns
+      [(f) => evaluateAccrual(rulebook, f), (f) => jreFresh(rulebook, f), reusedEngine(rulebook)], orders, trials, quick ? 100 : 300)
+    // run.mjs's convention: ratio = plugin cost / baseline cost; "≥ 50× faster" is a ratio ≤ 0.02.
+    const row = (name, m, extra = {}) => ({ name: `${label}: ${name}`, unit: "µs CPU/order", median: m.cpu_ns / 1000, wall_median: m.wall_ns / 1000, n: trials, ...extra })
+    const fresh_name = `${label}: json-rules-engine, fresh Engine per order`
+    const reused_name = `${label}: json-rules-engine, one Engine reused`
     rows.push(
-      row("plugin (compiled)", plugin),
-      row("json-rules-engine, fresh Engine per order", fresh, { baseline_name: "plugin", ratio: fresh_ratio, target: `≥ ${target}×`, verdict: fresh_ratio >= target ? "pass" : "FAIL" }),
-      row("json-rules-engine, one Engine reused", reused, { baseline_name: "plugin", ratio: reused.cpu_ns / plugin.cpu_ns }),
+      row("json-rules-engine, fresh Engine per order", fresh),
+      row("json-rules-engine, one Engine reused", reused),
+      row("plugin (compiled) vs fresh Engine", plugin, { baseline_name: fresh_name, target: 0.02 }),
+      row("plugin (compiled) vs reused Engine", plugin, { baseline_name: reused_name }),
     )
+    ctx.note?.(`${label}: the compiled evaluator is ${(fresh.cpu_ns / plugin.cpu_ns).toFixed(0)}× faster than a fresh json-rules-engine Engine per order (target ≥ 50×) and ${(reused.cpu_ns / plugin.cpu_ns).toFixed(0)}× faster than one reused Engine (CPU time medians)`)
     progress(`evaluator: differential on ${diff_orders} random orders (${label})`)
     const start = performance.now()
     const fired = await differential(rulebook, diff_orders, 0xbe7c, progress)
-    rows.push({ section: "evaluator", name: `${label}: identical decisions vs json-rules-engine`, unit: "orders", median: diff_orders, n: diff_orders, verdict: "pass", note: `${fired} rule firings compared in ${((performance.now() - start) / 1000).toFixed(1)} s` })
+    rows.push({ name: `${label}: identical decisions vs json-rules-engine`, unit: "orders", median: diff_orders, n: diff_orders, verdict: "ok" })
+    ctx.note?.(`${label}: identical fired rules and points on ${diff_orders} random orders (${fired} rule firings compared in ${((performance.now() - start) / 1000).toFixed(1)} s); a mismatch aborts the section`)
   }
   return rows
 }
