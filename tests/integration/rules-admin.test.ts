@@ -177,6 +177,40 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
     expect(await entryCount()).toBe(before)
   })
 
+  it("simulates an order for a stored customer as they are now (simulate --customer <id>), writing nothing", async () => {
+    const before = await entryCount()
+    const [account] = await sql(`SELECT points_balance, points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [lena.id])
+    const [{ n: orders }] = await sql(`SELECT count(*)::int AS n FROM "order" WHERE customer_id = $1 AND status <> 'canceled'`, [lena.id])
+    expect(orders).toBeGreaterThanOrEqual(3)
+    // A candidate directory: the shipped files with 2 points per unit (the live directory holds a broken file by now).
+    const candidate = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-candidate-"))
+    const source = path.join(__dirname, "../../rules")
+    for (const f of fs.readdirSync(source).filter((n) => n.endsWith(".json"))) fs.copyFileSync(path.join(source, f), path.join(candidate, f))
+    fs.writeFileSync(path.join(candidate, "accrual.json"), accrualText(2))
+    const orderFile = path.join(candidate, "..", `order-${path.basename(candidate)}.json`)
+    fs.writeFileSync(orderFile, JSON.stringify({ subtotal: 10000 }))
+    try {
+      const run = await cli(["simulate", "--order", orderFile, "--customer", lena.id, "--rules", candidate, "--format", "json"], FIXTURE_STORE)
+      expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: "" })
+      const report = JSON.parse(run.stdout)
+      expect(report.facts.customer).toMatchObject({ id: lena.id, email: lena.email, orders_count: orders, ...account })
+      // Not a first order any more: no bonus; 2 points per unit under the candidate rules.
+      expect(report).toMatchObject({ points: 200, rule_names: ["base-earn"] })
+      // The member after this order: the stored history plus this order, in every window.
+      expect(report.facts.member).toMatchObject({ customer_id: lena.id, orders_count: orders + 1, points_lifetime: account.points_lifetime + 200, points_balance: account.points_balance + 200 })
+      expect(report.facts.member.points_last_365d).toBe(account.points_lifetime + 200)
+      expect(report.facts.member.spend_last_365d_minor).toBeGreaterThan(10000)
+
+      const missing = await cli(["simulate", "--order", orderFile, "--customer", "cus_01NOSUCHCUSTOMER", "--rules", candidate], FIXTURE_STORE)
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toContain("customer cus_01NOSUCHCUSTOMER not found")
+    } finally {
+      fs.rmSync(orderFile, { force: true })
+      fs.rmSync(candidate, { recursive: true, force: true })
+    }
+    expect(await entryCount()).toBe(before)
+  })
+
   it("backtests the stored accruals under a candidate rulebook (CLI, read-only): json per order and csv per member", async () => {
     const before = await entryCount()
     const accruals = await sql(`SELECT id, customer_id, points, pending_delta, details FROM loyalty_ledger_entry WHERE kind = 'accrual' ORDER BY seq`)
