@@ -6,10 +6,11 @@ export const PluginOptionsSchema = z
   .object({
     rules_dir: z.string().min(1).optional(),
     auto_enroll: z.boolean().default(true),
+    watch_rules: z.boolean().default(false),
   })
   .strict()
 
-export type PluginOptions = { rules_dir: string; auto_enroll: boolean }
+export type PluginOptions = { rules_dir: string; auto_enroll: boolean; watch_rules: boolean }
 
 /**
  * Validates raw plugin options. `defaults.rules_dir` is the package's own `rules/` (passed in: the domain does
@@ -28,5 +29,5 @@ export function parsePluginOptions(raw: unknown, defaults: { rules_dir: string }
       { problems }
     )
   }
-  return { rules_dir: parsed.data.rules_dir ?? defaults.rules_dir, auto_enroll: parsed.data.auto_enroll }
+  return { rules_dir: parsed.data.rules_dir ?? defaults.rules_dir, auto_enroll: parsed.data.auto_enroll, watch_rules: parsed.data.watch_rules }
 }

@@ -4,10 +4,11 @@ const defaults = { rules_dir: "/pkg/rules" }
 
 describe("plugin options", () => {
   it.each([
-    [undefined, { rules_dir: "/pkg/rules", auto_enroll: true }],
-    [{}, { rules_dir: "/pkg/rules", auto_enroll: true }],
-    [{ rules_dir: "./loyalty" }, { rules_dir: "./loyalty", auto_enroll: true }],
-    [{ auto_enroll: false }, { rules_dir: "/pkg/rules", auto_enroll: false }],
+    [undefined, { rules_dir: "/pkg/rules", auto_enroll: true, watch_rules: false }],
+    [{}, { rules_dir: "/pkg/rules", auto_enroll: true, watch_rules: false }],
+    [{ rules_dir: "./loyalty" }, { rules_dir: "./loyalty", auto_enroll: true, watch_rules: false }],
+    [{ auto_enroll: false }, { rules_dir: "/pkg/rules", auto_enroll: false, watch_rules: false }],
+    [{ watch_rules: true }, { rules_dir: "/pkg/rules", auto_enroll: true, watch_rules: true }],
   ])("accepts %j with defaults filled in", (raw, expected) => {
     expect(parsePluginOptions(raw, defaults)).toEqual(expected)
   })
@@ -17,6 +18,7 @@ describe("plugin options", () => {
     [{ rules_dir: 42 }, "rules_dir"],
     [{ rules_dir: "" }, "rules_dir"],
     [{ autoEnroll: true }, "autoEnroll"],
+    [{ watch_rules: "on" }, "watch_rules"],
   ])("rejects %j with an INVALID_OPTIONS error naming %s", (raw, option) => {
     let error: unknown
     try {
