@@ -1,3 +1,4 @@
+import { createRequire } from "node:module"
 // Small statistics and timing helpers shared by the bench sections. Medians, not means: the bench machine is
 // shared and noisy, and a median over repeated trials shrugs off the odd stalled trial.
 
@@ -57,20 +58,8 @@ export function verdictOf(ratio, target) {
   return ratio <= target ? "ok" : "over"
 }
 
-/**
- * A deterministic PRNG (mulberry32): the same seed gives every variant of a comparison the same sequence.
- * @param {number} seed @returns {() => number} values in [0, 1)
- */
-export function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The plugin's seeded PRNG (mulberry32, src/testing/random-rules.ts): one implementation for tests and bench. */
+export const { prng } = createRequire(import.meta.url)("../../dist/testing/random-rules.js")
 
 /**
  * The order of `variants` for round `r`: rotated each round, so no variant always runs first (or right after a

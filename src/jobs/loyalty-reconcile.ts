@@ -1,5 +1,5 @@
-import type { Logger, ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
-import { ReconcileDefaults, runReconcileJob } from "../utils/loyalty-jobs"
+import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
+import { ReconcileDefaults, runReconcileJob, runScheduled } from "../utils/loyalty-jobs"
 
 const MINUTE_MS = 60 * 1000
 
@@ -8,22 +8,16 @@ const MINUTE_MS = 60 * 1000
  * minutes are left to the event handlers still delivering them (the next run covers them); at most 5,000 per run.
  */
 export default async function loyaltyReconcile({ container }: ScheduledJobArgs): Promise<void> {
-  const logger = container.resolve<Logger>("logger")
-  const { days, settle_minutes, limit } = ReconcileDefaults.job
-  const now = new Date()
-  try {
+  await runScheduled(container, "reconcile", async (logger) => {
+    const { days, settle_minutes, limit } = ReconcileDefaults.job
+    const now = new Date()
     const until = new Date(now.getTime() - settle_minutes * MINUTE_MS)
-    const result = await runReconcileJob(container, { until, limit, default_days: days }, now)
-    const { failures, ...counts } = result
-    const log = failures.length ? logger.warn.bind(logger) : logger.info.bind(logger)
-    log(`loyalty: reconcile job: ${JSON.stringify({ ...counts, failed: failures.length })}`)
+    const { failures, ...counts } = await runReconcileJob(container, { until, limit, default_days: days }, now)
     for (const f of failures.slice(0, 20)) {
       logger.warn(`loyalty: reconcile ${f.kind} of order ${f.order_id}${f.refund_id ? ` refund ${f.refund_id}` : ""} failed: ${f.code} ${f.message}`)
     }
-  } catch (e) {
-    logger.error(`loyalty: reconcile job failed: ${(e as Error).message}`)
-    throw e
-  }
+    return { summary: { ...counts, failed: failures.length }, warn: failures.length > 0 }
+  })
 }
 
 export const config: ScheduledJobConfig = {

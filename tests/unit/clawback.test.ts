@@ -1,4 +1,5 @@
 import { applyBalanceFloor, clawbackForRefund, reversalForCancel } from "../../src/domain/clawback"
+import { prng } from "../../src/testing/random-rules"
 
 /** Runs a sequence of refunds against one order and returns each refund's clawback. */
 function clawbacks(earned_points: number, order_total_minor: number, refunds_minor: number[]): number[] {
@@ -13,18 +14,6 @@ function clawbacks(earned_points: number, order_total_minor: number, refunds_min
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
-
-/** Deterministic pseudo-random numbers (mulberry32): reproducible "random" splits without Math.random. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe("clawbackForRefund: cumulative, proportional to the refunded share of the order total", () => {
   it("claws 83 then 140 for the worked example (223 points on 133.45, refunds 50.00 and 83.45)", () => {
@@ -53,7 +42,7 @@ describe("clawbackForRefund: cumulative, proportional to the refunded share of t
   })
 
   it("never over-claws: over 2000 random splits Σ clawbacks ≤ earned, and = earned once the total is refunded", () => {
-    const random = seeded(42)
+    const random = prng(42)
     let checked = 0
     for (let run = 0; run < 2000; run++) {
       const total = 1 + Math.floor(random() * 100_000)

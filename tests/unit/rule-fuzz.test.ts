@@ -10,21 +10,10 @@ import { evaluateAccrual } from "../../src/domain/accrual"
 import { eligiblePromotions } from "../../src/domain/promotions"
 import { compileRulebook, type RuleFileIssue } from "../../src/domain/rulebook"
 import { evaluateTier } from "../../src/domain/tiers"
+import { prng } from "../../src/testing/random-rules"
 import { facts, member, REPO } from "./support/rule-files"
 
 const MUTATIONS_PER_FILE = 1000
-
-/** mulberry32: a tiny seeded PRNG, so every run tries exactly the same mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type Path = Array<string | number>
