@@ -8,7 +8,8 @@
  * whose medusa-config.js reads a JSON file written here per store (env LOYALTY_STORE_CONFIG).
  *
  * Medusa keeps process-wide singletons (its TypeORM dataSource, the logger): run ONE store per process at
- * a time (sequentially is fine).
+ * a time (sequentially is fine). Several instances on one database: scripts/lib/store-process.js boots more in
+ * child processes (`existingDatabaseUrl`, one shared Redis `queueName`).
  */
 // Medusa spawns a telemetry sender process per tracked event; test and demo stores never need it (and offline
 // machines accumulate those processes). A merchant's own setting wins.
@@ -72,8 +73,16 @@ function filterConsoleNoise() {
  * @property {Record<string, unknown>} [pluginOptions] options of the loyalty plugin (default `{}`)
  * @property {string} [databaseUrl] URL of ANY database on the server to use (admin rights needed: a
  *   throwaway database is created next to it). Default: env LOYALTY_TEST_DATABASE_URL, then DATABASE_URL.
- * @property {string} [redisUrl] use the Redis event bus (event-bus-redis, a queue per store) and `redis_url`
- *   (default: the local event bus, in-memory cache, a fake Redis for sessions)
+ * @property {string} [redisUrl] use the Redis event bus (event-bus-redis) and `redis_url`: real Redis for sessions
+ *   and scheduled jobs (default: the local event bus, in-memory cache, a fake Redis for sessions, no jobs)
+ * @property {string} [queueName] BullMQ queue of the Redis event bus (default `loyalty-events-` + the database name, a
+ *   queue per store). Instances given the same queue share one event stream: each event is handled by one of them.
+ * @property {string} [redisPrefix] `projectConfig.redis_prefix`: namespace of Medusa's own Redis keys (sessions,
+ *   scheduled jobs), so a test run can delete what it wrote (default: none, Medusa's plain `sess:` keys)
+ * @property {Record<string, unknown>} [eventBusOptions] more options of the event-bus-redis module (Redis path only),
+ *   such as `jobOptions` (BullMQ attempts and backoff)
+ * @property {string} [existingDatabaseUrl] boot on this already migrated database (the database of another
+ *   instance) instead of a fresh copy of the template: nothing is created, and stop() does not drop it
  * @property {boolean} [log] show Medusa's info logs (default: warnings and errors only)
  * @property {(step: string, ms: number) => void} [onStep] called after each boot step with its duration
  * @property {string} [dbPrefix] prefix of the throwaway database name (default "loyalty_test")
@@ -83,6 +92,7 @@ function filterConsoleNoise() {
  * @property {any} container Medusa's awilix container
  * @property {string} databaseUrl URL of the throwaway database
  * @property {string} databaseName
+ * @property {string | undefined} queueName the Redis event bus queue (undefined on the local bus)
  * @property {{ createDatabase: number, migrations: number, boot: number, total: number }} timings ms
  * @property {() => Promise<void>} stop stop the enqueuer, close the server, shut Medusa down, drop the db
  */
@@ -190,9 +200,14 @@ async function migratedTemplate(baseUrl, opts) {
 }
 
 /**
+ * @typedef {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string,
+ *   redisPrefix?: string, eventBusOptions?: Record<string, unknown> }} StoreConfigInput
+ */
+
+/**
  * Runs `fn` with the fixture store configured by `o` (LOYALTY_STORE_CONFIG), then restores the environment.
  * @template T
- * @param {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string }} o
+ * @param {StoreConfigInput} o
  * @param {() => Promise<T>} fn
  * @returns {Promise<T>}
  */
@@ -221,7 +236,7 @@ async function dropDatabase(baseUrl, name) {
 
 /**
  * Write the per-store config JSON read by tests/fixtures/store/medusa-config.js.
- * @param {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string }} o
+ * @param {StoreConfigInput} o
  * @returns {string} path of the JSON file
  */
 function writeStoreConfig(o) {
@@ -236,6 +251,7 @@ function writeStoreConfig(o) {
       store_cors: "*",
       admin_cors: "*",
       ...(o.redisUrl ? { redis_url: o.redisUrl } : {}),
+      ...(o.redisUrl && o.redisPrefix ? { redis_prefix: o.redisPrefix } : {}),
     },
     // Absolute paths: Medusa resolves plugin names from process.cwd(), which we do not control.
     plugins: [
@@ -245,7 +261,10 @@ function writeStoreConfig(o) {
     ],
     modules: {
       eventBus: o.redisUrl
-        ? { resolve: "@medusajs/event-bus-redis", options: { redisUrl: o.redisUrl, queueName: o.queueName } }
+        ? {
+            resolve: "@medusajs/event-bus-redis",
+            options: { ...(o.eventBusOptions ?? {}), redisUrl: o.redisUrl, queueName: o.queueName },
+          }
         : { resolve: "@medusajs/event-bus-local" },
       cacheService: { resolve: "@medusajs/cache-inmemory" },
     },
@@ -292,12 +311,27 @@ async function runMigrations(directory, opts = {}) {
 }
 
 /**
+ * With `redis_url`, Medusa 1.20's job scheduler opens a BullMQ queue, worker and Redis connection that no shutdown
+ * hook closes: close them, or the process never exits and the worker re-creates its keys after a test deleted them.
+ * @param {any} container
+ */
+async function closeJobScheduler(container) {
+  const scheduler = container.resolve("jobSchedulerService", { allowUnregistered: true })
+  if (!scheduler?.queue_) return
+  const connection = scheduler.queue_.opts?.connection
+  await scheduler.worker_?.close()
+  await scheduler.queue_.close()
+  if (connection && typeof connection.disconnect === "function") connection.disconnect()
+}
+
+/**
  * @param {StartStoreOptions} [opts]
  * @returns {Promise<Store>}
  */
 async function startStore(opts = {}) {
   const t0 = Date.now()
-  const baseDbUrl = opts.databaseUrl || process.env.LOYALTY_TEST_DATABASE_URL || process.env.DATABASE_URL
+  const baseDbUrl =
+    opts.databaseUrl || process.env.LOYALTY_TEST_DATABASE_URL || process.env.DATABASE_URL || opts.existingDatabaseUrl
   if (!baseDbUrl) {
     throw new Error("startStore: no database URL (pass databaseUrl, or set LOYALTY_TEST_DATABASE_URL / DATABASE_URL)")
   }
@@ -313,19 +347,33 @@ async function startStore(opts = {}) {
   reporter.setLogLevel(opts.log ? "info" : "warn")
 
   let t = Date.now()
-  const template = await migratedTemplate(baseDbUrl, { log: opts.log })
-  const timings = { createDatabase: 0, migrations: Date.now() - t, boot: 0, total: 0 }
-  onStep("migrations (template database, built once per migration set)", timings.migrations)
-  t = Date.now()
-  const db = await createDatabase(baseDbUrl, opts.dbPrefix, template)
-  timings.createDatabase = Date.now() - t
-  onStep("create database from the template", timings.createDatabase)
+  const timings = { createDatabase: 0, migrations: 0, boot: 0, total: 0 }
+  // Another instance's database is already migrated and is dropped by its owner, never by this store.
+  const ownsDatabase = !opts.existingDatabaseUrl
+  /** @type {{ name: string, url: string }} */
+  let db
+  if (opts.existingDatabaseUrl) {
+    db = { name: new URL(opts.existingDatabaseUrl).pathname.slice(1), url: opts.existingDatabaseUrl }
+  } else {
+    const template = await migratedTemplate(baseDbUrl, { log: opts.log })
+    timings.migrations = Date.now() - t
+    onStep("migrations (template database, built once per migration set)", timings.migrations)
+    t = Date.now()
+    db = await createDatabase(baseDbUrl, opts.dbPrefix, template)
+    timings.createDatabase = Date.now() - t
+    onStep("create database from the template", timings.createDatabase)
+  }
+  const queueName = opts.redisUrl ? opts.queueName ?? `loyalty-events-${db.name}` : undefined
+  // A queue named after this store's own database dies with it; a queue the caller named may be shared.
+  const ownsQueue = !!opts.redisUrl && !opts.queueName && ownsDatabase
 
   const configFile = writeStoreConfig({
     databaseUrl: db.url,
     redisUrl: opts.redisUrl,
     pluginOptions: opts.pluginOptions,
-    queueName: `loyalty-events-${db.name}`,
+    queueName: queueName ?? `loyalty-events-${db.name}`,
+    redisPrefix: opts.redisPrefix,
+    eventBusOptions: opts.eventBusOptions,
   })
   const previousConfigEnv = process.env.LOYALTY_STORE_CONFIG
   process.env.LOYALTY_STORE_CONFIG = configFile
@@ -374,7 +422,7 @@ async function startStore(opts = {}) {
       const ds = medusa("loaders/database").dataSource
       if (ds && ds.isInitialized) await ds.destroy().catch(() => {})
     }
-    await dropDatabase(baseDbUrl, db.name).catch(() => {})
+    if (ownsDatabase) await dropDatabase(baseDbUrl, db.name).catch(() => {})
     cleanupFiles()
     throw err
   }
@@ -389,6 +437,7 @@ async function startStore(opts = {}) {
     container,
     databaseUrl: db.url,
     databaseName: db.name,
+    queueName,
     timings,
     async stop() {
       if (stopped) return
@@ -410,8 +459,16 @@ async function startStore(opts = {}) {
             srv.closeAllConnections()
           })
       )
+      // What `medusa start` does on SIGTERM: prepareShutdown closes the Redis event bus worker once its running
+      // jobs finish (shutdown alone leaves it polling Redis and keeps the process alive).
+      await attempt(() => loaded.prepareShutdown?.())
+      await attempt(() => closeJobScheduler(container))
       await attempt(() => loaded.shutdown())
-      await attempt(() => dropDatabase(baseDbUrl, db.name))
+      if (ownsDatabase) await attempt(() => dropDatabase(baseDbUrl, db.name))
+      if (ownsQueue) {
+        const { deleteRedisKeys, EVENT_BUS_PREFIX } = require("./redis")
+        await attempt(() => deleteRedisKeys(/** @type {string} */ (opts.redisUrl), [`${EVENT_BUS_PREFIX}:${queueName}:*`]))
+      }
       cleanupFiles()
       if (process.env.LOYALTY_STORE_CONFIG === configFile) {
         if (previousConfigEnv === undefined) delete process.env.LOYALTY_STORE_CONFIG

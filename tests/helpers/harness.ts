@@ -4,6 +4,9 @@
  */
 export { startStore, createDatabase, dropDatabase, migratedTemplate, runMigrations, query, REPO_ROOT, settleEvents } from "../../scripts/lib/store"
 export type { Store, StartStoreOptions } from "../../scripts/lib/store"
+export { startStoreProcess, recordEvents } from "../../scripts/lib/store-process"
+export type { StoreProcess, HandledEvents } from "../../scripts/lib/store-process"
+export { probeRedis, probeRedisSync, eventQueueCounts, deleteRedisKeys, EVENT_BUS_PREFIX } from "../../scripts/lib/redis"
 export {
   api,
   expectOk,
