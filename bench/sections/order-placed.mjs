@@ -129,16 +129,25 @@ async function profile(ctx, container, orders, award, retrieve) {
   for (const [label, target, method] of parts) {
     const original = target[method]
     if (typeof original !== "function") throw new Error(`profile: ${method} is not a function`)
-    target[method] = async function (...args) {
+    // Keeps a synchronous method synchronous (the evaluator is): an async wrapper would hand callers a Promise.
+    target[method] = function (...args) {
       const t = nowMs()
-      try {
-        return await original.apply(this, args)
-      } finally {
+      const done = () => {
         const a = acc.get(label) ?? { ms: 0, calls: 0 }
         a.ms += nowMs() - t
         a.calls++
         acc.set(label, a)
       }
+      let result
+      try {
+        result = original.apply(this, args)
+      } catch (e) {
+        done()
+        throw e
+      }
+      if (result && typeof result.then === "function") return result.finally(done)
+      done()
+      return result
     }
     restore.push(() => (target[method] = original))
   }
