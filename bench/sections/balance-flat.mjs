@@ -125,4 +125,9 @@ async function explainMemberReads(ctx, db, customer_id) {
   const top = window.find((l) => /Scan/.test(l))?.trim() ?? window[0]
   const time = window.find((l) => /Execution Time/.test(l))?.trim() ?? ""
   ctx.note(`memberFacts' points_last_365d subquery at the largest size: ${top}; ${time}`)
+  const { openLotsJoin, OPEN_LOTS_COLUMNS } = ctx.require("../dist/utils/expiry-lots-sql.js")
+  const lots = await plan(`SELECT ${OPEN_LOTS_COLUMNS} FROM (SELECT $1::text AS customer_id) k ${openLotsJoin("k.customer_id")}`, [customer_id])
+  const scan = lots.find((l) => /Scan/.test(l))?.trim() ?? lots[0]
+  const lotsTime = lots.find((l) => /Execution Time/.test(l))?.trim() ?? ""
+  ctx.note(`the expiry lots of the balance read at the largest size: ${scan}; ${lotsTime}`)
 }

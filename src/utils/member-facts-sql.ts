@@ -33,9 +33,12 @@ export const ONE_MEMBER_FROM = `FROM (SELECT $1::text AS customer_id) k
        LEFT JOIN customer c ON c.id = k.customer_id`
 
 /** The account columns member facts read, for a SELECT over ONE_MEMBER_FROM (with memberFactColumns("c.id")). */
-export const ONE_MEMBER_COLUMNS = `a.points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at`
+export const ONE_MEMBER_COLUMNS = `a.points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
 
-/** Maps a row of ONE_MEMBER_COLUMNS + memberFactColumns to member facts (null columns read as zero / empty). */
+/**
+ * Maps a row of ONE_MEMBER_COLUMNS + memberFactColumns (or any row with those column names) to member facts; null
+ * columns read as zero / empty.
+ */
 export function memberFactsOfRow(customer_id: string, row: Record<string, any> | undefined, now: Date): MemberFacts {
   return {
     customer_id,
@@ -46,6 +49,6 @@ export function memberFactsOfRow(customer_id: string, row: Record<string, any> |
     points_last_365d: row?.points_window ?? 0,
     spend_last_365d_minor: Number(row?.spend_window ?? 0),
     group_ids: row?.group_ids ?? [],
-    created_at: new Date(row?.created_at ?? row?.account_created_at ?? now).toISOString(),
+    created_at: new Date(row?.customer_created_at ?? row?.account_created_at ?? now).toISOString(),
   }
 }

@@ -15,6 +15,7 @@ describe("accrual facts of a stored order", () => {
   let admin: Admin
   const orders: { label: string; id: string }[] = []
   const groups: { vip: string; deleted: string } = { vip: "", deleted: "" }
+  const members: string[] = []
 
   beforeAll(async () => {
     store = await startStore({ pluginOptions: {} })
@@ -56,6 +57,7 @@ describe("accrual facts of a stored order", () => {
       })
     )
 
+    members.push(ann.id, ben.id)
     const place = async (label: string, o: Parameters<typeof placeOrder>[1]) => orders.push({ label, id: (await placeOrder(store, o)).id })
     const canceled = await placeOrder(store, { token: ben, region, items: [{ variant_id: mug, quantity: 1 }] })
     expectOk(await admin.api.post(`/admin/orders/${canceled.id}/cancel`), "POST /admin/orders/:id/cancel")
@@ -134,6 +136,22 @@ describe("accrual facts of a stored order", () => {
     expect(ann.group_ids).not.toContain(groups.deleted)
     expect(by("fixed discount on the total").customer.orders_count).toBe(0) // the earlier order was canceled
     expect(by("gift card").customer.orders_count).toBe(2)
+  })
+
+  it("reads, for the balance page in one query, the member facts and next expiry the tier and expiry services give", async () => {
+    const c = store.container
+    expect(await c.resolve("loyaltyMemberService").summary(members[1], new Date())).toBeNull() // Ben's customer.created is held
+    await c.resolve("manager").transaction((m: unknown) => c.resolve("loyaltyLedgerService").withTransaction(m).ensureAccount(members[1]))
+    const now = new Date()
+    for (const customer_id of members) {
+      const summary = await c.resolve("loyaltyMemberService").summary(customer_id, now)
+      expect(summary?.member).toEqual(await c.resolve("loyaltyTierService").memberFacts(customer_id, now))
+      expect(summary?.next_expiry).toEqual(await c.resolve("loyaltyExpiryService").nextExpiryFor(customer_id, now))
+      expect(summary?.account).toMatchObject(await c.resolve("loyaltyLedgerService").findAccount(customer_id))
+    }
+    const ann = await c.resolve("loyaltyMemberService").summary(members[0], now)
+    expect(ann.member.group_ids).toContain(groups.vip)
+    expect(ann.next_expiry).toMatchObject({ points: 321 })
   })
 
   it("answers Medusa's not-found error for an unknown order", async () => {
