@@ -109,7 +109,8 @@ export default class LoyaltyTierService extends TransactionBaseService {
       if (changed || +(account.tier_below_since ?? 0) !== +(decision.below_since ?? 0)) {
         await manager.getRepository(LoyaltyAccount).update({ id: account.id }, { tier: to, tier_below_since: decision.below_since })
       }
-      const group_ids = await this.syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids, tier_groups)
+      // On a transaction-bound clone: its activeManager_ is this transaction's even on an instance shared by handlers.
+      const group_ids = await this.withTransaction(manager).syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids, tier_groups)
       if (changed) {
         const why = `${reason}: ${decision.reason}`
         await manager.getRepository(LoyaltyTierChange).insert({
