@@ -30,6 +30,7 @@ export function openLotsJoin(customer: string): string {
   ) lots ON true`
 }
 
+/** The columns openLotsJoin adds: whether the lots are exact, then the lots' points and dates, oldest first. */
 export const OPEN_LOTS_COLUMNS = "lots.lots_in_order, lots.lot_points, lots.lot_created_at"
 
 /**
