@@ -73,7 +73,6 @@ export async function run(ctx) {
       }
     }
     await explainMemberReads(ctx, db, member.id)
-    rows.push(...(await whatIfIndex(ctx, db, load, size, path)))
     const report = await store.container.resolve("loyaltyVerifyService").verify()
     if (!report.ok) throw new Error(`ledger drift after growing it: ${JSON.stringify(report.problems.slice(0, 3))}`)
     ctx.note(
@@ -114,31 +113,6 @@ async function syncBalances(db) {
   )
 }
 
-/**
- * What-if, not the plugin's schema: the member-facts read filters entries by customer_id, which no index serves.
- * With an index on (customer_id, created_at), the same read at the largest size, for comparison.
- */
-async function whatIfIndex(ctx, db, load, size, path) {
-  const largest = size.sizes.at(-1)
-  const label = largest >= 1e6 ? `${largest / 1e6}M` : `${largest / 1e3}k`
-  const first = size.sizes[0] >= 1e6 ? `${size.sizes[0] / 1e6}M` : `${size.sizes[0] / 1e3}k`
-  ctx.log(`  what-if: CREATE INDEX ON loyalty_ledger_entry (customer_id, created_at) at ${label} entries`)
-  await db.query(`CREATE INDEX bench_what_if_entry_customer ON loyalty_ledger_entry (customer_id, created_at)`)
-  await db.query(`ANALYZE loyalty_ledger_entry`)
-  await load(size.warmup_s)
-  const runs = []
-  for (let r = 0; r < size.rounds; r++) runs.push(await load(size.duration_s))
-  ctx.log(`  ${label} entries + index: p50 ${runs.map((x) => x.p50_ms).join("/")} ms, p99 ${runs.map((x) => x.p99_ms).join("/")} ms`)
-  return [["p50", (x) => x.p50_ms], ["p99", (x) => x.p99_ms]].map(([metric, f]) => ({
-    name: `GET ${path} ${metric} at ${label} entries, what-if index (customer_id, created_at)`,
-    unit: "ms",
-    median: median(runs.map(f)),
-    n: runs.length,
-    baseline_name: `GET ${path} ${metric} at ${first} entries`,
-    target: TARGET,
-  }))
-}
-
 /** Records how PostgreSQL runs the member reads of the balance route at the largest size (the JSON keeps it). */
 async function explainMemberReads(ctx, db, customer_id) {
   const plan = async (sql, params) =>
@@ -151,4 +125,9 @@ async function explainMemberReads(ctx, db, customer_id) {
   const top = window.find((l) => /Scan/.test(l))?.trim() ?? window[0]
   const time = window.find((l) => /Execution Time/.test(l))?.trim() ?? ""
   ctx.note(`memberFacts' points_last_365d subquery at the largest size: ${top}; ${time}`)
+  const { openLotsJoin, OPEN_LOTS_COLUMNS } = ctx.require("../dist/utils/expiry-lots-sql.js")
+  const lots = await plan(`SELECT ${OPEN_LOTS_COLUMNS} FROM (SELECT $1::text AS customer_id) k ${openLotsJoin("k.customer_id")}`, [customer_id])
+  const scan = lots.find((l) => /Scan/.test(l))?.trim() ?? lots[0]
+  const lotsTime = lots.find((l) => /Execution Time/.test(l))?.trim() ?? ""
+  ctx.note(`the expiry lots of the balance read at the largest size: ${scan}; ${lotsTime}`)
 }

@@ -114,13 +114,13 @@ async function profile(ctx, container, orders, award, retrieve) {
   const proto = (name) => Object.getPrototypeOf(container.resolve(name))
   const domain = ctx.require("../dist/domain/accrual.js")
   const parts = [
-    ["retrieveWithTotals (fact relations)", proto("loyaltyAccrualService"), "loadOrderForFacts"],
-    ["countEarlierOrders", proto("loyaltyAccrualService"), "countEarlierOrders"],
+    ["order load with totals", proto("loyaltyAccrualService"), "loadOrderForFacts"],
+    ["member query (replay check, customer, earlier orders, account)", proto("loyaltyAccrualService"), "readOrderMember"],
     ["evaluateAccrual (rules)", domain, "evaluateAccrual"],
     ["ensureAccount", proto("loyaltyLedgerService"), "ensureAccount"],
     ["postUnderLock (all of the write)", proto("loyaltyLedgerService"), "postUnderLock"],
     ["  tier recompute (in the write)", proto("loyaltyTierService"), "recompute"],
-    ["    memberFacts SQL", proto("loyaltyTierService"), "memberFacts"],
+    ["    member facts + tier groups SQL", proto("loyaltyTierService"), "readForRecompute"],
     ["    promotions syncMember", proto("loyaltyPromotionService"), "syncMember"],
     ["emit events", proto("eventBusService"), "emit"],
   ]
@@ -129,16 +129,25 @@ async function profile(ctx, container, orders, award, retrieve) {
   for (const [label, target, method] of parts) {
     const original = target[method]
     if (typeof original !== "function") throw new Error(`profile: ${method} is not a function`)
-    target[method] = async function (...args) {
+    // Keeps a synchronous method synchronous (the evaluator is): an async wrapper would hand callers a Promise.
+    target[method] = function (...args) {
       const t = nowMs()
-      try {
-        return await original.apply(this, args)
-      } finally {
+      const done = () => {
         const a = acc.get(label) ?? { ms: 0, calls: 0 }
         a.ms += nowMs() - t
         a.calls++
         acc.set(label, a)
       }
+      let result
+      try {
+        result = original.apply(this, args)
+      } catch (e) {
+        done()
+        throw e
+      }
+      if (result && typeof result.then === "function") return result.finally(done)
+      done()
+      return result
     }
     restore.push(() => (target[method] = original))
   }
@@ -187,7 +196,7 @@ async function profile(ctx, container, orders, award, retrieve) {
     `one award ${get("profile: award total").toFixed(1)} ms, ${get("profile: award SQL round trips")} SQL round trips ` +
       `(${get("profile: award wall time with SQL in flight").toFixed(1)} ms of it with SQL in flight); retrieveWithTotals alone ` +
       `${get("profile: retrieveWithTotals total").toFixed(1)} ms, ${get("profile: retrieveWithTotals SQL round trips")} round trips (${get("profile: retrieveWithTotals wall time with SQL in flight").toFixed(1)} ms with SQL in flight). ` +
-      `Inside the award: order load with totals ${get("profile: award > retrieveWithTotals (fact relations)").toFixed(1)} ms, ` +
+      `Inside the award: order load with totals ${get("profile: award > order load with totals").toFixed(1)} ms, ` +
       `the write ${get("profile: award > postUnderLock (all of the write)").toFixed(1)} ms (tier recompute ` +
       `${get("profile: award >   tier recompute (in the write)").toFixed(1)} ms), ensureAccount x${calls("ensureAccount")} ` +
       `${get("profile: award > ensureAccount").toFixed(1)} ms, rules ${get("profile: award > evaluateAccrual (rules)").toFixed(2)} ms`

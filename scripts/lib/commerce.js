@@ -195,7 +195,7 @@ async function createCustomer(store, opts = {}) {
  * (a random one by default); Medusa creates a customer with has_account=false.
  * @param {StoreLike} store
  * @param {{ token?: string | Customer, email?: string, region: string | { id: string, countries?: { iso_2: string }[] },
- *   items: { variant_id: string, quantity: number }[], discountCode?: string, countryCode?: string }} opts
+ *   items: { variant_id: string, quantity: number }[], discountCode?: string, giftCardCode?: string, countryCode?: string }} opts
  * @returns {Promise<any>} the order
  */
 async function placeOrder(store, opts) {
@@ -226,6 +226,7 @@ async function placeOrder(store, opts) {
   if (!token) update.email = opts.email ?? `guest-${rnd()}@example.com`
   else if (opts.email) update.email = opts.email
   if (opts.discountCode) update.discounts = [{ code: opts.discountCode }]
+  if (opts.giftCardCode) update.gift_cards = [{ code: opts.giftCardCode }]
   ;({ cart } = await step(`POST /store/carts/${cart.id}`, c.post(`/store/carts/${cart.id}`, update)))
 
   const { shipping_options } = await step(

@@ -21,6 +21,7 @@ export class LoyaltyLedgerEntry {
   @Column({ type: "text" })
   account_id!: string
 
+  /** Indexed with created_at (migration 1764201600000, INCLUDE columns: not expressible as a decorator). */
   @Column({ type: "text" })
   customer_id!: string
 

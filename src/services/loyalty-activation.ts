@@ -72,7 +72,7 @@ export default class LoyaltyActivationService extends TransactionBaseService {
           reason: `pending period of ${days} days over`,
           details: { pending_days: days, eligible_since: since.toISOString() },
         }
-      })
+      }, { order_id: c.order_id })
       return posted.entry && !posted.replayed ? posted.entry.points : 0
     }
     return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)

@@ -1,9 +1,9 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
 import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { expiryDue, Movement, nextExpiry } from "../domain/expiry"
+import { expiryDue, nextExpiry } from "../domain/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
-import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
+import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
 
@@ -73,17 +73,10 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
    * has no expiry). Without a live rulebook it answers null rather than failing the balance page.
    */
   async nextExpiryFor(customer_id: string, now: Date): Promise<{ points: number; expires_at: Date } | null> {
-    let months: number | undefined
-    try {
-      months = this.deps_.loyaltyRulesService.getRulebook().program.expiry?.after_months
-    } catch (e) {
-      if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE) return null
-      throw e
-    }
+    const months = liveExpiryMonths(this.deps_.loyaltyRulesService)
     if (!months) return null
-    const account = await this.activeManager_.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
-    if (!account) return null
-    return nextExpiry(await this.movementsOf(this.activeManager_, account.id), now, months)
+    // No account means no entries, hence no lots: null, as before.
+    return nextExpiry(await expiryMovements(this.activeManager_, customer_id), now, months)
   }
 
   /** Expires one account under its lock; returns the points expired by this call (0 for nothing or a replay). */
@@ -91,7 +84,7 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
     const key = ExpiryKeys.expiry(customer_id, now)
     const run = async (manager: EntityManager) => {
       const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(customer_id, key, async (ctx) => {
-        const due = expiryDue(await this.movementsOf(ctx.manager, ctx.account.id), now, months)
+        const due = expiryDue(await expiryMovements(ctx.manager, customer_id), now, months)
         if (due <= 0) return null
         return {
           customer_id,
@@ -107,14 +100,17 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
     }
     return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
   }
+}
 
-  /** The account's available-balance movements in append order (served by the (account_id, seq) index). */
-  private async movementsOf(manager: EntityManager, account_id: string): Promise<Movement[]> {
-    const rows = await manager.getRepository(LoyaltyLedgerEntry).find({
-      select: { points: true, kind: true, created_at: true, seq: true },
-      where: { account_id },
-      order: { seq: "ASC" },
-    })
-    return rows.map((r) => ({ points: r.points, kind: r.kind, created_at: r.created_at }))
+/**
+ * The live program's expiry period in months, or null when points never expire or no rulebook is loaded yet
+ * (a balance page answers without an expiry rather than failing). Other errors (invalid options) propagate.
+ */
+export function liveExpiryMonths(rules: Pick<LoyaltyRulesService, "getRulebook">): number | null {
+  try {
+    return rules.getRulebook().program.expiry?.after_months ?? null
+  } catch (e) {
+    if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE) return null
+    throw e
   }
 }

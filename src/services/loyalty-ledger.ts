@@ -7,7 +7,14 @@ import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 
 type InjectedDependencies = { manager: EntityManager }
 /** The tier hook, resolved lazily: the tier service is built after the ledger (and must not be a constructor dependency). */
-type TierHook = { withTransaction(m: EntityManager): { recompute(customer_id: string, o: { reason: string; correction?: boolean }): Promise<unknown> } }
+type TierHook = {
+  withTransaction(m: EntityManager): {
+    recompute(
+      customer_id: string,
+      o: { reason: string; correction?: boolean; locked?: LoyaltyAccount }
+    ): Promise<{ to: string | null; below_since?: Date | null }>
+  }
+}
 
 export type Page = { limit: number; offset: number }
 export type AccountWithEmail = LoyaltyAccount & { email: string | null }
@@ -37,6 +44,9 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
    */
   async ensureAccount(customer_id: string): Promise<LoyaltyAccount> {
     return await this.atomicPhase_(async (manager) => {
+      // Read first: the account almost always exists, and a read is one round trip where insert-then-read is two.
+      const found = await manager.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
+      if (found) return found
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -73,35 +83,89 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
    * Locks the customer's account, then, unless an entry exists under `idempotency_key` (returned as a replay),
    * asks `decide` for the draft to append. `decide` runs under the lock, so what it reads (earlier entries of an
    * order, the balance) cannot change before the write; it returns null to write nothing.
+   * `order_id`: the entries of that order are read together with the idempotency check (one round trip) and
+   * handed to `decide` through `ctx.entriesOfOrder`.
    */
   async postUnderLock(
     customer_id: string,
     idempotency_key: string,
-    decide: (ctx: LockedContext) => Promise<EntryDraft | null>
+    decide: (ctx: LockedContext) => Promise<EntryDraft | null>,
+    { order_id }: { order_id?: string } = {}
   ): Promise<PostResult | { entry: null; account: LoyaltyAccount; replayed: false }> {
     return await this.atomicPhase_(async (manager) => {
-      await this.withTransaction(manager).ensureAccount(customer_id)
-      const account = await this.lockAccount(manager, customer_id)
+      // Lock first; create the account only when missing (customers from before the install).
+      let account = await this.lockAccount(manager, customer_id)
+      if (!account) {
+        await this.withTransaction(manager).ensureAccount(customer_id)
+        account = (await this.lockAccount(manager, customer_id))!
+      }
       const entries = manager.getRepository(LoyaltyLedgerEntry)
-      const stored = await entries.findOne({ where: { idempotency_key } })
+      // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
+      // snapshot it started with, so an entry committed by the lock's previous holder would be missed.
+      const found = await entries.find({
+        where: order_id ? [{ idempotency_key }, { order_id }] : { idempotency_key },
+        order: { seq: "ASC" },
+      })
+      const stored = found.find((e) => e.idempotency_key === idempotency_key)
       if (stored) {
         return { entry: stored, account, replayed: true }
       }
-      const draft = await decide({ manager, account, entriesOfOrder: (order_id) => this.entriesOfOrder(manager, order_id) })
+      const ofOrder = found.filter((e) => e.order_id === order_id)
+      const draft = await decide({
+        manager,
+        account,
+        entriesOfOrder: async (id) => (id === order_id ? ofOrder : await this.entriesOfOrder(manager, id)),
+      })
       if (!draft) {
         return { entry: null, account, replayed: false }
       }
       const posting = planPosting(account, draft)
-      const saved = await entries.save(entries.create(entryRow(account, draft, posting)))
-      await manager.getRepository(LoyaltyAccount).update({ id: account.id }, posting.next)
+      const { entry, updated_at } = await this.append(manager, account, draft, posting)
+      const next = { ...account, ...posting.next, updated_at } as LoyaltyAccount
       if (posting.next.points_lifetime !== account.points_lifetime) {
         // Tiers follow lifetime points; a lower figure is a correction (no grace for points taken back).
         const correction = posting.next.points_lifetime < account.points_lifetime
-        await this.tiers_(manager).recompute(customer_id, { reason: draft.kind, correction })
-        return { entry: saved, account: await this.lockAccount(manager, customer_id), replayed: false }
+        const tier = await this.tiers_(manager).recompute(customer_id, { reason: draft.kind, correction, locked: next })
+        const below_since = tier.below_since === undefined ? next.tier_below_since : tier.below_since
+        return { entry, account: { ...next, tier: tier.to, tier_below_since: below_since } as LoyaltyAccount, replayed: false }
       }
-      return { entry: saved, account: { ...account, ...posting.next } as LoyaltyAccount, replayed: false }
+      return { entry, account: next, replayed: false }
     })
+  }
+
+  /**
+   * Appends the entry and moves the cached balances in one statement (one round trip), under the caller's lock.
+   * A plain INSERT: the idempotency key was checked under the lock, and its unique index refuses a duplicate anyway.
+   */
+  private async append(
+    manager: EntityManager,
+    account: LoyaltyAccount,
+    draft: EntryDraft,
+    posting: Posting
+  ): Promise<{ entry: LoyaltyLedgerEntry; updated_at: Date }> {
+    const row = entryRow(account, draft, posting)
+    const [stored] = await manager.query(
+      `WITH entry AS (
+         INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
+           pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
+           payload_hash, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)
+         RETURNING *
+       ), account AS (
+         UPDATE loyalty_account SET points_balance = $18, points_pending = $19, points_lifetime = $20,
+           updated_at = CURRENT_TIMESTAMP
+         WHERE id = $2 RETURNING updated_at
+       )
+       SELECT entry.*, (SELECT updated_at FROM account) AS account_updated_at FROM entry`,
+      [
+        row.id, row.account_id, row.customer_id, row.kind, row.points, row.balance_after, row.pending_delta,
+        row.pending_after, row.order_id, row.source_id, JSON.stringify(row.rule_names), row.rulebook_version,
+        row.reason, row.actor_id, row.idempotency_key, row.payload_hash, JSON.stringify(row.details),
+        posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime,
+      ]
+    )
+    const { account_updated_at, ...columns } = stored
+    return { entry: manager.getRepository(LoyaltyLedgerEntry).create(columns as LoyaltyLedgerEntry), updated_at: account_updated_at }
   }
 
   /** Entries of one order in append order (accrual, clawbacks, reversal, activation). */
@@ -162,17 +226,18 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
     return this.container_.loyaltyTierService!.withTransaction(manager)
   }
 
-  private async lockAccount(manager: EntityManager, customer_id: string): Promise<LoyaltyAccount> {
+  /** The account under `SELECT … FOR UPDATE` (held until the transaction ends), or null when it does not exist. */
+  private async lockAccount(manager: EntityManager, customer_id: string): Promise<LoyaltyAccount | null> {
     return await manager
       .getRepository(LoyaltyAccount)
       .createQueryBuilder("a")
       .setLock("pessimistic_write")
       .where("a.customer_id = :customer_id", { customer_id })
-      .getOneOrFail()
+      .getOne()
   }
 }
 
-function entryRow(account: LoyaltyAccount, draft: EntryDraft, posting: Posting): Partial<LoyaltyLedgerEntry> {
+function entryRow(account: LoyaltyAccount, draft: EntryDraft, posting: Posting): Omit<LoyaltyLedgerEntry, "seq" | "created_at"> {
   return {
     id: generateEntityId("", "lent"),
     account_id: account.id,

@@ -166,7 +166,14 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
     const book = rulebook ?? this.deps_.loyaltyRulesService.getRulebook()
     const eligible = new Set(eligiblePromotions(book, member).map((p) => p.code))
     return await this.atomicPhase_(async (manager) => {
-      const rows = await manager.getRepository(LoyaltyPromotion).find()
+      // The tracked promotions and whether the member is in each one's group, in one round trip.
+      const rows: { code: string; customer_group_id: string; disabled_at: Date | null; is_member: boolean }[] = await manager.query(
+        `SELECT p.code, p.customer_group_id, p.disabled_at,
+                EXISTS (SELECT 1 FROM customer_group_customers cgc
+                         WHERE cgc.customer_id = $1 AND cgc.customer_group_id = p.customer_group_id) AS is_member
+           FROM loyalty_promotion p`,
+        [customer_id]
+      )
       const live = new Set(book.promotions.map((p) => p.code))
       const wanted = new Map<string, boolean>()
       for (const row of rows) {
@@ -174,11 +181,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
         wanted.set(row.customer_group_id, (wanted.get(row.customer_group_id) ?? false) || should)
       }
       if (!wanted.size) return [...eligible]
-      const current: { customer_group_id: string }[] = await manager.query(
-        `SELECT customer_group_id FROM customer_group_customers WHERE customer_id = $1 AND customer_group_id = ANY($2)`,
-        [customer_id, [...wanted.keys()]]
-      )
-      const isIn = new Set(current.map((r) => r.customer_group_id))
+      const isIn = new Set(rows.filter((r) => r.is_member).map((r) => r.customer_group_id))
       const groups = this.deps_.customerGroupService.withTransaction(manager)
       const added: string[] = []
       const removed: string[] = []

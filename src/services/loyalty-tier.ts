@@ -8,7 +8,7 @@ import { decideTierChange, evaluateTier, type DowngradePolicy, type TierChange, 
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
-import { memberFactColumns } from "../utils/member-facts-sql"
+import { memberFactColumns, memberFactsOfRow, ONE_MEMBER_COLUMNS, ONE_MEMBER_FROM } from "../utils/member-facts-sql"
 
 type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }
@@ -26,13 +26,25 @@ export type RecomputeOptions = {
   now?: Date
   /** The ledger lowered lifetime points (clawback, reversal, negative adjustment): downgrade without grace. */
   correction?: boolean
+  /**
+   * The account as the caller locked and last wrote it in this transaction (the ledger, right after a posting):
+   * it is not locked and read again.
+   */
+  locked?: LoyaltyAccount
 }
 
-export type RecomputeResult = { from: string | null; to: string | null; change: TierChange }
+export type RecomputeResult = { from: string | null; to: string | null; change: TierChange; below_since: Date | null }
 export type TierCounts = { accounts_checked: number; upgraded: number; downgraded: number; unchanged: number }
 export type TierSummary = { code: string; name: string; rank: number; threshold: number | null; customer_group_id: string | null; member_count: number }
 
 const DAY_MS = 24 * 60 * 60 * 1000
+/** Parameters $1–$4 of the member-facts SQL: customer, window start, now, the lifetime kinds. */
+const factParams = (customer_id: string, now: Date): unknown[] => [
+  customer_id,
+  new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS),
+  now,
+  [...LIFETIME_KINDS],
+]
 const PAGE = 200
 /** Corrections take back the points a tier was earned with: that tier is not kept through a grace period. */
 const NO_GRACE: DowngradePolicy = { policy: "grace", grace_days: 0 }
@@ -52,27 +64,13 @@ export default class LoyaltyTierService extends TransactionBaseService {
     this.deps_ = container
   }
 
-  /** The facts tiers and promotions read about a member, as of `now` (two queries). */
+  /** The facts tiers and promotions read about a member, as of `now` (one query: account and facts together). */
   async memberFacts(customer_id: string, now: Date = new Date()): Promise<MemberFacts> {
-    const manager = this.activeManager_
-    const account = await manager.getRepository(LoyaltyAccount).findOne({ where: { customer_id } })
-    const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
-    const [row] = await manager.query(
-      `SELECT c.created_at, ${memberFactColumns("c.id")}
-       FROM customer c WHERE c.id = $1`,
-      [customer_id, since, now, [...LIFETIME_KINDS]]
+    const [row] = await this.activeManager_.query(
+      `SELECT ${ONE_MEMBER_COLUMNS}, ${memberFactColumns("c.id")} ${ONE_MEMBER_FROM}`,
+      factParams(customer_id, now)
     )
-    return {
-      customer_id,
-      points_lifetime: account?.points_lifetime ?? 0,
-      points_balance: account?.points_balance ?? 0,
-      tier: account?.tier ?? null,
-      orders_count: row?.orders_count ?? 0,
-      points_last_365d: row?.points_window ?? 0,
-      spend_last_365d_minor: Number(row?.spend_window ?? 0),
-      group_ids: row?.group_ids ?? [],
-      created_at: new Date(row?.created_at ?? account?.created_at ?? now).toISOString(),
-    }
+    return memberFactsOfRow(customer_id, row, now)
   }
 
   /**
@@ -81,19 +79,22 @@ export default class LoyaltyTierService extends TransactionBaseService {
    * Then hands the fresh facts to the promotions service when it is installed. Writes nothing through the ledger
    * (no recursion). Without a live rulebook or a tiers file it does nothing (the daily run catches up).
    */
-  async recompute(customer_id: string, { reason, now = new Date(), correction = false }: RecomputeOptions): Promise<RecomputeResult> {
+  async recompute(customer_id: string, { reason, now = new Date(), correction = false, locked }: RecomputeOptions): Promise<RecomputeResult> {
     return await this.atomicPhase_(async (manager) => {
       const rulebook = this.liveRulebook()
-      const account = await manager
-        .getRepository(LoyaltyAccount)
-        .createQueryBuilder("a")
-        .setLock("pessimistic_write")
-        .where("a.customer_id = :customer_id", { customer_id })
-        .getOne()
-      if (!rulebook?.tiers || !account) return { from: account?.tier ?? null, to: account?.tier ?? null, change: "none" }
-      const self = this.withTransaction(manager)
-      const facts = await self.memberFacts(customer_id, now)
+      const account =
+        locked ??
+        (await manager
+          .getRepository(LoyaltyAccount)
+          .createQueryBuilder("a")
+          .setLock("pessimistic_write")
+          .where("a.customer_id = :customer_id", { customer_id })
+          .getOne())
+      if (!rulebook?.tiers || !account) {
+        return { from: account?.tier ?? null, to: account?.tier ?? null, change: "none", below_since: account?.tier_below_since ?? null }
+      }
       const tiers = rulebook.tiers.tiers
+      const { facts, tier_groups } = await this.readForRecompute(manager, customer_id, now, tiers)
       const stored = tiers.find((t) => t.code === account.tier)
       const decision = decideTierChange({
         current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
@@ -108,7 +109,8 @@ export default class LoyaltyTierService extends TransactionBaseService {
       if (changed || +(account.tier_below_since ?? 0) !== +(decision.below_since ?? 0)) {
         await manager.getRepository(LoyaltyAccount).update({ id: account.id }, { tier: to, tier_below_since: decision.below_since })
       }
-      const group_ids = await self.syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids)
+      // On a transaction-bound clone: its activeManager_ is this transaction's even on an instance shared by handlers.
+      const group_ids = await this.withTransaction(manager).syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids, tier_groups)
       if (changed) {
         const why = `${reason}: ${decision.reason}`
         await manager.getRepository(LoyaltyTierChange).insert({
@@ -119,8 +121,30 @@ export default class LoyaltyTierService extends TransactionBaseService {
           .emit(LoyaltyTierService.Events.TIER_CHANGED, { customer_id, from, to, reason: why, rulebook_version: rulebook.version })
       }
       await this.promotionService()?.withTransaction(manager).syncMember(customer_id, { ...facts, tier: to, group_ids })
-      return { from, to, change: changed ? decision.change : "none" }
+      return { from, to, change: changed ? decision.change : "none", below_since: decision.below_since }
     })
+  }
+
+  /**
+   * What a re-evaluation reads, in one query: the member facts (the account as this transaction sees it: the
+   * caller holds its lock) and the ids of the ladder's customer groups by name.
+   */
+  private async readForRecompute(
+    manager: EntityManager,
+    customer_id: string,
+    now: Date,
+    tiers: readonly TierDef[]
+  ): Promise<{ facts: MemberFacts; tier_groups: Map<string, string> }> {
+    const [row] = await manager.query(
+      `SELECT ${ONE_MEMBER_COLUMNS}, ${memberFactColumns("c.id")},
+         (SELECT json_agg(json_build_object('name', g.name, 'id', g.id)) FROM customer_group g
+           WHERE g.name = ANY($5) AND g.deleted_at IS NULL) AS tier_groups
+       ${ONE_MEMBER_FROM}`,
+      [...factParams(customer_id, now), tiers.map((t) => t.customer_group)]
+    )
+    const pairs: { name: string; id: string }[] = row?.tier_groups ?? []
+    const tier_groups = new Map(pairs.map((g) => [g.name, g.id]))
+    return { facts: memberFactsOfRow(customer_id, row, now), tier_groups }
   }
 
   /**
@@ -166,11 +190,24 @@ export default class LoyaltyTierService extends TransactionBaseService {
     }))
   }
 
-  /** Membership follows the tier exactly: in `tier`'s group, out of every other tier group. Returns the new group ids. */
-  private async syncGroups(customer_id: string, tier: TierDef, tiers: readonly TierDef[], current: string[]): Promise<string[]> {
+  /**
+   * Membership follows the tier exactly: in `tier`'s group, out of every other tier group. `by_name` holds the
+   * ladder's existing groups (name → id); the tier's group is created when missing. Returns the new group ids.
+   */
+  private async syncGroups(
+    customer_id: string,
+    tier: TierDef,
+    tiers: readonly TierDef[],
+    current: string[],
+    by_name: Map<string, string>
+  ): Promise<string[]> {
     const groups = this.deps_.customerGroupService.withTransaction(this.activeManager_)
-    const target = await this.groupId(tier, true)
-    const others = await this.groupIdsByName(tiers.filter((t) => t !== tier).map((t) => t.customer_group))
+    const target = by_name.get(tier.customer_group) ?? (await this.groupId(tier, true))
+    const others = new Map<string, string>()
+    for (const t of tiers) {
+      const id = t !== tier ? by_name.get(t.customer_group) : undefined
+      if (id !== undefined) others.set(t.customer_group, id)
+    }
     let ids = current
     for (const id of others.values()) {
       if (!ids.includes(id)) continue

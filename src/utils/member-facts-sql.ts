@@ -1,3 +1,5 @@
+import type { MemberFacts } from "../domain/facts"
+
 /**
  * The member-fact columns computed in SQL (groups, orders, 365-day points and spend), shared by the tier service
  * (one member) and the backtest (many), so both read the same figures. `customer` is the SQL expression of the
@@ -18,4 +20,35 @@ export function memberFactColumns(customer: string): string {
        FROM line_item li JOIN "order" o ON o.id = li.order_id
        WHERE o.customer_id = ${customer} AND o.status <> 'canceled' AND o.created_at > $2 AND o.created_at <= $3
          AND o.currency_code = (SELECT default_currency_code FROM store LIMIT 1))::bigint AS spend_window`
+}
+
+
+/**
+ * FROM clause for one member's facts and account figures in one query: $1 is the customer id. The customer is
+ * LEFT JOINed: an account without a customer row reads as no groups, no orders, no window figures (what a missing
+ * customer row always gave), and the account figures are zero without an account.
+ */
+export const ONE_MEMBER_FROM = `FROM (SELECT $1::text AS customer_id) k
+       LEFT JOIN loyalty_account a ON a.customer_id = k.customer_id
+       LEFT JOIN customer c ON c.id = k.customer_id`
+
+/** The account columns member facts read, for a SELECT over ONE_MEMBER_FROM (with memberFactColumns("c.id")). */
+export const ONE_MEMBER_COLUMNS = `a.points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
+
+/**
+ * Maps a row of ONE_MEMBER_COLUMNS + memberFactColumns (or any row with those column names) to member facts; null
+ * columns read as zero / empty.
+ */
+export function memberFactsOfRow(customer_id: string, row: Record<string, any> | undefined, now: Date): MemberFacts {
+  return {
+    customer_id,
+    points_lifetime: row?.points_lifetime ?? 0,
+    points_balance: row?.points_balance ?? 0,
+    tier: row?.tier ?? null,
+    orders_count: row?.orders_count ?? 0,
+    points_last_365d: row?.points_window ?? 0,
+    spend_last_365d_minor: Number(row?.spend_window ?? 0),
+    group_ids: row?.group_ids ?? [],
+    created_at: new Date(row?.customer_created_at ?? row?.account_created_at ?? now).toISOString(),
+  }
 }

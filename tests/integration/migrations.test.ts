@@ -19,6 +19,9 @@ function pluginMigrations(): Migration[] {
     })
 }
 
+const indexes = async (url: string): Promise<string[]> =>
+  (await query(url, `SELECT indexname FROM pg_indexes WHERE tablename LIKE 'loyalty_%' ORDER BY 1`)).map((r) => r.indexname)
+
 const tables = async (url: string): Promise<string[]> =>
   (await query(url, `SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'loyalty_%' ORDER BY 1`)).map(
     (r) => r.table_name
@@ -46,6 +49,8 @@ describe("plugin migrations", () => {
     const migrations = pluginMigrations()
     expect(migrations.length).toBeGreaterThanOrEqual(4)
     const before = await tables(db.url)
+    const indexesBefore = await indexes(db.url)
+    expect(indexesBefore).toContain("idx_loyalty_ledger_entry_customer_created")
     expect(before).toEqual(expect.arrayContaining(["loyalty_account", "loyalty_ledger_entry", "loyalty_redemption"]))
 
     const runner = dataSource.createQueryRunner()
@@ -58,5 +63,6 @@ describe("plugin migrations", () => {
       await runner.release()
     }
     expect(await tables(db.url)).toEqual(before)
+    expect(await indexes(db.url)).toEqual(indexesBefore)
   })
 })
