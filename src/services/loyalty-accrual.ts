@@ -109,7 +109,13 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         },
         { order_id }
       )
-      return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_ACCRUED, "canceled")
+      const outcome = await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_ACCRUED, "canceled")
+      // A refund handled before this accrual failed (nothing to claw from yet) and, on a bus without retries, is
+      // never redelivered: sweep the order's refunds now, in this transaction. Their keys make a later delivery a no-op.
+      if (outcome.status === "posted" && member.has_refunds) {
+        await this.withTransaction(manager).clawbackRefunds(order_id)
+      }
+      return outcome
     })
   }
 
@@ -159,7 +165,8 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
               (SELECT count(*) FROM "order" p
                 WHERE p.customer_id = o.customer_id AND p.created_at < date_trunc('milliseconds', o.created_at)
                   AND p.status <> 'canceled' AND p.id <> o.id)::int AS earlier_orders,
-              a.id AS a_id, a.points_balance, a.points_lifetime, a.tier
+              a.id AS a_id, a.points_balance, a.points_lifetime, a.tier,
+              EXISTS (SELECT 1 FROM refund r WHERE r.order_id = o.id) AS has_refunds
          FROM (SELECT 1) one
          LEFT JOIN "order" o ON o.id = $1
          LEFT JOIN customer c ON c.id = o.customer_id AND c.deleted_at IS NULL
@@ -176,6 +183,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         : null,
       earlier_orders: row.earlier_orders ?? 0,
       account: row.a_id ? { points_balance: row.points_balance, points_lifetime: row.points_lifetime, tier: row.tier } : null,
+      has_refunds: row.has_refunds === true,
     }
   }
 
@@ -325,6 +333,8 @@ type OrderMember = {
   customer: (CustomerRow & { has_account: boolean }) | null
   earlier_orders: number
   account: AccountFigures | null
+  /** Refunds exist already: their handlers ran (and failed) before this accrual, or will run after it. */
+  has_refunds: boolean
 }
 
 type AccountFigures = { points_balance: number; points_lifetime: number; tier: string | null }

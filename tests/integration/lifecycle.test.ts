@@ -77,6 +77,33 @@ describe("points after cancels, refunds and returns", () => {
     expect(await balanceOf(ben)).toMatchObject({ points_balance: 0, points_lifetime: 0 })
   })
 
+  it("claws back a refund handled before its order.placed once the accrual is written (unordered batch, no retry)", async () => {
+    const eve = await createCustomer(store)
+    const bus = store.container.resolve("eventBusService")
+    await bus.stopEnqueuer() // hold Medusa's events so this test decides the delivery order
+    try {
+      const order = await placeOrder(store, { token: eve, region, items: [{ variant_id: shirt, quantity: 1 }] })
+      await adminPost(`/admin/orders/${order.id}/capture`)
+      await adminPost(`/admin/orders/${order.id}/refund`, { amount: 5000, reason: "other" })
+      const refunded = require("../../dist/subscribers/order-refund-created-clawback").default
+      const placed = require("../../dist/subscribers/order-placed-accrue").default
+      const args = { data: { id: order.id }, eventName: "", container: store.container, pluginOptions: {} }
+      // Nothing to claw from yet: the handler fails loudly (a bus with retries would redeliver it).
+      await expect(refunded(args)).rejects.toThrow()
+      expect(await entriesOf(order.id)).toEqual([])
+      await placed(args)
+      // floor(223 × 5000 / 13345) = 83, clawed in the accrual's transaction.
+      expect(await entriesOf(order.id)).toEqual([
+        { kind: "accrual", points: 223, pending_delta: 0, balance_after: 223 },
+        { kind: "clawback", points: -83, pending_delta: 0, balance_after: 140 },
+      ])
+    } finally {
+      bus.startEnqueuer() // the held events now arrive too, and must change nothing
+    }
+    await settleEvents()
+    expect(await balanceOf(eve)).toMatchObject({ points_balance: 140, points_lifetime: 140 })
+  })
+
   it("claws back partial refunds in proportion, never more than earned, and all of it once fully refunded", async () => {
     const cat = await createCustomer(store)
     const order = await firstOrder(cat)
