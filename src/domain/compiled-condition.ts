@@ -37,7 +37,9 @@ const cache = new WeakMap<object, Predicate>()
  * The predicate of a validated top-level condition, compiled once per condition object (rulebooks are frozen, so a
  * WeakMap keyed by the object is a per-rulebook cache that goes away with the rulebook).
  * Invariants: pure and synchronous; same decision as json-rules-engine 7.3.1 with our path resolver; an undefined
- * fact throws as the Engine does with `allowUndefinedFacts: false`.
+ * fact throws as the Engine does with `allowUndefinedFacts: false`. One difference no validated rulebook can reach:
+ * groups short-circuit child by child, where the Engine evaluates a whole priority set, so an undefined fact after
+ * a deciding sibling throws there and not here (the validator admits only the facts each file kind provides).
  */
 export function compiledPredicate(condition: ConditionNode): Predicate {
   let predicate = cache.get(condition)
@@ -90,9 +92,12 @@ function factReader(fact: string, path: string | undefined): (facts: FactMap) =>
   }
   if (!path) return own // json-rules-engine: no (or an empty) path compares the whole fact
   const segments = parseFactPath(path)
-  if (segments === undefined) return (facts) => (own(facts), undefined)
-  const access = compilePath(segments)
-  return (facts) => access(own(facts))
+  const access = segments === undefined ? () => undefined : compilePath(segments)
+  return (facts) => {
+    const value = own(facts)
+    // json-rules-engine's almanac resolves a path only on an object fact; any other fact value is compared whole.
+    return value !== null && typeof value === "object" ? access(value) : value
+  }
 }
 
 type Access = (value: unknown) => unknown

@@ -21,7 +21,7 @@ type InjectedDependencies = {
 }
 
 export type OrderOutcome =
-  | { status: "posted" | "replayed"; entry: LoyaltyLedgerEntry }
+  | { status: "posted" | "replayed"; entry: LoyaltyLedgerEntry; /** Clawbacks the accrual wrote for refunds handled before it. */ swept?: OrderOutcome[] }
   | { status: "skipped"; reason: "guest" | "canceled" | "nothing_earned" }
 
 /** Deterministic idempotency keys: one per business event, so redeliveries find their entry. */
@@ -113,7 +113,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
       // A refund handled before this accrual failed (nothing to claw from yet) and, on a bus without retries, is
       // never redelivered: sweep the order's refunds now, in this transaction. Their keys make a later delivery a no-op.
       if (outcome.status === "posted" && member.has_refunds) {
-        await this.withTransaction(manager).clawbackRefunds(order_id)
+        return { ...outcome, swept: await this.withTransaction(manager).clawbackRefunds(order_id) }
       }
       return outcome
     })

@@ -122,17 +122,14 @@ export default class LoyaltyReconcileService extends TransactionBaseService {
         const key = OrderKeys.refund(c.refund_id!)
         if (clawedKeys.has(key)) return tallyCandidate(result, c.kind, "posted_by_sweep")
         const outcomes = await this.inTransaction((s) => s.clawbackRefunds(c.order_id))
-        for (const o of outcomes) {
-          if (o.status === "posted" && o.entry.idempotency_key !== key) {
-            clawedKeys.add(o.entry.idempotency_key)
-            countApplied(result, "clawback")
-          }
-        }
+        countSwept(outcomes.filter((o) => o.status === "skipped" || o.entry.idempotency_key !== key), result, clawedKeys)
         tallyCandidate(result, c.kind, statusOf(outcomes.find((o) => o.status !== "skipped" && o.entry.idempotency_key === key)))
         return
       }
       const outcome = await this.inTransaction((s) => (c.kind === "accrual" ? s.awardOrder(c.order_id) : s.reverseOrder(c.order_id)))
       tallyCandidate(result, c.kind, statusOf(outcome))
+      // An accrual sweeps the order's refunds: those clawbacks are applied here, their candidates come later.
+      if (outcome.status === "posted" && outcome.swept) countSwept(outcome.swept, result, clawedKeys)
     } catch (e) {
       tallyFailure(result, c, e)
     }
@@ -141,6 +138,16 @@ export default class LoyaltyReconcileService extends TransactionBaseService {
   // Like the subscribers: a transaction per unit of work on a transaction-bound clone of the accrual service.
   private async inTransaction<T>(work: (s: LoyaltyAccrualService) => Promise<T>): Promise<T> {
     return await this.manager_.transaction((m) => work(this.deps_.loyaltyAccrualService.withTransaction(m)))
+  }
+}
+
+/** Clawbacks written for other refunds than the candidate's (by a sweep): applied now, recognised when met. */
+function countSwept(outcomes: readonly OrderOutcome[], result: ReconcileResult, clawedKeys: Set<string>): void {
+  for (const o of outcomes) {
+    if (o.status === "posted") {
+      clawedKeys.add(o.entry.idempotency_key)
+      countApplied(result, "clawback")
+    }
   }
 }
 

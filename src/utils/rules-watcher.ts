@@ -14,7 +14,7 @@ export interface RulesWatcher {
 export const WATCH_DEBOUNCE_MS = 300
 
 /**
- * Watches `dir` and calls `reload` once per burst of changes to its `.json` files; a reload never overlaps another
+ * Watches `dir` and calls `reload` once per burst of changes in it; a reload never overlaps another
  * (a change during one schedules exactly one more). The watcher never keeps the process alive, and it closes itself
  * when the directory goes away or a reload throws (the store is shutting down): the reload route still works.
  */
@@ -55,9 +55,9 @@ export function watchRulesDir(dir: string, reload: () => Promise<ReloadReport>, 
     timer = setTimeout(() => void run(), WATCH_DEBOUNCE_MS)
     timer.unref()
   }
-  watcher.on("change", (_event, name) => {
-    if (name === null || String(name).endsWith(".json")) schedule()
-  })
+  // Every event, not only `*.json` names: a Kubernetes ConfigMap update swaps a `..data` symlink, and an editor may
+  // save through a temp name. A reload of unchanged files is cheap and keeps the same version.
+  watcher.on("change", () => schedule())
   watcher.on("error", (e) => {
     log.warn(`medusa-plugin-loyalty-rules: watching ${dir} stopped: ${e.message}`)
     close()

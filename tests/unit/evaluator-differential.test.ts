@@ -97,6 +97,14 @@ describe("edge cases decide as json-rules-engine decides", () => {
     expect(compiledPredicate(conditions)({ order: f.order, customer: f.customer })).toBe(reference.has("c"))
   })
 
+  test("a path on a fact that is not an object compares the whole fact, in both evaluators", async () => {
+    const conditions: TopLevelCondition = { all: [{ fact: "order", path: "$.subtotal", operator: "equal", value: 7 }] }
+    for (const order of [7, null, "x"]) {
+      const reference = await referenceFiredNames([{ name: "c", conditions }], { order, customer: facts.customer })
+      expect({ order, fired: compiledPredicate(conditions)({ order, customer: facts.customer }) }).toEqual({ order, fired: reference.has("c") })
+    }
+  })
+
   test("an undefined fact throws in both evaluators", async () => {
     const conditions: TopLevelCondition = { all: [{ fact: "member", path: "$.tier", operator: "equal", value: "gold" }] }
     await expect(referenceFiredNames([{ name: "c", conditions }], { order: facts.order })).rejects.toThrow(/Undefined fact: member/)

@@ -10,6 +10,7 @@ import { evaluateAccrual } from "../../src/domain/accrual"
 import { eligiblePromotions } from "../../src/domain/promotions"
 import { compileRulebook, type RuleFileIssue } from "../../src/domain/rulebook"
 import { evaluateTier } from "../../src/domain/tiers"
+import { referenceFiredNames } from "../../src/domain/reference-engine"
 import { prng } from "../../src/testing/random-rules"
 import { facts, member, REPO } from "./support/rule-files"
 
@@ -163,8 +164,17 @@ describe.each(SHIPPED)("fuzzing %s", (rel) => {
         const sample = facts({}, { tier: "gold", orders_count: 0 })
         const accrual = evaluateAccrual(result.rulebook, sample)
         expect(Number.isInteger(accrual.points) && accrual.points >= 0).toBe(true)
-        evaluateTier(result.rulebook, member({ points_lifetime: 6000, tier: "gold" }))
-        eligiblePromotions(result.rulebook, member({ tier: "gold" }))
+        // Whatever compiles decides as json-rules-engine decides (the store runs compiled conditions).
+        const reference = await referenceFiredNames(result.rulebook.accrual, { order: sample.order, customer: sample.customer })
+        expect({ n, kind, fired: [...accrual.rule_names].sort() }).toEqual({ n, kind, fired: [...reference].sort() })
+        const gold = member({ points_lifetime: 6000, tier: "gold" })
+        const tier = evaluateTier(result.rulebook, gold)
+        if (result.rulebook.tiers) {
+          const qualified = await referenceFiredNames(result.rulebook.tiers.tiers.map((t) => ({ name: t.code, conditions: t.conditions })), { member: gold })
+          expect(tier?.code).toBe(([...result.rulebook.tiers.tiers].reverse().find((t) => qualified.has(t.code)) ?? result.rulebook.tiers.tiers[0]).code)
+        }
+        const eligible = await referenceFiredNames(result.rulebook.promotions.map((p) => ({ name: p.code, conditions: p.conditions })), { member: gold })
+        expect(eligiblePromotions(result.rulebook, gold).map((p) => p.code)).toEqual(result.rulebook.promotions.filter((p) => eligible.has(p.code)).map((p) => p.code))
       } else {
         expect(result.issues.length).toBeGreaterThan(0)
         const names = files.map((f) => f.name)

@@ -9,9 +9,10 @@ import type { z } from "zod"
 
 /**
  * `simulate --order <f.json | order_id> [--customer <f.json | customer_id>] [--member f.json] [--rules dir]`: what the
- * rules would do; writes nothing. Ids are read from the store of the current directory (booted once, read-only use):
+ * rules would do; the simulation writes nothing. Ids are read from the store of the current directory (booted once):
  * an order id replays a stored order (with its customer as they were when it was placed); a customer id evaluates
- * the order for that customer as they are now (orders, points, tier, groups, and the 365-day member windows).
+ * the order for that customer as they are now (orders, points, tier, groups, and the 365-day member windows), except
+ * for the customer's own stored order, whose facts now already include it (replayed as placed).
  */
 export function registerSimulate(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerSimulate(program: Command): void {
     .option("--member <file>", "member facts for tiers and promotions (default: the customer after this order)")
     .option("--rules <dir>", "directory of rule files (default: ./rules, else the package's default program)")
     .addOption(formatOption())
-    .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots to read their facts; nothing is written.")
+    .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots (its loaders run, as with `medusa start`) to read their facts; the simulation itself writes nothing.")
     .action(async (opts: { order: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
       const stored = await storedFacts(isStoredId(opts.order, "order") ? opts.order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null)
@@ -88,6 +89,11 @@ async function storedFacts(order_id: string | null, customer_id: string | null):
     if (order_id !== null) {
       const { facts } = await container.resolve<Accrual>("loyaltyAccrualService").buildFacts(order_id)
       Object.assign(out, { order: facts.order, order_customer: facts.customer })
+    }
+    if (customer_id !== null && out.order_customer?.id === customer_id) {
+      // Their facts now already count this very order (orders, spend, points): replay it as it was placed instead.
+      process.stderr.write(`simulate: order ${order_id} is ${customer_id}'s own: evaluated with their facts as at the order\n`)
+      return out
     }
     if (customer_id !== null) {
       const manager = container.resolve<{ query(sql: string, params: unknown[]): Promise<Array<{ email: string }>> }>("manager")
