@@ -8,7 +8,7 @@
 import { createRequire } from "node:module"
 
 const require = createRequire(import.meta.url)
-const { startStore } = require("./lib/store.js")
+const { startStore, settleEvents } = require("./lib/store.js")
 const { createAdmin, createRegion, createProduct, createCustomer, placeOrder, waitFor, expectOk } = require("./lib/commerce.js")
 
 const args = new Set(process.argv.slice(2))
@@ -125,6 +125,8 @@ async function main() {
         { timeoutMs: 30000, intervalMs: 500, description: `points for ${emails.get(id)}` }
       ).catch((e) => console.log(`\n  ! ${e.message}`))
     }
+    // The guest's order.placed (which earns nothing) may still be in flight: let every handler finish.
+    await settleEvents()
   })
 
   const list = expectOk(await admin.api.get("/admin/loyalty/accounts?limit=100"), "GET /admin/loyalty/accounts")
