@@ -1,6 +1,5 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import { nextExpiry } from "../domain/expiry"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
@@ -42,7 +41,7 @@ export default class LoyaltyMemberService extends TransactionBaseService {
   /** The summary as of `now`, or null when the customer has no account yet (the caller opens it and asks again). */
   async summary(customer_id: string, now: Date): Promise<MemberSummary | null> {
     const months = liveExpiryMonths(this.deps_.loyaltyRulesService)
-    const rulebook = this.liveRulebook()
+    const rulebook = this.deps_.loyaltyRulesService.findRulebook()
     const tiers = rulebook?.tiers != null
     const manager = this.activeManager_
     const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
@@ -72,13 +71,4 @@ export default class LoyaltyMemberService extends TransactionBaseService {
     return { account, member: tiers ? memberFactsOfRow(customer_id, row, now) : null, next_expiry, rulebook }
   }
 
-  // No rulebook (not loaded yet, invalid options): the page shows the account without tier information.
-  private liveRulebook(): Rulebook | null {
-    try {
-      return this.deps_.loyaltyRulesService.getRulebook()
-    } catch (e) {
-      if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
-      throw e
-    }
-  }
 }

@@ -56,6 +56,19 @@ export default class LoyaltyRulesService {
     return requireRulebook(this.state())
   }
 
+  /**
+   * The live rulebook, or null when none is loaded or the plugin options are invalid: for pages that only show a
+   * tier and must not fail for that. Any other error still throws.
+   */
+  findRulebook(): Rulebook | null {
+    try {
+      return this.getRulebook()
+    } catch (e) {
+      if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
+      throw e
+    }
+  }
+
   /** Live version, load time, files and the last load error, for the admin API and logs. */
   state(): RulebookState {
     return rulesState(this.options.rules_dir, new Date())

@@ -1,9 +1,7 @@
 import { CustomerGroupService, generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
-import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
-import type { Rulebook } from "../domain/rulebook"
 import { decideTierChange, evaluateTier, type DowngradePolicy, type TierChange, type TierDef, type TierRef } from "../domain/tiers"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
@@ -81,7 +79,7 @@ export default class LoyaltyTierService extends TransactionBaseService {
    */
   async recompute(customer_id: string, { reason, now = new Date(), correction = false, locked }: RecomputeOptions): Promise<RecomputeResult> {
     return await this.atomicPhase_(async (manager) => {
-      const rulebook = this.liveRulebook()
+      const rulebook = this.deps_.loyaltyRulesService.findRulebook()
       const account =
         locked ??
         (await manager
@@ -154,7 +152,7 @@ export default class LoyaltyTierService extends TransactionBaseService {
    */
   async reevaluateAll(now: Date): Promise<TierCounts> {
     const counts: TierCounts = { accounts_checked: 0, upgraded: 0, downgraded: 0, unchanged: 0 }
-    const tiers = this.liveRulebook()?.tiers?.tiers
+    const tiers = this.deps_.loyaltyRulesService.findRulebook()?.tiers?.tiers
     if (!tiers) return counts
     for (const tier of tiers) await this.groupId(tier, true)
     let after = ""
@@ -250,14 +248,6 @@ export default class LoyaltyTierService extends TransactionBaseService {
     return new Map(rows.map((r) => [r.name, r.id]))
   }
 
-  private liveRulebook(): Rulebook | null {
-    try {
-      return this.deps_.loyaltyRulesService.getRulebook()
-    } catch (e) {
-      if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
-      throw e
-    }
-  }
 
   /** The promotions capability, when installed (it keeps its own groups in sync from the same facts). */
   private promotionService(): PromotionSync | null {

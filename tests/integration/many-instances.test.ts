@@ -25,6 +25,7 @@ import type { Admin, ApiClient, Customer, HandledEvents, Store, StoreProcess } f
 import { compileRulebook } from "../../src/domain/rulebook"
 import { simulate, SimulationInput } from "../../src/domain/simulation"
 import { readRuleFiles } from "../../src/utils/rulebook-store"
+import { prng } from "../../src/testing/random-rules"
 
 /**
  * Two Medusa servers on ONE database and ONE Redis event queue (@medusajs/event-bus-redis, BullMQ), as a store runs
@@ -111,17 +112,6 @@ interface PlacedOrder extends PlannedOrder {
   refunds: Array<{ id: string; amount: number }>
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with LOYALTY_MULTI_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Cumulative clawback, restated here independently of src/domain/clawback.ts: floor(earned × refunded / total). */
 function clawedAfter(earned: number, refunded: number, total: number): number {

@@ -1,5 +1,5 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
 import type { Rulebook } from "../../domain/rulebook"
 import { closestMatch } from "../../domain/text-distance"
 import type { TiersDef } from "../../domain/tiers"
@@ -7,12 +7,7 @@ import type LoyaltyRulesService from "../../services/loyalty-rules"
 
 /** The live rulebook, or null when none is loaded (pages that only show a tier name must not fail for that). */
 export function liveRulebook(req: MedusaRequest): Rulebook | null {
-  try {
-    return req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook()
-  } catch (e) {
-    if (isLoyaltyError(e) && (e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE || e.code === LoyaltyErrorCodes.INVALID_OPTIONS)) return null
-    throw e
-  }
+  return req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").findRulebook()
 }
 
 /** The live tier ladder, or null (no rulebook or no tiers file). */
