@@ -38,6 +38,20 @@ describe("points after cancels, refunds and returns", () => {
     return order
   }
   const adminPost = async (path: string, body: unknown = {}) => expectOk(await admin.api.post(path, body), `POST ${path}`)
+  /** Holds Medusa's events while `work` delivers some through the real subscribers in an order of its choosing; the
+   * held events arrive afterwards too, and must change nothing. */
+  const withEventsHeld = async (work: () => Promise<void>) => {
+    const bus = store.container.resolve("eventBusService")
+    await bus.stopEnqueuer()
+    try {
+      await work()
+    } finally {
+      bus.startEnqueuer()
+    }
+    await settleEvents()
+  }
+  const deliver = (subscriber: string, order_id: string) =>
+    require(`../../dist/subscribers/${subscriber}`).default({ data: { id: order_id }, eventName: "", container: store.container, pluginOptions: {} })
 
   it("takes back everything an order earned when it is canceled, exactly once", async () => {
     const ann = await createCustomer(store)
@@ -59,48 +73,32 @@ describe("points after cancels, refunds and returns", () => {
 
   it("awards nothing when the cancel is handled before its order.placed (unordered batch)", async () => {
     const ben = await createCustomer(store)
-    const bus = store.container.resolve("eventBusService")
-    await bus.stopEnqueuer() // hold Medusa's events so this test decides the delivery order
-    try {
+    await withEventsHeld(async () => {
       const order = await placeOrder(store, { token: ben, region, items: [{ variant_id: shirt, quantity: 1 }] })
       await adminPost(`/admin/orders/${order.id}/cancel`)
-      const canceled = require("../../dist/subscribers/order-canceled-reverse").default
-      const placed = require("../../dist/subscribers/order-placed-accrue").default
-      const args = { data: { id: order.id }, eventName: "", container: store.container, pluginOptions: {} }
-      await canceled(args)
-      await placed(args)
+      await deliver("order-canceled-reverse", order.id)
+      await deliver("order-placed-accrue", order.id)
       expect(await entriesOf(order.id)).toEqual([{ kind: "reversal", points: 0, pending_delta: 0, balance_after: 0 }])
-    } finally {
-      bus.startEnqueuer() // the held events now arrive too, and must change nothing
-    }
-    await settleEvents()
+    })
     expect(await balanceOf(ben)).toMatchObject({ points_balance: 0, points_lifetime: 0 })
   })
 
   it("claws back a refund handled before its order.placed once the accrual is written (unordered batch, no retry)", async () => {
     const eve = await createCustomer(store)
-    const bus = store.container.resolve("eventBusService")
-    await bus.stopEnqueuer() // hold Medusa's events so this test decides the delivery order
-    try {
+    await withEventsHeld(async () => {
       const order = await placeOrder(store, { token: eve, region, items: [{ variant_id: shirt, quantity: 1 }] })
       await adminPost(`/admin/orders/${order.id}/capture`)
       await adminPost(`/admin/orders/${order.id}/refund`, { amount: 5000, reason: "other" })
-      const refunded = require("../../dist/subscribers/order-refund-created-clawback").default
-      const placed = require("../../dist/subscribers/order-placed-accrue").default
-      const args = { data: { id: order.id }, eventName: "", container: store.container, pluginOptions: {} }
       // Nothing to claw from yet: the handler fails loudly (a bus with retries would redeliver it).
-      await expect(refunded(args)).rejects.toThrow()
+      await expect(deliver("order-refund-created-clawback", order.id)).rejects.toThrow()
       expect(await entriesOf(order.id)).toEqual([])
-      await placed(args)
+      await deliver("order-placed-accrue", order.id)
       // floor(223 × 5000 / 13345) = 83, clawed in the accrual's transaction.
       expect(await entriesOf(order.id)).toEqual([
         { kind: "accrual", points: 223, pending_delta: 0, balance_after: 223 },
         { kind: "clawback", points: -83, pending_delta: 0, balance_after: 140 },
       ])
-    } finally {
-      bus.startEnqueuer() // the held events now arrive too, and must change nothing
-    }
-    await settleEvents()
+    })
     expect(await balanceOf(eve)).toMatchObject({ points_balance: 140, points_lifetime: 140 })
   })
 
