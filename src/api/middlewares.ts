@@ -1,8 +1,18 @@
-import { requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
+import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
+import { json } from "express"
+import { refuseUnusableRedemptionCodes } from "./_shared/redemption-codes"
 
-/** Store loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). */
 export const config: MiddlewaresConfig = {
   routes: [
+    // Medusa's own cart update (applies discount codes): a loyalty code that is not the requester's, or is used up,
+    // is refused before Medusa applies it. Plugin middlewares run before core routes, so the body is parsed here
+    // (Medusa's parser then skips it) and the customer attached as Medusa's store router would.
+    {
+      matcher: "/store/carts/:id",
+      method: ["POST"],
+      middlewares: [json(), authenticateCustomer(), refuseUnusableRedemptionCodes],
+    },
+    // Store loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default).
     {
       matcher: "/store/customers/me/loyalty*",
       middlewares: [requireCustomerAuthentication()],

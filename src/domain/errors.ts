@@ -19,6 +19,12 @@ export const LoyaltyErrorCodes = {
   INSUFFICIENT_POINTS: "INSUFFICIENT_POINTS",
   /** A ledger invariant would break (e.g. a non-integer amount reached the ledger). */
   LEDGER_INVARIANT: "LEDGER_INVARIANT",
+  /** A redemption code already paid for another order (or is being claimed by a checkout right now). */
+  REDEMPTION_ALREADY_USED: "REDEMPTION_ALREADY_USED",
+  /** A redemption code used by someone other than the member who redeemed it (another customer, a guest). */
+  REDEMPTION_NOT_YOURS: "REDEMPTION_NOT_YOURS",
+  /** A redemption code past its date or voided (its points went back to the member). */
+  REDEMPTION_EXPIRED: "REDEMPTION_EXPIRED",
 } as const
 
 export type LoyaltyErrorCode = (typeof LoyaltyErrorCodes)[keyof typeof LoyaltyErrorCodes]

@@ -65,6 +65,8 @@ export interface ReconcileResult {
   failures: ReconcileFailure[]
   /** false when `limit` stopped the run before the window was exhausted: run again to continue. */
   complete: boolean
+  /** Redemption codes an order used though the order's event was lost, settled by this run (absent: not swept). */
+  redemptions_settled?: number
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -154,6 +156,7 @@ export function formatReconcileReport(r: ReconcileResult): string {
     `  applied: ${r.applied.accruals} accrual(s), ${r.applied.reversals} reversal(s), ${r.applied.clawbacks} clawback(s)`,
     `  already seen: ${r.already_seen}, nothing to write: ${r.skipped}, failed: ${r.failures.length}`,
   ]
+  if (r.redemptions_settled !== undefined) lines.push(`  redemption codes used by an order, settled: ${r.redemptions_settled}`)
   for (const f of r.failures) {
     lines.push(`  FAILED ${f.kind} order ${f.order_id}${f.refund_id ? ` refund ${f.refund_id}` : ""}: ${f.code} ${f.message}`)
   }

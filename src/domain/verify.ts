@@ -14,6 +14,9 @@
  * - entry_customer: an entry of the account names the account's customer.
  * - unknown_kind: an entry's kind is one of EntryKinds.
  * Across the ledger: duplicate_idempotency_key (the unique index forbids it; still reported if it was dropped).
+ * Redemption codes (money at the checkout): redemption_unsettled (reserved while an order used its code: a lost
+ * order.placed; reconcile settles it), redemption_voided_used (points given back for a code an order used),
+ * redemption_reused (a code that paid for more than one order).
  */
 import { EntryKind, EntryKinds, planPosting } from "./ledger"
 
@@ -27,6 +30,9 @@ export const VerifyChecks = [
   "entry_customer",
   "unknown_kind",
   "duplicate_idempotency_key",
+  "redemption_unsettled",
+  "redemption_voided_used",
+  "redemption_reused",
 ] as const
 export type VerifyCheck = (typeof VerifyChecks)[number]
 
@@ -53,6 +59,15 @@ export interface VerifyProblem {
   expected: number | string
   actual: number | string
   entry_id?: string
+  redemption_id?: string
+}
+
+/** A redemption whose code at least one order used, with those orders. */
+export interface VerifyRedemptionRow {
+  redemption_id: string
+  customer_id: string
+  status: string
+  order_ids: readonly string[]
 }
 
 export interface VerifyReport {
@@ -118,6 +133,24 @@ export function duplicateKeyProblems(rows: ReadonlyArray<{ id: string; customer_
   return problems
 }
 
+/**
+ * The problems of redemptions whose code orders used (`rows`: only redemptions with ≥ 1 order). A used code must be
+ * settled by exactly one order: reserved → redemption_unsettled; voided → redemption_voided_used (the member got the
+ * points back and the discount); more than one order → redemption_reused.
+ */
+export function redemptionProblems(rows: readonly VerifyRedemptionRow[]): VerifyProblem[] {
+  const problems: VerifyProblem[] = []
+  for (const r of rows) {
+    const report = (check: VerifyCheck, expected: string, actual: string) =>
+      problems.push({ customer_id: r.customer_id, check, expected, actual, redemption_id: r.redemption_id })
+    const orders = [...r.order_ids].sort()
+    if (r.status === "reserved") report("redemption_unsettled", `settled (used by order ${orders.join(", ")})`, "reserved")
+    if (r.status === "voided") report("redemption_voided_used", `settled (used by order ${orders.join(", ")})`, "voided")
+    if (orders.length > 1) report("redemption_reused", "used by 1 order", `used by ${orders.length} orders: ${orders.join(", ")}`)
+  }
+  return problems
+}
+
 /** Accumulates per-account results into a report (problems kept in the order found). */
 export class VerifyAccumulator {
   private accounts = 0
@@ -154,7 +187,7 @@ function lifetimeAfter(lifetime: number, e: VerifyEntryRow): number {
 export function formatVerifyReport(report: VerifyReport): string {
   const head = `${report.ok ? "OK" : "DRIFT"}: ${report.accounts_checked} account(s), ${report.entries_checked} entr${report.entries_checked === 1 ? "y" : "ies"} checked, ${report.problems.length} problem(s)`
   const lines = report.problems.map(
-    (p) => `  ${p.customer_id}  ${p.check}${p.entry_id ? `  entry ${p.entry_id}` : ""}: expected ${p.expected}, actual ${p.actual}`
+    (p) => `  ${p.customer_id}  ${p.check}${p.entry_id ? `  entry ${p.entry_id}` : ""}${p.redemption_id ? `  redemption ${p.redemption_id}` : ""}: expected ${p.expected}, actual ${p.actual}`
   )
   return [head, ...lines].join("\n")
 }

@@ -191,6 +191,32 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
   }
 
   /**
+   * Reconcile: every reserved redemption whose code an order used (the order has the discount, or a checkout claim
+   * names the order) though its order.placed was never handled, settled as that event would have (one transaction
+   * each). Idempotent. Returns how many were settled.
+   */
+  async settleUsed(now: Date = new Date()): Promise<{ examined: number; settled: number; failed: number }> {
+    const used: { order_id: string }[] = await this.activeManager_.query(
+      `SELECT DISTINCT coalesce(od.order_id, cl.order_id) AS order_id
+         FROM loyalty_redemption r
+         LEFT JOIN order_discounts od ON od.discount_id = r.discount_id
+         LEFT JOIN loyalty_redemption_claim cl ON cl.discount_id = r.discount_id AND cl.order_id IS NOT NULL
+        WHERE r.status = 'reserved' AND coalesce(od.order_id, cl.order_id) IS NOT NULL`
+    )
+    const counts = { examined: used.length, settled: 0, failed: 0 }
+    for (const { order_id } of used) {
+      try {
+        const run = (m: EntityManager) => this.withTransaction(m).settleForOrder(order_id, now)
+        counts.settled += (this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)).length
+      } catch (e) {
+        counts.failed++
+        this.deps_.logger.error(`loyalty: settling the redemptions of order ${order_id} failed: ${(e as Error).message}`)
+      }
+    }
+    return counts
+  }
+
+  /**
    * The expiry sweep: every reserved redemption whose code expired before `now` and was never used gets its points
    * back (`redemption_void` +points, key `redemption_void:{id}`), becomes `voided` and its discount is disabled and
    * taken off open carts, all in one transaction per redemption (one failure does not block the others). A code an
@@ -227,12 +253,16 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
     if (!row || row.status !== "reserved" || row.expires_at >= now) {
       return "skipped"
     }
+    // Used: an order has the discount, Medusa counted a use, or a checkout claimed it (its claim waits for or
+    // follows our row lock, so a claim committed before the lock is seen here and one after sees "voided").
     const [used] = await manager.query(
-      `SELECT od.order_id, d.usage_count FROM discount d LEFT JOIN order_discounts od ON od.discount_id = d.id
-       WHERE d.id = $1 ORDER BY od.order_id NULLS LAST LIMIT 1`,
+      `SELECT coalesce(od.order_id, cl.order_id) AS order_id, d.usage_count, (cl.discount_id IS NOT NULL) AS claimed
+         FROM discount d LEFT JOIN order_discounts od ON od.discount_id = d.id
+         LEFT JOIN loyalty_redemption_claim cl ON cl.discount_id = d.id
+        WHERE d.id = $1 ORDER BY od.order_id NULLS LAST LIMIT 1`,
       [row.discount_id]
     )
-    if (used && (used.order_id || Number(used.usage_count) > 0)) {
+    if (used && (used.order_id || used.claimed || Number(used.usage_count) > 0)) {
       await this.markSettled(manager, row, used.order_id ?? null, now)
       return "settled"
     }
@@ -247,13 +277,7 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
     }))
     await manager.getRepository(LoyaltyRedemption).update({ id: row.id }, { status: "voided", voided_at: now })
     await this.deps_.discountService.withTransaction(manager).update(row.discount_id, { is_disabled: true })
-    const openCarts: { cart_id: string }[] = await manager.query(
-      `SELECT cd.cart_id FROM cart_discounts cd JOIN cart c ON c.id = cd.cart_id WHERE cd.discount_id = $1 AND c.completed_at IS NULL`,
-      [row.discount_id]
-    )
-    for (const { cart_id } of openCarts) {
-      await this.deps_.cartService.withTransaction(manager).removeDiscount(cart_id, row.discount_code)
-    }
+    await this.removeFromOpenCarts(manager, row)
     await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_VOIDED, {
       customer_id: row.customer_id,
       redemption_id: row.id,
@@ -273,15 +297,30 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
     if (!result.affected) {
       return false
     }
-    // Used up: disabled as well as counted, so single use holds even when Medusa's own usage_count update (its
-    // order.placed subscriber) is late or missing.
+    // Used up: disabled as well as counted, so Medusa itself refuses it on new carts even when its own usage_count
+    // update (its order.placed subscriber) is late or missing; and taken off every cart that still holds it.
     await this.deps_.discountService.withTransaction(manager).update(row.discount_id, { is_disabled: true })
+    await this.removeFromOpenCarts(manager, row)
     await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_SETTLED, {
       customer_id: row.customer_id,
       redemption_id: row.id,
       order_id,
     })
     return true
+  }
+
+  /**
+   * Takes the code off every open cart that holds it (a code applied to several carts before its use or void), so
+   * those shoppers see the cart without it instead of a refusal at checkout.
+   */
+  private async removeFromOpenCarts(manager: EntityManager, row: LoyaltyRedemption): Promise<void> {
+    const openCarts: { cart_id: string }[] = await manager.query(
+      `SELECT cd.cart_id FROM cart_discounts cd JOIN cart c ON c.id = cd.cart_id WHERE cd.discount_id = $1 AND c.completed_at IS NULL`,
+      [row.discount_id]
+    )
+    for (const { cart_id } of openCarts) {
+      await this.deps_.cartService.withTransaction(manager).removeDiscount(cart_id, row.discount_code)
+    }
   }
 
   /** The redemption stored under `key`: a replay when the request matches, IDEMPOTENCY_CONFLICT otherwise. */

@@ -1,4 +1,4 @@
-import { duplicateKeyProblems, VerifyAccountRow, VerifyAccumulator, VerifyEntryRow, VerifyReport } from "../domain/verify"
+import { duplicateKeyProblems, redemptionProblems, VerifyAccountRow, VerifyAccumulator, VerifyEntryRow, VerifyReport } from "../domain/verify"
 
 /** Runs one SQL statement and returns its rows: a TypeORM `manager.query` or a pg `client.query(...).rows`. */
 export type RowQuery = (sql: string, params?: unknown[]) => Promise<any[]>
@@ -38,5 +38,12 @@ export async function verifyLedger(query: RowQuery, pageSize = 500): Promise<Ver
       ORDER BY seq`
   )
   acc.addProblems(duplicateKeyProblems(duplicated))
+  // Only codes some order used (the join): bounded by the orders that carried a loyalty code.
+  const used = await query(
+    `SELECT r.id AS redemption_id, r.customer_id, r.status, array_agg(DISTINCT od.order_id) AS order_ids
+       FROM loyalty_redemption r JOIN order_discounts od ON od.discount_id = r.discount_id
+      GROUP BY r.id ORDER BY r.id`
+  )
+  acc.addProblems(redemptionProblems(used))
   return acc.report()
 }

@@ -4,6 +4,7 @@ import type LoyaltyActivationService from "../services/loyalty-activation"
 import type { ExpiryCounts } from "../services/loyalty-expiry"
 import type LoyaltyExpiryService from "../services/loyalty-expiry"
 import type LoyaltyReconcileService from "../services/loyalty-reconcile"
+import type LoyaltyRedemptionService from "../services/loyalty-redemption"
 import type { TierCounts } from "../services/loyalty-tier"
 import type LoyaltyTierService from "../services/loyalty-tier"
 
@@ -51,7 +52,11 @@ export type ReconcileJobInput = { since?: Date; until?: Date; limit?: number | n
  */
 export async function runReconcileJob(container: Resolver, input: ReconcileJobInput, now: Date): Promise<ReconcileResult> {
   const window = reconcileWindow({ since: input.since, until: input.until, now, default_days: input.default_days ?? ReconcileDefaults.days })
-  return await container.resolve<LoyaltyReconcileService>("loyaltyReconcileService").reconcile({ ...window, limit: input.limit ?? null })
+  const result = await container.resolve<LoyaltyReconcileService>("loyaltyReconcileService").reconcile({ ...window, limit: input.limit ?? null })
+  // Codes are swept whatever the window: a used code left reserved can be spent again until it expires.
+  const redemption = optional<LoyaltyRedemptionService>(container, "loyaltyRedemptionService")
+  if (redemption) result.redemptions_settled = (await redemption.settleUsed(now)).settled
+  return result
 }
 
 function optional<T>(container: Resolver, name: string): T | null {

@@ -14,6 +14,10 @@ const MEDUSA_TYPE_BY_CODE: Record<LoyaltyErrorCode, string> = {
   IDEMPOTENCY_CONFLICT: MedusaError.Types.DUPLICATE_ERROR, // 422
   INSUFFICIENT_POINTS: MedusaError.Types.NOT_ALLOWED, // 400
   LEDGER_INVARIANT: MedusaError.Types.NOT_ALLOWED, // 400: the write was refused, the ledger is intact
+  // Checkout refusals of a redemption code: 400 like Medusa's own "discount is not valid" refusals, code kept.
+  REDEMPTION_ALREADY_USED: MedusaError.Types.NOT_ALLOWED,
+  REDEMPTION_NOT_YOURS: MedusaError.Types.NOT_ALLOWED,
+  REDEMPTION_EXPIRED: MedusaError.Types.NOT_ALLOWED,
 }
 
 /** Converts a LoyaltyError to the MedusaError Medusa's error handler understands; other errors pass through. */

@@ -1,0 +1,48 @@
+import type { EntityManager } from "typeorm"
+import type LoyaltyCheckoutService from "../services/loyalty-checkout"
+import { refusalResponse, type RefusalResponse } from "../services/loyalty-checkout"
+
+/** What the guard needs from a container: Medusa's awilix cradle/container or a request scope. */
+export type Resolver = { resolve<T = unknown>(name: string): T }
+
+/** The part of a cart completion answer the guard reads (Medusa's handlers return this shape). */
+type Completion = { response_code?: number; response_body?: { type?: string; data?: { id?: string } } | Record<string, unknown> }
+
+/**
+ * Wraps the step of a cart completion strategy that creates the order (Medusa's `handlePaymentAuthorized`), inside
+ * that step's transaction `manager`. First every loyalty redemption code on the cart is claimed under a unique key:
+ * a code another cart already used, someone else's code, or an expired one refuses the checkout with a 400
+ * `{ code, type, message }` and cancels the cart's payment authorization (as Medusa does when stock runs out).
+ * Otherwise `createOrder` runs; if it ends without an order, the claims are released in the same transaction.
+ * Invariant: a committed claim belongs to exactly one cart, and a code pays for at most one order.
+ * Stores with their own completion strategy call this from it (see docs/checkout-safety.md).
+ */
+export async function completeWithRedemptionClaims<R extends Completion>(
+  container: Resolver,
+  manager: EntityManager,
+  cart_id: string,
+  createOrder: () => Promise<R>
+): Promise<R | RefusalResponse> {
+  const checkout = container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").withTransaction(manager)
+  const { refusal, claimed_discount_ids } = await checkout.claim(cart_id)
+  if (refusal) {
+    return await checkout.refuseCompletion(cart_id, refusal)
+  }
+  const result = await createOrder()
+  const body = result.response_body as { type?: string; data?: { id?: string } } | undefined
+  if (body?.type === "order" && body.data?.id) {
+    await checkout.attachOrder(cart_id, body.data.id)
+  } else {
+    await checkout.release(cart_id, claimed_discount_ids)
+  }
+  return result
+}
+
+/**
+ * The early refusal of a checkout, before anything is written or authorized: the same answer the claim would give
+ * now, or null. Advisory only (completeWithRedemptionClaims decides); call it first in a strategy's `complete`.
+ */
+export async function precheckRedemptions(container: Resolver, cart_id: string): Promise<RefusalResponse | null> {
+  const refusal = await container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").precheckCart(cart_id)
+  return refusal ? refusalResponse(refusal) : null
+}
