@@ -190,15 +190,15 @@ async function createCustomer(store, opts = {}) {
 }
 
 /**
- * Full storefront checkout over HTTP; returns the order (status "pending", payment awaiting).
- * Logged-in customer: pass `token` (customer token or a Customer). Guest: omit it; `email` is then used
- * (a random one by default); Medusa creates a customer with has_account=false.
+ * A storefront cart ready to complete: items, shipping address (and email for a guest), discount / gift card codes,
+ * the first non-return shipping option, the manual payment session selected. Logged-in customer: pass `token` (a
+ * customer token or a Customer). Guest: omit it; `email` is then used (a random one by default).
  * @param {StoreLike} store
  * @param {{ token?: string | Customer, email?: string, region: string | { id: string, countries?: { iso_2: string }[] },
  *   items: { variant_id: string, quantity: number }[], discountCode?: string, giftCardCode?: string, countryCode?: string }} opts
- * @returns {Promise<any>} the order
+ * @returns {Promise<{ cart: any, api: ApiClient }>} the cart and the shopper's client
  */
-async function placeOrder(store, opts) {
+async function prepareCart(store, opts) {
   const token = typeof opts.token === "object" ? opts.token.token : opts.token
   const c = api(store.baseUrl, token)
   const region_id = typeof opts.region === "string" ? opts.region : opts.region.id
@@ -234,14 +234,37 @@ async function placeOrder(store, opts) {
     c.get(`/store/shipping-options/${cart.id}`)
   )
   const option = (shipping_options ?? []).find((/** @type {any} */ o) => !o.is_return)
-  if (!option) throw new Error(`placeOrder: no shipping option for cart ${cart.id} (region ${region_id})`)
+  if (!option) throw new Error(`prepareCart: no shipping option for cart ${cart.id} (region ${region_id})`)
   await step(`POST /store/carts/${cart.id}/shipping-methods`, c.post(`/store/carts/${cart.id}/shipping-methods`, { option_id: option.id }))
-  await step(`POST /store/carts/${cart.id}/payment-sessions`, c.post(`/store/carts/${cart.id}/payment-sessions`))
-  await step(
-    `POST /store/carts/${cart.id}/payment-session`,
-    c.post(`/store/carts/${cart.id}/payment-session`, { provider_id: "manual" })
+  await selectManualPayment(c, cart.id)
+  return { cart, api: c }
+}
+
+/**
+ * (Re)creates the cart's payment sessions and selects the manual provider: after a change of totals (a code
+ * removed) a storefront does this again before completing.
+ * @param {ApiClient} c
+ * @param {string} cart_id
+ */
+async function selectManualPayment(c, cart_id) {
+  expectOk(await c.post(`/store/carts/${cart_id}/payment-sessions`), `POST /store/carts/${cart_id}/payment-sessions`)
+  const { cart } = expectOk(
+    await c.post(`/store/carts/${cart_id}/payment-session`, { provider_id: "manual" }),
+    `POST /store/carts/${cart_id}/payment-session`
   )
-  const done = await step(`POST /store/carts/${cart.id}/complete`, c.post(`/store/carts/${cart.id}/complete`))
+  return cart
+}
+
+/**
+ * Full storefront checkout over HTTP (prepareCart, then complete); returns the order (status "pending", payment
+ * awaiting). Guest checkouts create a customer with has_account=false.
+ * @param {StoreLike} store
+ * @param {Parameters<typeof prepareCart>[1]} opts
+ * @returns {Promise<any>} the order
+ */
+async function placeOrder(store, opts) {
+  const { cart, api: c } = await prepareCart(store, opts)
+  const done = expectOk(await c.post(`/store/carts/${cart.id}/complete`), `POST /store/carts/${cart.id}/complete`)
   if (done.type !== "order") {
     throw new Error(`placeOrder: cart ${cart.id} completed as ${JSON.stringify(done.type)}, not an order: ${JSON.stringify(done).slice(0, 500)}`)
   }
@@ -280,4 +303,4 @@ async function waitFor(fn, opts = {}) {
   }
 }
 
-module.exports = { api, expectOk, createAdmin, createRegion, createProduct, createCustomer, placeOrder, waitFor }
+module.exports = { api, expectOk, createAdmin, createRegion, createProduct, createCustomer, prepareCart, selectManualPayment, placeOrder, waitFor }

@@ -14,6 +14,8 @@ export {
   createRegion,
   createProduct,
   createCustomer,
+  prepareCart,
+  selectManualPayment,
   placeOrder,
   waitFor,
 } from "../../scripts/lib/commerce"
