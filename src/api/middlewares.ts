@@ -1,5 +1,6 @@
 import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
 import { json } from "express"
+import { guardCartCompletion } from "./_shared/completion-guard"
 import { refuseUnusableRedemptionCodes } from "./_shared/redemption-codes"
 
 export const config: MiddlewaresConfig = {
@@ -11,6 +12,17 @@ export const config: MiddlewaresConfig = {
       matcher: "/store/carts/:id",
       method: ["POST"],
       middlewares: [json(), authenticateCustomer(), refuseUnusableRedemptionCodes],
+    },
+    // Medusa's cart completion: the store's completion strategy claims loyalty codes in the order's transaction.
+    {
+      matcher: "/store/carts/:id/complete",
+      method: ["POST"],
+      middlewares: [guardCartCompletion],
+    },
+    {
+      matcher: "/store/carts/:id/complete-cart",
+      method: ["POST"],
+      middlewares: [guardCartCompletion],
     },
     // Store loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default).
     {

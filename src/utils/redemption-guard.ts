@@ -46,3 +46,39 @@ export async function precheckRedemptions(container: Resolver, cart_id: string):
   const refusal = await container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").precheckCart(cart_id)
   return refusal ? refusalResponse(refusal) : null
 }
+
+/** A cart completion strategy as Medusa v1 calls it: `complete`, which runs `handlePaymentAuthorized` to create the order. */
+type CompletionStrategy = {
+  complete(id: string, ikey: { recovery_point: string }, context: unknown): Promise<unknown>
+  handlePaymentAuthorized?(id: string, o: { manager: EntityManager }): Promise<Completion>
+}
+
+const GUARDED = Symbol.for("medusa-plugin-loyalty-rules.completion-guard")
+
+/**
+ * Puts the claim around the order-creating step of whichever cart completion strategy the store runs (Medusa's, or
+ * the store's own when it keeps Medusa's `handlePaymentAuthorized` step), once per strategy instance (Medusa
+ * registers it as a singleton). Wrapping the instance rather than registering a strategy of our own keeps a store's
+ * strategy in place: Medusa registers plugins' strategies concurrently, so which of two registrations wins is not
+ * defined. A strategy that creates orders elsewhere calls completeWithRedemptionClaims itself (double guarding is
+ * harmless: a cart's second claim of its own code is a no-op).
+ */
+export function guardCompletionStrategy(strategy: CompletionStrategy, container: Resolver): void {
+  const marked = strategy as CompletionStrategy & { [GUARDED]?: true }
+  if (marked[GUARDED]) return
+  const complete = strategy.complete
+  const handlePaymentAuthorized = strategy.handlePaymentAuthorized
+  marked.complete = async function (this: CompletionStrategy, id, ikey, context) {
+    if (ikey.recovery_point === "started") {
+      const refused = await precheckRedemptions(container, id)
+      if (refused) return refused // nothing authorized or written yet; the idempotency key stays at "started"
+    }
+    return await complete.call(this, id, ikey, context)
+  }
+  if (handlePaymentAuthorized) {
+    marked.handlePaymentAuthorized = async function (this: CompletionStrategy, id, o) {
+      return await completeWithRedemptionClaims(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o))
+    }
+  }
+  marked[GUARDED] = true
+}

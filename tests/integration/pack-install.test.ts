@@ -12,7 +12,20 @@ import net from "net"
 import os from "os"
 import path from "path"
 import { promisify } from "util"
-import { api, createDatabase, dropDatabase, query, REPO_ROOT, waitFor } from "../helpers/harness"
+import {
+  api,
+  createCustomer,
+  createDatabase,
+  createProduct,
+  createRegion,
+  dropDatabase,
+  expectOk,
+  placeOrder,
+  prepareCart,
+  query,
+  REPO_ROOT,
+  waitFor,
+} from "../helpers/harness"
 
 const run = promisify(execFile)
 const describeOrSkip = process.env.LOYALTY_SKIP_PACK_INSTALL ? describe.skip : describe
@@ -50,6 +63,41 @@ async function timed<T>(step: string, fn: () => Promise<T>): Promise<T> {
   } finally {
     timings[step] = Date.now() - t
   }
+}
+
+/**
+ * The store's own cart completion strategy (the project registers last, so it replaces the plugin's), written as
+ * docs/checkout-safety.md tells a store to: it calls the plugin's exported guard. It logs a marker per completion so
+ * the test knows this strategy, not the plugin's, ran.
+ */
+function writeStoreStrategy(project: string): void {
+  const dir = path.join(project, "dist", "strategies")
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(
+    path.join(dir, "cart-completion.js"),
+    `const CartCompletionStrategy = require("@medusajs/medusa/dist/strategies/cart-completion").default
+const { completeWithRedemptionClaims, precheckRedemptions } = require("medusa-plugin-loyalty-rules")
+
+class StoreCartCompletionStrategy extends CartCompletionStrategy {
+  constructor(cradle) {
+    super(cradle)
+    this.loyalty = { resolve: (name) => cradle[name] }
+  }
+  async complete(id, ikey, context) {
+    console.log("store-cart-completion-strategy: " + id)
+    if (ikey.recovery_point === "started") {
+      const refused = await precheckRedemptions(this.loyalty, id)
+      if (refused) return refused
+    }
+    return await super.complete(id, ikey, context)
+  }
+  async handlePaymentAuthorized(id, { manager }) {
+    return await completeWithRedemptionClaims(this.loyalty, manager, id, () => super.handlePaymentAuthorized(id, { manager }))
+  }
+}
+exports.default = StoreCartCompletionStrategy
+`
+  )
 }
 
 describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () => {
@@ -127,6 +175,7 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
 }
 `
     )
+    writeStoreStrategy(project)
     const medusaBin = path.join(project, "node_modules", ".bin", "medusa")
     await timed("medusa migrations run", () =>
       run(medusaBin, ["migrations", "run"], { cwd: project, env: childEnv(), maxBuffer: 64 * 1024 * 1024 })
@@ -220,5 +269,33 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
       points_lifetime: expect.any(Number),
     })
     expect(res.body.loyalty_account).toHaveProperty("tier")
+  })
+
+  it("keeps a redemption code to one order when the store has its own completion strategy calling the exported guard", async () => {
+    const medusaBin = path.join(project, "node_modules", ".bin", "medusa")
+    const adminEmail = `admin-${Date.now()}@example.com`
+    await run(medusaBin, ["user", "-e", adminEmail, "-p", "pack-admin-pw"], { cwd: project, env: childEnv(), maxBuffer: 64 * 1024 * 1024 })
+    const { access_token } = expectOk(await api(baseUrl).post("/admin/auth/token", { email: adminEmail, password: "pack-admin-pw" }), "admin token")
+    const admin = { baseUrl, token: access_token, email: adminEmail, password: "pack-admin-pw", api: api(baseUrl, access_token) }
+    const region = await createRegion(admin)
+    const tv = await createProduct(admin, { title: "TV", price: 50000 })
+    const member = await createCustomer({ baseUrl })
+    await placeOrder({ baseUrl }, { token: member, region, items: [{ variant_id: tv, quantity: 1 }] })
+    await waitFor(async () => expectOk(await member.api.get("/store/customers/me/loyalty"), "loyalty").loyalty_account.points_balance === 600,
+      { description: "600 points", timeoutMs: 60000 })
+    const redeemed = await fetch(`${baseUrl}/store/customers/me/loyalty/redemptions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${member.token}`, "idempotency-key": `pack-${Date.now()}` },
+      body: JSON.stringify({ points: 500, region_id: region.id }),
+    })
+    expect(redeemed.status).toBe(201)
+    const code = ((await redeemed.json()) as { redemption: { discount_code: string } }).redemption.discount_code
+
+    const carts = await Promise.all([1, 2, 3].map(() => prepareCart({ baseUrl }, { token: member, region, items: [{ variant_id: tv, quantity: 1 }], discountCode: code })))
+    const answers = await Promise.all(carts.map((c) => c.api.post(`/store/carts/${c.cart.id}/complete`)))
+    expect(answers.filter((a) => a.status === 200).map((a) => a.body.data.discount_total)).toEqual([500])
+    for (const a of answers.filter((x) => x.status !== 200)) expect(a.body).toMatchObject({ code: "REDEMPTION_ALREADY_USED", type: "not_allowed" })
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(2)
+    for (const c of carts) expect(serverLog).toContain(`store-cart-completion-strategy: ${c.cart.id}`)
   })
 })
