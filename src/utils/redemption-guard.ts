@@ -15,7 +15,8 @@ type Completion = { response_code?: number; response_body?: { type?: string; dat
  * `{ code, type, message }` and cancels the cart's payment authorization (as Medusa does when stock runs out).
  * Otherwise `createOrder` runs; if it ends without an order, the claims are released in the same transaction.
  * Invariant: a committed claim belongs to exactly one cart, and a code pays for at most one order.
- * Stores with their own completion strategy call this from it (see docs/checkout-safety.md).
+ * guardCompletionStrategy installs it around a store's strategy; a strategy that creates orders elsewhere calls it
+ * itself (see docs/checkout-safety.md).
  */
 export async function completeWithRedemptionClaims<R extends Completion>(
   container: Resolver,
