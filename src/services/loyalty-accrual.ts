@@ -12,6 +12,7 @@ import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
 import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
 import LoyaltyLedgerService, { LockedContext } from "./loyalty-ledger"
+import type LoyaltyRedemptionService from "./loyalty-redemption"
 import LoyaltyRulesService from "./loyalty-rules"
 
 type InjectedDependencies = {
@@ -19,6 +20,7 @@ type InjectedDependencies = {
   orderService: OrderService
   loyaltyLedgerService: LoyaltyLedgerService
   loyaltyRulesService: LoyaltyRulesService
+  loyaltyRedemptionService: LoyaltyRedemptionService
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
@@ -220,6 +222,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
             details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
           }
         }, { order_id })
+      await this.voidCodesIfNegative(manager, posted)
       return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "nothing_earned")
     })
   }
@@ -282,10 +285,21 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           },
         }
       }, { order_id: order.id })
+    await this.voidCodesIfNegative(manager, posted)
     return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "canceled")
   }
 
-  private async orderState(ctx: LockedContext, order_id: string): Promise<OrderLedgerState> {
+  /**
+   * A cancel or clawback that left the balance below zero (negative_balance "allow"): the member's unused codes give
+   * their points back, newest first, until it is not. Same transaction, so under the account lock the posting took.
+   */
+  private async voidCodesIfNegative(manager: EntityManager, posted: { entry: LoyaltyLedgerEntry | null; replayed: boolean }): Promise<void> {
+    const entry = posted.entry
+    if (!entry || posted.replayed || entry.points >= 0 || entry.balance_after >= 0) return
+    await this.deps_.loyaltyRedemptionService.withTransaction(manager).voidUnusedWhileNegative(entry.customer_id)
+  }
+
+    private async orderState(ctx: LockedContext, order_id: string): Promise<OrderLedgerState> {
     return orderLedgerState(await ctx.entriesOfOrder(order_id))
   }
 
