@@ -4,13 +4,15 @@ import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 
 /**
  * Every kind of ledger movement (a closed set: new capabilities add their kind here first).
- * - accrual: an order's points (available, or pending when the program has pending_days)
+ * - accrual: an order's points (available, or pending when the program has pending_days, or spendable_on
+ *   "captured" and the payment is not captured yet)
  * - activation: pending points of an order becoming available
  * - reversal: an order canceled (everything it earned, net of earlier clawbacks; 0 points = a tombstone when the
  *   cancel arrives before the accrual)
  * - clawback: a refund's share of an order's points
  * - adjustment: an admin's correction (signed, with a reason)
- * - redemption / redemption_void: points exchanged for a code / given back when the code expired unused
+ * - redemption / redemption_void: points exchanged for a code / given back when the code expired unused, or when
+ *   a cancel or clawback left the balance negative (unused codes, newest first)
  * - expiry: points older than the program's expiry period, first in first out
  */
 export const EntryKinds = [

@@ -1,12 +1,19 @@
 /**
  * Program settings: the knobs of the loyalty program that are not rules (negative balances, redemption, expiry,
- * pending period). They come from the optional `"kind": "program"` rule file; without one, DEFAULT_PROGRAM applies.
+ * pending period, when points become spendable). They come from the optional `"kind": "program"` rule file; without one, DEFAULT_PROGRAM applies.
  * The file format (zod, strict, located issues) lives in rule-schema.ts next to the other rule file kinds.
  */
 
 /** What a clawback may do to a balance: go below zero ("allow") or stop at zero ("stop_at_zero"). */
 export const NEGATIVE_BALANCE_POLICIES = ["allow", "stop_at_zero"] as const
 export type NegativeBalancePolicy = (typeof NEGATIVE_BALANCE_POLICIES)[number]
+
+/**
+ * When an order's points become spendable: at once when it is placed ("placed"), or only once its payment is
+ * captured ("captured"; pending until then, so an authorized payment that is never captured never pays out).
+ */
+export const SPENDABLE_ON = ["placed", "captured"] as const
+export type SpendableOn = (typeof SPENDABLE_ON)[number]
 
 export interface RedemptionSettings {
   /** Points worth one major currency unit (1.00 USD, 1 JPY): 100 → 500 points are 5.00. */
@@ -31,6 +38,8 @@ export interface ProgramSettings {
   readonly expiry: ExpirySettings | null
   /** Days between earning and being able to spend points; 0 = available at once. */
   readonly pending_days: number
+  /** "captured": points stay pending until the order's payment is captured (and the pending_days period is over). */
+  readonly spendable_on: SpendableOn
 }
 
 /** The settings of a rulebook without a program file; also the schema's defaults, so the two cannot differ. */
@@ -39,6 +48,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
   redemption: Object.freeze({ points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 }),
   expiry: Object.freeze({ after_months: 12 }),
   pending_days: 0,
+  spendable_on: "placed",
 })
 
 /** Bounds of each setting (inclusive), shared by the schema and the README. */
@@ -50,3 +60,11 @@ export const PROGRAM_LIMITS = Object.freeze({
   after_months: { min: 1, max: 120 },
   pending_days: { min: 0, max: 365 },
 })
+
+/**
+ * Whether an order's points are posted as pending: a pending period, or a capture the order is still waiting for
+ * (`captured`: its payment is captured by the time the accrual is written).
+ */
+export function accruesPending(program: Pick<ProgramSettings, "pending_days" | "spendable_on">, captured: boolean): boolean {
+  return program.pending_days > 0 || (program.spendable_on === "captured" && !captured)
+}

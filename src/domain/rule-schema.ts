@@ -7,7 +7,7 @@
 import { z } from "zod"
 import { ACCRUAL_FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
-import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS } from "./program"
+import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS, SPENDABLE_ON } from "./program"
 import { PromotionsFile } from "./promotion-schema"
 import { conditionsOver, fileHeader, MAX_TEXT, strict } from "./schema-parts"
 import { TiersFile } from "./tier-schema"
@@ -126,6 +126,8 @@ export const ProgramFile = strict({
   // null means "points never expire"; omitted means the default expiry.
   expiry: ExpirySettings.nullable().prefault({}).meta({ description: "When points expire; null: never." }),
   pending_days: setting(PROGRAM_LIMITS.pending_days, DEFAULT_PROGRAM.pending_days, "Days before earned points can be spent; 0: at once."),
+  spendable_on: z.enum(SPENDABLE_ON).default(DEFAULT_PROGRAM.spendable_on)
+    .meta({ description: "When an order's points can be spent: \"placed\" at once; \"captured\" once its payment is captured (pending until then; with pending_days, both must hold)." }),
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 

@@ -179,20 +179,31 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
 
 /**
  * The file as versioned: customer groups derived from a name or code are written out, so spelling the default out
- * keeps the version (like every other default). Other kinds are hashed as parsed.
+ * keeps the version (like every other default); a program file leaves out later settings at their default.
+ * Accrual files are hashed as parsed.
  */
 function withDerivedDefaults(data: RuleFile): RuleFile {
+  if (data.kind === "program") return withoutLaterDefaults(data)
   if (data.kind === "tiers") return { ...data, tiers: data.tiers.map((t) => ({ ...t, customer_group: t.customer_group ?? defaultTierGroupName(t.name) })) }
   if (data.kind === "promotions") return { ...data, promotions: data.promotions.map((p) => ({ ...p, customer_group: p.customer_group ?? defaultPromotionGroupName(p.code) })) }
   return data
+}
+
+/**
+ * Settings added after program files existed are hashed only when they differ from their default, so a program
+ * file written before them keeps its version (and spelling the default out still changes nothing).
+ */
+function withoutLaterDefaults(data: ProgramFile): RuleFile {
+  const { spendable_on, ...rest } = data
+  return (spendable_on === DEFAULT_PROGRAM.spendable_on ? rest : data) as RuleFile
 }
 
 /** The settings of the (single) program file, or a copy of the defaults. */
 function programSettings(parsed: ParsedFile[]): ProgramSettings {
   const file = parsed.find((p): p is { source: RuleFileSource; data: ProgramFile } => p.data.kind === "program")?.data
   if (file === undefined) return structuredClone(DEFAULT_PROGRAM)
-  const { negative_balance, redemption, expiry, pending_days } = file
-  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days }
+  const { negative_balance, redemption, expiry, pending_days, spendable_on } = file
+  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on }
 }
 
 function deepFreeze<T>(value: T): T {

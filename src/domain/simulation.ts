@@ -8,6 +8,7 @@ import { evaluateAccrual, type AccrualResult } from "./accrual"
 import { currencyDecimals } from "./currency"
 import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "./facts"
 import { eligiblePromotions } from "./promotions"
+import { accruesPending } from "./program"
 import type { Rulebook } from "./rulebook"
 import { unknownKeyError, zodIssuesToRuleIssues, type RuleFileIssue } from "./rule-issues"
 import { evaluateTier, type TierRef } from "./tiers"
@@ -140,7 +141,7 @@ export function memberFacts(given: MemberInput | undefined, facts: AccrualFacts,
 export interface SimulationResult {
   facts: AccrualFacts
   accrual: AccrualResult
-  /** Points earned are pending (program pending_days > 0): not in lifetime or balance yet. */
+  /** Points earned are pending (program pending_days > 0, or spendable_on "captured"): not in lifetime or balance yet. */
   pending: boolean
   member: MemberFacts
   /** The tier the ladder gives `member`, or null without a tiers file. */
@@ -156,7 +157,7 @@ export interface SimulationResult {
 export async function simulate(rulebook: Rulebook, input: z.output<typeof SimulationInput>, before?: MemberFacts): Promise<SimulationResult> {
   const facts: AccrualFacts = { order: orderFacts(input.order), customer: input.customer }
   const accrual = evaluateAccrual(rulebook, facts)
-  const pending = rulebook.program.pending_days > 0
+  const pending = accruesPending(rulebook.program, false) // a just-placed order: authorized, not captured
   const member = memberFacts(input.member, facts, accrual.points, pending, before)
   const tier = evaluateTier(rulebook, member)
   if (input.member?.tier === undefined) member.tier = tier?.code ?? null

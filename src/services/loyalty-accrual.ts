@@ -7,9 +7,12 @@ import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import type { AccrualFacts } from "../domain/facts"
 import { EntryDraft } from "../domain/ledger"
 import { orderLedgerState, OrderLedgerState } from "../domain/order-ledger"
+import { accruesPending } from "../domain/program"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
+import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
 import LoyaltyLedgerService, { LockedContext } from "./loyalty-ledger"
+import type LoyaltyRedemptionService from "./loyalty-redemption"
 import LoyaltyRulesService from "./loyalty-rules"
 
 type InjectedDependencies = {
@@ -17,6 +20,7 @@ type InjectedDependencies = {
   orderService: OrderService
   loyaltyLedgerService: LoyaltyLedgerService
   loyaltyRulesService: LoyaltyRulesService
+  loyaltyRedemptionService: LoyaltyRedemptionService
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
@@ -78,7 +82,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
       const account = member.account ?? (await ledger.ensureAccount(customer_id))
       const facts = factsOf(order, member.customer, member.earlier_orders, account)
       const result = evaluateAccrual(rulebook, facts)
-      const pending = rulebook.program.pending_days > 0
+      const { pending_days, spendable_on } = rulebook.program
       const posted = await ledger.postUnderLock(
         customer_id,
         key,
@@ -86,6 +90,9 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           if ((await this.orderState(ctx, order_id)).canceled) {
             return null
           }
+          // Read under the lock: an order.payment_captured handled meanwhile either waited for this accrual (and
+          // activates it) or ran before it, and then the capture it reacted to is visible here.
+          const pending = accruesPending(rulebook.program, spendable_on === "captured" && (await isCaptured(ctx.manager, order_id)))
           return {
             customer_id,
             kind: "accrual",
@@ -102,7 +109,9 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
               bonus_points: result.bonus_points,
               multiplier_bp: result.multiplier_bp,
               contributions: result.contributions,
-              pending_days: rulebook.program.pending_days,
+              // What the points wait for, as awarded: a later program change does not change this order's fate.
+              pending_days,
+              spendable_on,
               facts, // what the rules saw: GET /admin/loyalty/entries/:id/explain
             },
           }
@@ -213,6 +222,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
             details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
           }
         }, { order_id })
+      await this.voidCodesIfNegative(manager, posted)
       return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "nothing_earned")
     })
   }
@@ -275,10 +285,21 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           },
         }
       }, { order_id: order.id })
+    await this.voidCodesIfNegative(manager, posted)
     return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "canceled")
   }
 
-  private async orderState(ctx: LockedContext, order_id: string): Promise<OrderLedgerState> {
+  /**
+   * A cancel or clawback that left the balance below zero (negative_balance "allow"): the member's unused codes give
+   * their points back, newest first, until it is not. Same transaction, so under the account lock the posting took.
+   */
+  private async voidCodesIfNegative(manager: EntityManager, posted: { entry: LoyaltyLedgerEntry | null; replayed: boolean }): Promise<void> {
+    const entry = posted.entry
+    if (!entry || posted.replayed || entry.points >= 0 || entry.balance_after >= 0) return
+    await this.deps_.loyaltyRedemptionService.withTransaction(manager).voidUnusedWhileNegative(entry.customer_id)
+  }
+
+    private async orderState(ctx: LockedContext, order_id: string): Promise<OrderLedgerState> {
     return orderLedgerState(await ctx.entriesOfOrder(order_id))
   }
 
@@ -349,6 +370,12 @@ function factsOf(order: Order, customer: CustomerRow, earlier_orders: number, ac
       tier: account.tier,
     }),
   }
+}
+
+/** Whether the order's payment is captured (CAPTURED_AT_SQL). */
+async function isCaptured(manager: EntityManager, order_id: string): Promise<boolean> {
+  const [row] = await manager.query(`SELECT ${CAPTURED_AT_SQL} AS captured_at FROM "order" o WHERE o.id = $1`, [order_id])
+  return Boolean(row?.captured_at)
 }
 
 // The error Medusa's retrieveWithTotals raised for a missing order (same type and message).

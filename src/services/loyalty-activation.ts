@@ -1,6 +1,9 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
+import { activationDecision, activationReason, type ActivationFacts } from "../domain/activation"
 import { orderLedgerState } from "../domain/order-ledger"
+import { SPENDABLE_ON, type SpendableOn } from "../domain/program"
+import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
 import { OrderKeys } from "./loyalty-accrual"
 import LoyaltyRulesService from "./loyalty-rules"
@@ -13,22 +16,27 @@ type InjectedDependencies = {
 
 export type ActivationCounts = { orders_checked: number; entries_posted: number; points_activated: number }
 
-type Candidate = { order_id: string; customer_id: string; pending_days: number | null; shipped_at: Date | null; updated_at: Date; completed: boolean }
-
-const DAY_MS = 24 * 60 * 60 * 1000
+type PendingOrder = {
+  order_id: string
+  customer_id: string
+  pending_days: number | null
+  spendable_on: string | null
+  gone_out_at: Date | null
+  captured_at: Date | null
+}
 
 /**
- * Pending points becoming available (program.pending_days > 0). An order's pending points activate once
- * everything it contains has gone out and the pending period has passed since then:
+ * Pending points becoming available. The conditions (domain/activation.ts) are those stored on the accrual: its
+ * pending_days (falling back to today's program for accruals that did not store it) and its spendable_on (an
+ * accrual without one predates the setting and never waited for a capture). The facts come from Medusa:
  * - "gone out": every line item of the order is fulfilled (fulfilled_quantity ≥ quantity), whatever the
  *   fulfillment_status wording (partially_shipped, returned …), or the order is completed; never when canceled;
- * - "since then": the latest non-canceled fulfillment's shipped_at, or its created_at when it was not shipped
- *   (so registering a shipment later restarts the clock at the shipment); a completed order without any
- *   fulfillment uses its updated_at;
- * - the period is the pending_days stored on the accrual (the program that awarded the points), falling back to
- *   today's program.
+ *   since the latest non-canceled fulfillment's shipped_at, or its created_at when it was not shipped (so registering
+ *   a shipment later restarts the clock at the shipment); a completed order without any fulfillment uses updated_at;
+ * - "captured": CAPTURED_AT_SQL.
  * The amount is what the order still has pending: earned minus what cancels and refunds already took out of
- * pending (orderLedgerState), posted once under the key `order:{id}:activation`.
+ * pending (orderLedgerState), posted once under the key `order:{id}:activation`. Two ways in: the activation job
+ * (every pending order: repairs a lost order.payment_captured) and order.payment_captured (one order).
  */
 export default class LoyaltyActivationService extends TransactionBaseService {
   protected readonly deps_: InjectedDependencies
@@ -40,13 +48,10 @@ export default class LoyaltyActivationService extends TransactionBaseService {
 
   async activateDue(now: Date): Promise<ActivationCounts> {
     const counts: ActivationCounts = { orders_checked: 0, entries_posted: 0, points_activated: 0 }
-    const fallbackDays = this.deps_.loyaltyRulesService.getRulebook().program.pending_days
-    for (const c of await this.candidates()) {
+    for (const c of await this.pendingOrders(this.activeManager_, null)) {
       counts.orders_checked++
-      const since = c.shipped_at ?? (c.completed ? c.updated_at : null)
-      const days = c.pending_days ?? fallbackDays
-      if (!since || since.getTime() + days * DAY_MS > now.getTime()) continue
-      const points = await this.activateOrder(c, days, since)
+      if (!activationDecision(this.factsOf(c), now).due) continue
+      const points = await this.inTransaction((m) => this.activateLocked(m, c.order_id, c.customer_id, now))
       if (points > 0) {
         counts.entries_posted++
         counts.points_activated += points
@@ -55,55 +60,99 @@ export default class LoyaltyActivationService extends TransactionBaseService {
     return counts
   }
 
-  private async activateOrder(c: Candidate, days: number, since: Date): Promise<number> {
-    const key = OrderKeys.activation(c.order_id)
-    const run = async (manager: EntityManager) => {
-      const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(c.customer_id, key, async (ctx) => {
-        const state = orderLedgerState(await ctx.entriesOfOrder(c.order_id))
-        const remaining = state.earned_points - state.clawed_points
-        if (!state.pending || state.canceled || remaining <= 0) return null
-        return {
-          customer_id: c.customer_id,
-          kind: "activation",
-          points: remaining,
-          pending_points: -remaining,
-          idempotency_key: key,
-          order_id: c.order_id,
-          reason: `pending period of ${days} days over`,
-          details: { pending_days: days, eligible_since: since.toISOString() },
-        }
-      }, { order_id: c.order_id })
-      return posted.entry && !posted.replayed ? posted.entry.points : 0
-    }
-    return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
+  /**
+   * order.payment_captured: activates the order's pending points when the capture was the last condition. Returns
+   * the points activated (0: nothing pending, or still waiting). Members' orders only.
+   */
+  async activateOrder(order_id: string, now: Date): Promise<number> {
+    const [member] = await this.activeManager_.query(
+      `SELECT o.customer_id FROM "order" o JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
+        WHERE o.id = $1`,
+      [order_id]
+    )
+    if (!member) return 0
+    return await this.inTransaction((m) => this.activateLocked(m, order_id, member.customer_id, now))
   }
 
   /**
-   * Orders with pending points left (Σ pending_delta > 0, no activation yet) whose items have all gone out, with
-   * the moment they went out. Re-checked under the lock before anything is posted.
+   * Everything is decided under the account lock: an accrual being written concurrently (order.placed and
+   * order.payment_captured handled at once) is either committed and seen here, or sees the capture itself.
    */
-  private async candidates(): Promise<Candidate[]> {
-    const rows: Candidate[] = await this.activeManager_.query(`
+  private async activateLocked(manager: EntityManager, order_id: string, customer_id: string, now: Date): Promise<number> {
+    const key = OrderKeys.activation(order_id)
+    const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
+    const posted = await ledger.postUnderLock(customer_id, key, async (ctx) => {
+      const state = orderLedgerState(await ctx.entriesOfOrder(order_id))
+      const remaining = state.earned_points - state.clawed_points
+      if (!state.pending || state.canceled || remaining <= 0) return null
+      const [order] = await this.pendingOrders(ctx.manager, order_id)
+      if (!order) return null
+      const facts = this.factsOf(order)
+      const decision = activationDecision(facts, now)
+      if (!decision.due) return null
+      return {
+        customer_id,
+        kind: "activation",
+        points: remaining,
+        pending_points: -remaining,
+        idempotency_key: key,
+        order_id,
+        reason: activationReason(facts),
+        details: {
+          pending_days: facts.pending_days,
+          spendable_on: facts.spendable_on,
+          eligible_since: decision.eligible_since.toISOString(),
+          gone_out_at: facts.gone_out_at?.toISOString() ?? null,
+          captured_at: facts.captured_at?.toISOString() ?? null,
+        },
+      }
+    }, { order_id })
+    return posted.entry && !posted.replayed ? posted.entry.points : 0
+  }
+
+  private factsOf(c: PendingOrder): ActivationFacts {
+    return {
+      pending_days: c.pending_days ?? this.deps_.loyaltyRulesService.getRulebook().program.pending_days,
+      spendable_on: SPENDABLE_ON.includes(c.spendable_on as SpendableOn) ? (c.spendable_on as SpendableOn) : "placed",
+      gone_out_at: c.gone_out_at,
+      captured_at: c.captured_at,
+    }
+  }
+
+  private async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.transactionManager_ ? await work(this.transactionManager_) : await this.manager_.transaction(work)
+  }
+
+  /**
+   * Orders (all, or just `order_id`) with pending points left (Σ pending_delta > 0, no activation yet), not
+   * canceled, with what the accrual was awarded under and the moments they went out and were captured.
+   */
+  private async pendingOrders(manager: EntityManager, order_id: string | null): Promise<PendingOrder[]> {
+    const rows: PendingOrder[] = await manager.query(`
       WITH pending AS (
         SELECT e.order_id, min(e.customer_id) AS customer_id,
                max(CASE WHEN e.kind = 'accrual' AND (e.details->>'pending_days') ~ '^[0-9]+$'
-                        THEN (e.details->>'pending_days')::int END) AS pending_days
+                        THEN (e.details->>'pending_days')::int END) AS pending_days,
+               max(CASE WHEN e.kind = 'accrual' THEN e.details->>'spendable_on' END) AS spendable_on
           FROM loyalty_ledger_entry e
-         WHERE e.order_id IS NOT NULL
+         WHERE e.order_id IS NOT NULL AND ($1::text IS NULL OR e.order_id = $1)
          GROUP BY e.order_id
         HAVING bool_or(e.kind = 'accrual' AND e.pending_delta > 0)
            AND NOT bool_or(e.kind = 'activation')
            AND sum(e.pending_delta) > 0
       )
-      SELECT p.order_id, p.customer_id, p.pending_days, o.updated_at, (o.status = 'completed') AS completed,
-             (SELECT max(coalesce(f.shipped_at, f.created_at)) FROM fulfillment f
-               WHERE f.order_id = o.id AND f.canceled_at IS NULL) AS shipped_at
+      SELECT p.order_id, p.customer_id, p.pending_days, p.spendable_on,
+             CASE WHEN o.status = 'completed' OR NOT EXISTS (
+                    SELECT 1 FROM line_item li WHERE li.order_id = o.id AND coalesce(li.fulfilled_quantity, 0) < li.quantity)
+                  THEN coalesce((SELECT max(coalesce(f.shipped_at, f.created_at)) FROM fulfillment f
+                                  WHERE f.order_id = o.id AND f.canceled_at IS NULL),
+                                CASE WHEN o.status = 'completed' THEN o.updated_at END)
+             END AS gone_out_at,
+             ${CAPTURED_AT_SQL} AS captured_at
         FROM pending p
         JOIN "order" o ON o.id = p.order_id
        WHERE o.status <> 'canceled'
-         AND (o.status = 'completed' OR NOT EXISTS (
-               SELECT 1 FROM line_item li WHERE li.order_id = o.id AND coalesce(li.fulfilled_quantity, 0) < li.quantity))
-       ORDER BY p.order_id`)
+       ORDER BY p.order_id`, [order_id])
     return rows.map((r) => ({ ...r, pending_days: r.pending_days === null ? null : Number(r.pending_days) }))
   }
 }

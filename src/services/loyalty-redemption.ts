@@ -385,6 +385,76 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
     const keep = cart.discounts.filter((d) => d.rule?.type === "free_shipping").map((d) => ({ code: d.code }))
     await carts.update(cart_id, { discounts: [...keep, { code }] })
   }
+
+  /**
+   * After a cancel or refund clawback took the balance below zero: the customer's unused codes are voided, newest
+   * first, each giving its points back (`redemption_void`, key `redemption_void:{id}`, as for an expired code), until
+   * the balance is no longer negative or no unused code is left. Unused: reserved, and no order used its discount
+   * (none in order_discounts, Medusa's usage count 0), so a code an order took whose settlement is still on its way
+   * stays, like a settled one. Returns the codes voided.
+   * Locks: runs in the caller's transaction, typically holding the account lock already; codes locked by another
+   * transaction (being settled, or voided by the expiry run, which locks the code before the account) are skipped,
+   * never waited for, so the two orders of locking cannot deadlock.
+   */
+  async voidUnusedWhileNegative(customer_id: string, now: Date = new Date()): Promise<LoyaltyRedemption[]> {
+    return await this.atomicPhase_(async (manager) => {
+      const ids: string[] = (
+        await manager.query(
+          `SELECT r.id FROM loyalty_redemption r JOIN discount d ON d.id = r.discount_id
+            WHERE r.customer_id = $1 AND r.status = 'reserved' AND coalesce(d.usage_count, 0) = 0
+              AND NOT EXISTS (SELECT 1 FROM order_discounts od WHERE od.discount_id = r.discount_id)
+            ORDER BY r.created_at DESC, r.id DESC
+              FOR UPDATE OF r SKIP LOCKED`,
+          [customer_id]
+        )
+      ).map((r: { id: string }) => r.id)
+      const rows = await manager.getRepository(LoyaltyRedemption).find({ where: { id: In(ids) } })
+      const voided: LoyaltyRedemption[] = []
+      for (const row of ids.map((id) => rows.find((r) => r.id === id)!)) {
+        if (!(await this.giveBackWhileNegative(manager, row))) break
+        await this.retireUnused(manager, row, now, "negative_balance")
+        voided.push(row)
+      }
+      return voided
+    })
+  }
+
+  /** Posts the code's `redemption_void` when the (locked) balance is still negative; false when it is not. */
+  private async giveBackWhileNegative(manager: EntityManager, row: LoyaltyRedemption): Promise<boolean> {
+    const key = RedemptionKeys.void(row.id)
+    const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(row.customer_id, key, async ({ account }) =>
+      account.points_balance >= 0
+        ? null
+        : {
+            customer_id: row.customer_id,
+            kind: "redemption_void",
+            points: row.points,
+            idempotency_key: key,
+            source_id: row.id,
+            reason: "balance below zero after a cancel or refund: unused code voided",
+            details: { redemption_id: row.id, discount_id: row.discount_id, balance_before: account.points_balance },
+          })
+    return posted.entry !== null
+  }
+
+  /** A voided code: marked voided, its discount disabled and taken off open carts, the voided event emitted. */
+  private async retireUnused(manager: EntityManager, row: LoyaltyRedemption, now: Date, reason: "negative_balance"): Promise<void> {
+    await manager.getRepository(LoyaltyRedemption).update({ id: row.id }, { status: "voided", voided_at: now })
+    await this.deps_.discountService.withTransaction(manager).update(row.discount_id, { is_disabled: true })
+    const openCarts: { cart_id: string }[] = await manager.query(
+      `SELECT cd.cart_id FROM cart_discounts cd JOIN cart c ON c.id = cd.cart_id WHERE cd.discount_id = $1 AND c.completed_at IS NULL`,
+      [row.discount_id]
+    )
+    for (const { cart_id } of openCarts) {
+      await this.deps_.cartService.withTransaction(manager).removeDiscount(cart_id, row.discount_code)
+    }
+    await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_VOIDED, {
+      customer_id: row.customer_id,
+      redemption_id: row.id,
+      points: row.points,
+      reason,
+    })
+  }
 }
 
 function invalid(message: string, field: string): LoyaltyError {

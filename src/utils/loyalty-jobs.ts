@@ -28,7 +28,7 @@ export async function runExpireJob(container: Resolver, now: Date): Promise<Expi
   return { redemptions, expiry }
 }
 
-/** The activation job: pending points of orders whose pending period is over become available. */
+/** The activation job: pending points of orders whose pending period is over (and payment captured, when they wait for it) become available. */
 export async function runActivateJob(container: Resolver, now: Date): Promise<ActivationCounts> {
   return await container.resolve<LoyaltyActivationService>("loyaltyActivationService").activateDue(now)
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_PROGRAM } from "../../src/domain/program"
+import { accruesPending, DEFAULT_PROGRAM } from "../../src/domain/program"
 import { accrualFile, compileIssues, compileOk, readRepoFile, rule } from "./support/rule-files"
 
 const ACCRUAL = { name: "accrual.json", text: accrualFile([rule()]) }
@@ -11,12 +11,13 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     expect(compileOk([ACCRUAL]).program).toEqual(DEFAULT_PROGRAM)
   })
 
-  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending", () => {
+  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed", () => {
     expect(DEFAULT_PROGRAM).toEqual({
       negative_balance: "allow",
       redemption: { points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 },
       expiry: { after_months: 12 },
       pending_days: 0,
+      spendable_on: "placed",
     })
   })
 
@@ -42,6 +43,8 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     [{ expiry: null }, { expiry: null }],
     [{ expiry: { after_months: 24 } }, { expiry: { after_months: 24 } }],
     [{ pending_days: 14 }, { pending_days: 14 }],
+    [{ spendable_on: "captured" }, { spendable_on: "captured" }],
+    [{ spendable_on: "captured", pending_days: 7 }, { spendable_on: "captured", pending_days: 7 }],
     [{ redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650 } }, { redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650 } }],
   ])("takes %j from the file", (settings, expected) => {
     expect(compileProgram(settings).program).toEqual({ ...DEFAULT_PROGRAM, ...expected })
@@ -71,6 +74,8 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     ["pending_days -1", { pending_days: -1 }, "/pending_days", /must be at least 0, got -1/],
     ["pending_days above 365", { pending_days: 366 }, "/pending_days", /must be at most 365/],
     ["pending_days as a string", { pending_days: "7" }, "/pending_days", /must be a number, got "7"/],
+    ["an unknown spendable_on", { spendable_on: "paid" }, "/spendable_on", /must be one of "placed", "captured"/],
+    ["spendable_on as a boolean", { spendable_on: true }, "/spendable_on", /must be one of "placed", "captured"/],
     ["an unknown top-level key", { pending_day: 3 }, "/pending_day", /unknown key "pending_day" at the top of the file/],
   ])("reports %s with the file and JSON pointer", (_label, settings, pointer, message) => {
     const issues = issuesOf(settings)
@@ -108,8 +113,16 @@ describe("program settings in the rulebook version", () => {
     ["after_months", { expiry: { after_months: 6 } }],
     ["no expiry", { expiry: null }],
     ["pending_days", { pending_days: 1 }],
+    ["spendable_on", { spendable_on: "captured" }],
   ])("changes when %s changes", (_label, settings) => {
     expect(versionWith(settings)).not.toBe(versionWith({}))
+  })
+
+  it("keeps the version of a program file written before spendable_on existed (its default is not hashed)", () => {
+    // The version the release before spendable_on (commit 6fae82f) gave this rulebook.
+    const before = "8fd55563006f8e39ec6fa8134a099df3d35bc3fcfab23fa7e89c1c07b34a00f6"
+    expect(versionWith({ pending_days: 3 })).toBe(before)
+    expect(versionWith({ pending_days: 3, spendable_on: "placed" })).toBe(before)
   })
 
   it("is the same whether the defaults are written out or left implicit", () => {
@@ -122,5 +135,17 @@ describe("program settings in the rulebook version", () => {
     const accrualOnly = compileOk([ACCRUAL]).version
     expect(compileProgram({}).version).not.toBe(accrualOnly)
     expect(compileOk([ACCRUAL]).version).toBe(accrualOnly)
+  })
+})
+
+describe("accruesPending: whether an order's points are posted as pending", () => {
+  it.each<[string, { pending_days: number; spendable_on: "placed" | "captured" }, boolean, boolean]>([
+    ["placed, no pending period", { pending_days: 0, spendable_on: "placed" }, false, false],
+    ["placed, a pending period", { pending_days: 14, spendable_on: "placed" }, false, true],
+    ["captured, payment only authorized", { pending_days: 0, spendable_on: "captured" }, false, true],
+    ["captured, payment already captured", { pending_days: 0, spendable_on: "captured" }, true, false],
+    ["captured and a pending period, payment captured", { pending_days: 3, spendable_on: "captured" }, true, true],
+  ])("%s → %s", (_label, program, captured, pending) => {
+    expect(accruesPending(program, captured)).toBe(pending)
   })
 })

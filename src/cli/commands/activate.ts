@@ -7,7 +7,7 @@ import { withStore } from "../store"
 export function registerActivate(program: Command): void {
   program
     .command("activate")
-    .description("make pending points available once their order went out and the pending period passed (run in the store directory)")
+    .description("make pending points available once what they wait for holds: the order went out and the pending period passed, its payment captured (spendable_on), or both (run in the store directory)")
     .option("--now <date>", "run as of this ISO date instead of the clock", parseNow)
     .option("--json", "print the counts as JSON")
     .option("--verbose", "show Medusa's info logs while booting")

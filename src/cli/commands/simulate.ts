@@ -125,7 +125,7 @@ function formatSimulation(dir: string, version: string, sim: SimulationResult): 
   const lines = [
     `rulebook ${displayPath(dir)}, version ${version.slice(0, 12)}`,
     `order ${order.id}: subtotal ${amount(order.subtotal)}, discounts ${amount(order.discount_total)}, shipping ${amount(order.shipping_total)}, total ${amount(order.total)} ${order.currency_code.toUpperCase()}`,
-    `points: ${sim.accrual.points}${sim.pending ? " (pending: the program's pending_days)" : ""}`,
+    `points: ${sim.accrual.points}${sim.pending ? " (pending: the program's pending_days or spendable_on)" : ""}`,
     ...(sim.accrual.contributions.length ? sim.accrual.contributions.map((c) => `  ${c.rule.padEnd(width)}  ${c.type.padEnd(17)}  ${c.points >= 0 ? "+" : ""}${c.points}`) : ["  (no rule fired)"]),
     `tier: ${sim.tier ? `${sim.tier.code} (${sim.tier.name})` : "none (no tiers file)"} at ${sim.member.points_lifetime} lifetime points`,
     `promotions: ${sim.promotions.length ? sim.promotions.join(", ") : "none"}`,

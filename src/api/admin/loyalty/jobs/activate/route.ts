@@ -6,7 +6,7 @@ import { NoQuery, parseInput } from "../../../../_shared/validate"
 
 const Body = z.object({}).strict()
 
-/** POST /admin/loyalty/jobs/activate → activates the pending points whose period is over (server clock). */
+/** POST /admin/loyalty/jobs/activate → activates the pending points whose conditions hold (period over, payment captured; server clock). */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")

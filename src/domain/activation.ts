@@ -1,0 +1,51 @@
+import type { SpendableOn } from "./program"
+
+/**
+ * When an order's pending points become available. The conditions are those the accrual was awarded under (stored
+ * on it), so a later program change never changes the fate of an order already placed:
+ * - pending_days > 0: everything in the order has gone out, and that many days have passed since;
+ * - spendable_on "captured": the order's payment is captured.
+ * With both, both must hold; the points activate when the later of the two does.
+ */
+export interface ActivationFacts {
+  /** The pending period the accrual was awarded under. */
+  pending_days: number
+  /** The spendable_on the accrual was awarded under. */
+  spendable_on: SpendableOn
+  /** When everything in the order went out (see LoyaltyActivationService); null while something has not. */
+  gone_out_at: Date | null
+  /** When the order's payment was captured; null while it is not. */
+  captured_at: Date | null
+}
+
+export type ActivationCondition = "fulfillment" | "pending_period" | "capture"
+
+export type ActivationDecision =
+  | { due: true; /** The moment the last condition came true. */ eligible_since: Date }
+  | { due: false; waiting_for: ActivationCondition }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export function activationDecision(f: ActivationFacts, now: Date): ActivationDecision {
+  const since: number[] = []
+  if (f.pending_days > 0) {
+    if (!f.gone_out_at) return { due: false, waiting_for: "fulfillment" }
+    const over_at = f.gone_out_at.getTime() + f.pending_days * DAY_MS
+    if (over_at > now.getTime()) return { due: false, waiting_for: "pending_period" }
+    since.push(over_at)
+  }
+  if (f.spendable_on === "captured") {
+    if (!f.captured_at) return { due: false, waiting_for: "capture" }
+    since.push(f.captured_at.getTime())
+  }
+  // Neither condition (an accrual pending under no setting, e.g. written by hand): nothing to wait for.
+  return { due: true, eligible_since: new Date(since.length ? Math.max(...since) : now.getTime()) }
+}
+
+/** The activation entry's reason, naming what the points waited for. */
+export function activationReason(f: Pick<ActivationFacts, "pending_days" | "spendable_on">): string {
+  const parts: string[] = []
+  if (f.pending_days > 0) parts.push(`pending period of ${f.pending_days} days over`)
+  if (f.spendable_on === "captured") parts.push("payment captured")
+  return parts.join(" and ") || "pending points released"
+}

@@ -1,0 +1,34 @@
+import { activationDecision, activationReason, type ActivationFacts } from "../../src/domain/activation"
+
+const NOW = new Date("2030-06-15T12:00:00Z")
+const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000)
+const facts = (f: Partial<ActivationFacts>): ActivationFacts => ({ pending_days: 0, spendable_on: "placed", gone_out_at: null, captured_at: null, ...f })
+
+describe("activationDecision: pending points activate when every condition the accrual was awarded under holds", () => {
+  it.each<[string, Partial<ActivationFacts>, ReturnType<typeof activationDecision>]>([
+    ["pending_days only: waits for the order to go out", { pending_days: 14 }, { due: false, waiting_for: "fulfillment" }],
+    ["pending_days only: waits out the period after it went out", { pending_days: 14, gone_out_at: daysAgo(13) }, { due: false, waiting_for: "pending_period" }],
+    ["pending_days only: due exactly when the period ends", { pending_days: 14, gone_out_at: daysAgo(14) }, { due: true, eligible_since: NOW }],
+    ["pending_days only: a capture is not needed", { pending_days: 14, gone_out_at: daysAgo(20) }, { due: true, eligible_since: daysAgo(6) }],
+    ["captured only: waits for the capture, fulfilled or not", { spendable_on: "captured", gone_out_at: daysAgo(30) }, { due: false, waiting_for: "capture" }],
+    ["captured only: due at the capture, unfulfilled", { spendable_on: "captured", captured_at: daysAgo(1) }, { due: true, eligible_since: daysAgo(1) }],
+    ["both: captured but not gone out", { pending_days: 7, spendable_on: "captured", captured_at: daysAgo(30) }, { due: false, waiting_for: "fulfillment" }],
+    ["both: captured, period not over", { pending_days: 7, spendable_on: "captured", captured_at: daysAgo(30), gone_out_at: daysAgo(6) }, { due: false, waiting_for: "pending_period" }],
+    ["both: period over, not captured", { pending_days: 7, spendable_on: "captured", gone_out_at: daysAgo(30) }, { due: false, waiting_for: "capture" }],
+    ["both: the later condition (capture) sets the moment", { pending_days: 7, spendable_on: "captured", gone_out_at: daysAgo(30), captured_at: daysAgo(2) }, { due: true, eligible_since: daysAgo(2) }],
+    ["both: the later condition (period) sets the moment", { pending_days: 7, spendable_on: "captured", gone_out_at: daysAgo(10), captured_at: daysAgo(20) }, { due: true, eligible_since: daysAgo(3) }],
+    ["neither (a hand-written pending accrual): nothing to wait for", {}, { due: true, eligible_since: NOW }],
+  ])("%s", (_label, f, expected) => {
+    expect(activationDecision(facts(f), NOW)).toEqual(expected)
+  })
+})
+
+describe("activationReason names what the points waited for", () => {
+  it.each<[Partial<ActivationFacts>, string]>([
+    [{ pending_days: 14 }, "pending period of 14 days over"],
+    [{ spendable_on: "captured" }, "payment captured"],
+    [{ pending_days: 7, spendable_on: "captured" }, "pending period of 7 days over and payment captured"],
+  ])("%j → %s", (f, reason) => {
+    expect(activationReason(facts(f))).toBe(reason)
+  })
+})
