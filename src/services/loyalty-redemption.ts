@@ -275,14 +275,7 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
       reason: "redemption code expired unused",
       details: { redemption_id: row.id, discount_id: row.discount_id, expires_at: row.expires_at },
     }))
-    await manager.getRepository(LoyaltyRedemption).update({ id: row.id }, { status: "voided", voided_at: now })
-    await this.deps_.discountService.withTransaction(manager).update(row.discount_id, { is_disabled: true })
-    await this.removeFromOpenCarts(manager, row)
-    await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_VOIDED, {
-      customer_id: row.customer_id,
-      redemption_id: row.id,
-      points: row.points,
-    })
+    await this.retireUnused(manager, row, now, "expired")
     return "voided"
   }
 
@@ -403,6 +396,7 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
           `SELECT r.id FROM loyalty_redemption r JOIN discount d ON d.id = r.discount_id
             WHERE r.customer_id = $1 AND r.status = 'reserved' AND coalesce(d.usage_count, 0) = 0
               AND NOT EXISTS (SELECT 1 FROM order_discounts od WHERE od.discount_id = r.discount_id)
+              AND NOT EXISTS (SELECT 1 FROM loyalty_redemption_claim cl WHERE cl.discount_id = r.discount_id)
             ORDER BY r.created_at DESC, r.id DESC
               FOR UPDATE OF r SKIP LOCKED`,
           [customer_id]
@@ -438,16 +432,10 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
   }
 
   /** A voided code: marked voided, its discount disabled and taken off open carts, the voided event emitted. */
-  private async retireUnused(manager: EntityManager, row: LoyaltyRedemption, now: Date, reason: "negative_balance"): Promise<void> {
+  private async retireUnused(manager: EntityManager, row: LoyaltyRedemption, now: Date, reason: "expired" | "negative_balance"): Promise<void> {
     await manager.getRepository(LoyaltyRedemption).update({ id: row.id }, { status: "voided", voided_at: now })
     await this.deps_.discountService.withTransaction(manager).update(row.discount_id, { is_disabled: true })
-    const openCarts: { cart_id: string }[] = await manager.query(
-      `SELECT cd.cart_id FROM cart_discounts cd JOIN cart c ON c.id = cd.cart_id WHERE cd.discount_id = $1 AND c.completed_at IS NULL`,
-      [row.discount_id]
-    )
-    for (const { cart_id } of openCarts) {
-      await this.deps_.cartService.withTransaction(manager).removeDiscount(cart_id, row.discount_code)
-    }
+    await this.removeFromOpenCarts(manager, row)
     await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_VOIDED, {
       customer_id: row.customer_id,
       redemption_id: row.id,
