@@ -13,7 +13,7 @@ export async function verifyLedger(query: RowQuery, pageSize = 500): Promise<Ver
   let after = ""
   for (;;) {
     const accounts: Array<VerifyAccountRow & { id: string }> = await query(
-      `SELECT id, customer_id, points_balance, points_pending, points_lifetime
+      `SELECT id, customer_id, points_balance, points_pending, points_lifetime::float8 AS points_lifetime
          FROM loyalty_account WHERE id > $1 ORDER BY id LIMIT $2`,
       [after, pageSize]
     )

@@ -14,7 +14,7 @@ export function memberFactColumns(customer: string): string {
           WHERE cgc.customer_id = ${customer} ORDER BY 1) AS group_ids,
     (SELECT count(*) FROM "order" o WHERE o.customer_id = ${customer} AND o.status <> 'canceled')::int AS orders_count,
     (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
-       WHERE e.customer_id = ${customer} AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
+       WHERE e.customer_id = ${customer} AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::float8 AS points_window,
     (SELECT COALESCE(SUM(li.unit_price * li.quantity
               - COALESCE((SELECT SUM(adj.amount) FROM line_item_adjustment adj WHERE adj.item_id = li.id), 0)), 0)
        FROM line_item li JOIN "order" o ON o.id = li.order_id
@@ -33,7 +33,7 @@ export const ONE_MEMBER_FROM = `FROM (SELECT $1::text AS customer_id) k
        LEFT JOIN customer c ON c.id = k.customer_id`
 
 /** The account columns member facts read, for a SELECT over ONE_MEMBER_FROM (with memberFactColumns("c.id")). */
-export const ONE_MEMBER_COLUMNS = `a.points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
+export const ONE_MEMBER_COLUMNS = `a.points_lifetime::float8 AS points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
 
 /**
  * Maps a row of ONE_MEMBER_COLUMNS + memberFactColumns (or any row with those column names) to member facts; null
