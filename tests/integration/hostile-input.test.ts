@@ -42,7 +42,7 @@ const ROUTES: Record<string, RouteRow> = {
     sample: { files: [{ name: "accrual.json", content: "{}" }] },
     limitBytes: RULES_VALIDATE_LIMIT,
   },
-  "POST /admin/loyalty/simulate": { auth: "admin", sample: { order_id: "order_1" } },
+  "POST /admin/loyalty/simulate": { auth: "admin", sample: { order_id: "order_1" }, overRange: { order: { subtotal: 2 ** 60 } } },
   "GET /admin/loyalty/tiers": { auth: "admin" },
   "GET /admin/loyalty/verify": { auth: "admin" },
   "GET /store/customers/me/loyalty": { auth: "customer" },
@@ -248,6 +248,14 @@ describe("hostile input on every plugin route", () => {
     }
     expect(failures).toEqual([])
     expect(await ledgerSnapshot()).toEqual(before)
+  })
+
+  it("lets rules/validate take rule files past the 100 KiB default, up to its own 1,000,000-byte limit", async () => {
+    const r = route("POST /admin/loyalty/rules/validate")
+    const content = JSON.stringify({ kind: "accrual", description: "x".repeat(300_000), rules: [] })
+    const res = await send(r, { path: r.path(), body: json({ files: [{ name: "accrual.json", content }] }) })
+    expect(res.status).toBe(200)
+    expect(res.body).toHaveProperty("valid")
   })
 
   const adjust = (customer_id: string, points: number, key: string) =>
