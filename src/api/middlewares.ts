@@ -1,9 +1,22 @@
 import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
 import { json } from "express"
 import { guardCartCompletion } from "./_shared/completion-guard"
+import { loyaltyErrorHandler } from "./_shared/error-handler"
+import { BODY_LIMIT_BYTES, guardInput, RULES_VALIDATE_BODY_LIMIT_BYTES } from "./_shared/input-guard"
 import { refuseUnusableRedemptionCodes } from "./_shared/redemption-codes"
 
+/** Every plugin route lives under one of these prefixes: the input guard covers them all. */
+const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*"]
+
+/**
+ * Two Medusa cart routes get the checkout-safety middlewares (plugin middlewares run before core routes). Store
+ * loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). Every plugin route
+ * gets the input guard and an explicit body limit; the rules validator a larger one (whole rule files). Medusa picks
+ * a route's body parser from the FIRST matching entry, so the specific entry comes before the prefixes.
+ * `errorHandler` serves this plugin's router only: hostile-input errors become 4xx instead of Medusa's 500.
+ */
 export const config: MiddlewaresConfig = {
+  errorHandler: loyaltyErrorHandler(),
   routes: [
     // Medusa's own cart update (applies discount codes): a loyalty code that is not the requester's, or is used up,
     // is refused before Medusa applies it. Plugin middlewares run before core routes, so the body is parsed here
@@ -29,5 +42,7 @@ export const config: MiddlewaresConfig = {
       matcher: "/store/customers/me/loyalty*",
       middlewares: [requireCustomerAuthentication()],
     },
+    { method: "POST", matcher: "/admin/loyalty/rules/validate", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },
+    ...PLUGIN_ROUTE_PREFIXES.map((matcher) => ({ matcher, bodyParser: { sizeLimit: BODY_LIMIT_BYTES }, middlewares: [guardInput] })),
   ],
 }

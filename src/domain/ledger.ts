@@ -87,6 +87,7 @@ export function planPosting(account: AccountState, draft: EntryDraft): Posting {
   const points = floored(account.points_balance, draft)
   const balance_after = account.points_balance + points
   const pending_after = account.points_pending + pending_delta
+  assertStorable(points, "movement")
   assertStorable(balance_after, "balance")
   assertStorable(pending_after, "pending points")
   if (pending_after < 0) {
@@ -95,6 +96,9 @@ export function planPosting(account: AccountState, draft: EntryDraft): Posting {
     })
   }
   const lifetime_delta = LIFETIME_KINDS.has(draft.kind) ? points : 0
+  const points_lifetime = Math.max(0, account.points_lifetime + lifetime_delta)
+  // Lifetime only grows while points are earned and spent, so its column is bigint; JavaScript keeps it exact up to here.
+  assertSafeInteger(points_lifetime, "lifetime points")
   return {
     points,
     pending_delta,
@@ -103,7 +107,7 @@ export function planPosting(account: AccountState, draft: EntryDraft): Posting {
     next: {
       points_balance: balance_after,
       points_pending: pending_after,
-      points_lifetime: Math.max(0, account.points_lifetime + lifetime_delta),
+      points_lifetime,
     },
   }
 }
@@ -155,7 +159,10 @@ export function assertReplay(stored: { payload_hash: string; idempotency_key: st
   )
 }
 
-/** Balances are stored as PostgreSQL integers: refuse a movement that would not fit rather than fail at write. */
+/**
+ * Balances, pending points and each movement are stored as PostgreSQL integers (loyalty_account, loyalty_ledger_entry):
+ * refuse a movement that would not fit rather than fail at write. Lifetime points are bigint (migration 1764460800000).
+ */
 export const MAX_STORABLE_POINTS = 2_147_483_647
 
 function assertStorable(value: number, what: string): void {

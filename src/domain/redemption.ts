@@ -3,19 +3,23 @@
  * service reserves the points and creates the Medusa discount. Randomness and time are passed in.
  */
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import { MAX_STORABLE_POINTS } from "./ledger"
 import type { ProgramSettings } from "./program"
+import { MAX_DISCOUNT_INTEGER } from "./promotion-schema"
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Refuses a redemption the program does not allow. Input errors first (so a malformed request never reveals the
- * balance): not a positive integer, below min_points, not a multiple of step_points → INVALID_INPUT naming the
+ * balance): not a positive integer, above the ledger's MAX_STORABLE_POINTS, below min_points, not a multiple of step_points → INVALID_INPUT naming the
  * field `points`; then balance_available < points → INSUFFICIENT_POINTS with `{ requested, available }`.
  * Invariant: returns only when points is a valid amount the member can afford.
  */
 export function checkRedemption(points: number, balance_available: number, program: ProgramSettings): void {
   const { min_points, step_points } = program.redemption
   if (!Number.isSafeInteger(points) || points <= 0) invalidPoints(`points must be a positive integer, got ${points}`, { points })
+  // No balance can hold more (the ledger's integer columns): an input error, whatever the member's balance.
+  if (points > MAX_STORABLE_POINTS) invalidPoints(`points must be at most ${MAX_STORABLE_POINTS}, got ${points}`, { points })
   if (points < min_points) invalidPoints(`points must be at least ${min_points}, got ${points}`, { points, min_points })
   if (points % step_points !== 0) invalidPoints(`points must be a multiple of ${step_points}, got ${points}`, { points, step_points })
   if (balance_available < points) {
@@ -35,14 +39,18 @@ function invalidPoints(message: string, details: Record<string, unknown>): never
  * floor(points × 10^decimals / points_per_currency_unit), in BigInt. Exact for the default program (100 points per
  * unit, 2 decimals: 500 → 500 = 5.00 USD; 0 decimals: 500 → 5 JPY); when it is not exact (e.g. 150 points at 100 per
  * unit in JPY = 1.5 yen) it rounds DOWN, so a code is never worth more than the points spent.
- * Invariant: integer ≥ 0, non-decreasing in points.
+ * Invariant: integer in 0..MAX_DISCOUNT_INTEGER, non-decreasing in points; INVALID_INPUT (field `points`) above it.
  */
 export function redemptionAmountMinor(points: number, program: ProgramSettings, currency_decimals: number): number {
   assertCount(points, "points")
   assertCount(currency_decimals, "currency_decimals")
   const minor = (BigInt(points) * BigInt(10) ** BigInt(currency_decimals)) / BigInt(program.redemption.points_per_currency_unit)
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "the redemption amount overflows the safe integer range", { points })
+  // Medusa stores a discount's value as a PostgreSQL integer: a larger code cannot exist, so the request is refused.
+  if (minor > BigInt(MAX_DISCOUNT_INTEGER)) {
+    invalidPoints(`points ${points} are worth ${minor} minor units, more than the largest discount a store can hold (${MAX_DISCOUNT_INTEGER}); redeem fewer points`, {
+      points,
+      max_amount_minor: MAX_DISCOUNT_INTEGER,
+    })
   }
   return Number(minor)
 }

@@ -31,6 +31,11 @@ export function unknownKeyError(allowed: readonly string[]) {
     issue.code === "unrecognized_keys" ? ALLOWED_KEYS_MARKER + JSON.stringify(allowed) : undefined
 }
 
+/** The allowed keys recorded by {@link unknownKeyError} in an issue message, or null for any other message. */
+export function allowedKeysOf(message: string): string[] | null {
+  return message.startsWith(ALLOWED_KEYS_MARKER) ? JSON.parse(message.slice(ALLOWED_KEYS_MARKER.length)) : null
+}
+
 /**
  * Converts zod issues of one file into rule file issues with pointers, human messages and positions.
  * Invariant: one output issue per unknown key; every other zod issue maps to exactly one output issue.
@@ -102,7 +107,7 @@ function convertIssue(issue: z.core.$ZodIssue): Draft[] {
 }
 
 function unknownKeys(path: PropertyKey[], keys: string[], message: string): Draft[] {
-  const allowed: string[] = message.startsWith(ALLOWED_KEYS_MARKER) ? JSON.parse(message.slice(ALLOWED_KEYS_MARKER.length)) : []
+  const allowed = allowedKeysOf(message) ?? []
   return keys.map((key) => {
     const match = closestMatch(key, allowed)
     const where = path.length === 0 ? "at the top of the file" : `in ${labelOf(path)}`

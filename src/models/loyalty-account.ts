@@ -19,7 +19,8 @@ export class LoyaltyAccount {
   @Column({ type: "integer", default: 0 })
   points_balance!: number
 
-  @Column({ type: "integer", default: 0 })
+  /** bigint (migration 1764460800000); pg returns int8 as a string, read back as a number (the ledger keeps it safe). */
+  @Column({ type: "bigint", default: 0, transformer: { to: (v: number) => v, from: (v: string | number | null) => (v === null ? v : Number(v)) } })
   points_lifetime!: number
 
   /** Points earned but not yet available (program setting pending_days > 0). */

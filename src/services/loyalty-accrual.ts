@@ -174,7 +174,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
               (SELECT count(*) FROM "order" p
                 WHERE p.customer_id = o.customer_id AND p.created_at < date_trunc('milliseconds', o.created_at)
                   AND p.status <> 'canceled' AND p.id <> o.id)::int AS earlier_orders,
-              a.id AS a_id, a.points_balance, a.points_lifetime, a.tier,
+              a.id AS a_id, a.points_balance, a.points_lifetime::float8 AS points_lifetime, a.tier,
               EXISTS (SELECT 1 FROM refund r WHERE r.order_id = o.id) AS has_refunds
          FROM (SELECT 1) one
          LEFT JOIN "order" o ON o.id = $1

@@ -22,7 +22,7 @@ export type MemberSummary = {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
-const ACCOUNT_COLUMNS = `a.id, a.customer_id, a.points_balance, a.points_lifetime, a.points_pending, a.tier, a.tier_below_since,
+const ACCOUNT_COLUMNS = `a.id, a.customer_id, a.points_balance, a.points_lifetime::float8 AS points_lifetime, a.points_pending, a.tier, a.tier_below_since,
   a.created_at, a.updated_at`
 
 /**

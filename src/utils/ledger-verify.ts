@@ -12,8 +12,9 @@ export async function verifyLedger(query: RowQuery, pageSize = 500): Promise<Ver
   const acc = new VerifyAccumulator()
   let after = ""
   for (;;) {
+    // points_lifetime is bigint: float8 reads back as a number (exact below 2^53), not pg's string for int8.
     const accounts: Array<VerifyAccountRow & { id: string }> = await query(
-      `SELECT id, customer_id, points_balance, points_pending, points_lifetime
+      `SELECT id, customer_id, points_balance, points_pending, points_lifetime::float8 AS points_lifetime
          FROM loyalty_account WHERE id > $1 ORDER BY id LIMIT $2`,
       [after, pageSize]
     )

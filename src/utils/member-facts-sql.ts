@@ -3,7 +3,8 @@ import type { MemberFacts } from "../domain/facts"
 /**
  * The member-fact columns computed in SQL (groups, orders, 365-day points and spend), shared by the tier service
  * (one member) and the backtest (many), so both read the same figures. `customer` is the SQL expression of the
- * customer id; the query passes $2 = window start, $3 = now, $4 = the lifetime entry kinds.
+ * customer id; the query passes $2 = window start, $3 = now, $4 = the lifetime entry kinds. The window's points are
+ * float8, not int: a sum of integer entries can pass the integer range (and float8 reads back as a JS number).
  * Spend: Σ(unit_price × quantity − line-item adjustments) of non-canceled orders in the store's default currency
  * (Medusa v1 stores no order totals).
  */
@@ -14,7 +15,7 @@ export function memberFactColumns(customer: string): string {
           WHERE cgc.customer_id = ${customer} ORDER BY 1) AS group_ids,
     (SELECT count(*) FROM "order" o WHERE o.customer_id = ${customer} AND o.status <> 'canceled')::int AS orders_count,
     (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
-       WHERE e.customer_id = ${customer} AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::int AS points_window,
+       WHERE e.customer_id = ${customer} AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::float8 AS points_window,
     (SELECT COALESCE(SUM(li.unit_price * li.quantity
               - COALESCE((SELECT SUM(adj.amount) FROM line_item_adjustment adj WHERE adj.item_id = li.id), 0)), 0)
        FROM line_item li JOIN "order" o ON o.id = li.order_id
@@ -32,8 +33,11 @@ export const ONE_MEMBER_FROM = `FROM (SELECT $1::text AS customer_id) k
        LEFT JOIN loyalty_account a ON a.customer_id = k.customer_id
        LEFT JOIN customer c ON c.id = k.customer_id`
 
-/** The account columns member facts read, for a SELECT over ONE_MEMBER_FROM (with memberFactColumns("c.id")). */
-export const ONE_MEMBER_COLUMNS = `a.points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
+/**
+ * The account columns member facts read, for a SELECT over ONE_MEMBER_FROM (with memberFactColumns("c.id")).
+ * `points_lifetime` is bigint and pg hands int8 back as a string: float8 comes back as a number, exact below 2^53.
+ */
+export const ONE_MEMBER_COLUMNS = `a.points_lifetime::float8 AS points_lifetime, a.points_balance, a.tier, a.created_at AS account_created_at, c.created_at AS customer_created_at`
 
 /**
  * Maps a row of ONE_MEMBER_COLUMNS + memberFactColumns (or any row with those column names) to member facts; null

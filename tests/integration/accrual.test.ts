@@ -52,7 +52,7 @@ describe("accrual on a real Medusa store with the default rules", () => {
   it("opens an account with zero points when a customer registers", async () => {
     const alice = await createCustomer(store)
     const rows = await waitFor(async () => {
-      const r = await sql(`SELECT * FROM loyalty_account WHERE customer_id = $1`, [alice.id])
+      const r = await sql(`SELECT customer_id, points_balance, points_lifetime::float8 AS points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [alice.id])
       return r.length ? r : null
     })
     expect(rows[0]).toMatchObject({ customer_id: alice.id, points_balance: 0, points_lifetime: 0, tier: "bronze" })

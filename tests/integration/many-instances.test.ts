@@ -413,7 +413,7 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
     const expected = new Map<string, number>()
     const customerOf = new Map<number, string>()
     const rows = await sql(
-      `SELECT a.customer_id, a.points_balance, a.points_lifetime, c.email,
+      `SELECT a.customer_id, a.points_balance, a.points_lifetime::float8 AS points_lifetime, c.email,
               COALESCE((SELECT sum(e.points) FROM loyalty_ledger_entry e WHERE e.customer_id = a.customer_id), 0)::int AS sum_points
          FROM loyalty_account a JOIN customer c ON c.id = a.customer_id ORDER BY c.email`
     )

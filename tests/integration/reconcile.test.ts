@@ -26,7 +26,7 @@ describe("reconcile: order events the ledger never saw", () => {
   const entriesOfCustomer = async (c: Customer) =>
     (await sql(`SELECT kind, points FROM loyalty_ledger_entry WHERE customer_id = $1 ORDER BY seq`, [c.id])).map((e) => [e.kind, e.points])
   const accountOf = async (c: Customer) =>
-    (await sql(`SELECT points_balance, points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [c.id]))[0] ?? null
+    (await sql(`SELECT points_balance, points_lifetime::float8 AS points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [c.id]))[0] ?? null
   const adminPost = async (p: string, body: unknown = {}) => expectOk(await admin.api.post(p, body), `POST ${p}`)
   const reconcile = async (body: unknown = {}) => {
     const res = await admin.api.post("/admin/loyalty/jobs/reconcile", body)

@@ -179,7 +179,7 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
 
   it("simulates an order for a stored customer as they are now (simulate --customer <id>), writing nothing", async () => {
     const before = await entryCount()
-    const [account] = await sql(`SELECT points_balance, points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [lena.id])
+    const [account] = await sql(`SELECT points_balance, points_lifetime::float8 AS points_lifetime, tier FROM loyalty_account WHERE customer_id = $1`, [lena.id])
     const [{ n: orders }] = await sql(`SELECT count(*)::int AS n FROM "order" WHERE customer_id = $1 AND status <> 'canceled'`, [lena.id])
     expect(orders).toBeGreaterThanOrEqual(3)
     // A candidate directory: the shipped files with 2 points per unit (the live directory holds a broken file by now).

@@ -53,6 +53,20 @@ describe("ledger postings", () => {
     )
   })
 
+  it("lets lifetime points pass the integer column's 2,147,483,647 (lifetime is bigint) while the balance stays small", () => {
+    const posting = planPosting(acct(100, 2_147_483_000), draft({ kind: "adjustment", points: 1_000 }))
+    expect(posting.next).toEqual({ points_balance: 1_100, points_lifetime: 2_147_484_000, points_pending: 0 })
+  })
+
+  it.each([
+    ["a balance", acct(2_147_483_000, 0), 1_000],
+    ["one movement", acct(-2_000_000_000, 0), 3_000_000_000],
+  ])("refuses %s past the integer columns as LEDGER_INVARIANT (a 400), before anything is written", (_what, account, points) => {
+    expect(() => planPosting(account, draft({ kind: "adjustment", points }))).toThrow(
+      expect.objectContaining({ code: "LEDGER_INVARIANT", message: expect.stringContaining("2147483647") })
+    )
+  })
+
   it("treats the same payload under the same key as a replay", () => {
     expect(() => assertReplay({ payload_hash: payloadHash(draft()), idempotency_key: "k" }, draft())).not.toThrow()
   })

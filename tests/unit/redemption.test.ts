@@ -23,6 +23,7 @@ describe("checkRedemption", () => {
     [-500, /points must be a positive integer/],
     [500.5, /points must be a positive integer/],
     [Number.NaN, /points must be a positive integer/],
+    [2_147_483_700, /points must be at most 2147483647/],
   ])("refuses %p points as INVALID_INPUT naming the field points", (points, message) => {
     expect(() => checkRedemption(points, 1_000_000, DEFAULT_PROGRAM)).toThrow(
       expect.objectContaining({ code: "INVALID_INPUT", message: expect.stringMatching(message), details: expect.objectContaining({ field: "points" }) })
@@ -56,6 +57,18 @@ describe("redemptionAmountMinor: points / points_per_currency_unit major units, 
     [100, program({ points_per_currency_unit: 3 }), 2, 3333, "33.33 rounded down"],
   ])("%i points → %i minor units (%s)", (points, settings, decimals, expected) => {
     expect(redemptionAmountMinor(points, settings, decimals)).toBe(expected)
+  })
+})
+
+describe("redemptionAmountMinor: never more than a Medusa discount can hold", () => {
+  it("refuses a code worth more than 2,147,483,647 minor units as INVALID_INPUT naming points (3-decimal currency)", () => {
+    expect(() => redemptionAmountMinor(300_000_000, DEFAULT_PROGRAM, 3)).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT", details: expect.objectContaining({ field: "points", max_amount_minor: 2_147_483_647 }) })
+    )
+  })
+
+  it("allows exactly the largest storable discount", () => {
+    expect(redemptionAmountMinor(2_147_483_647, program({ points_per_currency_unit: 100 }), 2)).toBe(2_147_483_647)
   })
 })
 

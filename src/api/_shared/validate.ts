@@ -1,11 +1,24 @@
 import { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import { allowedKeysOf } from "../../domain/rule-issues"
 
-/** Pagination shared by list routes: integers, limit 1..100 (default 20), offset ≥ 0 (default 0). */
+/**
+ * A whole number written in decimal digits, as a query string gives it. Not z.coerce.number(): that accepts "0x10",
+ * "1e3", " 7", "" (as 0) and arrays (Number(["5"]) is 5), so a client's mistake would silently mean something else.
+ */
+export function decimalInt(min: number, max: number) {
+  return z
+    .string({ error: "expected one decimal whole number" })
+    .regex(/^[0-9]{1,15}$/, "expected a decimal whole number (digits only, e.g. 20)")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+}
+
+/** Pagination shared by list routes: integers, limit 1..100 (default 20), offset 0..1e9 (default 0). */
 export const PageQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: decimalInt(1, 100).default(20),
+    offset: decimalInt(0, 1_000_000_000).default(0),
   })
   .strict()
 
@@ -24,9 +37,20 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   const problems = parsed.error.issues.map((i) => {
     const keys = (i as { keys?: string[] }).keys
     const field = i.path.length ? i.path.join(".") : keys ? keys.join(", ") : ""
-    return `${where}${field ? `.${field}` : ""}: ${i.message}`
+    return `${where}${field ? `.${field}` : ""}: ${issueMessage(i, keys)}`
   })
   throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problems.join("; ")}`, { problems })
+}
+
+/**
+ * An issue's message for a client. Unknown keys get a plain sentence: the domain's strict schemas carry their allowed
+ * keys in the message behind an internal marker (domain/rule-issues.ts) that must never reach a response.
+ */
+function issueMessage(issue: z.core.$ZodIssue, keys: string[] | undefined): string {
+  if (issue.code !== "unrecognized_keys") return issue.message
+  const allowed = allowedKeysOf(issue.message)
+  const unknown = `unknown key${keys && keys.length > 1 ? "s" : ""} ${(keys ?? []).map((k) => `'${k}'`).join(", ")}`
+  return allowed ? `${unknown} (allowed: ${allowed.join(", ") || "none"})` : unknown
 }
 
 const IdempotencyKey = z

@@ -1,16 +1,18 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
+import { MAX_STORABLE_POINTS } from "../../../../../../domain/ledger"
 import type LoyaltyLedgerService from "../../../../../../services/loyalty-ledger"
 import type LoyaltyRulesService from "../../../../../../services/loyalty-rules"
 import { route } from "../../../../../_shared/handler"
 import { adminUserId, memberAccount } from "../../../../../_shared/members"
 import { serializeAccount, serializeEntry } from "../../../../../_shared/serialize"
 import { liveTiers } from "../../../../../_shared/tiers"
-import { idempotencyKeyOf, parseInput } from "../../../../../_shared/validate"
+import { idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
 
 const Body = z
   .object({
-    points: z.number().int().refine((n) => n !== 0, "must not be 0").refine(Number.isSafeInteger, "is too large"),
+    // One movement must fit the ledger's points column (PostgreSQL integer): larger is a 400 here, not a 500 there.
+    points: z.number().int().min(-MAX_STORABLE_POINTS).max(MAX_STORABLE_POINTS).refine((n) => n !== 0, "must not be 0"),
     reason: z.string().trim().min(1).max(500),
   })
   .strict()
@@ -20,6 +22,7 @@ const Body = z
  * loyalty_account }. A debit may take the balance below zero only when the program allows negative balances.
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
   const key = idempotencyKeyOf(req)
   const body = parseInput(Body, req.body, "body")
   const account = await memberAccount(req, req.params.customer_id)

@@ -4,7 +4,7 @@ import type LoyaltyRedemptionService from "../../../../../../services/loyalty-re
 import { route } from "../../../../../_shared/handler"
 import { currentCustomerId } from "../../../../../_shared/members"
 import { serializeRedemption } from "../../../../../_shared/serialize"
-import { idempotencyKeyOf, PageQuery, parseInput } from "../../../../../_shared/validate"
+import { idempotencyKeyOf, NoQuery, PageQuery, parseInput } from "../../../../../_shared/validate"
 
 const RedeemBody = z
   .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
@@ -13,6 +13,7 @@ const RedeemBody = z
 
 /** POST /store/customers/me/loyalty/redemptions (Idempotency-Key header required) → points exchanged for a code. */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
   const client_key = idempotencyKeyOf(req)
   const body = parseInput(RedeemBody, req.body, "body")
   const service: LoyaltyRedemptionService = req.scope.resolve("loyaltyRedemptionService")
