@@ -272,6 +272,24 @@ async function placeOrder(store, opts) {
 }
 
 /**
+ * `POST /store/customers/me/loyalty/redemptions` as `customer` (null: no session) with a fresh Idempotency-Key, or
+ * `key` (null: no header). Never throws on HTTP status: tests assert the answer.
+ * @param {StoreLike} store
+ * @param {Customer | null} customer
+ * @param {unknown} body e.g. { points: 500, region_id } or { points: 500, cart_id } (anything, to test refusals)
+ * @param {string | null} [key]
+ * @returns {Promise<ApiResponse>}
+ */
+async function redeemPoints(store, customer, body, key = crypto.randomUUID()) {
+  /** @type {Record<string, string>} */
+  const headers = { "content-type": "application/json", accept: "application/json" }
+  if (customer) headers.authorization = `Bearer ${customer.token}`
+  if (key !== null) headers["idempotency-key"] = key
+  const res = await fetch(`${store.baseUrl}/store/customers/me/loyalty/redemptions`, { method: "POST", headers, body: JSON.stringify(body) })
+  return { status: res.status, body: await res.json().catch(() => null) }
+}
+
+/**
  * Poll `fn` until it returns a truthy value (returned) or the timeout passes (throws, with the last error).
  * Errors thrown by `fn` count as "not yet". Events take up to ~3 s per hop.
  * @template T
@@ -303,4 +321,4 @@ async function waitFor(fn, opts = {}) {
   }
 }
 
-module.exports = { api, expectOk, createAdmin, createRegion, createProduct, createCustomer, prepareCart, selectManualPayment, placeOrder, waitFor }
+module.exports = { api, expectOk, createAdmin, createRegion, createProduct, createCustomer, prepareCart, selectManualPayment, placeOrder, redeemPoints, waitFor }

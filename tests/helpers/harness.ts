@@ -17,6 +17,24 @@ export {
   prepareCart,
   selectManualPayment,
   placeOrder,
+  redeemPoints,
   waitFor,
 } from "../../scripts/lib/commerce"
 export type { Admin, Customer, ApiClient, ApiResponse } from "../../scripts/lib/commerce"
+
+import fs from "fs"
+import os from "os"
+import path from "path"
+import { REPO_ROOT as ROOT } from "../../scripts/lib/store"
+
+/**
+ * A temporary copy of the shipped rules/ whose program.json has `program` merged in (e.g. `{ pending_days: 14 }`),
+ * for a store started with `pluginOptions: { rules_dir: dir }`. `remove()` deletes it.
+ */
+export function rulesDirWithProgram(program: Record<string, unknown>): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-rules-"))
+  fs.cpSync(path.join(ROOT, "rules"), dir, { recursive: true })
+  const file = path.join(dir, "program.json")
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), ...program }, null, 2))
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}

@@ -1,5 +1,4 @@
-import crypto from "crypto"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, redeemPoints, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const WAIT = { timeoutMs: 30_000 }
@@ -36,13 +35,9 @@ describe("unused codes voided when a clawback leaves the balance negative", () =
   const balanceOf = async (c: Customer): Promise<number> =>
     expectOk(await c.api.get("/store/customers/me/loyalty"), "GET loyalty").loyalty_account.points_balance
   const redeem = async (c: Customer, body: Record<string, unknown>) => {
-    const res = await fetch(`${store.baseUrl}/store/customers/me/loyalty/redemptions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
-      body: JSON.stringify({ points: 500, ...body }),
-    })
+    const res = await redeemPoints(store, c, { points: 500, ...body })
     expect(res.status).toBe(201)
-    return ((await res.json()) as any).redemption as { id: string; discount_code: string }
+    return res.body.redemption as { id: string; discount_code: string }
   }
   const newCart = async (c: Customer) => {
     const { cart } = expectOk(await c.api.post("/store/carts", { region_id: region.id }), "POST /store/carts")

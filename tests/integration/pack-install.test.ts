@@ -23,6 +23,7 @@ import {
   placeOrder,
   prepareCart,
   query,
+  redeemPoints,
   REPO_ROOT,
   waitFor,
 } from "../helpers/harness"
@@ -283,13 +284,9 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
     await placeOrder({ baseUrl }, { token: member, region, items: [{ variant_id: tv, quantity: 1 }] })
     await waitFor(async () => expectOk(await member.api.get("/store/customers/me/loyalty"), "loyalty").loyalty_account.points_balance === 600,
       { description: "600 points", timeoutMs: 60000 })
-    const redeemed = await fetch(`${baseUrl}/store/customers/me/loyalty/redemptions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${member.token}`, "idempotency-key": `pack-${Date.now()}` },
-      body: JSON.stringify({ points: 500, region_id: region.id }),
-    })
+    const redeemed = await redeemPoints({ baseUrl }, member, { points: 500, region_id: region.id })
     expect(redeemed.status).toBe(201)
-    const code = ((await redeemed.json()) as { redemption: { discount_code: string } }).redemption.discount_code
+    const code: string = redeemed.body.redemption.discount_code
 
     const carts = await Promise.all([1, 2, 3].map(() => prepareCart({ baseUrl }, { token: member, region, items: [{ variant_id: tv, quantity: 1 }], discountCode: code })))
     const answers = await Promise.all(carts.map((c) => c.api.post(`/store/carts/${c.cart.id}/complete`)))

@@ -1,7 +1,4 @@
-import fs from "fs"
-import os from "os"
-import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, REPO_ROOT, startStore, waitFor, query } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, rulesDirWithProgram, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 type Counts = { orders_checked: number; entries_posted: number; points_activated: number }
@@ -17,14 +14,10 @@ describe("pending points", () => {
   let admin: Admin
   let region: { id: string }
   let shirt: string
-  let rulesDir: string
+  const rules = rulesDirWithProgram({ pending_days: 14 })
 
   beforeAll(async () => {
-    rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-pending-rules-"))
-    fs.cpSync(path.join(REPO_ROOT, "rules"), rulesDir, { recursive: true })
-    const programFile = path.join(rulesDir, "program.json")
-    fs.writeFileSync(programFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(programFile, "utf8")), pending_days: 14 }, null, 2))
-    store = await startStore({ pluginOptions: { rules_dir: rulesDir } })
+    store = await startStore({ pluginOptions: { rules_dir: rules.dir } })
     admin = await createAdmin(store)
     region = await createRegion(admin)
     shirt = await createProduct(admin, { title: "Shirt", price: 12345 })
@@ -32,7 +25,7 @@ describe("pending points", () => {
 
   afterAll(async () => {
     await store?.stop()
-    if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true })
+    rules.remove()
   })
 
   const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)

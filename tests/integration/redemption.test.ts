@@ -1,5 +1,5 @@
 import crypto from "crypto"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, redeemPoints, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -31,13 +31,7 @@ describe("redeeming points for a single-use discount code", () => {
   const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   const newKey = () => crypto.randomUUID()
   /** POST a redemption as `c`; `key: null` sends no Idempotency-Key header. */
-  const redeem = async (c: Customer | null, body: unknown, key: string | null = newKey()) => {
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" }
-    if (c) headers.authorization = `Bearer ${c.token}`
-    if (key !== null) headers["idempotency-key"] = key
-    const res = await fetch(`${store.baseUrl}/store/customers/me/loyalty/redemptions`, { method: "POST", headers, body: JSON.stringify(body) })
-    return { status: res.status, body: (await res.json().catch(() => null)) as any }
-  }
+  const redeem = (c: Customer | null, body: unknown, key: string | null = newKey()) => redeemPoints(store, c, body, key)
   const balanceOf = async (c: Customer): Promise<number> =>
     expectOk(await c.api.get("/store/customers/me/loyalty"), "GET loyalty").loyalty_account.points_balance
   const entriesOf = async (c: Customer) => expectOk(await c.api.get("/store/customers/me/loyalty/entries?limit=100"), "GET entries").entries

@@ -1,8 +1,16 @@
-import crypto from "crypto"
-import fs from "fs"
-import os from "os"
-import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, REPO_ROOT, startStore, waitFor } from "../helpers/harness"
+import {
+  createAdmin,
+  createCustomer,
+  createProduct,
+  createRegion,
+  expectOk,
+  placeOrder,
+  query,
+  redeemPoints,
+  rulesDirWithProgram,
+  startStore,
+  waitFor,
+} from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const DAY = 24 * 60 * 60 * 1000
@@ -18,14 +26,10 @@ describe("points spendable once the payment is captured", () => {
   let admin: Admin
   let region: { id: string }
   let tv: string
-  let rulesDir: string
+  const rules = rulesDirWithProgram({ spendable_on: "captured" })
 
   beforeAll(async () => {
-    rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-captured-rules-"))
-    fs.cpSync(path.join(REPO_ROOT, "rules"), rulesDir, { recursive: true })
-    const programFile = path.join(rulesDir, "program.json")
-    fs.writeFileSync(programFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(programFile, "utf8")), spendable_on: "captured" }, null, 2))
-    store = await startStore({ pluginOptions: { rules_dir: rulesDir } })
+    store = await startStore({ pluginOptions: { rules_dir: rules.dir } })
     admin = await createAdmin(store)
     region = await createRegion(admin)
     tv = await createProduct(admin, { title: "TV", price: 50000 })
@@ -33,7 +37,7 @@ describe("points spendable once the payment is captured", () => {
 
   afterAll(async () => {
     await store?.stop()
-    if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true })
+    rules.remove()
   })
 
   const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
@@ -45,14 +49,7 @@ describe("points spendable once the payment is captured", () => {
       return rows.length >= n ? rows : null
     }, { ...WAIT, description: `${n} entries for ${order_id}` })
   const accountOf = async (c: Customer) => expectOk(await c.api.get("/store/customers/me/loyalty"), "GET loyalty").loyalty_account
-  const redeem500 = async (c: Customer) => {
-    const res = await fetch(`${store.baseUrl}/store/customers/me/loyalty/redemptions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
-      body: JSON.stringify({ points: 500, region_id: region.id }),
-    })
-    return { status: res.status, body: (await res.json()) as any }
-  }
+  const redeem500 = (c: Customer) => redeemPoints(store, c, { points: 500, region_id: region.id })
   const adminPost = async (p: string, body: unknown = {}) => expectOk(await admin.api.post(p, body), `POST ${p}`)
   const placeTv = (c: Customer) => placeOrder(store, { token: c, region, items: [{ variant_id: tv, quantity: 1 }] })
   /** Runs `work` with Medusa's enqueuer held, then deletes the staged jobs of `lost` events and releases the rest. */
