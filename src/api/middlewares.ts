@@ -1,4 +1,4 @@
-import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
+import { requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
 import { json } from "express"
 import { guardCartCompletion } from "./_shared/completion-guard"
 import { loyaltyErrorHandler } from "./_shared/error-handler"
@@ -20,11 +20,11 @@ export const config: MiddlewaresConfig = {
   routes: [
     // Medusa's own cart update (applies discount codes): a loyalty code that is not the requester's, or is used up,
     // is refused before Medusa applies it. Plugin middlewares run before core routes, so the body is parsed here
-    // (Medusa's parser then skips it) and the customer attached as Medusa's store router would.
+    // (Medusa's parser then skips it); the customer is looked up only when the body applies a code.
     {
       matcher: "/store/carts/:id",
       method: ["POST"],
-      middlewares: [json(), authenticateCustomer(), refuseUnusableRedemptionCodes],
+      middlewares: [json(), refuseUnusableRedemptionCodes],
     },
     // Medusa's cart completion: the store's completion strategy claims loyalty codes in the order's transaction.
     {

@@ -1,6 +1,9 @@
-import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { authenticateCustomer, type MedusaNextFunction, type MedusaRequest, type MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyCheckoutService from "../../services/loyalty-checkout"
 import { toMedusaError } from "./errors"
+
+/** Medusa's optional customer authentication (its store router runs it later, after this core-route middleware). */
+const identify = authenticateCustomer()
 
 /** The discount codes a `POST /store/carts/:id` body applies (Medusa: `discounts: [{ code }]`). */
 function codesOf(body: unknown): string[] {
@@ -14,10 +17,11 @@ function codesOf(body: unknown): string[] {
  * or any member's code on a guest cart) or that is already used or expired: the same 400 and code the checkout
  * would give later. Advisory: the claim at completion is what guarantees single use. Other codes pass through.
  */
-export async function refuseUnusableRedemptionCodes(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+export async function refuseUnusableRedemptionCodes(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   try {
     const codes = codesOf(req.body)
-    if (!codes.length) return next()
+    if (!codes.length) return next() // most cart updates: no session lookup, no query
+    await new Promise<void>((resolve, reject) => identify(req, res, (e?: unknown) => (e ? reject(e) : resolve())))
     const customer_id = await requesterOf(req)
     const checkout = req.scope.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService")
     for (const code of codes) {
