@@ -7,6 +7,9 @@ export const PluginOptionsSchema = z
     rules_dir: z.string().min(1).optional(),
     auto_enroll: z.boolean().default(true),
     watch_rules: z.boolean().default(false),
+    // Read by `medusa-admin build` (it bundles a plugin's admin extension only when this is true); the server
+    // ignores it, but a strict schema must still accept it or a store that enables the UI cannot boot the plugin.
+    enableUI: z.boolean().optional(),
   })
   .strict()
 

@@ -28,6 +28,7 @@ const ROUTES: Record<string, RouteRow> = {
     overRange: { points: 2_147_483_648, reason: "too many" },
   },
   "GET /admin/loyalty/accounts/[customer_id]/entries": { auth: "admin" },
+  "GET /admin/loyalty/accounts/[customer_id]/redemptions": { auth: "admin" },
   "GET /admin/loyalty/entries/[id]/explain": { auth: "admin" },
   "POST /admin/loyalty/jobs/activate": { auth: "admin", sample: {} },
   "POST /admin/loyalty/jobs/expire": { auth: "admin", sample: {} },

@@ -96,6 +96,23 @@ describe("redeeming points for a single-use discount code", () => {
     expect(again.body.message).toMatch(/already been used for another order/)
   })
 
+  it("shows the admin the member's codes with their status and the same account summary the member sees", async () => {
+    const kim = await memberWith(tv, 600)
+    const r = (await redeem(kim, { points: 500, region_id: region.id })).body.redemption
+    const listed = expectOk(await admin.api.get(`/admin/loyalty/accounts/${kim.id}/redemptions?limit=5`), "GET admin redemptions")
+    expect(listed).toMatchObject({ count: 1, limit: 5, offset: 0 })
+    expect(listed.redemptions).toEqual([expect.objectContaining({ id: r.id, discount_code: r.discount_code, status: "reserved", points: 500 })])
+
+    const mine = expectOk(await kim.api.get("/store/customers/me/loyalty"), "GET store loyalty").loyalty_account
+    const seen = expectOk(await admin.api.get(`/admin/loyalty/accounts/${kim.id}`), "GET admin account").loyalty_account
+    expect(seen).toEqual(mine)
+    expect(seen).toMatchObject({ points_balance: 100, next_tier: { code: "silver", points_needed: 400 } })
+    expect(seen).toHaveProperty("next_expiry")
+
+    const unknown = await admin.api.get(`/admin/loyalty/accounts/cus_nobody/redemptions`)
+    expect(unknown.status).toBe(404)
+  })
+
   it("applies the code to the customer's own cart when redeeming with cart_id", async () => {
     const ben = await memberWith(tv, 600)
     const cart_id = await newCart(ben)

@@ -9,6 +9,9 @@ describe("plugin options", () => {
     [{ rules_dir: "./loyalty" }, { rules_dir: "./loyalty", auto_enroll: true, watch_rules: false }],
     [{ auto_enroll: false }, { rules_dir: "/pkg/rules", auto_enroll: false, watch_rules: false }],
     [{ watch_rules: true }, { rules_dir: "/pkg/rules", auto_enroll: true, watch_rules: true }],
+    // medusa-admin build reads enableUI from the same options object; the server accepts and ignores it.
+    [{ enableUI: true }, { rules_dir: "/pkg/rules", auto_enroll: true, watch_rules: false }],
+    [{ enableUI: false, auto_enroll: false }, { rules_dir: "/pkg/rules", auto_enroll: false, watch_rules: false }],
   ])("accepts %j with defaults filled in", (raw, expected) => {
     expect(parsePluginOptions(raw, defaults)).toEqual(expected)
   })
@@ -19,6 +22,8 @@ describe("plugin options", () => {
     [{ rules_dir: "" }, "rules_dir"],
     [{ autoEnroll: true }, "autoEnroll"],
     [{ watch_rules: "on" }, "watch_rules"],
+    [{ enableUI: "true" }, "enableUI"],
+    [{ enableUi: true }, "enableUi"],
   ])("rejects %j with an INVALID_OPTIONS error naming %s", (raw, option) => {
     let error: unknown
     try {

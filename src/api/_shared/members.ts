@@ -1,7 +1,10 @@
 import type { CustomerService, MedusaRequest } from "@medusajs/medusa"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import { nextTier } from "../../domain/tiers"
 import type LoyaltyLedgerService from "../../services/loyalty-ledger"
+import type LoyaltyMemberService from "../../services/loyalty-member"
 import type { LoyaltyAccount } from "../../models/loyalty-account"
+import { serializeAccount } from "./serialize"
 
 /** The logged-in customer's id: identity comes from the session, never from the URL or body. */
 export function currentCustomerId(req: MedusaRequest): string {
@@ -33,4 +36,21 @@ export async function memberAccount(req: MedusaRequest, customer_id: string): Pr
 export function adminUserId(req: MedusaRequest): string | null {
   const user = (req as MedusaRequest & { user?: { userId?: string; id?: string } }).user
   return user?.userId ?? user?.id ?? null
+}
+
+/**
+ * A member's account as the store and the admin show it: the account, the next points to expire and the next tier
+ * (`{ code, name, threshold, points_needed }`, null at the top or without tiers). One query once the account exists.
+ */
+export async function memberSummary(req: MedusaRequest, customer_id: string, now: Date) {
+  const members: LoyaltyMemberService = req.scope.resolve("loyaltyMemberService")
+  let summary = await members.summary(customer_id, now)
+  if (!summary) {
+    await memberAccount(req, customer_id) // opened on first need (customers from before the install)
+    summary = (await members.summary(customer_id, now))!
+  }
+  const { account, member, next_expiry, rulebook } = summary
+  const next = rulebook && member ? nextTier(rulebook, account.tier, member) : null
+  const next_tier = next && { code: next.code, name: next.name, threshold: next.threshold?.value ?? null, points_needed: next.points_needed }
+  return { ...serializeAccount(account, rulebook?.tiers ?? null), next_expiry, next_tier }
 }

@@ -1,13 +1,13 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { route } from "../../../../_shared/handler"
-import { memberAccount } from "../../../../_shared/members"
-import { serializeAccount } from "../../../../_shared/serialize"
-import { liveTiers } from "../../../../_shared/tiers"
+import { memberSummary } from "../../../../_shared/members"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
-/** GET /admin/loyalty/accounts/:customer_id → that customer's account (404 for an unknown customer). */
+/**
+ * GET /admin/loyalty/accounts/:customer_id → that customer's account with the next points to expire and the next
+ * tier, the same shape the member sees at GET /store/customers/me/loyalty (404 for an unknown customer).
+ */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const account = await memberAccount(req, req.params.customer_id)
-  res.json({ loyalty_account: serializeAccount(account, liveTiers(req)) })
+  res.json({ loyalty_account: await memberSummary(req, req.params.customer_id, new Date()) })
 })
