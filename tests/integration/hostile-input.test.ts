@@ -37,6 +37,7 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /admin/loyalty/promotions": { auth: "admin" },
   "POST /admin/loyalty/promotions/reconcile": { auth: "admin", sample: {} },
   "GET /admin/loyalty/rules": { auth: "admin" },
+  "GET /admin/loyalty/rules/files": { auth: "admin" },
   "POST /admin/loyalty/rules/reload": { auth: "admin", sample: {} },
   "POST /admin/loyalty/rules/validate": {
     auth: "admin",

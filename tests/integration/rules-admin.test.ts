@@ -62,6 +62,17 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
     expect(rows[0].files.map((f: { name: string }) => f.name)).toEqual(res.body.rules.files)
   })
 
+  it("GET /admin/loyalty/rules/files gives the live files' text, which validates to the live version", async () => {
+    const res = await admin.api.get("/admin/loyalty/rules/files")
+    expect(res.status).toBe(200)
+    expect(res.body.version).toBe(v1)
+    expect(res.body.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(["accrual.json", "program.json", "tiers.json"]))
+    const accrual = res.body.files.find((f: { name: string }) => f.name === "accrual.json")
+    expect(accrual.content).toBe(fs.readFileSync(path.join(rulesDir, "accrual.json"), "utf8"))
+    const again = await admin.api.post("/admin/loyalty/rules/validate", { files: res.body.files })
+    expect(again.body).toMatchObject({ valid: true, version: v1 })
+  })
+
   it("validates files without applying them: located issues for a broken file, the version for good ones", async () => {
     const broken = await admin.api.post("/admin/loyalty/rules/validate", { files: [{ name: "accrual.json", content: accrualText(1, "equals") }] })
     expect(broken.status).toBe(200)

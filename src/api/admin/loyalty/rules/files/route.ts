@@ -1,0 +1,16 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import type LoyaltyRulesService from "../../../../../services/loyalty-rules"
+import { route } from "../../../../_shared/handler"
+import { NoQuery, parseInput } from "../../../../_shared/validate"
+
+/**
+ * GET /admin/loyalty/rules/files → { version, files: [{ name, content }] }: the text of the LIVE rulebook's files (what
+ * the store runs, not what is on disk now), so an editor starts from it. `version` is null and `files` empty when no
+ * rulebook is live.
+ */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const state = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").state()
+  const version = state.rulebook?.version ?? null
+  res.json({ version, files: version ? state.sources.map((s) => ({ name: s.name, content: s.text })) : [] })
+})
