@@ -10,9 +10,10 @@ const crypto = require("crypto")
  * @typedef {object} ApiClient
  * @property {string} baseUrl
  * @property {string | undefined} token
- * @property {(method: string, path: string, body?: unknown) => Promise<ApiResponse>} request
+ * @property {(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>) => Promise<ApiResponse>} request
  * @property {(path: string) => Promise<ApiResponse>} get
- * @property {(path: string, body?: unknown) => Promise<ApiResponse>} post
+ * @property {(path: string, body?: unknown, extraHeaders?: Record<string, string>) => Promise<ApiResponse>} post extraHeaders
+ *   e.g. `{ "Idempotency-Key": key }`
  * @property {(path: string) => Promise<ApiResponse>} del
  * @typedef {{ baseUrl: string, container?: any }} StoreLike anything with a baseUrl (a Store from store.js)
  * @typedef {{ baseUrl: string, token: string, email: string, password: string, api: ApiClient }} Admin
@@ -27,9 +28,9 @@ const crypto = require("crypto")
  */
 function api(baseUrl, token) {
   /** @type {ApiClient["request"]} */
-  async function request(method, path, body) {
+  async function request(method, path, body, extraHeaders = {}) {
     /** @type {Record<string, string>} */
-    const headers = { accept: "application/json" }
+    const headers = { accept: "application/json", ...extraHeaders }
     if (body !== undefined) headers["content-type"] = "application/json"
     if (token) headers.authorization = `Bearer ${token}`
     const res = await fetch(baseUrl + path, {
@@ -51,7 +52,7 @@ function api(baseUrl, token) {
     token,
     request,
     get: (p) => request("GET", p),
-    post: (p, b) => request("POST", p, b ?? {}),
+    post: (p, b, extraHeaders) => request("POST", p, b ?? {}, extraHeaders),
     del: (p) => request("DELETE", p),
   }
 }

@@ -86,6 +86,8 @@ function filterConsoleNoise() {
  * @property {boolean} [log] show Medusa's info logs (default: warnings and errors only)
  * @property {(step: string, ms: number) => void} [onStep] called after each boot step with its duration
  * @property {string} [dbPrefix] prefix of the throwaway database name (default "loyalty_test")
+ * @property {string} [adminBuildDir] serve this admin dashboard build (scripts/lib/admin-build.js) at /app with
+ *   @medusajs/admin's own router, as a store with `{ resolve: "@medusajs/admin", options: { serve: true } }` does
  *
  * @typedef {object} Store
  * @property {string} baseUrl e.g. http://127.0.0.1:34567
@@ -404,6 +406,12 @@ async function startStore(opts = {}) {
       loaded = await loaders({ directory: FIXTURE_STORE_DIR, expressApp: app, isTest: false })
     } finally {
       app.use = originalUse
+    }
+    if (opts.adminBuildDir) {
+      // @medusajs/admin as a plugin runs a setup step that reads medusa-config.js from process.cwd() (not this
+      // fixture's directory); with `autoRebuild: false` that step does nothing, so mount its router directly.
+      const adminRouter = require(require.resolve("@medusajs/admin/api", { paths: [REPO_ROOT] })).default
+      app.use(adminRouter(FIXTURE_STORE_DIR, { serve: true, path: "/app", outDir: opts.adminBuildDir }))
     }
     server = await new Promise((resolve, reject) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s))
