@@ -3,6 +3,8 @@ import { z } from "zod"
 import { OrderInput, SimulationInput } from "../../../../domain/simulation"
 import type LoyaltyRulesAdminService from "../../../../services/loyalty-rules-admin"
 import { route } from "../../../_shared/handler"
+import { AccrualFacts, Contribution, TierRef } from "../../../_shared/response-schemas"
+import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../_shared/validate"
 
 const ByOrder = z.object({ order_id: z.string().min(1) }).strict()
@@ -18,3 +20,28 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const input = "order_id" in raw ? parseInput(ByOrder, raw, "body") : parseInput(ByFacts, raw, "body")
   res.json(await req.scope.resolve<LoyaltyRulesAdminService>("loyaltyRulesAdminService").simulate(input))
 })
+
+const Simulation = z.strictObject({
+  points: z.number().int(),
+  amount_points: z.number().int(),
+  bonus_points: z.number().int(),
+  multiplier_bp: z.number().int(),
+  rule_names: z.array(z.string()),
+  contributions: z.array(Contribution),
+  pending: z.boolean(),
+  rulebook_version: z.string(),
+  tier: TierRef.nullable().optional().meta({ description: "present with a tiers file" }),
+  promotions: z.array(z.string()).optional().meta({ description: "codes the member would be eligible for; present with promotions files" }),
+  facts: AccrualFacts,
+})
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Simulate an accrual with the live rulebook (a stored order, or facts); writes nothing",
+    query: NoQuery,
+    // The handler picks one by the presence of `order_id`.
+    body: z.union([ByOrder, ByFacts]),
+    response: Simulation,
+    errors: [Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code)"), Refusals.rulesUnavailable],
+  },
+}

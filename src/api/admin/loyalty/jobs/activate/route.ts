@@ -2,6 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import { runActivateJob } from "../../../../../utils/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
+import { ActivationCounts } from "../../../../_shared/response-schemas"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
 const Body = z.object({}).strict()
@@ -12,3 +14,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(Body, req.body, "body")
   res.json({ activation: await runActivateJob(req.scope, new Date()) })
 })
+
+export const openapi: RouteDocs = {
+  POST: { summary: "Run the activation job: pending points whose conditions hold become available", query: NoQuery, body: Body, response: z.strictObject({ activation: ActivationCounts }) },
+}

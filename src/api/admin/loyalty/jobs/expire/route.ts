@@ -2,6 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import { runExpireJob } from "../../../../../utils/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
+import { ExpiryCounts, VoidCounts } from "../../../../_shared/response-schemas"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
 // No `now` override: a run with a later clock would really expire members' points. Time travel is for tests
@@ -15,3 +17,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const { expiry, redemptions } = await runExpireJob(req.scope, new Date())
   res.json({ expiry, redemptions })
 })
+
+export const openapi: RouteDocs = {
+  POST: { summary: "Run the expire job: void expired redemption codes, then expire points", query: NoQuery, body: Body, response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts.nullable() }) },
+}

@@ -2,6 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import { runReconcileJob } from "../../../../../utils/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
+import { ReconcileResult } from "../../../../_shared/response-schemas"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
 // An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z).
@@ -11,9 +13,9 @@ const IsoDate = z
 
 const Body = z
   .object({
-    since: IsoDate.optional(),
-    until: IsoDate.optional(),
-    limit: z.number().int().min(1).max(10_000).default(1000),
+    since: IsoDate.optional().meta({ description: "inclusive; default 30 days before until" }),
+    until: IsoDate.optional().meta({ description: "exclusive; default now" }),
+    limit: z.number().int().min(1).max(10_000).default(1000).meta({ description: "most candidates to look at (default 1000)" }),
   })
   .strict()
 
@@ -23,3 +25,13 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const body = parseInput(Body, req.body, "body")
   res.json({ reconcile: await runReconcileJob(req.scope, body, new Date()) })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Run the reconcile job: apply the order events of the window the ledger has not seen",
+    description: "`complete: false` says the limit stopped the run: call it again to continue.",
+    query: NoQuery,
+    body: Body,
+    response: z.strictObject({ reconcile: ReconcileResult }),
+  },
+}

@@ -2,6 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import { runTiersJob } from "../../../../../utils/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
+import { TierCounts } from "../../../../_shared/response-schemas"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
 // No `now` override: a later clock would really end grace periods. Time travel is for tests and `medusa-loyalty tiers --now`.
@@ -13,3 +15,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(Body, req.body, "body")
   res.json({ tiers: await runTiersJob(req.scope, new Date()) })
 })
+
+export const openapi: RouteDocs = {
+  POST: { summary: "Run the tiers job: re-evaluate every member's tier and group", query: NoQuery, body: Body, response: z.strictObject({ tiers: TierCounts }) },
+}

@@ -1,5 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { z } from "zod"
 import type LoyaltyRulesService from "../../../../../services/loyalty-rules"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { route } from "../../../../_shared/handler"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
@@ -14,3 +16,14 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const version = state.rulebook?.version ?? null
   res.json({ version, files: version ? state.sources.map((s) => ({ name: s.name, content: s.text })) : [] })
 })
+
+export const openapi: RouteDocs = {
+  GET: {
+    summary: "The live rulebook's files, as text (the starting point of a candidate to validate or backtest)",
+    query: NoQuery,
+    response: z.strictObject({
+      version: z.string().nullable(),
+      files: z.array(z.strictObject({ name: z.string(), content: z.string() })),
+    }),
+  },
+}

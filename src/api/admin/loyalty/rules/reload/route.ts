@@ -2,7 +2,11 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
+import { PromotionReconcile, RulesInvalidBody, RulesView } from "../../../../_shared/response-schemas"
+import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
+
+const Body = z.object({}).strict()
 
 /**
  * POST /admin/loyalty/rules/reload → { rules, promotions }: re-reads the rules directory, makes a valid rulebook live
@@ -11,7 +15,7 @@ import { NoQuery, parseInput } from "../../../../_shared/validate"
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  parseInput(z.object({}).strict(), req.body, "body")
+  parseInput(Body, req.body, "body")
   const outcome = await req.scope.resolve<LoyaltyRulesAdminService>("loyaltyRulesAdminService").reload()
   if (!outcome.ok) {
     res.status(400).json({ type: "invalid_data", code: "RULES_INVALID", message: outcome.message, issues: outcome.issues })
@@ -19,3 +23,14 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   }
   res.json({ rules: outcome.rules, promotions: outcome.promotions })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Re-read the rules directory and make a valid rulebook live; promotions are reconciled",
+    description: "A reconcile failure is logged and answered as `promotions: { error }`: the rulebook is live anyway.",
+    query: NoQuery,
+    body: Body,
+    response: z.strictObject({ rules: RulesView, promotions: z.union([PromotionReconcile, z.strictObject({ error: z.string() })]) }),
+    errors: [{ status: 400, code: "RULES_INVALID", when: "the files are invalid; the previous rulebook stays live", body: RulesInvalidBody }],
+  },
+}

@@ -7,7 +7,9 @@ import { route } from "../../../../../_shared/handler"
 import { adminUserId, memberAccount } from "../../../../../_shared/members"
 import { serializeAccount, serializeEntry } from "../../../../../_shared/serialize"
 import { liveTiers } from "../../../../../_shared/tiers"
-import { idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
+import { Account, Entry } from "../../../../../_shared/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
+import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
 
 const Body = z
   .object({
@@ -38,3 +40,21 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   })
   res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account, liveTiers(req)) })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Adjust a member's points (signed, with a reason); idempotent by Idempotency-Key",
+    description: "A debit may take the balance below zero only when the program allows negative balances. The entry's `actor_id` is the admin user.",
+    query: NoQuery,
+    headers: IdempotencyHeaders,
+    body: Body,
+    response: z.strictObject({ entry: Entry, loyalty_account: Account }),
+    errors: [
+      Refusals.insufficientPoints("a debit below zero when the program refuses negative balances"),
+      { status: 400, code: "LEDGER_INVARIANT", when: "the balance would pass 2,147,483,647 points" },
+      Refusals.notFound("no such customer"),
+      Refusals.idempotencyConflict,
+      Refusals.rulesUnavailable,
+    ],
+  },
+}

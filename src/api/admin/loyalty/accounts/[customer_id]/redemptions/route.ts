@@ -1,5 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyRedemptionService from "../../../../../../services/loyalty-redemption"
+import { listPage, Redemption } from "../../../../../_shared/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { route } from "../../../../../_shared/handler"
 import { memberAccount } from "../../../../../_shared/members"
 import { serializeRedemption } from "../../../../../_shared/serialize"
@@ -13,3 +15,12 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const [redemptions, count] = await service.listForCustomer(account.customer_id, page)
   res.json({ redemptions: redemptions.map(serializeRedemption), count, ...page })
 })
+
+export const openapi: RouteDocs = {
+  GET: {
+    summary: "A member's redemption codes with their status, newest first",
+    query: PageQuery,
+    response: listPage("redemptions", Redemption),
+    errors: [Refusals.notFound("no such customer")],
+  },
+}
