@@ -8,7 +8,7 @@
 import fs from "fs"
 import path from "path"
 import type { Browser, Page } from "playwright-core"
-import { buildAdminDashboard } from "../../scripts/lib/admin-build"
+import { buildAdminDashboardInChild } from "../../scripts/lib/admin-build"
 import { findChromium, launchChromium } from "../../scripts/lib/browser"
 import { REPO_ROOT, createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
@@ -32,7 +32,7 @@ suite("the loyalty admin extension in a real browser", () => {
   const failures: string[] = []
 
   beforeAll(async () => {
-    const { buildDir } = await buildAdminDashboard()
+    const { buildDir } = await buildAdminDashboardInChild()
     store = await startStore({ pluginOptions: { enableUI: true }, adminBuildDir: buildDir })
     admin = await createAdmin(store)
     const region = await createRegion(admin)

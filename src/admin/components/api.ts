@@ -4,7 +4,8 @@ import { useCallback, useRef, useState } from "react"
 
 /**
  * The plugin's admin API as the extension uses it. Paths are relative to /admin (medusa-react adds it); auth is the
- * dashboard's own session cookie. Every query key starts with "loyalty" so one invalidation refreshes every view.
+ * dashboard's own session cookie. medusa-react keys a custom query as [path, query, queryKey]: every plugin path starts
+ * with "/loyalty", which is what one invalidation after a write matches (isLoyaltyQuery).
  */
 export type Tier = { code: string; name: string } | null
 export type Account = {
@@ -37,12 +38,14 @@ export type RuleIssue = { file: string; line: number | null; column: number | nu
 /** GET `path` (under /admin) with `query`; refetched when any loyalty write invalidates "loyalty". */
 export function useLoyaltyQuery<R>(path: string, query?: Record<string, unknown>, enabled = true) {
   const clean = query ? Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) : undefined
-  return useAdminCustomQuery<Record<string, unknown>, R & Record<string, unknown>>(path, ["loyalty", path, clean ?? {}], clean, {
+  return useAdminCustomQuery<Record<string, unknown>, R & Record<string, unknown>>(path, ["loyalty"], clean, {
     enabled,
     keepPreviousData: true,
     retry: false,
   })
 }
+
+const isLoyaltyQuery = (q: { queryKey: readonly unknown[] }) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/loyalty")
 
 /** The error a failed request carries, as one sentence for the merchant (the API's own message when it has one). */
 export function errorMessage(e: unknown): string {
@@ -66,7 +69,7 @@ export function useLoyaltyPost<R = unknown>(path: string) {
         const headers = idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}
         const { response: _response, ...body } = await client.admin.custom.post(path, payload, {}, headers)
         setState({ loading: false, error: null, data: body as R })
-        await queryClient.invalidateQueries(["loyalty"])
+        await queryClient.invalidateQueries({ predicate: isLoyaltyQuery })
         return body as R
       } catch (e) {
         const data = (e as { response?: { data?: R } })?.response?.data ?? null
