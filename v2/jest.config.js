@@ -1,7 +1,7 @@
 const { loadEnv } = require("@medusajs/framework/utils")
 loadEnv("test", process.cwd())
 
-/** TEST_TYPE picks the suite: unit (src/**/__tests__/*.unit.spec.ts), integration:http (integration-tests/http). */
+// TEST_TYPE picks the suite: unit (src/.../__tests__/*.unit.spec.ts), integration:http (integration-tests/http).
 module.exports = {
   transform: {
     "^.+\\.[jt]s$": ["@swc/jest", { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } }],

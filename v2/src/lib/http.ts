@@ -8,14 +8,22 @@ import type { AccountRow } from "../modules/loyalty/service"
 
 type Handler = (req: MedusaRequest, res: MedusaResponse) => Promise<void>
 
-/** Wraps a route so domain errors reach Medusa's error handler as the MedusaError the core's table says (same 4xx as v1). */
+const STATUS_BY_TYPE: Record<string, number> = { invalid_data: 400, not_allowed: 400, not_found: 404, duplicate_error: 422, unexpected_state: 500 }
+
+/**
+ * Wraps a route so a domain error answers v1's contract: the status and `type` of the core's table and the domain
+ * `code` kept (Medusa v2's own handler would replace the code of a 422 with "invalid_request_error"). Other errors go
+ * to Medusa's handler.
+ */
 export function route(handler: Handler): Handler {
   return async (req, res) => {
     try {
       await handler(req, res)
     } catch (e) {
       if (!isLoyaltyError(e)) throw e
-      throw new MedusaError(ERROR_TYPE_BY_CODE[e.code] as MedusaError["type"], e.message, e.code)
+      const type = ERROR_TYPE_BY_CODE[e.code]
+      const status = STATUS_BY_TYPE[type] ?? 500
+      res.status(status).json({ type, code: e.code, message: status < 500 ? e.message : "An unknown error occurred." })
     }
   }
 }
