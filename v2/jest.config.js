@@ -16,6 +16,8 @@ module.exports = {
 
 if (process.env.TEST_TYPE === "integration:http") {
   module.exports.testMatch = ["**/integration-tests/http/*.spec.[jt]s"]
+} else if (process.env.TEST_TYPE === "pack") {
+  module.exports.testMatch = ["**/integration-tests/pack/*.spec.[jt]s"]
 } else if (process.env.TEST_TYPE === "unit") {
   module.exports.testMatch = ["**/src/**/__tests__/**/*.unit.spec.[jt]s", "**/integration-tests/unit/*.spec.[jt]s"]
 }
