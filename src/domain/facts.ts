@@ -87,3 +87,20 @@ export interface MemberFacts {
 
 /** Length of the rolling window of `points_last_365d` and `spend_last_365d_minor`, in days of 24 h before `now`. */
 export const MEMBER_WINDOW_DAYS = 365
+
+/** The customer columns the accrual facts read (group ids of non-deleted groups). */
+export type CustomerRow = { id: string; email: string; created_at: Date | string; group_ids: string[] }
+
+/** Maps a customer and their loyalty state to plain customer facts. */
+export function customerFacts(
+  customer: CustomerRow,
+  state: { orders_count: number; points_balance: number; points_lifetime: number; tier: string | null }
+): CustomerFacts {
+  return {
+    id: customer.id,
+    email: customer.email,
+    group_ids: [...customer.group_ids],
+    created_at: new Date(customer.created_at).toISOString(),
+    ...state,
+  }
+}

@@ -2,6 +2,8 @@
  * What the ledger already says about one order: the basis for cancels, refunds and activation, so that every
  * follow-up movement is computed from the entries that exist (the ledger is the truth), not from today's rules.
  */
+import type { EntryDraft } from "./ledger"
+
 export interface OrderEntry {
   kind: string
   points: number
@@ -74,4 +76,18 @@ function earnedAsPending(entries: readonly OrderEntry[]): boolean {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : fallback
+}
+
+/** Deterministic idempotency keys: one per business event, so redeliveries find their entry (both adapters). */
+export const OrderKeys = {
+  accrual: (order_id: string) => `order:${order_id}:accrual`,
+  cancel: (order_id: string) => `order:${order_id}:cancel`,
+  refund: (refund_id: string) => `refund:${refund_id}`,
+  activation: (order_id: string) => `order:${order_id}:activation`,
+}
+
+/** Takes `points` back from where the order's points are: pending while they are pending, else the balance. */
+export function orderMovement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
+  // `|| 0`: a zero movement must not be stored as -0.
+  return state.pending ? { points: 0, pending_points: -points || 0 } : { points: -points || 0, pending_points: 0, floor }
 }

@@ -6,7 +6,7 @@ import { clawbackForRefund, reversalForCancel } from "../domain/clawback"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import type { AccrualFacts } from "../domain/facts"
 import { EntryDraft } from "../domain/ledger"
-import { orderLedgerState, OrderLedgerState } from "../domain/order-ledger"
+import { orderLedgerState, OrderLedgerState, OrderKeys, orderMovement } from "../domain/order-ledger"
 import { accruesPending } from "../domain/program"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
@@ -28,13 +28,8 @@ export type OrderOutcome =
   | { status: "posted" | "replayed"; entry: LoyaltyLedgerEntry; /** Clawbacks the accrual wrote for refunds handled before it. */ swept?: OrderOutcome[] }
   | { status: "skipped"; reason: "guest" | "canceled" | "nothing_earned" }
 
-/** Deterministic idempotency keys: one per business event, so redeliveries find their entry. */
-export const OrderKeys = {
-  accrual: (order_id: string) => `order:${order_id}:accrual`,
-  cancel: (order_id: string) => `order:${order_id}:cancel`,
-  refund: (refund_id: string) => `refund:${refund_id}`,
-  activation: (order_id: string) => `order:${order_id}:activation`,
-}
+// The idempotency keys and the take-back movement are the core's (domain/order-ledger.ts), shared with the v2 adapter.
+export { OrderKeys }
 
 /**
  * The points life of an order: accrual on placed (pending first when the program says so), reversal on cancel,
@@ -213,7 +208,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           const state = await this.orderState(ctx, order_id)
           const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
           return {
-            ...movement(state, remaining, floor),
+            ...orderMovement(state, remaining, floor),
             customer_id: order.customer_id,
             kind: "reversal",
             idempotency_key: OrderKeys.cancel(order_id),
@@ -271,7 +266,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           clawed_before_points: state.clawed_points,
         })
         return {
-          ...movement(state, points, floor),
+          ...orderMovement(state, points, floor),
           customer_id: order.customer_id,
           kind: "clawback",
           idempotency_key: OrderKeys.refund(refund.id),
@@ -328,12 +323,6 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
     }
     return { status: posted.replayed ? "replayed" : "posted", entry: posted.entry }
   }
-}
-
-/** Takes `points` back from where the order's points are: pending while they are pending, else the balance. */
-function movement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
-  // `|| 0`: a zero movement must not be stored as -0.
-  return state.pending ? { points: 0, pending_points: -points || 0 } : { points: -points || 0, pending_points: 0, floor }
 }
 
 // A refund before its accrual (an unordered event batch) cannot be prorated yet: fail loudly so the event bus

@@ -2,8 +2,8 @@ import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { compileRulebook, type RuleFileIssue } from "../domain/rulebook"
 import { simulate, SimulationInput } from "../domain/simulation"
+import { describeRules, explainEntry, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/rules-admin"
 import type { MemberFacts } from "../domain/facts"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import type { RulebookState } from "../utils/rulebook-store"
@@ -21,16 +21,8 @@ type InjectedDependencies = {
   loyaltyTierService: LoyaltyTierService
 }
 
-/** An issue as the admin API shows it: every key present (null when unknown). */
-export type IssueView = { file: string; line: number | null; column: number | null; pointer: string; message: string; hint: string | null }
-
-export type RulesView = {
-  version: string | null
-  loaded_at: Date | null
-  rules_dir: string
-  files: string[]
-  last_reload_error: { at: Date; issues: IssueView[] } | null
-}
+// The views are the core's (domain/rules-admin.ts), shared with the v2 adapter.
+export type { IssueView, RulesView }
 
 export type SimulationFacts = z.output<typeof SimulationInput>
 
@@ -51,19 +43,12 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
   }
 
   describe(state: RulebookState = this.deps_.loyaltyRulesService.state()): RulesView {
-    return {
-      version: state.rulebook?.version ?? null,
-      loaded_at: state.loaded_at,
-      rules_dir: state.rules_dir,
-      files: [...(state.rulebook?.files ?? [])],
-      last_reload_error: state.error ? { at: state.error.at, issues: state.error.issues.map(issueView) } : null,
-    }
+    return describeRules(state)
   }
 
   /** Compiles `files` as a rulebook without applying anything. */
   validate(files: Array<{ name: string; content: string }>): { valid: boolean; version?: string; issues: IssueView[] } {
-    const result = compileRulebook(files.map((f) => ({ name: f.name, text: f.content })))
-    return result.ok ? { valid: true, version: result.rulebook.version, issues: [] } : { valid: false, issues: result.issues.map(issueView) }
+    return validateRuleFiles(files)
   }
 
   /** Re-reads the rules directory. Valid: stored by version, live, promotions reconciled. Invalid: the previous one stays. */
@@ -71,8 +56,7 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
     const rules = this.deps_.loyaltyRulesService
     const state = rules.reload()
     if (state.error) {
-      const kept = state.rulebook ? `version ${state.rulebook.version} stays live` : "no rulebook is live"
-      return { ok: false, message: `The rule files in ${state.rules_dir} are invalid (${state.error.issues.length} issue(s)); ${kept}`, issues: state.error.issues.map(issueView), rules: this.describe(state) }
+      return { ok: false, message: reloadRefusal(state), issues: describeRules(state).last_reload_error!.issues, rules: this.describe(state) }
     }
     await rules.recordLive(this.activeManager_)
     let promotions: unknown
@@ -110,21 +94,7 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
     } else {
       parsed = input
     }
-    const result = await simulate(rulebook, parsed)
-    const a = result.accrual
-    return {
-      points: a.points,
-      amount_points: a.amount_points,
-      bonus_points: a.bonus_points,
-      multiplier_bp: a.multiplier_bp,
-      rule_names: a.rule_names,
-      contributions: a.contributions,
-      pending: result.pending,
-      rulebook_version: rulebook.version,
-      ...(rulebook.tiers ? { tier: result.tier } : {}),
-      ...(rulebook.promotions.length ? { promotions: result.promotions } : {}),
-      facts: result.facts,
-    }
+    return simulationView(rulebook, await simulate(rulebook, parsed))
   }
 
   /** An entry with the facts and the rulebook (by the entry's version) that produced it. */
@@ -133,23 +103,6 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
     if (!entry) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Ledger entry ${entry_id} was not found`)
     const version = entry.rulebook_version
     const stored = version ? await this.deps_.loyaltyRulesService.storedRulebook(version) : null
-    const details = (entry.details ?? {}) as { facts?: unknown; contributions?: Array<{ rule: string; type: string; points: number }> }
-    const accrual = entry.kind === "accrual"
-    const rules_fired = accrual
-      ? entry.rule_names.map((name) => {
-          const mine = (details.contributions ?? []).filter((c) => c.rule === name)
-          return { name, type: mine[0]?.type ?? null, contribution: mine.reduce((sum, c) => sum + c.points, 0) }
-        })
-      : []
-    return {
-      entry,
-      rulebook: version ? { version, files: stored?.files ?? null } : null,
-      facts: accrual ? details.facts ?? null : null,
-      rules_fired,
-    }
+    return { entry, ...explainEntry(entry, stored?.files ?? null) }
   }
-}
-
-function issueView(i: RuleFileIssue): IssueView {
-  return { file: i.file, line: i.line ?? null, column: i.column ?? null, pointer: i.pointer, message: i.message, hint: i.hint ?? null }
 }

@@ -1,6 +1,9 @@
 import type { LineItem, Order } from "@medusajs/medusa"
 import { currencyDecimals } from "../domain/currency"
-import { CustomerFacts, LineItemFacts, OrderFacts } from "../domain/facts"
+import { LineItemFacts, OrderFacts } from "../domain/facts"
+
+// The customer half of the facts is platform-free: it lives in the core, shared with the v2 adapter.
+export { customerFacts, type CustomerRow } from "../domain/facts"
 
 /**
  * One query for an order with exactly the relations Medusa's `decorateTotals` reads (`getTotalsRelations` minus
@@ -95,23 +98,6 @@ function lineItemFacts(item: LineItem): LineItemFacts {
     subtotal: int(item.subtotal),
     discount_total: int(item.discount_total),
     total: int(item.total),
-  }
-}
-
-/** The customer columns the accrual facts read (group ids of non-deleted groups). */
-export type CustomerRow = { id: string; email: string; created_at: Date | string; group_ids: string[] }
-
-/** Maps a customer and their loyalty state to plain customer facts. */
-export function customerFacts(
-  customer: CustomerRow,
-  state: { orders_count: number; points_balance: number; points_lifetime: number; tier: string | null }
-): CustomerFacts {
-  return {
-    id: customer.id,
-    email: customer.email,
-    group_ids: [...customer.group_ids],
-    created_at: new Date(customer.created_at).toISOString(),
-    ...state,
   }
 }
 

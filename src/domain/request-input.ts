@@ -1,0 +1,68 @@
+/**
+ * Request input rules shared by both adapters' routes (pagination, no unknown query keys, the Idempotency-Key header,
+ * INVALID_INPUT naming every bad field). The v1 copy in src/api/_shared/validate.ts should become a re-export of this.
+ */
+import { z } from "zod"
+import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import { allowedKeysOf } from "./rule-issues"
+
+/**
+ * A whole number written in decimal digits, as a query string gives it. Not z.coerce.number(): that accepts "0x10",
+ * "1e3", " 7", "" (as 0) and arrays (Number(["5"]) is 5), so a client's mistake would silently mean something else.
+ */
+export function decimalInt(min: number, max: number) {
+  return z
+    .string({ error: "expected one decimal whole number" })
+    .regex(/^[0-9]{1,15}$/, "expected a decimal whole number (digits only, e.g. 20)")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+}
+
+/** Pagination shared by list routes: integers, limit 1..100 (default 20), offset 0..1e9 (default 0). */
+export const PageQuery = z
+  .object({
+    limit: decimalInt(1, 100).default(20),
+    offset: decimalInt(0, 1_000_000_000).default(0),
+  })
+  .strict()
+
+/** Routes that take no query parameters still refuse unknown ones: a typo must not be silently ignored. */
+export const NoQuery = z.object({}).strict()
+
+/**
+ * Parses `input` with `schema` or throws INVALID_INPUT naming every bad field as `where.field: message`, so a
+ * client knows exactly what to fix.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: "query" | "body" | "params" | "headers"): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {})
+  if (parsed.success) {
+    return parsed.data
+  }
+  const problems = parsed.error.issues.map((i) => {
+    const keys = (i as { keys?: string[] }).keys
+    const field = i.path.length ? i.path.join(".") : keys ? keys.join(", ") : ""
+    return `${where}${field ? `.${field}` : ""}: ${issueMessage(i, keys)}`
+  })
+  throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problems.join("; ")}`, { problems })
+}
+
+/**
+ * An issue's message for a client. Unknown keys get a plain sentence: the domain's strict schemas carry their allowed
+ * keys in the message behind an internal marker (domain/rule-issues.ts) that must never reach a response.
+ */
+function issueMessage(issue: z.core.$ZodIssue, keys: string[] | undefined): string {
+  if (issue.code !== "unrecognized_keys") return issue.message
+  const allowed = allowedKeysOf(issue.message)
+  const unknown = `unknown key${keys && keys.length > 1 ? "s" : ""} ${(keys ?? []).map((k) => `'${k}'`).join(", ")}`
+  return allowed ? `${unknown} (allowed: ${allowed.join(", ") || "none"})` : unknown
+}
+
+const IdempotencyKey = z
+  .string({ error: "the Idempotency-Key header is required (a unique string per operation, e.g. a UUID)" })
+  .regex(/^[A-Za-z0-9_.:-]{1,200}$/, "must be 1–200 characters of letters, digits, _ . : -")
+
+/** The required `Idempotency-Key` header of a write: retrying with the same key returns the first result. */
+export function idempotencyKeyOf(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const headers = { "Idempotency-Key": req.headers["idempotency-key"] }
+  return parseInput(z.object({ "Idempotency-Key": IdempotencyKey }), headers, "headers")["Idempotency-Key"]
+}

@@ -1,0 +1,209 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import fixtures from "../fixtures/default-program-orders.json"
+import { LOYALTY_MODULE } from "../../src/modules/loyalty"
+import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
+import { createStore, waitFor } from "./store"
+
+jest.setTimeout(300_000)
+process.env.MEDUSA_DISABLE_TELEMETRY = "true"
+
+const timings: Record<string, number> = {}
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const start = Date.now()
+  try {
+    return await run()
+  } finally {
+    timings[name] = Date.now() - start
+  }
+}
+
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: {},
+  testSuite: ({ api, getContainer }) => {
+    let store: Awaited<ReturnType<typeof createStore>>
+    const loyalty = () => getContainer().resolve<any>(LOYALTY_MODULE)
+    const entryByKey = (key: string) => loyalty().findEntryByKey(key)
+    const entriesOfOrder = async (order_id: string) => loyalty().listLoyaltyLedgerEntries({ order_id }, { order: { seq: "ASC" } })
+
+    beforeAll(async () => {
+      store = await timed("store setup", () => createStore(api, getContainer()))
+    })
+
+    afterAll(() => {
+      // eslint-disable-next-line no-console
+      console.log(`v2 loyalty timings (ms): ${JSON.stringify(timings)}; rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`)
+    })
+
+    it("answers 401 on every loyalty route without authentication", async () => {
+      const routes: Array<[string, string]> = [
+        ["get", "/store/customers/me/loyalty"],
+        ["get", "/store/customers/me/loyalty/entries"],
+        ["get", "/admin/loyalty/accounts"],
+        ["get", "/admin/loyalty/accounts/cus_x"],
+        ["get", "/admin/loyalty/accounts/cus_x/entries"],
+        ["post", "/admin/loyalty/accounts/cus_x/adjustments"],
+        ["get", "/admin/loyalty/verify"],
+        ["get", "/admin/loyalty/rules"],
+        ["post", "/admin/loyalty/rules/validate"],
+        ["post", "/admin/loyalty/rules/reload"],
+        ["post", "/admin/loyalty/simulate"],
+        ["get", "/admin/loyalty/entries/lent_x/explain"],
+      ]
+      for (const [method, path] of routes) {
+        const headers = { headers: store.pk }
+        const res = await (method === "get" ? api.get(path, headers) : api.post(path, {}, headers)).catch((e: any) => e.response)
+        expect([path, res.status]).toEqual([path, 401])
+      }
+    })
+
+    it("opens an account when a registered customer is created (customer.created, auto_enroll)", async () => {
+      const customer = await store.registerCustomer("enrolled@loyalty.test")
+      const account = await waitFor("the account", () => loyalty().findAccount(customer.id))
+      expect(account).toMatchObject({ customer_id: customer.id, points_balance: 0, tier: "bronze" })
+      const { data } = await api.get("/store/loyalty/tiers", { headers: store.pk })
+      expect(data.tiers.map((t: { code: string }) => t.code)).toEqual(["bronze", "silver", "gold", "platinum"])
+    })
+
+    it("awards the documented default-program points for real orders placed over HTTP (the v1 figures)", async () => {
+      const customer = await store.registerCustomer("parity@loyalty.test")
+      let balance = 0
+      for (const fixture of fixtures.orders) {
+        const order = await timed(`order: ${fixture.name}`, () => store.placeOrder(customer, fixture.items))
+        const entry = await waitFor(`accrual of ${order.id}`, () => entryByKey(`order:${order.id}:accrual`))
+        balance += fixture.points
+        expect({ name: fixture.name, points: entry.points, rule_names: entry.rule_names, total: entry.details.order_total_minor, balance: entry.balance_after })
+          .toEqual({ name: fixture.name, points: fixture.points, rule_names: fixture.rule_names, total: fixture.total_minor, balance })
+      }
+      const { data } = await api.get("/store/customers/me/loyalty", { headers: customer.headers })
+      expect(data.loyalty_account).toMatchObject({ customer_id: customer.id, points_balance: balance, points_lifetime: balance, tier: { code: "bronze", name: "Bronze" } })
+      const { data: mine } = await api.get("/store/customers/me/loyalty/entries", { headers: customer.headers })
+      expect(mine.entries.map((e: { points: number }) => e.points)).toEqual(fixtures.orders.map((f) => f.points).reverse())
+      const explained = await api.get(`/admin/loyalty/entries/${mine.entries[2].id}/explain`, store.admin)
+      expect(explained.data.rules_fired).toEqual([
+        { name: "base-earn", type: "points_per_amount", contribution: 100 },
+        { name: "first-order-bonus", type: "fixed_bonus", contribution: 100 },
+      ])
+      expect(explained.data.rulebook.files.map((f: { name: string }) => f.name)).toContain("accrual.json")
+    })
+
+    it("writes one entry when order.placed is delivered five times concurrently", async () => {
+      const customer = await store.registerCustomer("redelivery@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+      await waitFor("the first accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const bus = getContainer().resolve(Modules.EVENT_BUS)
+      await timed("5 concurrent redeliveries", () =>
+        Promise.all(Array.from({ length: 5 }, () => accrueOrderWorkflow(getContainer()).run({ input: { order_id: order.id } })))
+      )
+      await bus.emit([1, 2, 3, 4, 5].map(() => ({ name: "order.placed", data: { id: order.id } })))
+      await new Promise((r) => setTimeout(r, 2000))
+      const entries = await entriesOfOrder(order.id)
+      expect(entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([["accrual", 200]])
+      expect((await loyalty().findAccount(customer.id)).points_balance).toBe(200)
+    })
+
+    it("takes back a canceled order's points, once", async () => {
+      const customer = await store.registerCustomer("cancel@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 19.99, quantity: 2 }])
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      await api.post(`/admin/orders/${order.id}/cancel`, {}, store.admin)
+      const reversal = await waitFor("the reversal", () => entryByKey(`order:${order.id}:cancel`))
+      expect([reversal.kind, reversal.points, reversal.balance_after]).toEqual(["reversal", -139, 0])
+      await reverseOrderWorkflow(getContainer()).run({ input: { order_id: order.id } })
+      expect((await entriesOfOrder(order.id)).map((e: { kind: string }) => e.kind)).toEqual(["accrual", "reversal"])
+    })
+
+    it("leaves a tombstone when the cancel is handled before order.placed, and the late placed earns nothing", async () => {
+      const customer = await store.registerCustomer("out-of-order@loyalty.test")
+      // An order whose events have not been delivered yet (created in the order module: no order.placed emitted).
+      const [order] = await getContainer().resolve<any>(Modules.ORDER).createOrders([
+        { currency_code: "eur", customer_id: customer.id, email: customer.email, region_id: store.region.id, items: [{ title: "x", quantity: 1, unit_price: 100 }] },
+      ])
+      await reverseOrderWorkflow(getContainer()).run({ input: { order_id: order.id } })
+      await accrueOrderWorkflow(getContainer()).run({ input: { order_id: order.id } })
+      const entries = await entriesOfOrder(order.id)
+      expect(entries.map((e: any) => [e.kind, e.points, e.details.tombstone])).toEqual([["reversal", 0, true]])
+    })
+
+    it("claws back a partial refund proportionally, then the rest on the full refund, by the figures stored on the accrual", async () => {
+      const customer = await store.registerCustomer("refund@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }]) // total 110.00, earns 200
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const payment = await store.paymentOf(order.id)
+      await api.post(`/admin/payments/${payment}/capture`, {}, store.admin)
+      await api.post(`/admin/payments/${payment}/refund`, { amount: 50 }, store.admin)
+      const first = await waitFor("the first clawback", async () => (await entriesOfOrder(order.id)).find((e: any) => e.kind === "clawback"))
+      expect([first.points, first.details.refund_minor]).toEqual([-90, 5000]) // floor(200 × 5000 / 11000)
+      await api.post(`/admin/payments/${payment}/refund`, { amount: 60 }, store.admin)
+      await waitFor("the second clawback", async () => (await entriesOfOrder(order.id)).filter((e: any) => e.kind === "clawback").length === 2)
+      const entries = await entriesOfOrder(order.id)
+      expect(entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([["accrual", 200], ["clawback", -90], ["clawback", -110]])
+      expect((await loyalty().findAccount(customer.id)).points_balance).toBe(0)
+    })
+
+    it("shows a member only their own account and entries", async () => {
+      const alice = await store.registerCustomer("alice@loyalty.test")
+      const bob = await store.registerCustomer("bob@loyalty.test")
+      const order = await store.placeOrder(alice, [{ price: 100, quantity: 1 }])
+      await waitFor("alice's accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const { data: bobs } = await api.get("/store/customers/me/loyalty/entries", { headers: bob.headers })
+      expect(bobs.entries).toEqual([])
+      const { data: bobAccount } = await api.get("/store/customers/me/loyalty", { headers: bob.headers })
+      expect([bobAccount.loyalty_account.customer_id, bobAccount.loyalty_account.points_balance]).toEqual([bob.id, 0])
+      // A customer token is not an admin token.
+      expect((await api.get(`/admin/loyalty/accounts/${alice.id}`, { headers: bob.headers }).catch((e: any) => e.response)).status).toBe(401)
+    })
+
+    it("records an admin adjustment once per Idempotency-Key: an exact retry replays, another payload is a 422", async () => {
+      const customer = await store.registerCustomer("adjust@loyalty.test")
+      const path = `/admin/loyalty/accounts/${customer.id}/adjustments`
+      const h = (key?: string) => ({ headers: { ...store.admin.headers, ...(key ? { "idempotency-key": key } : {}) } })
+      const first = await api.post(path, { points: 25, reason: "goodwill" }, h("k-1"))
+      const again = await api.post(path, { points: 25, reason: "goodwill" }, h("k-1"))
+      expect(again.data.entry.id).toBe(first.data.entry.id)
+      expect(again.data.loyalty_account.points_balance).toBe(25)
+      const conflict = await api.post(path, { points: 30, reason: "goodwill" }, h("k-1")).catch((e: any) => e.response)
+      expect([conflict.status, conflict.data.code]).toEqual([422, "IDEMPOTENCY_CONFLICT"])
+      const noKey = await api.post(path, { points: 5, reason: "x" }, h()).catch((e: any) => e.response)
+      expect([noKey.status, noKey.data.type]).toEqual([400, "invalid_data"])
+      const badBody = await api.post(path, { points: 1.5, reason: "x" }, h("k-2")).catch((e: any) => e.response)
+      expect(badBody.status).toBe(400)
+      const unknown = await api.get("/admin/loyalty/accounts/cus_unknown", store.admin).catch((e: any) => e.response)
+      expect(unknown.status).toBe(404)
+      const badQuery = await api.get("/admin/loyalty/accounts?limit=0x10", store.admin).catch((e: any) => e.response)
+      expect(badQuery.status).toBe(400)
+      const { data: list } = await api.get(`/admin/loyalty/accounts?q=adjust@`, store.admin)
+      expect(list.loyalty_accounts.map((a: { email: string }) => a.email)).toEqual(["adjust@loyalty.test"])
+    })
+
+    it("keeps the ledger append-only in the database and consistent by verify", async () => {
+      const customer = await store.registerCustomer("immutable@loyalty.test")
+      const headers = { headers: { ...store.admin.headers, "idempotency-key": "immutable-1" } }
+      await api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points: 7, reason: "seed" }, headers)
+      await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await waitFor("two entries", async () => (await knex.raw(`SELECT count(*)::int AS n FROM loyalty_ledger_entry`)).rows[0].n === 2)
+      await expect(knex.raw(`UPDATE loyalty_ledger_entry SET points = points + 1`)).rejects.toThrow(/append-only/)
+      await expect(knex.raw(`DELETE FROM loyalty_ledger_entry`)).rejects.toThrow(/append-only/)
+      const { data } = await api.get("/admin/loyalty/verify", store.admin)
+      expect(data).toMatchObject({ ok: true, problems: [] })
+      expect(data.entries_checked).toBe(2)
+    })
+
+    it("serves the rules toolchain routes: live rules, validate, reload and simulate", async () => {
+      const { data: rules } = await api.get("/admin/loyalty/rules", store.admin)
+      expect(rules.rules.files).toEqual(expect.arrayContaining(["accrual.json", "program.json", "tiers.json"]))
+      const { data: invalid } = await api.post("/admin/loyalty/rules/validate", { files: [{ name: "accrual.json", content: "{" }] }, store.admin)
+      expect(invalid.valid).toBe(false)
+      const { data: reloaded } = await api.post("/admin/loyalty/rules/reload", {}, store.admin)
+      expect(reloaded.rules.version).toBe(rules.rules.version)
+      const { data: simulated } = await api.post(
+        "/admin/loyalty/simulate",
+        { order: { subtotal: 10000, currency_code: "eur" }, customer: { orders_count: 0 } },
+        store.admin
+      )
+      expect([simulated.points, simulated.rule_names]).toEqual([200, ["base-earn", "first-order-bonus"]])
+    })
+  },
+})

@@ -1,0 +1,2 @@
+const { MetadataStorage } = require("@medusajs/framework/mikro-orm/core")
+MetadataStorage.clear()

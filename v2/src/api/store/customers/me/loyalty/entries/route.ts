@@ -1,0 +1,11 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { PageQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { serializeEntry } from "../../../../../../core/domain/views"
+import { currentCustomerId, loyaltyOf, route } from "../../../../../../lib/http"
+
+/** GET /store/customers/me/loyalty/entries?limit&offset → my ledger entries, newest first. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const page = parseInput(PageQuery, req.query, "query")
+  const [entries, count] = await loyaltyOf(req).pageEntries(currentCustomerId(req), page)
+  res.json({ entries: entries.map(serializeEntry), count, ...page })
+})

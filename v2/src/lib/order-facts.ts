@@ -1,0 +1,165 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { currencyDecimals } from "../core/domain/currency"
+import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../core/domain/facts"
+import { toMinorUnits } from "./money"
+
+type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }
+type Resolver = { resolve<T = unknown>(key: string): T }
+
+/** What the adapter reads about an order before the core decides anything (ids, status, member). */
+export type OrderForLoyalty = {
+  id: string
+  status: string
+  customer_id: string | null
+  created_at: string
+  currency_code: string
+  /** The order total in minor units: the denominator of refund clawbacks, stored on the accrual. */
+  total_minor: number
+  customer: (CustomerRow & { has_account: boolean }) | null
+  /** The order's facts, customer half without the loyalty figures (filled in under the account's state). */
+  order_facts: OrderFacts
+  /** Orders of the customer placed before this one that still stand (canceled excluded). */
+  earlier_orders: number
+}
+
+const ORDER_FIELDS = [
+  "id", "status", "customer_id", "created_at", "currency_code", "region_id", "sales_channel_id",
+  "item_subtotal", "discount_subtotal", "shipping_total", "tax_total", "total",
+  "items.id", "items.title", "items.product_id", "items.variant_id", "items.variant_sku", "items.product_type",
+  "items.product_type_id", "items.quantity", "items.unit_price", "items.subtotal", "items.discount_total", "items.total",
+  "customer.id", "customer.email", "customer.has_account", "customer.created_at", "customer.groups.id",
+]
+
+/**
+ * Reads a v2 order with Medusa's own computed totals (query.graph) and maps it to the core's facts, the
+ * counterpart of the v1 adapter's medusa-facts.ts: the same fields, amounts in integer minor units.
+ * v1 → v2 field map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total =
+ * discount_subtotal (tax excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's
+ * core order, so gift_card_total is 0. Product collection and tags come from the product module (line items carry
+ * only the collection's title).
+ */
+export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Promise<OrderForLoyalty | null> {
+  const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "order", fields: ORDER_FIELDS, filters: { id: order_id } })
+  const order = data[0]
+  if (!order) return null
+  const decimals = currencyDecimals(order.currency_code)
+  const minor = (v: unknown) => toMinorUnits(v, decimals)
+  const productIds = [...new Set<string>((order.items ?? []).map((i: any) => i.product_id).filter(Boolean))]
+  const products = new Map<string, any>()
+  if (productIds.length) {
+    const { data: rows } = await query.graph({
+      entity: "product",
+      fields: ["id", "collection_id", "type_id", "type.value", "tags.value"],
+      filters: { id: productIds },
+    })
+    for (const p of rows) products.set(p.id, p)
+  }
+  const items: LineItemFacts[] = (order.items ?? []).map((item: any) => {
+    const product = item.product_id ? products.get(item.product_id) : undefined
+    return {
+      id: item.id,
+      title: item.title,
+      product_id: item.product_id ?? null,
+      variant_id: item.variant_id ?? null,
+      sku: item.variant_sku ?? null,
+      collection_id: product?.collection_id ?? null,
+      type: product?.type?.value ?? item.product_type ?? null,
+      type_id: product?.type_id ?? item.product_type_id ?? null,
+      tags: (product?.tags ?? []).map((t: { value: string }) => t.value),
+      quantity: Number(item.quantity),
+      unit_price: minor(item.unit_price),
+      subtotal: minor(item.subtotal),
+      discount_total: minor(item.discount_total),
+      total: minor(item.total),
+    }
+  })
+  const created_at = new Date(order.created_at).toISOString()
+  const order_facts: OrderFacts = {
+    id: order.id,
+    subtotal: minor(order.item_subtotal),
+    discount_total: minor(order.discount_subtotal),
+    shipping_total: minor(order.shipping_total),
+    tax_total: minor(order.tax_total),
+    total: minor(order.total),
+    gift_card_total: 0,
+    currency_code: order.currency_code,
+    currency_decimals: decimals,
+    region_id: order.region_id,
+    sales_channel_id: order.sales_channel_id ?? null,
+    items,
+    created_at,
+  }
+  const c = order.customer
+  const customer = c
+    ? { id: c.id, email: c.email, has_account: c.has_account === true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) }
+    : null
+  let earlier_orders = 0
+  if (order.customer_id) {
+    const { data: earlier } = await query.graph({
+      entity: "order",
+      fields: ["id", "created_at", "status"],
+      filters: { customer_id: order.customer_id, created_at: { $lt: order.created_at }, status: { $ne: "canceled" } },
+    })
+    earlier_orders = earlier.filter((o: { id: string }) => o.id !== order.id).length
+  }
+  return {
+    id: order.id,
+    status: order.status,
+    customer_id: order.customer_id ?? null,
+    created_at,
+    currency_code: order.currency_code,
+    total_minor: order_facts.total,
+    customer,
+    order_facts,
+    earlier_orders,
+  }
+}
+
+/** The full accrual facts once the member's account figures are known (as v1's factsOf). */
+export function accrualFacts(
+  order: OrderForLoyalty,
+  account: { points_balance: number; points_lifetime: number; tier: string | null }
+): AccrualFacts {
+  return {
+    order: order.order_facts,
+    customer: customerFacts(order.customer!, {
+      orders_count: order.earlier_orders,
+      points_balance: account.points_balance,
+      points_lifetime: account.points_lifetime,
+      tier: account.tier,
+    }),
+  }
+}
+
+/** Refunds of an order (oldest first) with amounts in minor units: order → payment collections → payments → refunds. */
+export async function refundsOfOrder(scope: Resolver, order_id: string): Promise<Array<{ id: string; amount_minor: number; note: string | null; created_at: string }>> {
+  const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "currency_code", "payment_collections.payments.refunds.id", "payment_collections.payments.refunds.amount",
+      "payment_collections.payments.refunds.note", "payment_collections.payments.refunds.created_at"],
+    filters: { id: order_id },
+  })
+  const order = data[0]
+  if (!order) return []
+  const decimals = currencyDecimals(order.currency_code)
+  const refunds = (order.payment_collections ?? []).flatMap((pc: any) => (pc?.payments ?? []).flatMap((p: any) => p?.refunds ?? []))
+  return refunds
+    .map((r: any) => ({ id: r.id, amount_minor: toMinorUnits(r.amount, decimals), note: r.note ?? null, created_at: new Date(r.created_at).toISOString() }))
+    .sort((a: { created_at: string; id: string }, b: { created_at: string; id: string }) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+}
+
+/** The order a payment belongs to (payment.refunded carries the payment id). */
+export async function orderOfPayment(scope: Resolver, payment_id: string): Promise<string | null> {
+  const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
+  const { data: payments } = await query.graph({ entity: "payment", fields: ["id", "payment_collection_id"], filters: { id: payment_id } })
+  const collection = payments[0]?.payment_collection_id
+  if (!collection) return null
+  const { data: links } = await query.graph({
+    entity: "order_payment_collection",
+    fields: ["order_id"],
+    filters: { payment_collection_id: collection },
+  })
+  return links[0]?.order_id ?? null
+}

@@ -1,0 +1,316 @@
+import type { Context } from "@medusajs/framework/types"
+import { generateEntityId, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/errors"
+import { assertReplay, type EntryDraft, payloadHash, planPosting, type Posting } from "../../core/domain/ledger"
+import type { OrderEntry } from "../../core/domain/order-ledger"
+import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/verify"
+import type { Rulebook } from "../../core/domain/rulebook"
+import type { RulebookState } from "../../core/domain/rulebook-state"
+import { parsePluginOptions, type PluginOptions } from "../../core/domain/options"
+import { defaultRulesDir, liveRulebook, reloadRules, rulesState } from "../../lib/rules"
+import LoyaltyAccount from "./models/loyalty-account"
+import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
+import LoyaltyRulebook from "./models/loyalty-rulebook"
+
+export type AccountRow = {
+  id: string
+  customer_id: string
+  points_balance: number
+  points_lifetime: number
+  points_pending: number
+  tier: string | null
+  created_at: Date
+  updated_at: Date
+}
+
+export type EntryRow = OrderEntry & {
+  id: string
+  seq: number
+  account_id: string
+  customer_id: string
+  kind: string
+  balance_after: number
+  pending_after: number
+  order_id: string | null
+  source_id: string | null
+  rule_names: string[]
+  rulebook_version: string | null
+  reason: string | null
+  actor_id: string | null
+  idempotency_key: string
+  payload_hash: string
+  created_at: Date
+}
+
+export type LockedContext = {
+  account: AccountRow
+  /** The entries of the order named in postUnderLock, in append order, read under the lock. */
+  orderEntries: EntryRow[]
+}
+
+export type PostResult =
+  | { entry: EntryRow; account: AccountRow; replayed: boolean }
+  | { entry: null; account: AccountRow; replayed: false }
+
+type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
+
+/**
+ * The loyalty module: accounts, the append-only ledger and stored rulebook versions. The only writer of balances
+ * is `postUnderLock`: it locks the account row (SELECT … FOR UPDATE), checks the idempotency key, lets the caller
+ * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
+ * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
+ */
+class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook }) {
+  protected readonly pluginOptions_: PluginOptions
+
+  constructor(container: Record<string, unknown>, options: Record<string, unknown> = {}) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...(arguments as unknown as [Record<string, unknown>]))
+    this.pluginOptions_ = parsePluginOptions(pickPluginOptions(options), { rules_dir: defaultRulesDir() })
+  }
+
+  get pluginOptions(): PluginOptions {
+    return this.pluginOptions_
+  }
+
+  /** The live rulebook; RULES_UNAVAILABLE (issues located) when none could be loaded. */
+  getRulebook(): Rulebook {
+    return liveRulebook(this.pluginOptions_.rules_dir)
+  }
+
+  rulesState(): RulebookState {
+    return rulesState(this.pluginOptions_.rules_dir)
+  }
+
+  reloadRules(): RulebookState {
+    return reloadRules(this.pluginOptions_.rules_dir)
+  }
+
+  /** Stores the live rulebook's files under its version the first time it is used (never updated). */
+  @InjectTransactionManager()
+  async rememberRulebook(state: RulebookState, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    if (!state.rulebook) return
+    await knexOf(sharedContext).raw(
+      `INSERT INTO loyalty_rulebook (id, version, files, loaded_at) VALUES (?, ?, ?::jsonb, ?)
+       ON CONFLICT (version) WHERE deleted_at IS NULL DO NOTHING`,
+      [newId("lrb"), state.rulebook.version, JSON.stringify(state.sources), state.loaded_at ?? new Date(0)]
+    )
+  }
+
+  /** The account of a customer, opened when missing; `created` tells whether this call opened it. */
+  @InjectTransactionManager()
+  async ensureAccount(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<{ account: AccountRow; created: boolean }> {
+    const knex = knexOf(sharedContext)
+    const inserted = await knex.raw(
+      `INSERT INTO loyalty_account (id, customer_id, points_balance, points_lifetime, points_pending, tier)
+       VALUES (?, ?, 0, 0, 0, ?) ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
+      [newId("lacc"), customer_id, baseTier(this.findRulebook())]
+    )
+    if (inserted.rows.length) return { account: inserted.rows[0], created: true }
+    const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
+    return { account: rows[0], created: false }
+  }
+
+  /**
+   * Locks the customer's account (opening it when missing), then, unless an entry exists under `idempotency_key`
+   * (returned as a replay), asks `decide` for the draft to append. `decide` runs under the lock, so what it reads
+   * (the order's earlier entries, the balance) cannot change before the write; it returns null to write nothing.
+   */
+  @InjectTransactionManager()
+  async postUnderLock(
+    customer_id: string,
+    idempotency_key: string,
+    decide: (ctx: LockedContext) => EntryDraft | null | Promise<EntryDraft | null>,
+    order_id: string | null = null,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<PostResult> {
+    const knex = knexOf(sharedContext)
+    let account = await lockAccount(knex, customer_id)
+    if (!account) {
+      await this.ensureAccount(customer_id, sharedContext)
+      account = (await lockAccount(knex, customer_id))!
+    }
+    // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
+    // snapshot it started with, so an entry committed by the lock's previous holder would be missed.
+    const { rows } = await knex.raw(
+      `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ? OR (order_id IS NOT NULL AND order_id = ?) ORDER BY seq`,
+      [idempotency_key, order_id]
+    )
+    const found = rows as EntryRow[]
+    const stored = found.find((e) => e.idempotency_key === idempotency_key)
+    if (stored) return { entry: stored, account, replayed: true }
+    const draft = await decide({ account, orderEntries: found.filter((e) => e.order_id === order_id) })
+    if (!draft) return { entry: null, account, replayed: false }
+    const posting = planPosting(account, draft)
+    const entry = await appendEntry(knex, account, draft, posting)
+    const { rows: updated } = await knex.raw(
+      `UPDATE loyalty_account SET points_balance = ?, points_pending = ?, points_lifetime = ?, updated_at = now()
+        WHERE id = ? RETURNING *`,
+      [posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime, account.id]
+    )
+    return { entry, account: updated[0], replayed: false }
+  }
+
+  /** Appends `draft` exactly once per idempotency key: an exact replay returns the stored entry, anything else is a conflict. */
+  async post(draft: EntryDraft, sharedContext: Context = {}): Promise<PostResult & { entry: EntryRow }> {
+    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, () => draft, draft.order_id ?? null, sharedContext)
+    if (result.replayed) assertReplay(result.entry, draft)
+    return result as PostResult & { entry: EntryRow }
+  }
+
+  /**
+   * Undoes a posted entry for a workflow compensation: the ledger is append-only, so the undo is a new entry that
+   * moves the same points back, under its own key (a second compensation of the same entry is a replay).
+   */
+  async compensateEntry(entry_id: string, sharedContext: Context = {}): Promise<void> {
+    const [entry] = await this.listLoyaltyLedgerEntries({ id: entry_id }, {}, sharedContext)
+    if (!entry) return
+    await this.post({
+      customer_id: entry.customer_id,
+      kind: "adjustment",
+      points: -entry.points || 0,
+      pending_points: -entry.pending_delta || 0,
+      idempotency_key: `compensation:${entry.id}`,
+      reason: `workflow compensation of ${entry.id} (${entry.kind})`,
+      details: { compensates: entry.id },
+    }, sharedContext)
+  }
+
+  @InjectTransactionManager()
+  async findAccount(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<AccountRow | null> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
+    return rows[0] ?? null
+  }
+
+  @InjectTransactionManager()
+  async findEntry(id: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE id = ?`, [id])
+    return rows[0] ?? null
+  }
+
+  @InjectTransactionManager()
+  async findEntryByKey(key: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [key])
+    return rows[0] ?? null
+  }
+
+  /** A customer's entries, newest first, and their count. */
+  @InjectTransactionManager()
+  async pageEntries(customer_id: string, page: { limit: number; offset: number }, @MedusaContext() sharedContext: Context = {}): Promise<[EntryRow[], number]> {
+    const knex = knexOf(sharedContext)
+    const { rows } = await knex.raw(
+      `SELECT * FROM loyalty_ledger_entry WHERE customer_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?`,
+      [customer_id, page.limit, page.offset]
+    )
+    const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_ledger_entry WHERE customer_id = ?`, [customer_id])
+    return [rows, counted[0].n]
+  }
+
+  /** Accounts newest first; `customer_ids` restricts the list (the route resolves an email search to ids), `tier` the tier. */
+  @InjectTransactionManager()
+  async pageAccounts(
+    filter: { customer_ids?: string[]; q?: string; tier?: string },
+    page: { limit: number; offset: number },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<[AccountRow[], number]> {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.q !== undefined) {
+      where.push(`(customer_id ILIKE ? ${filter.customer_ids?.length ? `OR customer_id = ANY(?)` : ""})`)
+      params.push(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+      if (filter.customer_ids?.length) params.push(filter.customer_ids)
+    }
+    if (filter.tier !== undefined) {
+      where.push(`tier = ?`)
+      params.push(filter.tier)
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+    const knex = knexOf(sharedContext)
+    const { rows } = await knex.raw(
+      `SELECT * FROM loyalty_account ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...params, page.limit, page.offset]
+    )
+    const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_account ${clause}`, params)
+    return [rows, counted[0].n]
+  }
+
+  /** Ledger integrity (the core's checks) over one REPEATABLE READ-consistent read of accounts and entries. */
+  @InjectTransactionManager()
+  async verifyLedger(@MedusaContext() sharedContext: Context = {}): Promise<VerifyReport> {
+    const knex = knexOf(sharedContext)
+    const acc = new VerifyAccumulator()
+    const { rows: accounts } = await knex.raw(`SELECT id, customer_id, points_balance, points_pending, points_lifetime FROM loyalty_account ORDER BY id`)
+    const { rows: entries } = await knex.raw(
+      `SELECT id, account_id, customer_id, kind, points, balance_after, pending_delta, pending_after FROM loyalty_ledger_entry ORDER BY account_id, seq`
+    )
+    const byAccount = new Map<string, any[]>()
+    for (const e of entries) byAccount.set(e.account_id, [...(byAccount.get(e.account_id) ?? []), e])
+    for (const a of accounts) acc.addAccount(a, byAccount.get(a.id) ?? [])
+    const { rows: duplicated } = await knex.raw(
+      `SELECT id, customer_id, idempotency_key FROM loyalty_ledger_entry
+        WHERE idempotency_key IN (SELECT idempotency_key FROM loyalty_ledger_entry GROUP BY idempotency_key HAVING count(*) > 1)
+        ORDER BY seq`
+    )
+    acc.addProblems(duplicateKeyProblems(duplicated))
+    return acc.report()
+  }
+
+  private findRulebook(): Rulebook | null {
+    try {
+      return this.getRulebook()
+    } catch {
+      return null
+    }
+  }
+}
+
+/** Medusa passes module options plus its own keys; the plugin options schema is strict, so keep only ours. */
+function pickPluginOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = {}
+  for (const key of ["rules_dir", "auto_enroll", "watch_rules"]) if (options?.[key] !== undefined) picked[key] = options[key]
+  return picked
+}
+
+/** The lowest tier of the ladder (every member starts there), null without tiers. */
+function baseTier(rulebook: Rulebook | null): string | null {
+  const tiers = rulebook?.tiers?.tiers
+  if (!tiers?.length) return null
+  return [...tiers].sort((a, b) => a.rank - b.rank)[0].code
+}
+
+function knexOf(sharedContext: Context): Knex {
+  const manager = sharedContext.transactionManager as { getTransactionContext?: () => Knex } | undefined
+  const knex = manager?.getTransactionContext?.()
+  if (!knex) {
+    // A FOR UPDATE on an autocommit connection would release the lock at once: refuse rather than not serialize.
+    throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "loyalty ledger writes must run inside a transaction")
+  }
+  return knex
+}
+
+async function lockAccount(knex: Knex, customer_id: string): Promise<AccountRow | null> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ? FOR UPDATE`, [customer_id])
+  return rows[0] ?? null
+}
+
+async function appendEntry(knex: Knex, account: AccountRow, draft: EntryDraft, posting: Posting): Promise<EntryRow> {
+  const { rows } = await knex.raw(
+    `INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
+       pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
+       payload_hash, details)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb) RETURNING *`,
+    [
+      newId("lent"), account.id, draft.customer_id, draft.kind, posting.points, posting.balance_after,
+      posting.pending_delta, posting.pending_after, draft.order_id ?? null, draft.source_id ?? null,
+      JSON.stringify(draft.rule_names ?? []), draft.rulebook_version ?? null, draft.reason ?? null,
+      draft.actor_id ?? null, draft.idempotency_key, payloadHash(draft), JSON.stringify(draft.details ?? {}),
+    ]
+  )
+  return rows[0]
+}
+
+function newId(prefix: string): string {
+  return generateEntityId(undefined, prefix)
+}
+
+export default LoyaltyModuleService

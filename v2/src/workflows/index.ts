@@ -1,0 +1,2 @@
+export * from "./order-points"
+export * from "./members"

@@ -1,0 +1,58 @@
+import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { LOYALTY_MODULE } from "../modules/loyalty"
+import type LoyaltyModuleService from "../modules/loyalty/service"
+import type { AccountRow, EntryRow } from "../modules/loyalty/service"
+
+type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean }
+
+/** customer.created → an account for a registered customer (auto_enroll); guests (has_account false) are not members. */
+export const enrollCustomerStep = createStep(
+  "loyalty-enroll-customer",
+  async ({ customer_id }: { customer_id: string }, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    if (!loyalty.pluginOptions.auto_enroll) return new StepResponse<EnrollOutcome>({ enrolled: false, reason: "auto_enroll off" })
+    const query = container.resolve<any>(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({ entity: "customer", fields: ["id", "has_account"], filters: { id: customer_id } })
+    if (!data[0]?.has_account) return new StepResponse<EnrollOutcome>({ enrolled: false, reason: "guest" })
+    const { account, created } = await loyalty.ensureAccount(customer_id)
+    return new StepResponse<EnrollOutcome>({ enrolled: true, account_id: account.id, created })
+  }
+  // No compensation: an empty account is harmless, and another event may have opened it meanwhile.
+)
+
+export const enrollCustomerWorkflow = createWorkflow("loyalty-enroll-customer", (input: { customer_id: string }) => {
+  return new WorkflowResponse(enrollCustomerStep(input))
+})
+
+export type AdjustmentInput = { customer_id: string; points: number; reason: string; key: string; actor_id: string | null }
+
+/** An admin's signed correction under a client Idempotency-Key: an exact retry returns the first entry, a different payload is a 422. */
+export const postAdjustmentStep = createStep(
+  "loyalty-post-adjustment",
+  async (input: AdjustmentInput, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    const program = loyalty.getRulebook().program
+    const result = await loyalty.post({
+      customer_id: input.customer_id,
+      kind: "adjustment",
+      points: input.points,
+      reason: input.reason,
+      actor_id: input.actor_id,
+      idempotency_key: `adjustment:${input.key}`,
+      floor: program.negative_balance === "allow" ? "allow" : "refuse",
+    })
+    return new StepResponse<{ entry: EntryRow; account: AccountRow; replayed: boolean }, string[]>(
+      result,
+      result.replayed ? [] : [result.entry.id]
+    )
+  },
+  async (posted, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    for (const id of posted ?? []) await loyalty.compensateEntry(id)
+  }
+)
+
+export const postAdjustmentWorkflow = createWorkflow("loyalty-post-adjustment", (input: AdjustmentInput) => {
+  return new WorkflowResponse(postAdjustmentStep(input))
+})

@@ -1,0 +1,184 @@
+import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { evaluateAccrual } from "../core/domain/accrual"
+import { clawbackForRefund, reversalForCancel } from "../core/domain/clawback"
+import { orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
+import { accruesPending } from "../core/domain/program"
+import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
+import { LOYALTY_MODULE } from "../modules/loyalty"
+import type LoyaltyModuleService from "../modules/loyalty/service"
+import type { EntryRow } from "../modules/loyalty/service"
+
+/** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
+export type OrderPointsOutcome = {
+  status: "posted" | "replayed" | "skipped"
+  reason?: "guest" | "canceled" | "nothing_earned" | "not_found" | "not_accrued_yet"
+  entries: Array<Pick<EntryRow, "id" | "kind" | "points" | "pending_delta" | "idempotency_key">>
+}
+
+const pick = (e: EntryRow) => ({ id: e.id, kind: e.kind, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
+
+/** Undo for a workflow rollback: a counter-entry per entry this step appended (the ledger stays append-only). */
+async function compensate(posted: string[] | undefined, { container }: { container: { resolve<T>(k: string): T } }) {
+  const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+  for (const id of posted ?? []) await loyalty.compensateEntry(id)
+}
+
+/**
+ * order.placed → the order's points, once: the same facts, rules and rounding as v1 (the core's evaluateAccrual).
+ * Guest and canceled orders earn nothing; a cancel handled first left a tombstone that keeps this from awarding.
+ */
+export const accrueOrderStep = createStep(
+  "loyalty-accrue-order",
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    const key = OrderKeys.accrual(order_id)
+    const stored = await loyalty.findEntryByKey(key)
+    if (stored) return new StepResponse<OrderPointsOutcome, string[]>({ status: "replayed", entries: [pick(stored)] }, [])
+    const order = await loadOrderForLoyalty(container, order_id)
+    if (!order) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "not_found", entries: [] }, [])
+    if (order.status === "canceled") return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
+    if (!order.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
+    const rulebook = loyalty.getRulebook()
+    await loyalty.rememberRulebook(loyalty.rulesState())
+    // A new member's account is opened (with the base tier) before the facts are built: they see its tier.
+    const { account } = await loyalty.ensureAccount(order.customer.id)
+    const facts = accrualFacts(order, account)
+    const result = evaluateAccrual(rulebook, facts)
+    const { pending_days, spendable_on } = rulebook.program
+    const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
+      if (orderLedgerState(orderEntries).canceled) return null
+      // spendable_on "captured" waits for order.payment_captured (not wired in v2 yet): pending until then.
+      const pending = accruesPending(rulebook.program, false)
+      return {
+        customer_id: order.customer!.id,
+        kind: "accrual",
+        points: pending ? 0 : result.points,
+        pending_points: pending ? result.points : 0,
+        idempotency_key: key,
+        order_id,
+        rule_names: result.rule_names,
+        rulebook_version: rulebook.version,
+        details: {
+          basis_minor: result.basis_minor,
+          order_total_minor: order.total_minor,
+          amount_points: result.amount_points,
+          bonus_points: result.bonus_points,
+          multiplier_bp: result.multiplier_bp,
+          contributions: result.contributions,
+          pending_days,
+          spendable_on,
+          facts,
+        },
+      }
+    }, order_id)
+    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
+    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)] }
+    return new StepResponse(outcome, posted.replayed ? [] : [posted.entry.id])
+  },
+  compensate
+)
+
+/**
+ * order.canceled → everything the order earned, net of earlier clawbacks, taken back once. Before the accrual it
+ * writes a 0-point reversal: a tombstone that keeps a late order.placed from awarding.
+ */
+export const reverseOrderStep = createStep(
+  "loyalty-reverse-order",
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    const order = await loadOrderForLoyalty(container, order_id)
+    if (!order?.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
+    const floor = loyalty.getRulebook().program.negative_balance
+    const key = OrderKeys.cancel(order_id)
+    const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
+      const state = orderLedgerState(orderEntries)
+      const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
+      return {
+        ...orderMovement(state, remaining, floor),
+        customer_id: order.customer!.id,
+        kind: "reversal",
+        idempotency_key: key,
+        order_id,
+        reason: "order canceled",
+        details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
+      }
+    }, order_id)
+    const entry = posted.entry!
+    return new StepResponse<OrderPointsOutcome, string[]>(
+      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)] },
+      posted.replayed ? [] : [entry.id]
+    )
+  },
+  compensate
+)
+
+/**
+ * Refunds (payment.refunded, order.return_received, and the sweep after an accrual): each refund of the order not
+ * clawed yet, oldest first, takes back its cumulative share of what the accrual earned, by the figures stored on the
+ * accrual (the core's clawbackForRefund). Before the accrual exists nothing is written: the accrual sweeps them.
+ */
+export const clawbackRefundsStep = createStep(
+  "loyalty-clawback-refunds",
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+    const order = await loadOrderForLoyalty(container, order_id)
+    if (!order?.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
+    const floor = loyalty.getRulebook().program.negative_balance
+    const entries: OrderPointsOutcome["entries"] = []
+    const appended: string[] = []
+    let waiting = false
+    for (const refund of await refundsOfOrder(container, order_id)) {
+      const key = OrderKeys.refund(refund.id)
+      const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
+        const state = orderLedgerState(orderEntries)
+        if (state.canceled) return null
+        if (!state.accrued) {
+          waiting = true
+          return null
+        }
+        const points = clawbackForRefund({
+          earned_points: state.earned_points,
+          order_total_minor: state.order_total_minor,
+          refunded_before_minor: state.refunded_minor,
+          refund_minor: refund.amount_minor,
+          clawed_before_points: state.clawed_points,
+        })
+        return {
+          ...orderMovement(state, points, floor),
+          customer_id: order.customer!.id,
+          kind: "clawback",
+          idempotency_key: key,
+          order_id,
+          source_id: refund.id,
+          reason: `refund${refund.note ? ` (${refund.note})` : ""}`,
+          details: { refund_minor: refund.amount_minor, refunded_before_minor: state.refunded_minor, order_total_minor: state.order_total_minor },
+        }
+      }, order_id)
+      if (posted.entry) {
+        entries.push(pick(posted.entry))
+        if (!posted.replayed) appended.push(posted.entry.id)
+      }
+    }
+    const status = appended.length ? "posted" : entries.length ? "replayed" : "skipped"
+    return new StepResponse<OrderPointsOutcome, string[]>(
+      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries },
+      appended
+    )
+  },
+  compensate
+)
+
+export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string }) => {
+  const accrual = accrueOrderStep(input)
+  // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now.
+  const refunds = clawbackRefundsStep(input).config({ name: "loyalty-accrue-order-sweep-refunds" })
+  return new WorkflowResponse({ accrual, refunds })
+})
+
+export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (input: { order_id: string }) => {
+  return new WorkflowResponse(reverseOrderStep(input))
+})
+
+export const clawbackRefundsWorkflow = createWorkflow("loyalty-clawback-refunds", (input: { order_id: string }) => {
+  return new WorkflowResponse(clawbackRefundsStep(input))
+})
