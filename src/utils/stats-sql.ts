@@ -2,11 +2,15 @@ import { ACTIVITY_BUCKETS, kindsOfBucket, type ActivityDay } from "../domain/sta
 import type { RowQuery } from "./ledger-verify"
 
 /**
- * One statement, bounded by the range: generate_series gives every day (zero-filled), the range's entries are summed
- * per UTC day and bucket, and the outstanding points are one total of everything before `from` plus a running sum.
- * Both ledger reads are index-only range scans of idx_loyalty_ledger_entry_created (created_at INCLUDE kind, points).
- * float8, not bigint: sums of integer points can pass the integer range, and float8 reads back as a JS number
- * (exact below 2^53, far beyond any ledger; checked on the way out).
+ * One statement, bounded by the range: generate_series gives every day (zero-filled) and the range's entries are
+ * summed per UTC day and bucket. The outstanding points at the end of a day are the total before `from` plus the
+ * running sum of the range; that total is read from the other end, as what members hold now (Σ balances, which the
+ * ledger keeps equal to Σ entries in the same transaction as each entry, so one statement's snapshot sees them
+ * agree) minus the entries since `from`. Summing everything before `from` instead would read the whole history (a
+ * sequential scan: ~0.6 s at 1M entries, see bench/sections/stats.mjs); this way the cost is the accounts plus
+ * the entries since `from`. Both ledger reads are index-only range scans of idx_loyalty_ledger_entry_created
+ * (created_at INCLUDE kind, points). float8, not bigint: sums of integer points can pass the integer range, and
+ * float8 reads back as a JS number (exact below 2^53, far beyond any ledger; checked on the way out).
  */
 const ACTIVITY_SQL = `
   WITH moves AS (
@@ -17,18 +21,22 @@ const ACTIVITY_SQL = `
     WHERE e.created_at >= $1::date::timestamp AT TIME ZONE 'UTC'
       AND e.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
     GROUP BY 1
-  ), opening AS (
+  ), held AS (
+    SELECT COALESCE(SUM(a.points_balance), 0) AS total FROM loyalty_account a
+  ), after_range AS (
     SELECT COALESCE(SUM(e.points), 0) AS total
     FROM loyalty_ledger_entry e
-    WHERE e.created_at < $1::date::timestamp AT TIME ZONE 'UTC'
+    WHERE e.created_at >= ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
+  ), days AS (
+    SELECT d.day::date AS day, ${ACTIVITY_BUCKETS.map((b) => `m.${b}`).join(", ")}, COALESCE(m.net, 0) AS day_net
+    FROM generate_series($1::date, $2::date, interval '1 day') AS d(day)
+    LEFT JOIN moves m ON m.day = d.day::date
   )
-  SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
-    ${ACTIVITY_BUCKETS.map((b) => `COALESCE(m.${b}, 0)::float8 AS ${b}`).join(", ")},
-    (opening.total + SUM(COALESCE(m.net, 0)) OVER (ORDER BY d.day))::float8 AS outstanding
-  FROM generate_series($1::date, $2::date, interval '1 day') AS d(day)
-  CROSS JOIN opening
-  LEFT JOIN moves m ON m.day = d.day::date
-  ORDER BY d.day`
+  SELECT to_char(days.day, 'YYYY-MM-DD') AS date,
+    ${ACTIVITY_BUCKETS.map((b) => `COALESCE(days.${b}, 0)::float8 AS ${b}`).join(", ")},
+    (held.total - after_range.total - SUM(days.day_net) OVER () + SUM(days.day_net) OVER (ORDER BY days.day))::float8 AS outstanding
+  FROM days CROSS JOIN held CROSS JOIN after_range
+  ORDER BY days.day`
 
 /** The statement and its parameters for the inclusive UTC day range `from`..`to` (YYYY-MM-DD). */
 export function activityQuery(from: string, to: string): { sql: string; params: unknown[] } {

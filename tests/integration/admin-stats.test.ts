@@ -119,6 +119,11 @@ describe("admin stats, backtest and settings API", () => {
     const [{ total }] = await sql(`SELECT sum(points_balance)::int AS total FROM loyalty_account`)
     expect(total).toBe(650 + 846 + 0 + 0) // the old member, Ann, Ben, Cid
     expect(days[29].outstanding_points).toBe(total)
+    // Each day's figure is the ledger's own sum up to the end of that day (the route reads it from the other end).
+    for (const d of days) {
+      const [{ sum }] = await sql(`SELECT COALESCE(sum(points), 0)::int AS sum FROM loyalty_ledger_entry WHERE created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'`, [d.date])
+      expect([d.date, d.outstanding_points]).toEqual([d.date, sum])
+    }
     // Before today's entries only the old member held points (650 since January 2025).
     const active = new Set((await sql(`SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d FROM loyalty_ledger_entry WHERE customer_id <> 'cus_hist'`)).map((r) => r.d))
     for (const d of days.filter((d) => !active.has(d.date))) {
