@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from "typeorm"
 
 /**
  * The store-wide activity chart (GET /admin/loyalty/stats/activity) reads the ledger by time across every member:
- * per-day sums of a date range, and one total of everything before it (the liability the range starts from).
+ * per-day sums of a date range, and the total of the entries after it (the outstanding points are Σ balances minus
+ * what came later).
  * Keyed on created_at so a range is a range scan; kind and points ride along (INCLUDE) so both reads are
  * index-only scans and never visit the heap. The member reads have their own index (customer_id, created_at).
  * A plain CREATE INDEX (migrations run in a transaction): it blocks ledger writes while it builds (about 1–2 s
