@@ -26,6 +26,7 @@ const SECTIONS = [
   { name: "evaluator", load: () => import("./sections/evaluator.mjs") }, // compiled evaluator vs json-rules-engine
   { name: "backtest", load: () => import("./sections/backtest.mjs") },
   { name: "balance_flat", load: () => import("./sections/balance-flat.mjs") },
+  { name: "stats", load: () => import("./sections/stats.mjs") }, // admin dashboard reads on a 1M-entry ledger
 ]
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))

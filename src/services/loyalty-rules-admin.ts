@@ -2,10 +2,16 @@ import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import type { BacktestMemberResult, TierMove } from "../domain/backtest"
+import { compileRulebook, type CompileResult } from "../domain/rulebook"
+import type { ProgramSettings } from "../domain/program"
+import { topMovers } from "../domain/stats"
 import { simulate, SimulationInput } from "../domain/simulation"
-import { describeRules, explainEntry, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/rules-admin"
+import { describeRules, explainEntry, issueView, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/rules-admin"
 import type { MemberFacts } from "../domain/facts"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
+import { backtestStore, type BacktestWindow } from "../utils/backtest-source"
+import { pluginDocs } from "../utils/plugin-paths"
 import type { RulebookState } from "../utils/rulebook-store"
 import type LoyaltyAccrualService from "./loyalty-accrual"
 import type LoyaltyPromotionService from "./loyalty-promotion"
@@ -25,6 +31,47 @@ type InjectedDependencies = {
 export type { IssueView, RulesView }
 
 export type SimulationFacts = z.output<typeof SimulationInput>
+
+/** A member of a backtest as the admin API shows it: the points of their evaluated orders now and under the candidate. */
+export type BacktestMemberView = {
+  customer_id: string
+  email: string | null
+  orders: number
+  current_points: number
+  candidate_points: number
+  delta_points: number
+  tier_current: string | null
+  tier_candidate: string | null
+}
+
+export type BacktestReportView = {
+  rulebook_version: string
+  live_rulebook_version: string | null
+  window: { since: string | null; limit_orders: number }
+  orders_evaluated: number
+  orders_changed: number
+  orders_skipped: number
+  current_points: number
+  candidate_points: number
+  liability_delta_points: number
+  members_evaluated: number
+  members_changing_tier: number
+  tier_moves: TierMove[]
+  members: BacktestMemberView[]
+  evaluation_ms: number
+}
+
+export type BacktestOutcome = { ok: true; report: BacktestReportView } | { ok: false; message: string; issues: IssueView[] }
+
+export type SettingsView = {
+  plugin_options: { rules_dir: string; auto_enroll: boolean; watch_rules: boolean }
+  program: ProgramSettings | null
+  rulebook_version: string | null
+  docs: Record<string, string>
+}
+
+/** Members the backtest report lists: this many biggest gainers, then as many biggest losers. */
+export const BACKTEST_TOP_MEMBERS = 10
 
 export type ReloadOutcome =
   | { ok: true; rules: RulesView; promotions: unknown }
@@ -49,6 +96,56 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
   /** Compiles `files` as a rulebook without applying anything. */
   validate(files: Array<{ name: string; content: string }>): { valid: boolean; version?: string; issues: IssueView[] } {
     return validateRuleFiles(files)
+  }
+
+  /**
+   * The CLI's backtest (utils/backtest-source.ts, domain/backtest.ts) of candidate `files` against the store's newest
+   * `limit` accruals since `since`: in one read-only snapshot (REPEATABLE READ READ ONLY), so nothing can be written
+   * and postings landing meanwhile cannot show up half-way. An invalid candidate gives its located issues.
+   */
+  async backtest(files: Array<{ name: string; content: string }>, window: { since?: Date; limit: number }, now: Date): Promise<BacktestOutcome> {
+    const compiled = compileFiles(files)
+    if (!compiled.ok) {
+      return { ok: false, message: `The candidate rule files are invalid (${compiled.issues.length} issue(s)); nothing was evaluated`, issues: compiled.issues.map(issueView) }
+    }
+    const range: BacktestWindow = { since: window.since, limit: window.limit }
+    const { result, evaluation_ms } = await this.manager_.transaction("REPEATABLE READ", async (m) => {
+      await m.query("SET TRANSACTION READ ONLY")
+      return await backtestStore((sql, params) => m.query(sql, params), compiled.rulebook, range, now)
+    })
+    const t = result.totals
+    return {
+      ok: true,
+      report: {
+        rulebook_version: result.rulebook_version,
+        live_rulebook_version: this.deps_.loyaltyRulesService.findRulebook()?.version ?? null,
+        window: { since: window.since?.toISOString() ?? null, limit_orders: window.limit },
+        orders_evaluated: t.orders_evaluated,
+        orders_changed: t.orders_changed,
+        orders_skipped: t.skipped,
+        current_points: t.points_now,
+        candidate_points: t.points_candidate,
+        liability_delta_points: t.liability_delta,
+        members_evaluated: t.members,
+        members_changing_tier: t.members_changing_tier,
+        tier_moves: t.tier_moves,
+        members: topMovers(result.members, BACKTEST_TOP_MEMBERS).map(memberView),
+        evaluation_ms: Math.round(evaluation_ms * 10) / 10,
+      },
+    }
+  }
+
+  /** The settings page: plugin options as parsed, the live program settings and version, the docs by name. */
+  settings(): SettingsView {
+    const rules = this.deps_.loyaltyRulesService
+    const { rules_dir, auto_enroll, watch_rules } = rules.options
+    const rulebook = rules.findRulebook()
+    return {
+      plugin_options: { rules_dir, auto_enroll, watch_rules },
+      program: rulebook?.program ?? null,
+      rulebook_version: rulebook?.version ?? null,
+      docs: pluginDocs(),
+    }
   }
 
   /** Re-reads the rules directory. Valid: stored by version, live, promotions reconciled. Invalid: the previous one stays. */
@@ -104,5 +201,22 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
     const version = entry.rulebook_version
     const stored = version ? await this.deps_.loyaltyRulesService.storedRulebook(version) : null
     return { entry, ...explainEntry(entry, stored?.files ?? null) }
+  }
+}
+
+function compileFiles(files: Array<{ name: string; content: string }>): CompileResult {
+  return compileRulebook(files.map((f) => ({ name: f.name, text: f.content })))
+}
+
+function memberView(m: BacktestMemberResult): BacktestMemberView {
+  return {
+    customer_id: m.customer_id,
+    email: m.email,
+    orders: m.orders,
+    current_points: m.points_now,
+    candidate_points: m.points_candidate,
+    delta_points: m.delta,
+    tier_current: m.tier_now,
+    tier_candidate: m.tier_candidate,
   }
 }

@@ -7,6 +7,7 @@ import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
 import { memberFactColumns, memberFactsOfRow, ONE_MEMBER_COLUMNS, ONE_MEMBER_FROM } from "../utils/member-facts-sql"
+import { readMembersPerTier } from "../utils/stats-sql"
 
 type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }
@@ -177,10 +178,7 @@ export default class LoyaltyTierService extends TransactionBaseService {
   /** The ladder by rank with each tier's customer group (null until created) and its number of members. */
   async summary(): Promise<TierSummary[]> {
     const tiers = this.deps_.loyaltyRulesService.getRulebook().tiers?.tiers ?? []
-    const rows: { tier: string; n: number }[] = await this.activeManager_.query(
-      `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL GROUP BY tier`
-    )
-    const counts = new Map(rows.map((r) => [r.tier, r.n]))
+    const counts = await readMembersPerTier((sql, params) => this.activeManager_.query(sql, params))
     const groups = await this.groupIdsByName(tiers.map((t) => t.customer_group))
     return tiers.map((t) => ({
       code: t.code, name: t.name, rank: t.rank, threshold: t.threshold?.value ?? null,

@@ -1,8 +1,9 @@
-import type { BacktestEntry, BacktestMember } from "../domain/backtest"
+import { runBacktest, type BacktestEntry, type BacktestMember, type BacktestResult } from "../domain/backtest"
 import { MEMBER_WINDOW_DAYS } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
 import type { RowQuery } from "./ledger-verify"
 import { memberFactColumns } from "./member-facts-sql"
+import type { Rulebook } from "../domain/rulebook"
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -73,4 +74,29 @@ export async function readBacktestMembers(query: RowQuery, customer_ids: string[
       created_at: new Date(r.created_at ?? r.account_created_at).toISOString(),
     },
   }))
+}
+
+export interface StoreBacktest {
+  result: BacktestResult
+  /** Time spent evaluating (the domain's share; reading the ledger is not counted). */
+  evaluation_ms: number
+}
+
+/**
+ * The backtest of `rulebook` against the store's accruals of `window`: reads the entries and their members with
+ * `query` (the caller decides the transaction: the CLI and the admin API both read in one read-only snapshot),
+ * then runs the domain's backtest. Shared by `medusa-loyalty backtest` and POST /admin/loyalty/rules/backtest.
+ */
+export async function backtestStore(
+  query: RowQuery,
+  rulebook: Rulebook,
+  window: BacktestWindow,
+  now: Date,
+  onProgress?: (done: number, total: number) => void
+): Promise<StoreBacktest> {
+  const entries = await readBacktestEntries(query, window, now)
+  const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now)
+  const started = process.hrtime.bigint()
+  const result = await runBacktest(rulebook, entries, members, onProgress)
+  return { result, evaluation_ms: Number(process.hrtime.bigint() - started) / 1e6 }
 }

@@ -15,6 +15,14 @@ export function decimalInt(min: number, max: number) {
     .meta({ description: `a whole number from ${min} to ${max}, in decimal digits` })
 }
 
+/** A calendar day as YYYY-MM-DD (a real date: 2025-02-30 is refused). */
+export const IsoDay = z.iso.date({ error: "expected a date as YYYY-MM-DD, e.g. 2025-03-01" })
+
+/** An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z), as a Date. */
+export const IsoDateTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "expected an ISO date such as 2025-03-01 or 2025-03-01T02:00:00Z" })
+  .transform((v) => new Date(v))
+
 /** Pagination shared by list routes: integers, limit 1..100 (default 20), offset 0..1e9 (default 0). */
 export const PageQuery = z
   .object({

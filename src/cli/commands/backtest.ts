@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander"
-import { runBacktest, type BacktestResult } from "../../domain/backtest"
-import { readBacktestEntries, readBacktestMembers, type BacktestWindow } from "../../utils/backtest-source"
+import type { BacktestResult } from "../../domain/backtest"
+import { backtestStore, type BacktestWindow } from "../../utils/backtest-source"
 import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
 import { withReadOnly } from "../store"
@@ -46,13 +46,8 @@ export function registerBacktest(program: Command): void {
       }
       const window: BacktestWindow = { since: opts.since, until: opts.until, limit: opts.limit }
       const report = await withReadOnly(opts.databaseUrl, async (query) => {
-        const now = new Date()
-        const entries = await readBacktestEntries(query, window, now)
-        const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now)
         const progress = progressBar(process.stderr)
-        const started = process.hrtime.bigint()
-        const backtest = await runBacktest(result.rulebook, entries, members, progress.update)
-        const evaluation_ms = Number(process.hrtime.bigint() - started) / 1e6
+        const { result: backtest, evaluation_ms } = await backtestStore(query, result.rulebook, window, new Date(), progress.update)
         progress.done()
         return {
           rules_dir: displayPath(dir),
