@@ -5,15 +5,20 @@
 //   otherwise                  an embedded PostgreSQL is started (and stopped)
 //   REDIS_URL=redis://…        use the Redis event bus (default: local event bus)
 //   --exit                     stop after printing (and clean up);  --log  show Medusa's info logs
+//   --no-admin                 skip the admin dashboard (its first build takes about a minute and ~1.2 GB)
+//   --screenshots              capture the README's admin screenshots into docs/images/ (needs Chromium)
 import { createRequire } from "node:module"
 
 const require = createRequire(import.meta.url)
 const { startStore, settleEvents } = require("./lib/store.js")
 const { createAdmin, createRegion, createProduct, createCustomer, placeOrder, waitFor, expectOk } = require("./lib/commerce.js")
+const { buildAdminDashboard } = require("./lib/admin-build.js")
 
 const args = new Set(process.argv.slice(2))
 const EXIT = args.has("--exit")
 const LOG = args.has("--log")
+const ADMIN = !args.has("--no-admin")
+const SCREENSHOTS = args.has("--screenshots")
 const t0 = Date.now()
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
@@ -70,11 +75,15 @@ async function main() {
     baseUrl = pg.url
   }
 
+  const dashboard = ADMIN
+    ? await step("building the admin dashboard with the loyalty extension (first run ~1 min, then cached)", () => buildAdminDashboard())
+    : null
   console.log("→ booting Medusa with the plugin (migrations + boot take ~10–20 s)")
   store = await startStore({
     databaseUrl: baseUrl,
     redisUrl: process.env.REDIS_URL,
-    pluginOptions: {},
+    pluginOptions: { enableUI: ADMIN },
+    adminBuildDir: dashboard?.buildDir,
     log: LOG,
     dbPrefix: "loyalty_demo",
     onStep: (name, ms) => console.log(`  ✓ ${name} ${dim(`(${ms} ms)`)}`),
@@ -152,6 +161,20 @@ async function main() {
   const R = `-H "Authorization: Bearer ${people.carol.token}"`
   const u = store.baseUrl
   console.log(bold(`Store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; alice@example.com / alice-pw, carol@example.com / carol-pw)`))
+  if (dashboard) {
+    // The dashboard asks a new admin about usage analytics in a modal: answer it once (opt out) for the demo admin.
+    await admin.api.post("/admin/analytics-configs", { opt_out: true, anonymize: true })
+    console.log(bold(`Admin dashboard: ${u}/app`) + `  log in as admin@example.com / supersecret; Loyalty is in the sidebar,`)
+    console.log(`  a member: ${u}/app/a/customers/${people.carol.id}   rules: ${u}/app/a/loyalty/rules   settings: ${u}/app/a/settings/loyalty`)
+  }
+  if (SCREENSHOTS) {
+    const { captureAdminScreenshots } = require("./lib/admin-screenshots.js")
+    const outDir = new URL("../docs/images/", import.meta.url).pathname
+    const files = await step("capturing the README screenshots", () =>
+      captureAdminScreenshots({ baseUrl: u, email: "admin@example.com", password: "supersecret", customerId: people.carol.id, outDir })
+    )
+    for (const f of files) console.log(`  ${f}`)
+  }
   console.log(`
 # Alice's account, ledger and member codes (customer token); the tier ladder (public)
 curl -s ${C} ${u}/store/customers/me/loyalty
