@@ -129,7 +129,8 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
       const args = ["pack", "--json", "--pack-destination", tmp]
       if (process.env.LOYALTY_PACK_SKIP_BUILD) args.push("--ignore-scripts")
       const { stdout } = await run("npm", args, { cwd: REPO_ROOT, env: childEnv(), maxBuffer: 64 * 1024 * 1024 })
-      const info = JSON.parse(stdout.slice(stdout.indexOf("[")))
+      // `npm pack --json` prints its JSON after the prepack build's log (whose colour codes contain "[" too).
+      const info = JSON.parse(stdout.slice(stdout.search(/^\[\s*\{/m)))
       return path.join(tmp, info[0].filename as string)
     })
 
@@ -230,10 +231,14 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
     )
   }, 60000)
 
-  it("installs from the tarball with only dist, rules and README inside", () => {
+  it("installs from the tarball with dist (server, admin extension, OpenAPI), rules, docs and README inside", () => {
     const installed = path.join(project, "node_modules", rootPkg.name)
     expect(fs.existsSync(path.join(installed, "dist", "index.js"))).toBe(true)
+    expect(fs.existsSync(path.join(installed, "dist", "admin", "_virtual_entry.js"))).toBe(true)
+    expect(fs.existsSync(path.join(installed, "dist", "openapi.json"))).toBe(true)
+    expect(fs.existsSync(path.join(installed, "docs", "api.md"))).toBe(true)
     expect(fs.existsSync(path.join(installed, "rules"))).toBe(true)
+    expect(fs.existsSync(path.join(installed, ".cache"))).toBe(false)
     expect(fs.existsSync(path.join(installed, "src"))).toBe(false)
     expect(fs.existsSync(path.join(installed, "tests"))).toBe(false)
     // one copy of Medusa: the plugin must not bring its own
