@@ -73,12 +73,25 @@ suite("the loyalty admin extension in a real browser", () => {
     await locator.scrollIntoViewIfNeeded()
     await locator.screenshot({ path: path.join(SHOTS, `${name}.png`) })
   }
+  /**
+   * Waits (generously) for `locator` after a navigation; on timeout the error carries what the page showed instead
+   * (an error message, a modal, a login screen) and a screenshot, so a failure in CI explains itself.
+   */
+  const appears = async (locator: ReturnType<Page["locator"]>, what: string) => {
+    try {
+      await locator.waitFor({ timeout: 60_000 })
+    } catch (e) {
+      await page.screenshot({ path: path.join(SHOTS, `failed-${what.replace(/\W+/g, "-")}.png`) }).catch(() => {})
+      const body = await page.locator("body").innerText().catch(() => "(no body)")
+      throw new Error(`${what} did not appear at ${page.url()}: ${(e as Error).message.split("\n")[0]}\npage text: ${body.slice(0, 1500)}`)
+    }
+  }
   const text = async (testId: string) => (await page.getByTestId(testId).first().innerText()).trim()
 
   it("shows on the customer page the balance and tier the API returns, and a double-clicked adjustment posts one entry", async () => {
     const before = await account(gold)
     await page.goto(`${store.baseUrl}/app/a/customers/${gold.id}`)
-    await page.getByTestId("loyalty-balance").waitFor({ timeout: 60_000 })
+    await appears(page.getByTestId("loyalty-balance"), "the customer card's balance")
     expect(await text("loyalty-balance")).toBe(before.points_balance.toLocaleString("en-US"))
     expect(await text("loyalty-tier")).toBe(before.tier.name)
     expect(before.tier.code).toBe("gold")
@@ -109,7 +122,7 @@ suite("the loyalty admin extension in a real browser", () => {
   it("lists members on the Loyalty page, filters them by tier, and draws the activity and tier charts from the ledger", async () => {
     await page.goto(`${store.baseUrl}/app/a/loyalty`)
     const members = page.getByTestId("loyalty-members")
-    await members.locator(`[data-member="${bronze.id}"]`).waitFor({ timeout: 60_000 })
+    await appears(members.locator(`[data-member="${bronze.id}"]`), "the bronze member's row")
     await members.locator(`[data-member="${gold.id}"]`).waitFor()
     await page.getByLabel("Filter by tier").selectOption("gold")
     await members.locator(`[data-member="${bronze.id}"]`).waitFor({ state: "detached" })
@@ -138,7 +151,7 @@ suite("the loyalty admin extension in a real browser", () => {
 
     await page.goto(`${store.baseUrl}/app/a/loyalty/rules`)
     const editor = page.getByLabel("Content of accrual.json")
-    await editor.waitFor({ timeout: 60_000 })
+    await appears(editor, "the accrual.json editor")
     await editor.fill(broken)
     await page.getByRole("button", { name: "Validate" }).click()
     const issues = page.locator('[data-file="accrual.json"]').getByTestId("loyalty-issues")
@@ -162,7 +175,7 @@ suite("the loyalty admin extension in a real browser", () => {
     await page.getByRole("button", { name: "Reset to live" }).click()
     await page.getByLabel("Content of accrual.json").fill(doubled)
     await page.getByRole("button", { name: "Backtest" }).click()
-    await page.getByTestId("loyalty-backtest-delta").waitFor({ timeout: 60_000 })
+    await appears(page.getByTestId("loyalty-backtest-delta"), "the backtest's delta")
     expect(await text("loyalty-backtest-delta")).toContain(`liability delta +${report.liability_delta_points.toLocaleString("en-US")} points`)
     await shot("admin-backtest", page.getByTestId("loyalty-backtest"))
   })
@@ -171,7 +184,7 @@ suite("the loyalty admin extension in a real browser", () => {
     const settings = expectOk(await admin.api.get("/admin/loyalty/settings"), "GET settings")
     await page.goto(`${store.baseUrl}/app/a/settings/loyalty`)
     const view = page.getByTestId("loyalty-settings")
-    await view.waitFor({ timeout: 60_000 })
+    await appears(view, "the settings view")
     const shown = await view.innerText()
     for (const key of Object.keys(settings.program)) expect(shown).toContain(key)
     expect(shown).toContain("auto_enroll")
