@@ -1,11 +1,18 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import fixtures from "../fixtures/default-program-orders.json"
+import fs from "fs"
+import path from "path"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
 import { createStore, waitFor } from "./store"
 
 jest.setTimeout(300_000)
+
+/** The shared parity table (also placed on Medusa v1 by the root's tests/integration/default-program-parity.test.ts). */
+type Fixture = { name: string; items: Array<{ price: number; quantity: number }>; points: number; rule_names: string[]; total_minor: number; tier_before: string; tier_after: string }
+const fixtures: { shipping: number; orders: Fixture[] } = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, "../../../tests/fixtures/default-program-orders.json"), "utf8")
+)
 process.env.MEDUSA_DISABLE_TELEMETRY = "true"
 
 const timings: Record<string, number> = {}
@@ -28,7 +35,7 @@ medusaIntegrationTestRunner({
     const entriesOfOrder = async (order_id: string) => loyalty().listLoyaltyLedgerEntries({ order_id }, { order: { seq: "ASC" } })
 
     beforeAll(async () => {
-      store = await timed("store setup", () => createStore(api, getContainer()))
+      store = await timed("store setup", () => createStore(api, getContainer(), [...new Set([100, 19.99, 0.99, ...fixtures.orders.flatMap((o) => o.items.map((i) => i.price))])]))
     })
 
     afterAll(() => {
@@ -66,26 +73,71 @@ medusaIntegrationTestRunner({
       expect(data.tiers.map((t: { code: string }) => t.code)).toEqual(["bronze", "silver", "gold", "platinum"])
     })
 
-    it("awards the documented default-program points for real orders placed over HTTP (the v1 figures)", async () => {
+    it("awards the parity table's points, rule names and tiers for the same orders placed over HTTP (the v1 figures)", async () => {
       const customer = await store.registerCustomer("parity@loyalty.test")
       let balance = 0
       for (const fixture of fixtures.orders) {
         const order = await timed(`order: ${fixture.name}`, () => store.placeOrder(customer, fixture.items))
         const entry = await waitFor(`accrual of ${order.id}`, () => entryByKey(`order:${order.id}:accrual`))
         balance += fixture.points
-        expect({ name: fixture.name, points: entry.points, rule_names: entry.rule_names, total: entry.details.order_total_minor, balance: entry.balance_after })
-          .toEqual({ name: fixture.name, points: fixture.points, rule_names: fixture.rule_names, total: fixture.total_minor, balance })
+        const { data } = await api.get("/store/customers/me/loyalty", { headers: customer.headers })
+        expect({
+          name: fixture.name,
+          points: entry.points,
+          rule_names: entry.rule_names,
+          total: entry.details.order_total_minor,
+          tier_before: entry.details.facts.customer.tier,
+          balance: entry.balance_after,
+          tier_after: data.loyalty_account.tier.code,
+        }).toEqual({
+          name: fixture.name,
+          points: fixture.points,
+          rule_names: fixture.rule_names,
+          total: fixture.total_minor,
+          tier_before: fixture.tier_before,
+          balance,
+          tier_after: fixture.tier_after,
+        })
       }
       const { data } = await api.get("/store/customers/me/loyalty", { headers: customer.headers })
-      expect(data.loyalty_account).toMatchObject({ customer_id: customer.id, points_balance: balance, points_lifetime: balance, tier: { code: "bronze", name: "Bronze" } })
-      const { data: mine } = await api.get("/store/customers/me/loyalty/entries", { headers: customer.headers })
+      // Gold → the next tier is Platinum at 20,000 lifetime points (v1's shape and figures).
+      expect(data.loyalty_account).toMatchObject({
+        customer_id: customer.id,
+        points_balance: balance,
+        points_lifetime: balance,
+        tier: { code: "gold", name: "Gold" },
+        next_tier: { code: "platinum", name: "Platinum", threshold: 20000, points_needed: 20000 - balance },
+      })
+      const { data: mine } = await api.get("/store/customers/me/loyalty/entries?limit=100", { headers: customer.headers })
       expect(mine.entries.map((e: { points: number }) => e.points)).toEqual(fixtures.orders.map((f) => f.points).reverse())
-      const explained = await api.get(`/admin/loyalty/entries/${mine.entries[2].id}/explain`, store.admin)
+      const first = mine.entries[mine.entries.length - 1]
+      const explained = await api.get(`/admin/loyalty/entries/${first.id}/explain`, store.admin)
       expect(explained.data.rules_fired).toEqual([
         { name: "base-earn", type: "points_per_amount", contribution: 100 },
         { name: "first-order-bonus", type: "fixed_bonus", contribution: 100 },
       ])
       expect(explained.data.rulebook.files.map((f: { name: string }) => f.name)).toContain("accrual.json")
+      const { data: admin } = await api.get(`/admin/loyalty/accounts/${customer.id}`, store.admin)
+      expect(admin.loyalty_account.tier).toEqual({ code: "gold", name: "Gold" })
+    })
+
+    it("reads member facts as v1 does: orders, 365-day points and spend, and the tier lowered at once by a correction", async () => {
+      const customer = await store.registerCustomer("facts@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 800, quantity: 1 }, { price: 100, quantity: 1 }])
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const account = await loyalty().findAccount(customer.id)
+      expect([account.points_lifetime, account.tier]).toEqual([1000, "silver"]) // 900 + 100 first-order bonus
+      const { memberFactsOf } = await import("../../src/lib/member-facts")
+      const facts = await memberFactsOf(getContainer(), account)
+      expect(facts).toMatchObject({
+        customer_id: customer.id, points_lifetime: 1000, points_balance: 1000, tier: "silver",
+        orders_count: 1, points_last_365d: 1000, spend_last_365d_minor: 90000, group_ids: [],
+      })
+      // A negative adjustment lowers lifetime points below Silver: a correction, so no grace period (as v1).
+      const headers = { headers: { ...store.admin.headers, "idempotency-key": "facts-correction" } }
+      const { data } = await api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points: -1, reason: "correction" }, headers)
+      expect([data.loyalty_account.points_lifetime, data.loyalty_account.tier]).toEqual([999, { code: "bronze", name: "Bronze" }])
+      expect((await loyalty().findAccount(customer.id)).tier_below_since).toBeNull()
     })
 
     it("writes one entry when order.placed is delivered five times concurrently", async () => {

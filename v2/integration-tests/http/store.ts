@@ -16,7 +16,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
   }
 }
 
-export async function createStore(api: Api, container: any) {
+export async function createStore(api: Api, container: any, prices: number[] = [100, 19.99, 0.99]) {
   const email = "admin@loyalty.test"
   const reg = await api.post("/auth/user/emailpass/register", { email, password: "pw" })
   const authIdentityId = JSON.parse(Buffer.from(reg.data.token.split(".")[1], "base64url").toString()).auth_identity_id
@@ -79,7 +79,7 @@ export async function createStore(api: Api, container: any) {
   }
   const pk = { "x-publishable-api-key": api_key.token }
   // Products exist before the runner's per-test database snapshot (taken after beforeAll): every test can buy them.
-  for (const price of [100, 19.99, 0.99]) await variantAt(price)
+  for (const price of prices) await variantAt(price)
 
   async function registerCustomer(email: string) {
     const { data: { token: regToken } } = await api.post("/auth/customer/emailpass/register", { email, password: "pw" })
