@@ -6,6 +6,7 @@ import type { AccrualContribution } from "./accrual"
 import { compileRulebook, type Rulebook, type RuleFileIssue } from "./rulebook"
 import type { RulebookState } from "./rulebook-state"
 import type { SimulationResult } from "./simulation"
+import { z } from "zod"
 
 /** An issue as the admin API shows it: every key present (null when unknown). */
 export type IssueView = { file: string; line: number | null; column: number | null; pointer: string; message: string; hint: string | null }
@@ -31,6 +32,27 @@ export function describeRules(state: RulebookState): RulesView {
     files: [...(state.rulebook?.files ?? [])],
     last_reload_error: state.error ? { at: state.error.at, issues: state.error.issues.map(issueView) } : null,
   }
+}
+
+/**
+ * The body of POST /admin/loyalty/rules/validate, `{ files: [{ name, content }] }`, with the contents' total bounded
+ * by `limit_bytes` (each adapter passes its body parser's limit, so both checks say the same number).
+ */
+export function rulesValidateBody(limit_bytes: number) {
+  const FileInput = z
+    .object({
+      name: z.string().regex(/^[^/\\]{1,200}$/, "a file name (1–200 characters, no slashes), e.g. accrual.json"),
+      content: z.string(),
+    })
+    .strict()
+  const totalBytes = (files: Array<{ content: string }>) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0)
+  return z
+    .object({ files: z.array(FileInput).min(1).max(100) })
+    .strict()
+    .refine((b) => totalBytes(b.files) <= limit_bytes, {
+      message: `the files' contents must total at most ${limit_bytes} bytes`,
+      path: ["files"],
+    })
 }
 
 /** POST /admin/loyalty/rules/validate: compiles `files` as one rulebook without applying anything. */

@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
+import { rulesValidateBody } from "../../../../../domain/rules-admin"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
 import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "../../../../_shared/input-guard"
@@ -7,22 +8,9 @@ import { RuleIssue } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
-const FileInput = z
-  .object({
-    name: z.string().regex(/^[^/\\]{1,200}$/, "a file name (1–200 characters, no slashes), e.g. accrual.json"),
-    content: z.string(),
-  })
-  .strict()
-const totalBytes = (files: Array<{ content: string }>) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0)
 // The same limit as this route's body parser (middlewares.ts): the contents sit inside the body, so this check
 // refuses nothing the parser let through unless a future parser limit grows; both say the same number.
-const Body = z
-  .object({ files: z.array(FileInput).min(1).max(100) })
-  .strict()
-  .refine((b) => totalBytes(b.files) <= RULES_VALIDATE_BODY_LIMIT_BYTES, {
-    message: `the files' contents must total at most ${RULES_VALIDATE_BODY_LIMIT_BYTES} bytes`,
-    path: ["files"],
-  })
+const Body = rulesValidateBody(RULES_VALIDATE_BODY_LIMIT_BYTES)
 
 /**
  * POST /admin/loyalty/rules/validate { files: [{ name, content }] } → { valid, version?, issues }: compiles the files
