@@ -3,7 +3,8 @@ import { runBacktest, type BacktestResult } from "../../domain/backtest"
 import { readBacktestEntries, readBacktestMembers, type BacktestWindow } from "../../utils/backtest-source"
 import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
-import { withReadOnly } from "../store"
+import { medusaVersionOption, withReadOnly } from "../store"
+import { medusaSchemaOf } from "../../utils/medusa-schema"
 
 type BacktestFormat = "text" | "json" | "csv"
 
@@ -14,6 +15,7 @@ interface BacktestOptions {
   limit?: number
   format: BacktestFormat
   databaseUrl?: string
+  medusaVersion?: string
 }
 
 export interface BacktestReport extends BacktestResult {
@@ -36,6 +38,7 @@ export function registerBacktest(program: Command): void {
     .option("--limit <n>", "only the newest n accruals of the window", parseLimit)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "csv"]).default("text"))
     .option("--database-url <url>", "PostgreSQL URL of the store (default: database_url of ./medusa-config.js)")
+    .addOption(medusaVersionOption())
     .action(async (opts: BacktestOptions, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
       const { result } = compileDir(dir)
@@ -48,7 +51,8 @@ export function registerBacktest(program: Command): void {
       const report = await withReadOnly(opts.databaseUrl, async (query) => {
         const now = new Date()
         const entries = await readBacktestEntries(query, window, now)
-        const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now)
+        const schema = await medusaSchemaOf(query, opts.medusaVersion)
+        const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now, schema)
         const progress = progressBar(process.stderr)
         const started = process.hrtime.bigint()
         const backtest = await runBacktest(result.rulebook, entries, members, progress.update)

@@ -1,7 +1,10 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { execFile } from "child_process"
 import fs from "fs"
+import os from "os"
 import path from "path"
+import { promisify } from "util"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
 import { createStore, waitFor } from "./store"
@@ -241,6 +244,42 @@ medusaIntegrationTestRunner({
       const { data } = await api.get("/admin/loyalty/verify", store.admin)
       expect(data).toMatchObject({ ok: true, problems: [] })
       expect(data.entries_checked).toBe(2)
+    })
+
+    it("lets the root CLI verify and backtest this v2 store's database (--medusa-version 2, and detected)", async () => {
+      // The CLI is the root package's (the v1 plugin's bin, shared): built by the root's `npm run build`.
+      const cli = path.resolve(__dirname, "../../../dist/cli/index.js")
+      if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build at the repository root first`)
+      const customer = await store.registerCustomer("cli@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const knex = getContainer().resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
+      const { rows } = await knex.raw(`SELECT current_database() AS db, inet_server_port() AS port`)
+      const [user, password] = [process.env.DB_USERNAME || "postgres", process.env.DB_PASSWORD || ""]
+      const url = `postgres://${user}${password ? `:${password}` : ""}@${process.env.DB_HOST || "localhost"}:${rows[0].port ?? 5432}/${rows[0].db}`
+      const run = promisify(execFile)
+      const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true" }
+      const verified = JSON.parse((await run("node", [cli, "verify", "--database-url", url, "--medusa-version", "2", "--json"], { env })).stdout)
+      expect(verified).toMatchObject({ ok: true, problems: [] })
+      expect(verified.entries_checked).toBeGreaterThanOrEqual(1)
+      const detected = JSON.parse((await run("node", [cli, "verify", "--database-url", url, "--json"], { env })).stdout)
+      expect(detected.ok).toBe(true)
+      // A candidate whose Silver needs 100.00 of spend in 365 days: the member's spend (read from v2's order tables)
+      // qualifies them, so the backtest reports bronze → silver; the accrual's points are unchanged.
+      const candidate = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-v2-candidate-"))
+      const rulesDir = path.resolve(__dirname, "../../../rules")
+      fs.cpSync(rulesDir, candidate, { recursive: true })
+      const tiers = JSON.parse(fs.readFileSync(path.join(candidate, "tiers.json"), "utf8"))
+      tiers.tiers[1].conditions = { all: [{ fact: "member", path: "$.spend_last_365d_minor", operator: "greaterThanInclusive", value: 10000 }] }
+      fs.writeFileSync(path.join(candidate, "tiers.json"), JSON.stringify(tiers, null, 2))
+      try {
+        const { stdout } = await run("node", [cli, "backtest", "--rules", candidate, "--database-url", url, "--medusa-version", "2", "--format", "json"], { env })
+        const report = JSON.parse(stdout)
+        const mine = report.members.find((m: { customer_id: string }) => m.customer_id === customer.id)
+        expect(mine).toMatchObject({ points_now: 200, points_candidate: 200, delta: 0, tier_now: "bronze", tier_candidate: "silver" })
+      } finally {
+        fs.rmSync(candidate, { recursive: true, force: true })
+      }
     })
 
     it("serves the rules toolchain routes: live rules, validate, reload and simulate", async () => {
