@@ -1,6 +1,5 @@
-import fs from "fs"
-import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor, REPO_ROOT } from "../helpers/harness"
+import { parityRow, parityTable } from "../helpers/default-program-parity"
+import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, query, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Store } from "../helpers/harness"
 
 /**
@@ -10,18 +9,7 @@ import type { Admin, Store } from "../helpers/harness"
  * asserts the same points, rule names, order totals and tiers. One member goes from Bronze to Silver to Gold, so the
  * tier multipliers are exercised on both adapters.
  */
-type Fixture = {
-  name: string
-  items: Array<{ price: number; quantity: number }>
-  points: number
-  rule_names: string[]
-  total_minor: number
-  tier_before: string
-  tier_after: string
-}
-const table: { shipping: number; orders: Fixture[] } = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, "tests/fixtures/default-program-orders.json"), "utf8")
-)
+const table = parityTable()
 const minor = (major: number) => Math.round(major * 100)
 
 describe("default-program parity table on Medusa v1", () => {
@@ -58,23 +46,8 @@ describe("default-program parity table on Medusa v1", () => {
       )
       balance += fixture.points
       const { body } = await member.api.get("/store/customers/me/loyalty")
-      expect({
-        name: fixture.name,
-        points: entry.points,
-        rule_names: entry.rule_names,
-        total: entry.details.order_total_minor,
-        tier_before: entry.details.facts.customer.tier,
-        balance: entry.balance_after,
-        tier_after: body.loyalty_account.tier.code,
-      }).toEqual({
-        name: fixture.name,
-        points: fixture.points,
-        rule_names: fixture.rule_names,
-        total: fixture.total_minor,
-        tier_before: fixture.tier_before,
-        balance,
-        tier_after: fixture.tier_after,
-      })
+      const { actual, expected } = parityRow(fixture, entry, body.loyalty_account.tier.code, balance)
+      expect(actual).toEqual(expected)
     }
     const { body } = await member.api.get("/store/customers/me/loyalty")
     // Gold → the next tier is Platinum at 20,000 lifetime points.
