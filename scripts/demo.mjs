@@ -7,7 +7,12 @@
 //   --exit                     stop after printing (and clean up);  --log  show Medusa's info logs
 //   --no-admin                 skip the admin dashboard (its first build takes about a minute and ~1.2 GB)
 //   --screenshots              capture the README's admin screenshots into docs/images/ (needs Chromium)
+//   --v2                       the same on Medusa 2.21: the v2 plugin (v2/) served by `medusa start` in v2/ on a
+//                              throwaway database (v2's npm install runs first when v2/node_modules is missing)
+import { spawn, execFileSync } from "node:child_process"
+import fs from "node:fs"
 import { createRequire } from "node:module"
+import path from "node:path"
 
 const require = createRequire(import.meta.url)
 const { startStore, settleEvents } = require("./lib/store.js")
@@ -19,6 +24,7 @@ const EXIT = args.has("--exit")
 const LOG = args.has("--log")
 const ADMIN = !args.has("--no-admin")
 const SCREENSHOTS = args.has("--screenshots")
+const V2_MODE = args.has("--v2")
 const t0 = Date.now()
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
@@ -38,10 +44,28 @@ async function step(label, fn) {
 
 let pg
 let store
+/** v2 mode: the `medusa start` process group and the demo database (dropped on cleanup). */
+let v2Server
+let v2Database
 let cleaning
 async function cleanup() {
   if (cleaning) return cleaning
   cleaning = (async () => {
+    if (v2Server?.pid) {
+      process.stdout.write("→ stopping the v2 store… ")
+      try {
+        process.kill(-v2Server.pid, "SIGTERM") // its process group: npx and medusa, started by this script
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 2000))
+      console.log("done")
+    }
+    if (v2Database) {
+      process.stdout.write("→ dropping the demo database… ")
+      await v2Database.drop().catch((e) => console.error(e))
+      console.log("done")
+    }
     if (store) {
       process.stdout.write("→ stopping the store and dropping its database… ")
       await store.stop().catch((e) => console.error(e))
@@ -56,8 +80,8 @@ async function cleanup() {
   return cleaning
 }
 
-async function main() {
-  console.log(bold("medusa-plugin-loyalty-rules demo") + dim("  (Medusa 1.20, real PostgreSQL, rules from rules/)\n"))
+/** DATABASE_URL's server, else an embedded PostgreSQL (stopped by cleanup): an admin URL to the `postgres` database. */
+async function databaseServer() {
   let baseUrl = process.env.DATABASE_URL
   if (baseUrl) {
     console.log(`→ using DATABASE_URL ${baseUrl.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@")}`)
@@ -74,6 +98,13 @@ async function main() {
     })
     baseUrl = pg.url
   }
+  return baseUrl
+}
+
+async function main() {
+  if (V2_MODE) return await mainV2()
+  console.log(bold("medusa-plugin-loyalty-rules demo") + dim("  (Medusa 1.20, real PostgreSQL, rules from rules/)\n"))
+  const baseUrl = await databaseServer()
 
   const dashboard = ADMIN
     ? await step("building the admin dashboard with the loyalty extension (first run ~1 min, then cached)", () => buildAdminDashboard())
@@ -139,22 +170,7 @@ async function main() {
   })
 
   const list = expectOk(await admin.api.get("/admin/loyalty/accounts?limit=100"), "GET /admin/loyalty/accounts")
-  const rows = (list.loyalty_accounts ?? []).map((a) => ({
-    customer: emails.get(a.customer_id) ?? a.customer_id,
-    orders: String(orders.get(a.customer_id) ?? 0),
-    balance: String(a.points_balance),
-    lifetime: String(a.points_lifetime),
-    tier: a.tier?.name ?? "—",
-  }))
-  rows.sort((a, b) => a.customer.localeCompare(b.customer))
-  printTable(rows, [
-    ["customer", "Customer"],
-    ["orders", "Orders"],
-    ["balance", "Points balance"],
-    ["lifetime", "Lifetime"],
-    ["tier", "Tier"],
-  ])
-  console.log(dim(`${list.count ?? rows.length} loyalty account(s); ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`))
+  printAccounts(list, emails, orders)
 
   const A = `-H "Authorization: Bearer ${admin.token}"`
   const C = `-H "Authorization: Bearer ${people.alice.token}"`
@@ -195,6 +211,136 @@ curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}/entries
 curl -s ${A} ${u}/admin/loyalty/rules
 curl -s ${A} ${u}/admin/loyalty/tiers
 curl -s ${A} ${u}/admin/loyalty/verify
+`)
+  if (EXIT) {
+    await cleanup()
+    return
+  }
+  console.log(dim("Serving. Press Ctrl-C to stop (drops the demo database)."))
+  await new Promise(() => {})
+}
+
+/** The demo's table: one row per loyalty account (GET /admin/loyalty/accounts, the same shape on v1 and v2). */
+function printAccounts(list, emails, orders) {
+  const rows = (list.loyalty_accounts ?? []).map((a) => ({
+    customer: emails.get(a.customer_id) ?? a.customer_id,
+    orders: String(orders.get(a.customer_id) ?? 0),
+    balance: String(a.points_balance),
+    lifetime: String(a.points_lifetime),
+    tier: a.tier?.name ?? "—",
+  }))
+  rows.sort((a, b) => a.customer.localeCompare(b.customer))
+  printTable(rows, [
+    ["customer", "Customer"],
+    ["orders", "Orders"],
+    ["balance", "Points balance"],
+    ["lifetime", "Lifetime"],
+    ["tier", "Tier"],
+  ])
+  console.log(dim(`${list.count ?? rows.length} loyalty account(s); ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`))
+}
+
+/**
+ * `--v2`: a Medusa 2.21 app with the v2 plugin (v2/ served as the app: its medusa-config.ts registers the plugin's
+ * module from source, admin disabled), a throwaway database, the same customers and orders as v1's demo in eur,
+ * the same table.
+ */
+async function mainV2() {
+  console.log(bold("medusa-plugin-loyalty-rules demo, Medusa v2") + dim("  (Medusa 2.21, real PostgreSQL, rules from rules/)\n"))
+  const { default: pgModule } = await import("pg")
+  const server = await databaseServer()
+  const v2 = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "v2")
+  const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1", NODE_ENV: "development" }
+  const sh = (cmd, argv, extra = {}) =>
+    execFileSync(cmd, argv, { cwd: v2, env: { ...env, ...extra }, stdio: LOG ? "inherit" : ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 })
+  if (!fs.existsSync(path.join(v2, "node_modules", "@medusajs", "medusa"))) {
+    await step("installing v2's dependencies (npm install in v2/, about 2–3 min the first time)", async () => sh("npm", ["install", "--no-audit", "--no-fund"]))
+  }
+  await step("copying the core into v2 (sync-core)", async () => sh("npm", ["run", "sync-core"]))
+  // Medusa's own connection forces SSL for hosts other than localhost: name the server localhost.
+  const base = new URL(server.replace("@127.0.0.1:", "@localhost:"))
+  const name = `loyalty_demo_v2_${process.pid}_${Date.now()}`
+  const admin = new pgModule.Client({ connectionString: server })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  await admin.end()
+  v2Database = {
+    drop: async () => {
+      const c = new pgModule.Client({ connectionString: server })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await c.end()
+    },
+  }
+  base.pathname = `/${name}`
+  const databaseUrl = base.toString()
+  await step("running migrations (medusa db:migrate: core modules + the loyalty module, ~40–50 s)", async () => sh("npx", ["medusa", "db:migrate"], { DATABASE_URL: databaseUrl }))
+  await step("creating an admin user (medusa user)", async () => sh("npx", ["medusa", "user", "-e", "admin@example.com", "-p", "supersecret"], { DATABASE_URL: databaseUrl }))
+  const { getFreePort } = await import("./lib/embedded-pg.mjs")
+  const port = await getFreePort()
+  const u = `http://localhost:${port}`
+  await step("booting Medusa 2.21 with the plugin (medusa start)", async () => {
+    v2Server = spawn("npx", ["medusa", "start"], { cwd: v2, env: { ...env, DATABASE_URL: databaseUrl, PORT: String(port) }, detached: true, stdio: LOG ? "inherit" : "ignore" })
+    const started = Date.now()
+    for (;;) {
+      const ok = await fetch(`${u}/health`).then((r) => r.status === 200, () => false)
+      if (ok) return
+      if (Date.now() - started > 180_000) throw new Error("medusa start: no /health after 180 s (run with --log)")
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  })
+  const { fetchApi, setUpStore, adminHeaders, waitFor: waitForV2 } = require("../v2/scripts/lib/store-http.js")
+  const api = fetchApi(u)
+  const adminH = await adminHeaders(api, "admin@example.com", "supersecret")
+  const shop = await step("setting up the store over HTTP (publishable key, DE region in eur, shipping, 3 products)", () => setUpStore(api, adminH, [24, 18, 349]))
+  const people = await step("registering 4 customers", async () => ({
+    alice: await shop.registerCustomer("alice@example.com"),
+    bob: await shop.registerCustomer("bob@example.com"),
+    carol: await shop.registerCustomer("carol@example.com"),
+    dave: await shop.registerCustomer("dave@example.com"),
+  }))
+  const orders = new Map()
+  const buy = async (who, items) => {
+    await shop.placeOrder(who, items)
+    orders.set(who.id, (orders.get(who.id) ?? 0) + 1)
+  }
+  await step("placing 4 orders through the store API (Alice ×2, Bob, Carol)", async () => {
+    await buy(people.alice, [{ price: 24, quantity: 2 }, { price: 18, quantity: 1 }])
+    await buy(people.alice, [{ price: 24, quantity: 1 }])
+    await buy(people.bob, [{ price: 18, quantity: 3 }])
+    await buy(people.carol, [{ price: 349, quantity: 1 }, { price: 24, quantity: 3 }])
+  })
+  await step("waiting for the points to land", async () => {
+    for (const [id, count] of orders) {
+      await waitForV2(`${count} accrual(s) of ${id}`, async () => {
+        const { data } = await api.get(`/admin/loyalty/accounts/${id}/entries`, adminH)
+        return data.entries.filter((e) => e.kind === "accrual").length === count
+      }, 60_000)
+    }
+  })
+  const emails = new Map(Object.values(people).map((c) => [c.id, c.email]))
+  const { data: list } = await api.get("/admin/loyalty/accounts?limit=100", adminH)
+  printAccounts(list, emails, orders)
+
+  const A = `-H "Authorization: Bearer ${adminH.headers.authorization.slice(7)}"`
+  const C = `-H "Authorization: Bearer ${people.alice.token}" -H "x-publishable-api-key: ${shop.pk["x-publishable-api-key"]}"`
+  const P = `-H "x-publishable-api-key: ${shop.pk["x-publishable-api-key"]}"`
+  console.log(bold(`Medusa v2 store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; customers' password: pw)`))
+  console.log(`
+# Alice's account and ledger (customer token + publishable key); the tier ladder (publishable key)
+curl -s ${C} ${u}/store/customers/me/loyalty
+curl -s ${C} ${u}/store/customers/me/loyalty/entries
+curl -s ${P} ${u}/store/loyalty/tiers
+
+# Admin: all accounts, one account, its ledger entries, the live rulebook, ledger integrity
+curl -s ${A} ${u}/admin/loyalty/accounts
+curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}
+curl -s ${A} ${u}/admin/loyalty/accounts/${people.alice.id}/entries
+curl -s ${A} ${u}/admin/loyalty/rules
+curl -s ${A} ${u}/admin/loyalty/verify
+
+# The CLI against this v2 database (read-only)
+node dist/cli/index.js verify --database-url '${databaseUrl}' --medusa-version 2
 `)
   if (EXIT) {
     await cleanup()

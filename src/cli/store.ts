@@ -1,3 +1,4 @@
+import { Option } from "commander"
 import { createRequire } from "module"
 import path from "path"
 
@@ -74,6 +75,14 @@ function quietly<T>(fn: () => T): T {
 }
 
 export type Query = (sql: string, params?: unknown[]) => Promise<any[]>
+
+/**
+ * `--medusa-version <1|2>` of the database commands: which Medusa's tables the store has (detected from the schema
+ * when absent). A Medusa v2 store's database URL is passed with --database-url (its medusa-config.ts is not read).
+ */
+export function medusaVersionOption(): Option {
+  return new Option("--medusa-version <major>", "the store's Medusa major, 1 or 2 (default: detected from its tables)").choices(["1", "2"])
+}
 
 /**
  * One read-only snapshot of the store database (`--database-url`, else the store's medusa-config.js): postings that

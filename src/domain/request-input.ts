@@ -1,6 +1,7 @@
 /**
  * Request input rules shared by both adapters' routes (pagination, no unknown query keys, the Idempotency-Key header,
- * INVALID_INPUT naming every bad field). The v1 copy in src/api/_shared/validate.ts should become a re-export of this.
+ * INVALID_INPUT naming every bad field). The v1 routes import them through src/api/_shared/validate.ts (a
+ * re-export), the v2 routes directly: one copy.
  */
 import { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
@@ -16,13 +17,22 @@ export function decimalInt(min: number, max: number) {
     .regex(/^[0-9]{1,15}$/, "expected a decimal whole number (digits only, e.g. 20)")
     .transform(Number)
     .pipe(z.number().min(min).max(max))
+    .meta({ description: `a whole number from ${min} to ${max}, in decimal digits` })
 }
+
+/** A calendar day as YYYY-MM-DD (a real date: 2025-02-30 is refused). */
+export const IsoDay = z.iso.date({ error: "expected a date as YYYY-MM-DD, e.g. 2025-03-01" })
+
+/** An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z), as a Date. */
+export const IsoDateTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "expected an ISO date such as 2025-03-01 or 2025-03-01T02:00:00Z" })
+  .transform((v) => new Date(v))
 
 /** Pagination shared by list routes: integers, limit 1..100 (default 20), offset 0..1e9 (default 0). */
 export const PageQuery = z
   .object({
-    limit: decimalInt(1, 100).default(20),
-    offset: decimalInt(0, 1_000_000_000).default(0),
+    limit: decimalInt(1, 100).default(20).meta({ description: "page size, 1 to 100 (default 20)" }),
+    offset: decimalInt(0, 1_000_000_000).default(0).meta({ description: "items to skip, 0 to 1,000,000,000 (default 0)" }),
   })
   .strict()
 
@@ -61,8 +71,13 @@ const IdempotencyKey = z
   .string({ error: "the Idempotency-Key header is required (a unique string per operation, e.g. a UUID)" })
   .regex(/^[A-Za-z0-9_.:-]{1,200}$/, "must be 1–200 characters of letters, digits, _ . : -")
 
+/** The headers of a write that takes an Idempotency-Key (what idempotencyKeyOf parses; routes document it as `headers`). */
+export const IdempotencyHeaders = z.object({
+  "Idempotency-Key": IdempotencyKey.meta({ description: "unique per operation (e.g. a UUID): a retry with the same key and body returns the first result" }),
+})
+
 /** The required `Idempotency-Key` header of a write: retrying with the same key returns the first result. */
 export function idempotencyKeyOf(req: { headers: Record<string, string | string[] | undefined> }): string {
   const headers = { "Idempotency-Key": req.headers["idempotency-key"] }
-  return parseInput(z.object({ "Idempotency-Key": IdempotencyKey }), headers, "headers")["Idempotency-Key"]
+  return parseInput(IdempotencyHeaders, headers, "headers")["Idempotency-Key"]
 }

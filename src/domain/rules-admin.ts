@@ -6,6 +6,7 @@ import type { AccrualContribution } from "./accrual"
 import { compileRulebook, type Rulebook, type RuleFileIssue } from "./rulebook"
 import type { RulebookState } from "./rulebook-state"
 import type { SimulationResult } from "./simulation"
+import { z } from "zod"
 
 /** An issue as the admin API shows it: every key present (null when unknown). */
 export type IssueView = { file: string; line: number | null; column: number | null; pointer: string; message: string; hint: string | null }
@@ -32,6 +33,9 @@ export function describeRules(state: RulebookState): RulesView {
     last_reload_error: state.error ? { at: state.error.at, issues: state.error.issues.map(issueView) } : null,
   }
 }
+
+/** The validate body schema lives with the other rule-file inputs. */
+export { rulesValidateBody } from "./rule-files-input"
 
 /** POST /admin/loyalty/rules/validate: compiles `files` as one rulebook without applying anything. */
 export function validateRuleFiles(files: Array<{ name: string; content: string }>): { valid: boolean; version?: string; issues: IssueView[] } {

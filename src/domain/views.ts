@@ -2,6 +2,7 @@
  * The public JSON shapes of accounts and entries (admin and store), shared by both adapters' routes.
  * `tier` is `{ code, name }` (name from the live ladder, the code when the tier is no longer in it) or null.
  */
+import type { LoyaltyErrorCode } from "./errors"
 import type { TiersDef } from "./tiers"
 
 export type AccountFields = {
@@ -61,7 +62,11 @@ export function serializeEntry(e: EntryFields) {
   }
 }
 
-/** The error type (HTTP status) of each domain error code, as Medusa's MedusaError.Types spell them (v1 and v2 alike). */
+/**
+ * The error type (HTTP status) of each domain error code, as Medusa's MedusaError.Types spell them (v1 and v2 alike):
+ * the one table both adapters' error handling reads. Never "invalid_argument" for client errors: Medusa v1 answers it
+ * with a 500. Checkout refusals of a redemption code answer 400 like Medusa's own "discount is not valid", code kept.
+ */
 export const ERROR_TYPE_BY_CODE = {
   INVALID_INPUT: "invalid_data", // 400
   INVALID_OPTIONS: "unexpected_state", // 500: the store is misconfigured, not the request
@@ -74,4 +79,4 @@ export const ERROR_TYPE_BY_CODE = {
   REDEMPTION_ALREADY_USED: "not_allowed",
   REDEMPTION_NOT_YOURS: "not_allowed",
   REDEMPTION_EXPIRED: "not_allowed",
-} as const
+} as const satisfies Record<LoyaltyErrorCode, string>

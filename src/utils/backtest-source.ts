@@ -2,7 +2,9 @@ import { runBacktest, type BacktestEntry, type BacktestMember, type BacktestResu
 import { MEMBER_WINDOW_DAYS } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
 import type { RowQuery } from "./ledger-verify"
-import { memberFactColumns } from "./member-facts-sql"
+import { memberFactColumns, memberFactColumnsV2 } from "./member-facts-sql"
+import { currencyDecimals } from "../domain/currency"
+import type { MedusaSchema } from "./medusa-schema"
 import type { Rulebook } from "../domain/rulebook"
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -46,17 +48,28 @@ export async function readBacktestEntries(query: RowQuery, window: BacktestWindo
   })
 }
 
-/** Accounts and member facts now (the same figures as the tier service's memberFacts) of `customer_ids`. */
-export async function readBacktestMembers(query: RowQuery, customer_ids: string[], now: Date): Promise<BacktestMember[]> {
+/**
+ * Accounts and member facts now (the same figures as the tier service's memberFacts) of `customer_ids`, from a
+ * Medusa v1 store's tables or (schema "v2") a Medusa v2 store's.
+ */
+export async function readBacktestMembers(query: RowQuery, customer_ids: string[], now: Date, schema: MedusaSchema = "v1"): Promise<BacktestMember[]> {
   if (customer_ids.length === 0) return []
   const since = new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS)
+  const params: unknown[] = [customer_ids, since, now, [...LIFETIME_KINDS]]
+  if (schema === "v2") {
+    const [store] = await query(
+      `SELECT sc.currency_code FROM store_currency sc WHERE sc.is_default AND sc.deleted_at IS NULL ORDER BY sc.created_at LIMIT 1`
+    )
+    const currency: string | null = store?.currency_code ?? null
+    params.push(currency, currency === null ? 1 : 10 ** currencyDecimals(currency))
+  }
   const rows = await query(
     `SELECT a.customer_id, a.tier, a.points_lifetime, a.points_balance, a.created_at AS account_created_at,
             c.email, c.created_at,
-       ${memberFactColumns("a.customer_id")}
+       ${schema === "v2" ? memberFactColumnsV2("a.customer_id") : memberFactColumns("a.customer_id")}
      FROM loyalty_account a LEFT JOIN customer c ON c.id = a.customer_id
      WHERE a.customer_id = ANY($1)`,
-    [customer_ids, since, now, [...LIFETIME_KINDS]]
+    params
   )
   return rows.map((r) => ({
     customer_id: r.customer_id,
@@ -92,10 +105,11 @@ export async function backtestStore(
   rulebook: Rulebook,
   window: BacktestWindow,
   now: Date,
-  onProgress?: (done: number, total: number) => void
+  onProgress?: (done: number, total: number) => void,
+  schema: MedusaSchema = "v1"
 ): Promise<StoreBacktest> {
   const entries = await readBacktestEntries(query, window, now)
-  const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now)
+  const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now, schema)
   const started = process.hrtime.bigint()
   const result = await runBacktest(rulebook, entries, members, onProgress)
   return { result, evaluation_ms: Number(process.hrtime.bigint() - started) / 1e6 }

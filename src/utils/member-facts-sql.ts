@@ -25,6 +25,31 @@ export function memberFactColumns(customer: string): string {
 
 
 /**
+ * The same member-fact columns over a Medusa v2 store's tables (the CLI's backtest against a v2 database; the v2
+ * plugin itself reads these figures through Medusa's Query, see v2/src/lib/member-facts.ts). Parameters as
+ * memberFactColumns plus $5 = the store's default currency code and $6 = 10^its decimals: v2 keeps amounts in major
+ * units as numeric, so the window's spend is scaled to minor units and rounded once. Orders: not canceled, not draft,
+ * not deleted; items and adjustments of the order's current version; spend = Σ(unit_price × quantity − the item's adjustments).
+ */
+export function memberFactColumnsV2(customer: string): string {
+  return `
+    ARRAY(SELECT cgc.customer_group_id FROM customer_group_customer cgc
+          JOIN customer_group g ON g.id = cgc.customer_group_id AND g.deleted_at IS NULL
+          WHERE cgc.customer_id = ${customer} AND cgc.deleted_at IS NULL ORDER BY 1) AS group_ids,
+    (SELECT count(*) FROM "order" o WHERE o.customer_id = ${customer} AND o.status <> 'canceled'
+        AND o.is_draft_order = false AND o.deleted_at IS NULL)::int AS orders_count,
+    (SELECT COALESCE(SUM(e.points), 0) FROM loyalty_ledger_entry e
+       WHERE e.customer_id = ${customer} AND e.kind = ANY($4) AND e.created_at > $2 AND e.created_at <= $3)::float8 AS points_window,
+    (SELECT ROUND(COALESCE(SUM(li.unit_price * oi.quantity
+              - COALESCE((SELECT SUM(adj.amount) FROM order_line_item_adjustment adj WHERE adj.item_id = li.id AND adj.version = o.version), 0)), 0) * $6)
+       FROM "order" o
+       JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
+       JOIN order_line_item li ON li.id = oi.item_id AND li.deleted_at IS NULL
+       WHERE o.customer_id = ${customer} AND o.status <> 'canceled' AND o.is_draft_order = false AND o.deleted_at IS NULL
+         AND o.created_at > $2 AND o.created_at <= $3 AND o.currency_code = $5)::bigint AS spend_window`
+}
+
+/**
  * FROM clause for one member's facts and account figures in one query: $1 is the customer id. The customer is
  * LEFT JOINed: an account without a customer row reads as no groups, no orders, no window figures (what a missing
  * customer row always gave), and the account figures are zero without an account.

@@ -1,42 +1,10 @@
-import type { LoyaltyAccount } from "../../models/loyalty-account"
-import type { LoyaltyLedgerEntry } from "../../models/loyalty-ledger-entry"
 import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
-import type { TiersDef } from "../../domain/tiers"
 
 /**
- * The public shape of an account (admin and store). `tier` is `{ code, name }` (name from the live ladder `tiers`,
- * the code when the tier is no longer in it) or null before the first evaluation.
+ * The public shapes of an account (`tier` as `{ code, name }`) and of a ledger entry live in the core (domain/views.ts),
+ * shared with the v2 adapter; v1 routes keep importing them from here.
  */
-export function serializeAccount(a: LoyaltyAccount & { email?: string | null }, tiers: TiersDef | null = null) {
-  return {
-    id: a.id,
-    customer_id: a.customer_id,
-    ...(a.email !== undefined ? { email: a.email } : {}),
-    points_balance: a.points_balance,
-    points_lifetime: a.points_lifetime,
-    points_pending: a.points_pending,
-    tier: a.tier === null ? null : { code: a.tier, name: tiers?.tiers.find((t) => t.code === a.tier)?.name ?? a.tier },
-    created_at: a.created_at,
-    updated_at: a.updated_at,
-  }
-}
-
-/** The public shape of a ledger entry; `points` is signed from the member's point of view. */
-export function serializeEntry(e: LoyaltyLedgerEntry) {
-  return {
-    id: e.id,
-    kind: e.kind,
-    points: e.points,
-    balance_after: e.balance_after,
-    pending_points: e.pending_delta,
-    order_id: e.order_id,
-    rule_names: e.rule_names,
-    rulebook_version: e.rulebook_version,
-    reason: e.reason,
-    actor_id: e.actor_id,
-    created_at: e.created_at,
-  }
-}
+export { serializeAccount, serializeEntry } from "../../domain/views"
 
 /** The public shape of a redemption; `amount` is in minor units of `currency_code` (500 = 5.00 USD). */
 export function serializeRedemption(r: LoyaltyRedemption) {

@@ -3,7 +3,8 @@ import type { BacktestResult } from "../../domain/backtest"
 import { backtestStore, type BacktestWindow } from "../../utils/backtest-source"
 import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
-import { withReadOnly } from "../store"
+import { medusaVersionOption, withReadOnly } from "../store"
+import { medusaSchemaOf } from "../../utils/medusa-schema"
 
 type BacktestFormat = "text" | "json" | "csv"
 
@@ -14,6 +15,7 @@ interface BacktestOptions {
   limit?: number
   format: BacktestFormat
   databaseUrl?: string
+  medusaVersion?: string
 }
 
 export interface BacktestReport extends BacktestResult {
@@ -36,6 +38,7 @@ export function registerBacktest(program: Command): void {
     .option("--limit <n>", "only the newest n accruals of the window", parseLimit)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "csv"]).default("text"))
     .option("--database-url <url>", "PostgreSQL URL of the store (default: database_url of ./medusa-config.js)")
+    .addOption(medusaVersionOption())
     .action(async (opts: BacktestOptions, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
       const { result } = compileDir(dir)
@@ -46,8 +49,9 @@ export function registerBacktest(program: Command): void {
       }
       const window: BacktestWindow = { since: opts.since, until: opts.until, limit: opts.limit }
       const report = await withReadOnly(opts.databaseUrl, async (query) => {
+        const schema = await medusaSchemaOf(query, opts.medusaVersion)
         const progress = progressBar(process.stderr)
-        const { result: backtest, evaluation_ms } = await backtestStore(query, result.rulebook, window, new Date(), progress.update)
+        const { result: backtest, evaluation_ms } = await backtestStore(query, result.rulebook, window, new Date(), progress.update, schema)
         progress.done()
         return {
           rules_dir: displayPath(dir),

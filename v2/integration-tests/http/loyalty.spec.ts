@@ -1,12 +1,20 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import fixtures from "../fixtures/default-program-orders.json"
+import { execFile } from "child_process"
+import fs from "fs"
+import os from "os"
+import path from "path"
+import { promisify } from "util"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
 import { createStore, waitFor } from "./store"
 
 jest.setTimeout(300_000)
-process.env.MEDUSA_DISABLE_TELEMETRY = "true"
+
+// The shared parity table (also placed on Medusa v1 by the root's tests/integration/default-program-parity.test.ts).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { parityTable, parityRow } = require("../../../tests/helpers/default-program-parity")
+const fixtures: { shipping: number; orders: Array<{ name: string; items: Array<{ price: number; quantity: number }>; points: number }> } = parityTable()
 
 const timings: Record<string, number> = {}
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -28,7 +36,7 @@ medusaIntegrationTestRunner({
     const entriesOfOrder = async (order_id: string) => loyalty().listLoyaltyLedgerEntries({ order_id }, { order: { seq: "ASC" } })
 
     beforeAll(async () => {
-      store = await timed("store setup", () => createStore(api, getContainer()))
+      store = await timed("store setup", () => createStore(api, getContainer(), [...new Set([100, 19.99, 0.99, ...fixtures.orders.flatMap((o) => o.items.map((i) => i.price))])]))
     })
 
     afterAll(() => {
@@ -66,26 +74,56 @@ medusaIntegrationTestRunner({
       expect(data.tiers.map((t: { code: string }) => t.code)).toEqual(["bronze", "silver", "gold", "platinum"])
     })
 
-    it("awards the documented default-program points for real orders placed over HTTP (the v1 figures)", async () => {
+    it("awards the parity table's points, rule names and tiers for the same orders placed over HTTP (the v1 figures)", async () => {
       const customer = await store.registerCustomer("parity@loyalty.test")
       let balance = 0
       for (const fixture of fixtures.orders) {
         const order = await timed(`order: ${fixture.name}`, () => store.placeOrder(customer, fixture.items))
         const entry = await waitFor(`accrual of ${order.id}`, () => entryByKey(`order:${order.id}:accrual`))
         balance += fixture.points
-        expect({ name: fixture.name, points: entry.points, rule_names: entry.rule_names, total: entry.details.order_total_minor, balance: entry.balance_after })
-          .toEqual({ name: fixture.name, points: fixture.points, rule_names: fixture.rule_names, total: fixture.total_minor, balance })
+        const { data } = await api.get("/store/customers/me/loyalty", { headers: customer.headers })
+        const { actual, expected } = parityRow(fixture, entry, data.loyalty_account.tier.code, balance)
+        expect(actual).toEqual(expected)
       }
       const { data } = await api.get("/store/customers/me/loyalty", { headers: customer.headers })
-      expect(data.loyalty_account).toMatchObject({ customer_id: customer.id, points_balance: balance, points_lifetime: balance, tier: { code: "bronze", name: "Bronze" } })
-      const { data: mine } = await api.get("/store/customers/me/loyalty/entries", { headers: customer.headers })
+      // Gold → the next tier is Platinum at 20,000 lifetime points (v1's shape and figures).
+      expect(data.loyalty_account).toMatchObject({
+        customer_id: customer.id,
+        points_balance: balance,
+        points_lifetime: balance,
+        tier: { code: "gold", name: "Gold" },
+        next_tier: { code: "platinum", name: "Platinum", threshold: 20000, points_needed: 20000 - balance },
+      })
+      const { data: mine } = await api.get("/store/customers/me/loyalty/entries?limit=100", { headers: customer.headers })
       expect(mine.entries.map((e: { points: number }) => e.points)).toEqual(fixtures.orders.map((f) => f.points).reverse())
-      const explained = await api.get(`/admin/loyalty/entries/${mine.entries[2].id}/explain`, store.admin)
+      const first = mine.entries[mine.entries.length - 1]
+      const explained = await api.get(`/admin/loyalty/entries/${first.id}/explain`, store.admin)
       expect(explained.data.rules_fired).toEqual([
         { name: "base-earn", type: "points_per_amount", contribution: 100 },
         { name: "first-order-bonus", type: "fixed_bonus", contribution: 100 },
       ])
       expect(explained.data.rulebook.files.map((f: { name: string }) => f.name)).toContain("accrual.json")
+      const { data: admin } = await api.get(`/admin/loyalty/accounts/${customer.id}`, store.admin)
+      expect(admin.loyalty_account.tier).toEqual({ code: "gold", name: "Gold" })
+    })
+
+    it("reads member facts as v1 does: orders, 365-day points and spend, and the tier lowered at once by a correction", async () => {
+      const customer = await store.registerCustomer("facts@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 800, quantity: 1 }, { price: 100, quantity: 1 }])
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const account = await loyalty().findAccount(customer.id)
+      expect([account.points_lifetime, account.tier]).toEqual([1000, "silver"]) // 900 + 100 first-order bonus
+      const { memberFactsOf } = await import("../../src/lib/member-facts")
+      const facts = await memberFactsOf(getContainer(), account)
+      expect(facts).toMatchObject({
+        customer_id: customer.id, points_lifetime: 1000, points_balance: 1000, tier: "silver",
+        orders_count: 1, points_last_365d: 1000, spend_last_365d_minor: 90000, group_ids: [],
+      })
+      // A negative adjustment lowers lifetime points below Silver: a correction, so no grace period (as v1).
+      const headers = { headers: { ...store.admin.headers, "idempotency-key": "facts-correction" } }
+      const { data } = await api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points: -1, reason: "correction" }, headers)
+      expect([data.loyalty_account.points_lifetime, data.loyalty_account.tier]).toEqual([999, { code: "bronze", name: "Bronze" }])
+      expect((await loyalty().findAccount(customer.id)).tier_below_since).toBeNull()
     })
 
     it("writes one entry when order.placed is delivered five times concurrently", async () => {
@@ -189,6 +227,42 @@ medusaIntegrationTestRunner({
       const { data } = await api.get("/admin/loyalty/verify", store.admin)
       expect(data).toMatchObject({ ok: true, problems: [] })
       expect(data.entries_checked).toBe(2)
+    })
+
+    it("lets the root CLI verify and backtest this v2 store's database (--medusa-version 2, and detected)", async () => {
+      // The CLI is the root package's (the v1 plugin's bin, shared): built by the root's `npm run build`.
+      const cli = path.resolve(__dirname, "../../../dist/cli/index.js")
+      if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build at the repository root first`)
+      const customer = await store.registerCustomer("cli@loyalty.test")
+      const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+      await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+      const knex = getContainer().resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
+      const { rows } = await knex.raw(`SELECT current_database() AS db, inet_server_port() AS port`)
+      const [user, password] = [process.env.DB_USERNAME || "postgres", process.env.DB_PASSWORD || ""]
+      const url = `postgres://${user}${password ? `:${password}` : ""}@${process.env.DB_HOST || "localhost"}:${rows[0].port ?? 5432}/${rows[0].db}`
+      const run = promisify(execFile)
+      const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true" }
+      const verified = JSON.parse((await run("node", [cli, "verify", "--database-url", url, "--medusa-version", "2", "--json"], { env })).stdout)
+      expect(verified).toMatchObject({ ok: true, problems: [] })
+      expect(verified.entries_checked).toBeGreaterThanOrEqual(1)
+      const detected = JSON.parse((await run("node", [cli, "verify", "--database-url", url, "--json"], { env })).stdout)
+      expect(detected.ok).toBe(true)
+      // A candidate whose Silver needs 100.00 of spend in 365 days: the member's spend (read from v2's order tables)
+      // qualifies them, so the backtest reports bronze → silver; the accrual's points are unchanged.
+      const candidate = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-v2-candidate-"))
+      const rulesDir = path.resolve(__dirname, "../../../rules")
+      fs.cpSync(rulesDir, candidate, { recursive: true })
+      const tiers = JSON.parse(fs.readFileSync(path.join(candidate, "tiers.json"), "utf8"))
+      tiers.tiers[1].conditions = { all: [{ fact: "member", path: "$.spend_last_365d_minor", operator: "greaterThanInclusive", value: 10000 }] }
+      fs.writeFileSync(path.join(candidate, "tiers.json"), JSON.stringify(tiers, null, 2))
+      try {
+        const { stdout } = await run("node", [cli, "backtest", "--rules", candidate, "--database-url", url, "--medusa-version", "2", "--format", "json"], { env })
+        const report = JSON.parse(stdout)
+        const mine = report.members.find((m: { customer_id: string }) => m.customer_id === customer.id)
+        expect(mine).toMatchObject({ points_now: 200, points_candidate: 200, delta: 0, tier_now: "bronze", tier_candidate: "silver" })
+      } finally {
+        fs.rmSync(candidate, { recursive: true, force: true })
+      }
     })
 
     it("serves the rules toolchain routes: live rules, validate, reload and simulate", async () => {

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/errors"
 import { ERROR_TYPE_BY_CODE } from "../core/domain/views"
 import { LOYALTY_MODULE } from "../modules/loyalty"
+import { memberContextSource } from "./member-facts"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow } from "../modules/loyalty/service"
 
@@ -51,7 +52,7 @@ export async function memberAccount(req: MedusaRequest, customer_id: string): Pr
   if (!data[0]) {
     throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
   }
-  return (await loyalty.ensureAccount(customer_id)).account
+  return (await loyalty.ensureAccount(customer_id, memberContextSource(req.scope, customer_id))).account
 }
 
 /** The live tier ladder, or null when no rulebook is live (pages that show a tier must not fail for that). */

@@ -1,5 +1,6 @@
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { memberContextSource } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, EntryRow } from "../modules/loyalty/service"
@@ -15,7 +16,7 @@ export const enrollCustomerStep = createStep(
     const query = container.resolve<any>(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({ entity: "customer", fields: ["id", "has_account"], filters: { id: customer_id } })
     if (!data[0]?.has_account) return new StepResponse<EnrollOutcome>({ enrolled: false, reason: "guest" })
-    const { account, created } = await loyalty.ensureAccount(customer_id)
+    const { account, created } = await loyalty.ensureAccount(customer_id, memberContextSource(container, customer_id))
     return new StepResponse<EnrollOutcome>({ enrolled: true, account_id: account.id, created })
   }
   // No compensation: an empty account is harmless, and another event may have opened it meanwhile.
@@ -41,7 +42,7 @@ export const postAdjustmentStep = createStep(
       actor_id: input.actor_id,
       idempotency_key: `adjustment:${input.key}`,
       floor: program.negative_balance === "allow" ? "allow" : "refuse",
-    })
+    }, memberContextSource(container, input.customer_id))
     return new StepResponse<{ entry: EntryRow; account: AccountRow; replayed: boolean }, string[]>(
       result,
       result.replayed ? [] : [result.entry.id]
@@ -49,7 +50,10 @@ export const postAdjustmentStep = createStep(
   },
   async (posted, { container }) => {
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-    for (const id of posted ?? []) await loyalty.compensateEntry(id)
+    for (const id of posted ?? []) {
+      const entry = await loyalty.findEntry(id)
+      if (entry) await loyalty.compensateEntry(id, memberContextSource(container, entry.customer_id))
+    }
   }
 )
 

@@ -3,6 +3,7 @@ import { evaluateAccrual } from "../core/domain/accrual"
 import { clawbackForRefund, reversalForCancel } from "../core/domain/clawback"
 import { orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
 import { accruesPending } from "../core/domain/program"
+import { memberContextSource } from "../lib/member-facts"
 import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
@@ -20,7 +21,10 @@ const pick = (e: EntryRow) => ({ id: e.id, kind: e.kind, points: e.points, pendi
 /** Undo for a workflow rollback: a counter-entry per entry this step appended (the ledger stays append-only). */
 async function compensate(posted: string[] | undefined, { container }: { container: { resolve<T>(k: string): T } }) {
   const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-  for (const id of posted ?? []) await loyalty.compensateEntry(id)
+  for (const id of posted ?? []) {
+    const entry = await loyalty.findEntry(id)
+    if (entry) await loyalty.compensateEntry(id, memberContextSource(container, entry.customer_id))
+  }
 }
 
 /**
@@ -41,7 +45,7 @@ export const accrueOrderStep = createStep(
     const rulebook = loyalty.getRulebook()
     await loyalty.rememberRulebook(loyalty.rulesState())
     // A new member's account is opened (with the base tier) before the facts are built: they see its tier.
-    const { account } = await loyalty.ensureAccount(order.customer.id)
+    const { account } = await loyalty.ensureAccount(order.customer.id, memberContextSource(container, order.customer.id))
     const facts = accrualFacts(order, account)
     const result = evaluateAccrual(rulebook, facts)
     const { pending_days, spendable_on } = rulebook.program
@@ -70,7 +74,7 @@ export const accrueOrderStep = createStep(
           facts,
         },
       }
-    }, order_id)
+    }, order_id, memberContextSource(container, order.customer.id))
     if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
     const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)] }
     return new StepResponse(outcome, posted.replayed ? [] : [posted.entry.id])
@@ -102,7 +106,7 @@ export const reverseOrderStep = createStep(
         reason: "order canceled",
         details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
       }
-    }, order_id)
+    }, order_id, memberContextSource(container, order.customer.id))
     const entry = posted.entry!
     return new StepResponse<OrderPointsOutcome, string[]>(
       { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)] },
@@ -153,7 +157,7 @@ export const clawbackRefundsStep = createStep(
           reason: `refund${refund.note ? ` (${refund.note})` : ""}`,
           details: { refund_minor: refund.amount_minor, refunded_before_minor: state.refunded_minor, order_total_minor: state.order_total_minor },
         }
-      }, order_id)
+      }, order_id, memberContextSource(container, order.customer.id))
       if (posted.entry) {
         entries.push(pick(posted.entry))
         if (!posted.replayed) appended.push(posted.entry.id)

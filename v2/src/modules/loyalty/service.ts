@@ -4,6 +4,9 @@ import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/errors"
 import { assertReplay, type EntryDraft, payloadHash, planPosting, type Posting } from "../../core/domain/ledger"
 import type { OrderEntry } from "../../core/domain/order-ledger"
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/verify"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../../core/domain/facts"
+import { LIFETIME_KINDS } from "../../core/domain/ledger"
+import { decideTierChange, evaluateTier, type DowngradePolicy, type TierRef } from "../../core/domain/tiers"
 import type { Rulebook } from "../../core/domain/rulebook"
 import type { RulebookState } from "../../core/domain/rulebook-state"
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/options"
@@ -19,9 +22,24 @@ export type AccountRow = {
   points_lifetime: number
   points_pending: number
   tier: string | null
+  tier_below_since: Date | null
   created_at: Date
   updated_at: Date
 }
+
+/**
+ * What member facts take from outside the loyalty module (customer and orders, read by the caller through Query;
+ * see lib/member-facts.ts). `created_at` is the customer's, null when the customer row is gone.
+ */
+export type MemberContext = Pick<MemberFacts, "orders_count" | "spend_last_365d_minor" | "group_ids"> & { created_at: string | null }
+/** Read only when needed (a posting that moves lifetime points, a new account). */
+export type MemberContextSource = () => Promise<MemberContext>
+
+/** Facts of a member when no context is given: no orders, no groups (the ledger figures are always read). */
+const NO_CONTEXT: MemberContext = { orders_count: 0, spend_last_365d_minor: 0, group_ids: [], created_at: null }
+/** Corrections take back the points a tier was earned with: that tier is not kept through a grace period (as v1). */
+const NO_GRACE: DowngradePolicy = { policy: "grace", grace_days: 0 }
+const DAY_MS = 24 * 60 * 60 * 1000
 
 export type EntryRow = OrderEntry & {
   id: string
@@ -99,16 +117,66 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
 
   /** The account of a customer, opened when missing; `created` tells whether this call opened it. */
   @InjectTransactionManager()
-  async ensureAccount(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<{ account: AccountRow; created: boolean }> {
+  async ensureAccount(
+    customer_id: string,
+    member: MemberContextSource | null = null,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ account: AccountRow; created: boolean }> {
     const knex = knexOf(sharedContext)
     const inserted = await knex.raw(
       `INSERT INTO loyalty_account (id, customer_id, points_balance, points_lifetime, points_pending, tier)
-       VALUES (?, ?, 0, 0, 0, ?) ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
-      [newId("lacc"), customer_id, baseTier(this.findRulebook())]
+       VALUES (?, ?, 0, 0, 0, NULL) ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
+      [newId("lacc"), customer_id]
     )
-    if (inserted.rows.length) return { account: inserted.rows[0], created: true }
+    if (inserted.rows.length) {
+      // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
+      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member })
+      return { account, created: true }
+    }
     const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
-    return { account: rows[0], created: false }
+    return { account: accountRow(rows[0]), created: false }
+  }
+
+  /**
+   * A member's facts (v1's LoyaltyTierService.memberFacts): the ledger figures read here, as this transaction sees
+   * them, plus the customer/order `context` the caller read through Query.
+   */
+  @InjectTransactionManager()
+  async memberFacts(customer_id: string, context: MemberContext, now: Date = new Date(), @MedusaContext() sharedContext: Context = {}): Promise<MemberFacts> {
+    const knex = knexOf(sharedContext)
+    const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
+    return await memberFactsUnder(knex, rows[0] ? accountRow(rows[0]) : null, customer_id, context, now)
+  }
+
+  /**
+   * Re-evaluates the tier of `account` (locked by the caller, as this transaction last wrote it) with the core's
+   * evaluateTier and decideTierChange over the live tiers file, and stores tier and tier_below_since when they change.
+   * `correction`: lifetime points went down (clawback, reversal, negative adjustment): no grace, as v1.
+   * Without a live rulebook or a tiers file the account is left as it is.
+   */
+  private async recomputeTier(
+    knex: Knex,
+    account: AccountRow,
+    { correction, member, now = new Date() }: { correction: boolean; member: MemberContextSource | null; now?: Date }
+  ): Promise<AccountRow> {
+    const rulebook = this.findRulebook()
+    if (!rulebook?.tiers) return account
+    const facts = await memberFactsUnder(knex, account, account.customer_id, member ? await member() : NO_CONTEXT, now)
+    const stored = rulebook.tiers.tiers.find((t) => t.code === account.tier)
+    const decision = decideTierChange({
+      current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
+      qualified: evaluateTier(rulebook, facts) as TierRef,
+      policy: correction ? NO_GRACE : rulebook.tiers.downgrade,
+      below_since: account.tier_below_since ? new Date(account.tier_below_since) : null,
+      now,
+    })
+    const below = decision.below_since
+    if (decision.tier.code === account.tier && +(account.tier_below_since ?? 0) === +(below ?? 0)) return account
+    const { rows } = await knex.raw(
+      `UPDATE loyalty_account SET tier = ?, tier_below_since = ?, updated_at = now() WHERE id = ? RETURNING *`,
+      [decision.tier.code, below, account.id]
+    )
+    return accountRow(rows[0])
   }
 
   /**
@@ -122,12 +190,13 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     idempotency_key: string,
     decide: (ctx: LockedContext) => EntryDraft | null | Promise<EntryDraft | null>,
     order_id: string | null = null,
+    member: MemberContextSource | null = null,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<PostResult> {
     const knex = knexOf(sharedContext)
     let account = await lockAccount(knex, customer_id)
     if (!account) {
-      await this.ensureAccount(customer_id, sharedContext)
+      await this.ensureAccount(customer_id, member, sharedContext)
       account = (await lockAccount(knex, customer_id))!
     }
     // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
@@ -148,12 +217,17 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
         WHERE id = ? RETURNING *`,
       [posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime, account.id]
     )
-    return { entry, account: updated[0], replayed: false }
+    let next = accountRow(updated[0])
+    if (next.points_lifetime !== account.points_lifetime) {
+      // Tiers follow lifetime points, under the same lock and in the same transaction (as v1's ledger).
+      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member })
+    }
+    return { entry, account: next, replayed: false }
   }
 
   /** Appends `draft` exactly once per idempotency key: an exact replay returns the stored entry, anything else is a conflict. */
-  async post(draft: EntryDraft, sharedContext: Context = {}): Promise<PostResult & { entry: EntryRow }> {
-    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, () => draft, draft.order_id ?? null, sharedContext)
+  async post(draft: EntryDraft, member: MemberContextSource | null = null, sharedContext: Context = {}): Promise<PostResult & { entry: EntryRow }> {
+    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, () => draft, draft.order_id ?? null, member, sharedContext)
     if (result.replayed) assertReplay(result.entry, draft)
     return result as PostResult & { entry: EntryRow }
   }
@@ -162,7 +236,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
    * Undoes a posted entry for a workflow compensation: the ledger is append-only, so the undo is a new entry that
    * moves the same points back, under its own key (a second compensation of the same entry is a replay).
    */
-  async compensateEntry(entry_id: string, sharedContext: Context = {}): Promise<void> {
+  async compensateEntry(entry_id: string, member: MemberContextSource | null = null, sharedContext: Context = {}): Promise<void> {
     const [entry] = await this.listLoyaltyLedgerEntries({ id: entry_id }, {}, sharedContext)
     if (!entry) return
     await this.post({
@@ -173,13 +247,13 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       idempotency_key: `compensation:${entry.id}`,
       reason: `workflow compensation of ${entry.id} (${entry.kind})`,
       details: { compensates: entry.id },
-    }, sharedContext)
+    }, member, sharedContext)
   }
 
   @InjectTransactionManager()
   async findAccount(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<AccountRow | null> {
     const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
-    return rows[0] ?? null
+    return rows[0] ? accountRow(rows[0]) : null
   }
 
   @InjectTransactionManager()
@@ -231,7 +305,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       [...params, page.limit, page.offset]
     )
     const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_account ${clause}`, params)
-    return [rows, counted[0].n]
+    return [rows.map(accountRow), counted[0].n]
   }
 
   /** Ledger integrity (the core's checks) over one REPEATABLE READ-consistent read of accounts and entries. */
@@ -239,7 +313,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   async verifyLedger(@MedusaContext() sharedContext: Context = {}): Promise<VerifyReport> {
     const knex = knexOf(sharedContext)
     const acc = new VerifyAccumulator()
-    const { rows: accounts } = await knex.raw(`SELECT id, customer_id, points_balance, points_pending, points_lifetime FROM loyalty_account ORDER BY id`)
+    const { rows: accounts } = await knex.raw(`SELECT id, customer_id, points_balance, points_pending, points_lifetime::float8 AS points_lifetime FROM loyalty_account ORDER BY id`)
     const { rows: entries } = await knex.raw(
       `SELECT id, account_id, customer_id, kind, points, balance_after, pending_delta, pending_after FROM loyalty_ledger_entry ORDER BY account_id, seq`
     )
@@ -271,11 +345,33 @@ function pickPluginOptions(options: Record<string, unknown>): Record<string, unk
   return picked
 }
 
-/** The lowest tier of the ladder (every member starts there), null without tiers. */
-function baseTier(rulebook: Rulebook | null): string | null {
-  const tiers = rulebook?.tiers?.tiers
-  if (!tiers?.length) return null
-  return [...tiers].sort((a, b) => a.rank - b.rank)[0].code
+/** An account row as read: points_lifetime is bigint, which pg returns as a string (exact below 2^53, as v1). */
+function accountRow(row: any): AccountRow {
+  return { ...row, points_lifetime: Number(row.points_lifetime) }
+}
+
+/**
+ * Member facts from the account and the ledger as `knex`'s transaction sees them (the caller holds the lock when it
+ * decides a tier), plus the caller's customer/order context: v1's member-facts SQL, the ledger half.
+ * points_last_365d: the lifetime kinds' points in entries created in (now − MEMBER_WINDOW_DAYS, now].
+ */
+async function memberFactsUnder(knex: Knex, account: AccountRow | null, customer_id: string, context: MemberContext, now: Date): Promise<MemberFacts> {
+  const { rows } = await knex.raw(
+    `SELECT COALESCE(SUM(points), 0)::float8 AS n FROM loyalty_ledger_entry
+      WHERE customer_id = ? AND kind = ANY(?) AND created_at > ? AND created_at <= ?`,
+    [customer_id, [...LIFETIME_KINDS], new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS), now]
+  )
+  return {
+    customer_id,
+    points_lifetime: account?.points_lifetime ?? 0,
+    points_balance: account?.points_balance ?? 0,
+    tier: account?.tier ?? null,
+    orders_count: context.orders_count,
+    points_last_365d: Number(rows[0]?.n ?? 0),
+    spend_last_365d_minor: context.spend_last_365d_minor,
+    group_ids: context.group_ids,
+    created_at: new Date(context.created_at ?? account?.created_at ?? now).toISOString(),
+  }
 }
 
 function knexOf(sharedContext: Context): Knex {
@@ -290,7 +386,7 @@ function knexOf(sharedContext: Context): Knex {
 
 async function lockAccount(knex: Knex, customer_id: string): Promise<AccountRow | null> {
   const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ? FOR UPDATE`, [customer_id])
-  return rows[0] ?? null
+  return rows[0] ? accountRow(rows[0]) : null
 }
 
 async function appendEntry(knex: Knex, account: AccountRow, draft: EntryDraft, posting: Posting): Promise<EntryRow> {

@@ -1,0 +1,25 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
+import { describeRules, reloadRefusal } from "../../../../../core/domain/rules-admin"
+import { loyaltyOf, route } from "../../../../../lib/http"
+
+const Body = z.object({}).strict()
+
+/**
+ * POST /admin/loyalty/rules/reload → { rules, promotions }: re-reads the rules directory and makes a valid rulebook
+ * live (stored by version). Invalid → 400 { type, code: "RULES_INVALID", message, issues } and the previous rulebook
+ * stays live (v1's contract). `promotions` is null: member promotions are not in the v2 adapter yet.
+ */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body, "body")
+  const loyalty = loyaltyOf(req)
+  const state = loyalty.reloadRules()
+  if (state.error) {
+    res.status(400).json({ type: "invalid_data", code: "RULES_INVALID", message: reloadRefusal(state), issues: describeRules(state).last_reload_error!.issues })
+    return
+  }
+  await loyalty.rememberRulebook(state)
+  res.json({ rules: describeRules(state), promotions: null })
+})

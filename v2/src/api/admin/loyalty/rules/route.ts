@@ -1,0 +1,10 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { NoQuery, parseInput } from "../../../../core/domain/request-input"
+import { describeRules } from "../../../../core/domain/rules-admin"
+import { loyaltyOf, route } from "../../../../lib/http"
+
+/** GET /admin/loyalty/rules → { rules: { version, loaded_at, rules_dir, files, last_reload_error } } (v1's shape). */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  res.json({ rules: describeRules(loyaltyOf(req).rulesState()) })
+})
