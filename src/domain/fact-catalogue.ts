@@ -6,7 +6,7 @@
  * — resolved by {@link resolveFactPath}, not by jsonpath-plus: jsonpath-plus (json-rules-engine's default) returns
  * `$.items[*].tags` as a list of lists, which no default operator can test. Here a `[*]` path is always a flat list.
  */
-import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "./facts"
+import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts, OrderTimeFacts } from "./facts"
 import { closestMatch } from "./text-distance"
 
 /** The type of one fact field, as written in the catalogue. */
@@ -30,10 +30,12 @@ export const LINE_ITEM_FIELDS: Catalogue<LineItemFacts> = {
   unit_price: "number", subtotal: "number", discount_total: "number", total: "number",
 }
 
-export const ORDER_FIELDS: Catalogue<OrderFacts> = {
+/** The order's own fields plus its store-local time (OrderTimeFacts, derived at evaluation). */
+export const ORDER_FIELDS: Catalogue<OrderFacts & OrderTimeFacts> = {
   id: "string", subtotal: "number", discount_total: "number", shipping_total: "number", tax_total: "number",
   total: "number", gift_card_total: "number", currency_code: "string", currency_decimals: "number",
   region_id: "string", sales_channel_id: "string|null", items: "line_items", created_at: "string",
+  placed_at: "number", local_date: "string", local_weekday: "string", local_hour: "number",
 }
 
 export const CUSTOMER_FIELDS: Catalogue<CustomerFacts> = {

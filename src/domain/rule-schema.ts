@@ -5,11 +5,13 @@
  * node by node, against the facts of the file's kind.
  */
 import { z } from "zod"
+import { windowFields, windowIssue } from "./campaign-window"
 import { ACCRUAL_FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
 import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS, SPENDABLE_ON } from "./program"
 import { PromotionsFile } from "./promotion-schema"
 import { conditionsOver, fileHeader, MAX_TEXT, strict } from "./schema-parts"
+import { isTimeZone } from "./store-time"
 import { TiersFile } from "./tier-schema"
 
 export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
@@ -69,8 +71,12 @@ export const AccrualRule = strict({
   name: ruleName,
   description: z.string().max(MAX_TEXT).optional(),
   priority: z.number().int().min(1).max(1000).default(1),
+  ...windowFields,
   conditions: conditionsOver(ACCRUAL_FACT_NAMES),
   event: AccrualEvent,
+}).superRefine((rule, ctx) => {
+  const issue = windowIssue(rule)
+  if (issue) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, params: { hint: issue.hint } })
 })
 export type AccrualRule = z.output<typeof AccrualRule>
 
@@ -128,6 +134,10 @@ export const ProgramFile = strict({
   pending_days: setting(PROGRAM_LIMITS.pending_days, DEFAULT_PROGRAM.pending_days, "Days before earned points can be spent; 0: at once."),
   spendable_on: z.enum(SPENDABLE_ON).default(DEFAULT_PROGRAM.spendable_on)
     .meta({ description: "When an order's points can be spent: \"placed\" at once; \"captured\" once its payment is captured (pending until then; with pending_days, both must hold)." }),
+  timezone: z.string().refine(isTimeZone, {
+    error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as "UTC", "America/New_York" or "Europe/Paris"`,
+  }).default(DEFAULT_PROGRAM.timezone)
+    .meta({ description: "IANA time zone of the store's calendar (local date, weekday and hour facts; limits per day/month/year; birthdays)." }),
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 

@@ -20,6 +20,9 @@ export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, Promotio
 
 export interface AccrualRuleDef {
   readonly name: string
+  /** Campaign window (ISO 8601 with offsets): the rule applies to orders placed inside it only. */
+  readonly starts_at?: string
+  readonly ends_at?: string
   readonly description?: string
   /** 1..1000; higher runs first and sorts first in results. */
   readonly priority: number
@@ -194,16 +197,18 @@ function withDerivedDefaults(data: RuleFile): RuleFile {
  * file written before them keeps its version (and spelling the default out still changes nothing).
  */
 function withoutLaterDefaults(data: ProgramFile): RuleFile {
-  const { spendable_on, ...rest } = data
-  return (spendable_on === DEFAULT_PROGRAM.spendable_on ? rest : data) as RuleFile
+  const later: Record<string, unknown> = { ...data }
+  if (data.spendable_on === DEFAULT_PROGRAM.spendable_on) delete later.spendable_on
+  if (data.timezone === DEFAULT_PROGRAM.timezone) delete later.timezone
+  return later as RuleFile
 }
 
 /** The settings of the (single) program file, or a copy of the defaults. */
 function programSettings(parsed: ParsedFile[]): ProgramSettings {
   const file = parsed.find((p): p is { source: RuleFileSource; data: ProgramFile } => p.data.kind === "program")?.data
   if (file === undefined) return structuredClone(DEFAULT_PROGRAM)
-  const { negative_balance, redemption, expiry, pending_days, spendable_on } = file
-  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on }
+  const { negative_balance, redemption, expiry, pending_days, spendable_on, timezone } = file
+  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on, timezone }
 }
 
 function deepFreeze<T>(value: T): T {
