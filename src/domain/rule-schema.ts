@@ -5,23 +5,21 @@
  * node by node, against the facts of the file's kind.
  */
 import { z } from "zod"
+import { ActionsFile } from "./action-schema"
 import { windowFields, windowIssue } from "./campaign-window"
 import { ACCRUAL_FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
 import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS, SPENDABLE_ON } from "./program"
 import { PromotionsFile } from "./promotion-schema"
-import { conditionsOver, fileHeader, MAX_TEXT, strict } from "./schema-parts"
+import { conditionsOver, fileHeader, MAX_TEXT, RULE_NAME_PATTERN, ruleName, strict } from "./schema-parts"
 import { isTimeZone } from "./store-time"
 import { TiersFile } from "./tier-schema"
 
-export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
+export { RULE_NAME_PATTERN }
 export const MAX_RULES_PER_FILE = 500
 
 const positiveInt = z.number().int().min(1)
 
-const ruleName = z.string().max(100).regex(RULE_NAME_PATTERN, {
-  error: "a rule name uses lower-case letters, digits, '-' and '_', starting with a letter or digit (e.g. \"base-earn\")",
-})
 
 /** The order amount a points_per_amount rule earns on. */
 export const AMOUNT_BASES = ["subtotal_minus_discount", "subtotal", "total"] as const
@@ -141,11 +139,11 @@ export const ProgramFile = strict({
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 
-export const RULE_FILE_KINDS = ["accrual", "program", "tiers", "promotions"] as const
+export const RULE_FILE_KINDS = ["accrual", "program", "tiers", "promotions", "actions"] as const
 export type RuleFileKind = (typeof RULE_FILE_KINDS)[number]
 
 /** One rule file of any kind. Add a kind: add its strict schema here and its name to RULE_FILE_KINDS. */
-export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, TiersFile, PromotionsFile], {
+export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, TiersFile, PromotionsFile, ActionsFile], {
   error: (issue) => {
     if (issue.code !== "invalid_union") return undefined
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind
@@ -154,4 +152,4 @@ export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, 
   },
 })
 export type RuleFile = z.output<typeof RuleFile>
-export { TiersFile, PromotionsFile }
+export { TiersFile, PromotionsFile, ActionsFile }

@@ -3,6 +3,7 @@
  * Compilation is total: any input text yields either a rulebook or the complete list of issues, never an exception.
  */
 import { Rule } from "json-rules-engine"
+import type { ActionRuleDef } from "./action"
 import { canonicalJson, sha256Hex } from "./canonical-json"
 import type { TopLevelCondition } from "./condition"
 import { jsonPointer, lineColumn, locatePointer, scanJson } from "./json-source"
@@ -16,7 +17,7 @@ import { buildTiersDef } from "./tier-ladder"
 import { defaultTierGroupName } from "./tier-schema"
 import type { TiersDef } from "./tiers"
 
-export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, PromotionDef }
+export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, PromotionDef, ActionRuleDef }
 
 export interface AccrualRuleDef {
   readonly name: string
@@ -43,6 +44,8 @@ export interface Rulebook {
   readonly tiers: TiersDef | null
   /** Every promotion of every promotions file, in file then declaration order; empty without promotions files. */
   readonly promotions: readonly PromotionDef[]
+  /** Every rule of every actions file (earning actions: signup, birthday, referral, custom); empty without one. */
+  readonly actions: readonly ActionRuleDef[]
 }
 
 export type CompileResult = { ok: true; rulebook: Rulebook } | { ok: false; issues: RuleFileIssue[] }
@@ -177,6 +180,7 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
     program: programSettings(parsed),
     tiers: tiersFile === undefined ? null : buildTiersDef(tiersFile.source.name, tiersFile.data),
     promotions: parsed.flatMap(({ source, data }) => (data.kind === "promotions" ? data.promotions.map((p) => buildPromotionDef(source.name, p)) : [])),
+    actions: parsed.flatMap(({ source, data }) => (data.kind === "actions" ? data.rules.map((rule): ActionRuleDef => ({ ...rule, file: source.name })) : [])),
   })
 }
 

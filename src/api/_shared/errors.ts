@@ -18,6 +18,7 @@ const MEDUSA_TYPE_BY_CODE: Record<LoyaltyErrorCode, string> = {
   REDEMPTION_ALREADY_USED: MedusaError.Types.NOT_ALLOWED,
   REDEMPTION_NOT_YOURS: MedusaError.Types.NOT_ALLOWED,
   REDEMPTION_EXPIRED: MedusaError.Types.NOT_ALLOWED,
+  ACTION_NOT_ALLOWED: MedusaError.Types.NOT_ALLOWED, // 400
 }
 
 /** Converts a LoyaltyError to the MedusaError Medusa's error handler understands; other errors pass through. */
