@@ -2,7 +2,9 @@
  * Accrual: how many points an order earns under a rulebook. The engine only decides WHICH rules fire; the points
  * are computed here from the fired rules' declared params, with the one rounding rule of points.ts.
  */
-import type { AccrualFacts } from "./facts"
+import { inWindow } from "./campaign-window"
+import type { AccrualFacts, OrderFacts, OrderTimeFacts } from "./facts"
+import { localTime } from "./store-time"
 import { amountPoints, BASIS_POINTS_ONE, combineBasisPoints, multiplierSteps, toBasisPoints } from "./points"
 import { compiledPredicate, type Predicate } from "./compiled-condition"
 import type { AccrualRuleDef, Rulebook } from "./rulebook"
@@ -42,15 +44,29 @@ export interface AccrualResult {
  * those json-rules-engine fires (tests/unit/evaluator-differential.test.ts).
  */
 export function evaluateAccrual(rulebook: Rulebook, facts: AccrualFacts): AccrualResult {
-  return computeAccrual(firedRules(rulebook.accrual, facts), facts, rulebook.version)
+  return computeAccrual(firedRules(rulebook.accrual, facts, rulebook.program.timezone), facts, rulebook.version)
 }
 
-/** The fired rule definitions in deterministic order (priority desc, name asc). */
-export function firedRules(rules: readonly AccrualRuleDef[], facts: AccrualFacts): AccrualRuleDef[] {
-  const fact_map = { order: facts.order, customer: facts.customer }
+/**
+ * The fired rule definitions in deterministic order (priority desc, name asc). The order fact is completed with its
+ * store-local time in `timezone` (orderTimeFacts); a rule with a campaign window fires only for orders placed inside it.
+ */
+export function firedRules(rules: readonly AccrualRuleDef[], facts: AccrualFacts, timezone = "UTC"): AccrualRuleDef[] {
+  const order = { ...facts.order, ...orderTimeFacts(facts.order, timezone) }
+  const fact_map = { order, customer: facts.customer }
   const fired: AccrualRuleDef[] = []
-  for (const { rule, holds } of compiledRules(rules)) if (holds(fact_map)) fired.push(rule)
+  for (const { rule, holds } of compiledRules(rules)) if (inWindow(rule, order.placed_at) && holds(fact_map)) fired.push(rule)
   return fired
+}
+
+/**
+ * The order's store-local time facts, from its own created_at (never the clock): placed_at in epoch milliseconds,
+ * local date, weekday and hour in `timezone`. Invariant: pure; an unparsable created_at yields NaN and no local
+ * fields (every comparison on them is then false, and every bounded window excludes the order).
+ */
+export function orderTimeFacts(order: Pick<OrderFacts, "created_at">, timezone: string): Partial<OrderTimeFacts> & { placed_at: number } {
+  const placed_at = Date.parse(order.created_at)
+  return Number.isFinite(placed_at) ? { placed_at, ...localTime(placed_at, timezone) } : { placed_at: NaN }
 }
 
 const compiled = new WeakMap<readonly AccrualRuleDef[], Array<{ rule: AccrualRuleDef; holds: Predicate }>>()

@@ -202,7 +202,7 @@ function checkOperands(operator: Operator, target: PathValue, value: Primitive |
     return at(`${yields}; '${operator}' needs a list path such as '$.group_ids' or '$.items[*].sku'`, "to compare one value use 'equal', or 'in' with a list value", "operator")
   }
   if (NUMERIC_OPERATORS.includes(operator)) {
-    if (target.type !== "number") return at(`${yields}; '${operator}' compares numbers`, "use 'equal', 'notEqual', 'in' or 'notIn'", "operator")
+    if (target.type !== "number" && target.type !== "any") return at(`${yields}; '${operator}' compares numbers`, "use 'equal', 'notEqual', 'in' or 'notIn'", "operator")
     if (typeof value !== "number") return at(`'${operator}' needs a number value, got ${JSON.stringify(value)}`, typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? `write ${Number(value)} without quotes` : undefined)
     return
   }
@@ -216,6 +216,7 @@ function checkOperands(operator: Operator, target: PathValue, value: Primitive |
 }
 
 function checkScalarType(value: Primitive, type: string, nullable: boolean, factPath: string, report: (message: string, hint?: string) => void): void {
+  if (type === "any") return
   if (value === null) {
     if (!nullable) report(`'${factPath}' is never null`, "compare with a " + type)
     return

@@ -25,6 +25,8 @@ export const LoyaltyErrorCodes = {
   REDEMPTION_NOT_YOURS: "REDEMPTION_NOT_YOURS",
   /** A redemption code past its date or voided (its points went back to the member). */
   REDEMPTION_EXPIRED: "REDEMPTION_EXPIRED",
+  /** An earning action the program refuses outright (a guest customer, a self-referral, a second referral code). */
+  ACTION_NOT_ALLOWED: "ACTION_NOT_ALLOWED",
 } as const
 
 export type LoyaltyErrorCode = (typeof LoyaltyErrorCodes)[keyof typeof LoyaltyErrorCodes]

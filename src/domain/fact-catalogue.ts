@@ -6,14 +6,16 @@
  * — resolved by {@link resolveFactPath}, not by jsonpath-plus: jsonpath-plus (json-rules-engine's default) returns
  * `$.items[*].tags` as a list of lists, which no default operator can test. Here a `[*]` path is always a flat list.
  */
-import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "./facts"
+import type { ActionFacts, ActionProperty } from "./action"
+import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts, OrderTimeFacts } from "./facts"
 import { closestMatch } from "./text-distance"
 
 /** The type of one fact field, as written in the catalogue. */
-export type FieldType = "number" | "string" | "boolean" | "string|null" | "number|null" | "string[]" | "line_items"
+export type FieldType = "number" | "string" | "boolean" | "string|null" | "number|null" | "string[]" | "line_items" | "properties"
 
 /** Maps a TypeScript field type of facts.ts to its catalogue type (never = unsupported: add a case first). */
 type FieldTypeOf<T> = [T] extends [LineItemFacts[]] ? "line_items"
+  : [T] extends [Record<string, ActionProperty>] ? [Record<string, ActionProperty>] extends [T] ? "properties" : never
   : [T] extends [string[]] ? "string[]"
   : [T] extends [number] ? "number"
   : [T] extends [string] ? "string"
@@ -30,10 +32,12 @@ export const LINE_ITEM_FIELDS: Catalogue<LineItemFacts> = {
   unit_price: "number", subtotal: "number", discount_total: "number", total: "number",
 }
 
-export const ORDER_FIELDS: Catalogue<OrderFacts> = {
+/** The order's own fields plus its store-local time (OrderTimeFacts, derived at evaluation). */
+export const ORDER_FIELDS: Catalogue<OrderFacts & OrderTimeFacts> = {
   id: "string", subtotal: "number", discount_total: "number", shipping_total: "number", tax_total: "number",
   total: "number", gift_card_total: "number", currency_code: "string", currency_decimals: "number",
   region_id: "string", sales_channel_id: "string|null", items: "line_items", created_at: "string",
+  placed_at: "number", local_date: "string", local_weekday: "string", local_hour: "number",
 }
 
 export const CUSTOMER_FIELDS: Catalogue<CustomerFacts> = {
@@ -47,8 +51,14 @@ export const MEMBER_FIELDS: Catalogue<MemberFacts> = {
   created_at: "string",
 }
 
+/** An action (action rules); `$.properties.<key>` reads the merchant's own data, of any scalar type. */
+export const ACTION_FIELDS: Catalogue<ActionFacts> = {
+  type: "string", reference: "string", occurred_at: "string", occurred_at_ms: "number", local_date: "string",
+  local_weekday: "string", local_hour: "number", properties: "properties",
+}
+
 /** Fact name → its fields. Each rule file kind reads only the facts its evaluation provides (below). */
-export const FACTS = { order: ORDER_FIELDS, customer: CUSTOMER_FIELDS, member: MEMBER_FIELDS } as const
+export const FACTS = { order: ORDER_FIELDS, customer: CUSTOMER_FIELDS, member: MEMBER_FIELDS, action: ACTION_FIELDS } as const
 export type FactName = keyof typeof FACTS
 /** Every fact of the catalogue, whatever the file kind. */
 export const FACT_NAMES = Object.keys(FACTS) as FactName[]
@@ -57,8 +67,11 @@ export const FACT_NAMES = Object.keys(FACTS) as FactName[]
 export const ACCRUAL_FACT_NAMES: readonly FactName[] = ["order", "customer"]
 /** Tiers and promotions run on a member, outside any order: only `member` exists then. */
 export const MEMBER_FACT_NAMES: readonly FactName[] = ["member"]
+/** Action rules run on an action of a member: the action and the member's facts. */
+export const ACTION_FACT_NAMES: readonly FactName[] = ["action", "member"]
 
-export type ScalarType = "number" | "string" | "boolean"
+/** "any": a property of an action, whose type only the merchant knows (any scalar value may be compared). */
+export type ScalarType = "number" | "string" | "boolean" | "any"
 
 /** What a path yields: one value, or a flat list (an array field, or one value per line item for `[*]`). */
 export type PathValue =
@@ -89,7 +102,9 @@ export function parseFactPath(path: string): PathSegment[] | undefined {
 export function knownPaths(fact: FactName): string[] {
   const paths: string[] = []
   for (const [field, type] of Object.entries(FACTS[fact]) as Array<[string, FieldType]>) {
-    if (type === "line_items") {
+    if (type === "properties") {
+      paths.push(`$.${field}.<key>`)
+    } else if (type === "line_items") {
       paths.push(`$.${field}.length`, ...Object.keys(LINE_ITEM_FIELDS).map((f) => `$.${field}[*].${f}`))
     } else {
       paths.push(`$.${field}`)
@@ -125,6 +140,11 @@ function walk(fields: Readonly<Record<string, FieldType>>, segments: PathSegment
   const type = Object.prototype.hasOwnProperty.call(fields, first.prop) ? fields[first.prop] : undefined
   if (type === undefined) return `unknown field '${first.prop}'`
   if (type === "line_items") return walkItems(first.prop, rest)
+  if (type === "properties") {
+    const [key, ...tail] = rest
+    if (key === undefined || !("prop" in key) || tail.length > 0) return `'$.${first.prop}' holds the action's properties: read one with '$.${first.prop}.<key>', e.g. '$.${first.prop}.rating'`
+    return { kind: "scalar", type: "any", nullable: true }
+  }
   return walkField(first.prop, type, rest, false)
 }
 

@@ -39,6 +39,21 @@ export interface OrderFacts {
   created_at: string
 }
 
+/**
+ * Store-local time of an order, derived at evaluation from its `created_at` and the program's `timezone` (never
+ * stored, never given: a late event, a reconcile and a backtest all see the order's own time).
+ */
+export interface OrderTimeFacts {
+  /** Epoch milliseconds of created_at: compare instants with the numeric operators. */
+  placed_at: number
+  /** YYYY-MM-DD on the store's calendar. */
+  local_date: string
+  /** "sunday" … "saturday" on the store's calendar. */
+  local_weekday: string
+  /** 0–23 on the store's clock. */
+  local_hour: number
+}
+
 export interface CustomerFacts {
   id: string
   email: string

@@ -5,8 +5,8 @@
  */
 import { z } from "zod"
 import { OPERATORS } from "./condition"
-import { ACCRUAL_FACT_NAMES, knownPaths, MEMBER_FACT_NAMES, type FactName } from "./fact-catalogue"
-import { AccrualFile, ProgramFile, PromotionsFile, TiersFile, type RuleFileKind } from "./rule-schema"
+import { ACCRUAL_FACT_NAMES, ACTION_FACT_NAMES, knownPaths, MEMBER_FACT_NAMES, type FactName } from "./fact-catalogue"
+import { AccrualFile, ActionsFile, ProgramFile, PromotionsFile, TiersFile, type RuleFileKind } from "./rule-schema"
 
 const primitive = { type: ["string", "number", "boolean", "null"] }
 
@@ -89,10 +89,19 @@ export function promotionsFileJsonSchema(): Record<string, unknown> {
   return withConditions(PromotionsFile, "Loyalty promotions file", MEMBER_FACT_NAMES)
 }
 
+/**
+ * The JSON Schema (draft 2020-12) of an actions file. Invariant: pure; same output for the same code. Unique rule
+ * names and starts_at < ends_at are the compiler's checks.
+ */
+export function actionsFileJsonSchema(): Record<string, unknown> {
+  return withConditions(ActionsFile, "Loyalty earning actions file", ACTION_FACT_NAMES)
+}
+
 /** Every kind's generator: the committed `rules/schema/<kind>.schema.json` files are exactly these outputs. */
 export const RULE_FILE_JSON_SCHEMAS: Readonly<Record<RuleFileKind, () => Record<string, unknown>>> = {
   accrual: accrualFileJsonSchema,
   program: programFileJsonSchema,
   tiers: tiersFileJsonSchema,
   promotions: promotionsFileJsonSchema,
+  actions: actionsFileJsonSchema,
 }

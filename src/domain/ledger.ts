@@ -14,6 +14,8 @@ import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
  * - redemption / redemption_void: points exchanged for a code / given back when the code expired unused, or when
  *   a cancel or clawback left the balance negative (unused codes, newest first)
  * - expiry: points older than the program's expiry period, first in first out
+ * - action: fixed points for an earning action (signup, birthday, referral, a custom action such as a review), by
+ *   the rulebook's action rules; negative when a referral award is taken back (its first order canceled)
  */
 export const EntryKinds = [
   "accrual",
@@ -24,6 +26,7 @@ export const EntryKinds = [
   "redemption",
   "redemption_void",
   "expiry",
+  "action",
 ] as const
 export type EntryKind = (typeof EntryKinds)[number]
 
@@ -73,7 +76,7 @@ export interface Posting {
  * Kinds that count towards lifetime points (earned value net of clawbacks). Redemptions and expiry never lower
  * it; pending points count once activated.
  */
-export const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "activation", "adjustment", "reversal", "clawback"])
+export const LIFETIME_KINDS: ReadonlySet<EntryKind> = new Set(["accrual", "activation", "adjustment", "reversal", "clawback", "action"])
 
 /**
  * Computes the effect of `draft` on `account`. Invariants: every figure is a safe integer; the balance after is the

@@ -40,6 +40,8 @@ export interface ProgramSettings {
   readonly pending_days: number
   /** "captured": points stay pending until the order's payment is captured (and the pending_days period is over). */
   readonly spendable_on: SpendableOn
+  /** IANA time zone of the store's calendar: local date/weekday/hour facts, action limits, birthdays. */
+  readonly timezone: string
 }
 
 /** The settings of a rulebook without a program file; also the schema's defaults, so the two cannot differ. */
@@ -49,6 +51,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
   expiry: Object.freeze({ after_months: 12 }),
   pending_days: 0,
   spendable_on: "placed",
+  timezone: "UTC",
 })
 
 /** Bounds of each setting (inclusive), shared by the schema and the README. */

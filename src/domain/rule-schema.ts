@@ -5,21 +5,21 @@
  * node by node, against the facts of the file's kind.
  */
 import { z } from "zod"
+import { ActionsFile } from "./action-schema"
+import { windowFields, windowIssue } from "./campaign-window"
 import { ACCRUAL_FACT_NAMES } from "./fact-catalogue"
 import { decimalPlaces } from "./points"
 import { DEFAULT_PROGRAM, NEGATIVE_BALANCE_POLICIES, PROGRAM_LIMITS, SPENDABLE_ON } from "./program"
 import { PromotionsFile } from "./promotion-schema"
-import { conditionsOver, fileHeader, MAX_TEXT, strict } from "./schema-parts"
+import { conditionsOver, fileHeader, MAX_TEXT, RULE_NAME_PATTERN, ruleName, strict } from "./schema-parts"
+import { isTimeZone } from "./store-time"
 import { TiersFile } from "./tier-schema"
 
-export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
+export { RULE_NAME_PATTERN }
 export const MAX_RULES_PER_FILE = 500
 
 const positiveInt = z.number().int().min(1)
 
-const ruleName = z.string().max(100).regex(RULE_NAME_PATTERN, {
-  error: "a rule name uses lower-case letters, digits, '-' and '_', starting with a letter or digit (e.g. \"base-earn\")",
-})
 
 /** The order amount a points_per_amount rule earns on. */
 export const AMOUNT_BASES = ["subtotal_minus_discount", "subtotal", "total"] as const
@@ -69,8 +69,12 @@ export const AccrualRule = strict({
   name: ruleName,
   description: z.string().max(MAX_TEXT).optional(),
   priority: z.number().int().min(1).max(1000).default(1),
+  ...windowFields,
   conditions: conditionsOver(ACCRUAL_FACT_NAMES),
   event: AccrualEvent,
+}).superRefine((rule, ctx) => {
+  const issue = windowIssue(rule)
+  if (issue) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, params: { hint: issue.hint } })
 })
 export type AccrualRule = z.output<typeof AccrualRule>
 
@@ -128,14 +132,18 @@ export const ProgramFile = strict({
   pending_days: setting(PROGRAM_LIMITS.pending_days, DEFAULT_PROGRAM.pending_days, "Days before earned points can be spent; 0: at once."),
   spendable_on: z.enum(SPENDABLE_ON).default(DEFAULT_PROGRAM.spendable_on)
     .meta({ description: "When an order's points can be spent: \"placed\" at once; \"captured\" once its payment is captured (pending until then; with pending_days, both must hold)." }),
+  timezone: z.string().refine(isTimeZone, {
+    error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as "UTC", "America/New_York" or "Europe/Paris"`,
+  }).default(DEFAULT_PROGRAM.timezone)
+    .meta({ description: "IANA time zone of the store's calendar (local date, weekday and hour facts; limits per day/month/year; birthdays)." }),
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 
-export const RULE_FILE_KINDS = ["accrual", "program", "tiers", "promotions"] as const
+export const RULE_FILE_KINDS = ["accrual", "program", "tiers", "promotions", "actions"] as const
 export type RuleFileKind = (typeof RULE_FILE_KINDS)[number]
 
 /** One rule file of any kind. Add a kind: add its strict schema here and its name to RULE_FILE_KINDS. */
-export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, TiersFile, PromotionsFile], {
+export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, TiersFile, PromotionsFile, ActionsFile], {
   error: (issue) => {
     if (issue.code !== "invalid_union") return undefined
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind
@@ -144,4 +152,4 @@ export const RuleFile = z.discriminatedUnion("kind", [AccrualFile, ProgramFile, 
   },
 })
 export type RuleFile = z.output<typeof RuleFile>
-export { TiersFile, PromotionsFile }
+export { TiersFile, PromotionsFile, ActionsFile }

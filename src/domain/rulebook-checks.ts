@@ -43,7 +43,7 @@ function duplicateRuleNames(parsed: ParsedFile[]): RuleFileIssue[] {
   const first = new Map<string, string>()
   const issues: RuleFileIssue[] = []
   for (const { source, data } of parsed) {
-    if (data.kind !== "accrual") continue
+    if (data.kind !== "accrual" && data.kind !== "actions") continue
     data.rules.forEach((rule, index) => {
       const previous = first.get(rule.name)
       if (previous === undefined) return void first.set(rule.name, source.name)
@@ -156,7 +156,7 @@ function unknownTierReferences(parsed: ParsedFile[]): RuleFileIssue[] {
 
 /** The top-level conditions of every entry of a file (none for program files), with their JSON pointers. */
 export function conditionRoots(data: RuleFile): Array<{ pointer: string; conditions: ConditionNode }> {
-  if (data.kind === "accrual") return data.rules.map((r, i) => ({ pointer: `/rules/${i}/conditions`, conditions: r.conditions }))
+  if (data.kind === "accrual" || data.kind === "actions") return data.rules.map((r, i) => ({ pointer: `/rules/${i}/conditions`, conditions: r.conditions }))
   if (data.kind === "tiers") return data.tiers.map((t, i) => ({ pointer: `/tiers/${i}/conditions`, conditions: t.conditions }))
   if (data.kind === "promotions") return data.promotions.map((p, i) => ({ pointer: `/promotions/${i}/conditions`, conditions: p.conditions }))
   return []

@@ -3,6 +3,7 @@
  * Compilation is total: any input text yields either a rulebook or the complete list of issues, never an exception.
  */
 import { Rule } from "json-rules-engine"
+import type { ActionRuleDef } from "./action"
 import { canonicalJson, sha256Hex } from "./canonical-json"
 import type { TopLevelCondition } from "./condition"
 import { jsonPointer, lineColumn, locatePointer, scanJson } from "./json-source"
@@ -16,10 +17,13 @@ import { buildTiersDef } from "./tier-ladder"
 import { defaultTierGroupName } from "./tier-schema"
 import type { TiersDef } from "./tiers"
 
-export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, PromotionDef }
+export type { RuleFileIssue, ProgramSettings, RuleFileSource, TiersDef, PromotionDef, ActionRuleDef }
 
 export interface AccrualRuleDef {
   readonly name: string
+  /** Campaign window (ISO 8601 with offsets): the rule applies to orders placed inside it only. */
+  readonly starts_at?: string
+  readonly ends_at?: string
   readonly description?: string
   /** 1..1000; higher runs first and sorts first in results. */
   readonly priority: number
@@ -40,6 +44,8 @@ export interface Rulebook {
   readonly tiers: TiersDef | null
   /** Every promotion of every promotions file, in file then declaration order; empty without promotions files. */
   readonly promotions: readonly PromotionDef[]
+  /** Every rule of every actions file (earning actions: signup, birthday, referral, custom); empty without one. */
+  readonly actions: readonly ActionRuleDef[]
 }
 
 export type CompileResult = { ok: true; rulebook: Rulebook } | { ok: false; issues: RuleFileIssue[] }
@@ -174,6 +180,7 @@ function buildRulebook(parsed: ParsedFile[]): Rulebook {
     program: programSettings(parsed),
     tiers: tiersFile === undefined ? null : buildTiersDef(tiersFile.source.name, tiersFile.data),
     promotions: parsed.flatMap(({ source, data }) => (data.kind === "promotions" ? data.promotions.map((p) => buildPromotionDef(source.name, p)) : [])),
+    actions: parsed.flatMap(({ source, data }) => (data.kind === "actions" ? data.rules.map((rule): ActionRuleDef => ({ ...rule, file: source.name })) : [])),
   })
 }
 
@@ -194,16 +201,18 @@ function withDerivedDefaults(data: RuleFile): RuleFile {
  * file written before them keeps its version (and spelling the default out still changes nothing).
  */
 function withoutLaterDefaults(data: ProgramFile): RuleFile {
-  const { spendable_on, ...rest } = data
-  return (spendable_on === DEFAULT_PROGRAM.spendable_on ? rest : data) as RuleFile
+  const later: Record<string, unknown> = { ...data }
+  if (data.spendable_on === DEFAULT_PROGRAM.spendable_on) delete later.spendable_on
+  if (data.timezone === DEFAULT_PROGRAM.timezone) delete later.timezone
+  return later as RuleFile
 }
 
 /** The settings of the (single) program file, or a copy of the defaults. */
 function programSettings(parsed: ParsedFile[]): ProgramSettings {
   const file = parsed.find((p): p is { source: RuleFileSource; data: ProgramFile } => p.data.kind === "program")?.data
   if (file === undefined) return structuredClone(DEFAULT_PROGRAM)
-  const { negative_balance, redemption, expiry, pending_days, spendable_on } = file
-  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on }
+  const { negative_balance, redemption, expiry, pending_days, spendable_on, timezone } = file
+  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on, timezone }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -72,12 +72,13 @@ export function explainEntry(
   entry: { kind: string; rule_names: readonly string[]; rulebook_version: string | null; details: Record<string, unknown> | null },
   stored_files: Array<{ name: string; text: string }> | null
 ) {
-  const details = (entry.details ?? {}) as { facts?: unknown; contributions?: AccrualContribution[] }
-  const accrual = entry.kind === "accrual"
+  const details = (entry.details ?? {}) as { facts?: unknown; contributions?: Array<Omit<AccrualContribution, "type"> & { type?: string }> }
+  // Accruals and earning actions store the facts they were evaluated with and each rule's contribution.
+  const accrual = entry.kind === "accrual" || entry.kind === "action"
   const rules_fired = accrual
     ? entry.rule_names.map((name) => {
         const mine = (details.contributions ?? []).filter((c) => c.rule === name)
-        return { name, type: mine[0]?.type ?? null, contribution: mine.reduce((sum, c) => sum + c.points, 0) }
+        return { name, type: mine[0]?.type ?? (entry.kind === "action" ? "award_points" : null), contribution: mine.reduce((sum, c) => sum + c.points, 0) }
       })
     : []
   const version = entry.rulebook_version

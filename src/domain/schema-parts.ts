@@ -15,6 +15,13 @@ export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, { error: unknownKeyError(Object.keys(shape)) })
 }
 
+export const RULE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
+
+/** A rule's name: unique across the rulebook, stored on ledger entries. */
+export const ruleName = z.string().max(100).regex(RULE_NAME_PATTERN, {
+  error: "a rule name uses lower-case letters, digits, '-' and '_', starting with a letter or digit (e.g. \"base-earn\")",
+})
+
 /** Keys every rule file may have besides its `kind`; `$schema` is editor tooling and never versioned. */
 export const fileHeader = {
   $schema: z.string().max(MAX_TEXT).optional(),

@@ -5,6 +5,7 @@
  */
 import { z } from "zod"
 import { evaluateAccrual, type AccrualResult } from "./accrual"
+import { actionFacts, evaluateAction, type ActionResult } from "./action"
 import { currencyDecimals } from "./currency"
 import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "./facts"
 import { eligiblePromotions } from "./promotions"
@@ -87,10 +88,36 @@ export const SimulationInput = strict({
   member: MemberInput.optional(),
 })
 
+const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+
+/**
+ * An earning action to simulate: the action (type, reference, when, properties) and the member's earlier awards
+ * (for limits: when each occurred and which rules awarded it).
+ */
+export const ActionInput = strict({
+  type: z.string(),
+  reference: z.string().default("ref_simulated"),
+  occurred_at: z.string().refine((t) => Number.isFinite(Date.parse(t)), "expected an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z").default(DEFAULT_TIME),
+  properties: z.record(z.string(), propertyValue).default({}),
+  earlier_awards: z.array(strict({ occurred_at: z.string(), rule_names: z.array(z.string()) })).default([]),
+})
+export type ActionInput = z.output<typeof ActionInput>
+
+/**
+ * Evaluates an earning action for a member exactly as the store does (the member's facts from `member`, missing
+ * ones defaulted); writes nothing. Invariant: pure.
+ */
+export function simulateAction(rulebook: Rulebook, action: ActionInput, member: MemberInput | undefined): ActionResult {
+  const defaults = memberFacts(undefined, { order: orderFacts(OrderInput.parse({})), customer: CustomerInput.parse({}) }, 0, false)
+  const m = { ...defaults, orders_count: 0, ...Object.fromEntries(Object.entries(member ?? {}).filter(([, v]) => v !== undefined)) }
+  return evaluateAction(rulebook, { action: actionFacts(action, rulebook.program.timezone), member: m }, action.earlier_awards)
+}
+
 /** A golden test file (`<rules_dir>/tests/*.json`): facts plus the expected outcome (only the fields given are checked). */
 export const GoldenTestFile = strict({
   $schema: z.string().optional(),
   description: z.string().optional(),
+  action: ActionInput.optional(),
   order: OrderInput.optional(),
   customer: CustomerInput.optional(),
   member: MemberInput.optional(),
@@ -99,6 +126,8 @@ export const GoldenTestFile = strict({
     rule_names: z.array(z.string()).optional(),
     tier: z.string().nullable().optional(),
     promotions: z.array(z.string()).optional(),
+    /** Action tests: the names of the rules refused by a limit. */
+    refused: z.array(z.string()).optional(),
   }),
 })
 export type GoldenTestFile = z.output<typeof GoldenTestFile>
@@ -207,11 +236,22 @@ export interface GoldenOutcome {
   /** The checked fields only (those in `expect`). */
   actual: Record<string, unknown>
   diffs: FieldDiff[]
-  result: SimulationResult
+  /** The order simulation; null for an action test. */
+  result: SimulationResult | null
 }
 
-/** Runs one golden test: simulates its facts and compares the fields of `expect` with the outcome. */
+/**
+ * Runs one golden test: simulates its facts (an action when the test has `action`, an order otherwise) and compares
+ * the fields of `expect` with the outcome.
+ */
 export async function runGoldenTest(rulebook: Rulebook, test: GoldenTestFile): Promise<GoldenOutcome> {
+  if (test.action) {
+    const result = simulateAction(rulebook, test.action, test.member)
+    const outcome: Record<string, unknown> = { points: result.points, rule_names: result.rule_names, refused: result.refused.map((r) => r.rule) }
+    const expected = test.expect as Record<string, unknown>
+    const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, outcome[k]]))
+    return { actual, diffs: diffJson(expected, actual), result: null }
+  }
   const input = SimulationInput.parse({ order: test.order ?? {}, customer: test.customer ?? {}, member: test.member })
   const result = await simulate(rulebook, input)
   const outcome: Record<string, unknown> = {
@@ -219,6 +259,7 @@ export async function runGoldenTest(rulebook: Rulebook, test: GoldenTestFile): P
     rule_names: result.accrual.rule_names,
     tier: result.tier?.code ?? null,
     promotions: result.promotions,
+    refused: [],
   }
   const expected = test.expect as Record<string, unknown>
   const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, outcome[k]]))

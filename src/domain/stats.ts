@@ -14,7 +14,8 @@ export type ActivityBucket = (typeof ACTIVITY_BUCKETS)[number]
 /**
  * Every entry kind in exactly one bucket (a `Record` over EntryKind: a new kind does not compile until it has one),
  * so the buckets of a day add up to that day's change of the outstanding points.
- * - issued: accrual (the part available at once; pending points count when activated) and activation
+ * - issued: accrual (the part available at once; pending points count when activated), activation and action
+ *   (earning actions, net of referral awards taken back)
  * - redeemed: redemption (negative) net of redemption_void (points of an unused code given back, positive)
  * - expired: expiry
  * - clawed_back: clawback (a refund's share) and reversal (a canceled order)
@@ -23,6 +24,7 @@ export type ActivityBucket = (typeof ACTIVITY_BUCKETS)[number]
 export const ACTIVITY_BUCKET_OF_KIND: Readonly<Record<EntryKind, ActivityBucket>> = Object.freeze({
   accrual: "issued",
   activation: "issued",
+  action: "issued",
   redemption: "redeemed",
   redemption_void: "redeemed",
   expiry: "expired",

@@ -79,4 +79,5 @@ export const ERROR_TYPE_BY_CODE = {
   REDEMPTION_ALREADY_USED: "not_allowed",
   REDEMPTION_NOT_YOURS: "not_allowed",
   REDEMPTION_EXPIRED: "not_allowed",
+  ACTION_NOT_ALLOWED: "not_allowed",
 } as const satisfies Record<LoyaltyErrorCode, string>

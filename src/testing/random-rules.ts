@@ -30,6 +30,7 @@ const POOLS: Record<ScalarType, readonly Primitive[]> = {
   string: ["usd", "eur", "jpy", "gold", "silver", "bronze", "platinum", "SKU-1", "SKU-2", "SKU-3", "shirt", "mug", "sale", "new", "pcol_1", "pcol_2", "reg_1", "reg_2", "sc_1", "cgrp_vip", "cgrp_staff", "ptyp_1", "", "a@example.com"],
   number: [-1, 0, 1, 2, 3, 5, 10, 99, 100, 999, 1000, 2500, 5000, 9999, 10000, 25000, 100000, 0.5, 1.5],
   boolean: [true, false],
+  any: ["5", 5, true, null],
 }
 const LIST_VALUES = (type: ScalarType): readonly Primitive[] => POOLS[type]
 

@@ -20,6 +20,12 @@ const RULES_VALIDATE_LIMIT = 1_000_000 // RULES_VALIDATE_BODY_LIMIT_BYTES
 /** One row per route and method: who may call it, a well-formed body (text fields to poison), an over-range body. */
 const ROUTES: Record<string, RouteRow> = {
   "GET /admin/loyalty/accounts": { auth: "admin" },
+  "GET /admin/loyalty/actions": { auth: "admin" },
+  "POST /admin/loyalty/actions": {
+    auth: "admin",
+    sample: { customer_id: "cus_1", type: "review", reference: "review_1" },
+    overRange: { customer_id: "cus_1", type: "review", reference: "x".repeat(201) },
+  },
   "GET /admin/loyalty/accounts/[customer_id]": { auth: "admin" },
   "POST /admin/loyalty/accounts/[customer_id]/adjustments": {
     auth: "admin",

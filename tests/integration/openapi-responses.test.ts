@@ -212,6 +212,13 @@ describe("real answers match the OpenAPI document", () => {
       if (answer.status !== 200) problems.push(`POST ${url}: ${answer.status} ${answer.text.slice(0, 300)}`)
       problems.push(...mismatches("POST", url, answer))
     }
+    // An earning action (no action rules in this program: recorded as no_rule, 201), then its replay (200).
+    const action = { customer_id: member.id, type: "review", reference: "openapi-review", properties: { rating: 4 } }
+    for (const status of [201, 200]) {
+      const answer = await call("admin", "POST", "/admin/loyalty/actions", { body: action })
+      if (answer.status !== status) problems.push(`POST /admin/loyalty/actions: ${answer.status} ${answer.text.slice(0, 300)}`)
+      problems.push(...mismatches("POST", "/admin/loyalty/actions", answer))
+    }
     expect(problems).toEqual([])
   })
 

@@ -93,6 +93,27 @@ describe("medusa-loyalty test", () => {
     expect(seed.stdout).toContain("PASS examples/rulebooks/seed-003/tests/total-1999.json")
   })
 
+  it("passes the golden tests of the campaigns example: windows, New York time across DST changes, each action type and the monthly review limit", () => {
+    const r = run(["test", "examples/rulebooks/campaigns"])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("PASS examples/rulebooks/campaigns/tests/black-friday-one-ms-before.json")
+    expect(r.stdout).toContain("PASS examples/rulebooks/campaigns/tests/sunday-dst-fall-back.json")
+    expect(r.stdout).toContain("PASS examples/rulebooks/campaigns/tests/review-sixth-in-a-month.json")
+    expect(r.stdout).toMatch(/\n13 passed, 0 failed/)
+  })
+
+  it("an action golden test whose expectation is wrong fails with the refused rule in the diff, exit 1", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-cli-campaigns-"))
+    scratch.push(dir)
+    fs.cpSync(path.join(REPO, "examples", "rulebooks", "campaigns"), dir, { recursive: true })
+    const golden = JSON.parse(fs.readFileSync(path.join(dir, "tests", "review-sixth-in-a-month.json"), "utf8"))
+    fs.writeFileSync(path.join(dir, "tests", "review-sixth-in-a-month.json"), JSON.stringify({ ...golden, expect: { points: 50, refused: [] } }))
+    const r = run(["test", dir])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain("FAIL ")
+    expect(r.stdout).toMatch(/review-50/)
+  })
+
   it("shows FAIL with a diff of expected vs actual, exit 1", () => {
     const dir = tmp()
     const golden = { description: "wrong on purpose", order: { subtotal: 12345 }, expect: { points: 999, rule_names: ["base-earn"], tier: "bronze" } }

@@ -11,13 +11,14 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     expect(compileOk([ACCRUAL]).program).toEqual(DEFAULT_PROGRAM)
   })
 
-  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed", () => {
+  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed, the store calendar in UTC", () => {
     expect(DEFAULT_PROGRAM).toEqual({
       negative_balance: "allow",
       redemption: { points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 },
       expiry: { after_months: 12 },
       pending_days: 0,
       spendable_on: "placed",
+      timezone: "UTC",
     })
   })
 

@@ -9,7 +9,7 @@ describe("activity buckets", () => {
   })
 
   it.each([
-    ["issued", ["accrual", "activation"]],
+    ["issued", ["accrual", "activation", "action"]],
     ["redeemed", ["redemption", "redemption_void"]],
     ["expired", ["expiry"]],
     ["clawed_back", ["clawback", "reversal"]],

@@ -67,6 +67,29 @@ export const Entry = z.strictObject({
   created_at: IsoDateTime,
 }).meta({ id: "LoyaltyEntry" })
 
+/** serializeAction: an earning action as recorded, with its decision. */
+export const Action = z.strictObject({
+  id: z.string(),
+  customer_id: z.string(),
+  type: z.string(),
+  reference: z.string(),
+  occurred_at: IsoDateTime,
+  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  status: z.enum(["awarded", "refused", "no_rule"]).meta({ description: "awarded: an entry; refused: every applying rule had reached a limit (see reasons); no_rule: no action rule applies" }),
+  points: int(),
+  rule_names: z.array(z.string()),
+  rulebook_version: z.string().nullable(),
+  reasons: z.array(z.strictObject({
+    rule: z.string().optional(),
+    limit: z.enum(["per_day", "per_month", "per_year", "lifetime"]).optional(),
+    max: int().optional(),
+    period: z.string().optional(),
+    message: z.string(),
+  })),
+  entry_id: z.string().nullable(),
+  created_at: IsoDateTime,
+}).meta({ id: "LoyaltyAction" })
+
 /** serializeRedemption: `amount` in minor units of `currency_code`. */
 export const Redemption = z.strictObject({
   id: z.string(),

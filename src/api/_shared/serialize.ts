@@ -1,3 +1,4 @@
+import type { LoyaltyAction } from "../../models/loyalty-action"
 import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
 
 /**
@@ -18,5 +19,24 @@ export function serializeRedemption(r: LoyaltyRedemption) {
     status: r.status,
     cart_id: r.cart_id,
     created_at: r.created_at,
+  }
+}
+
+/** The public shape of a recorded earning action: what was decided, the points, and why nothing was awarded. */
+export function serializeAction(a: LoyaltyAction) {
+  return {
+    id: a.id,
+    customer_id: a.customer_id,
+    type: a.type,
+    reference: a.reference,
+    occurred_at: a.occurred_at,
+    properties: a.properties,
+    status: a.status,
+    points: a.points,
+    rule_names: a.rule_names,
+    rulebook_version: a.rulebook_version,
+    reasons: a.reasons,
+    entry_id: a.entry_id,
+    created_at: a.created_at,
   }
 }

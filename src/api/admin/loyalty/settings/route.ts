@@ -12,6 +12,7 @@ const Program = z.object({
   expiry: z.object({ after_months: Int }).nullable(),
   pending_days: Int,
   spendable_on: z.enum(["placed", "captured"]),
+  timezone: z.string().meta({ description: "IANA time zone of the store calendar (local date, weekday and hour facts, action limits, birthdays)" }),
 })
 const Response = z.object({
   plugin_options: z.object({ rules_dir: z.string(), auto_enroll: z.boolean(), watch_rules: z.boolean() }),

@@ -24,7 +24,7 @@ const Explanation = z.strictObject({
   rulebook: z
     .strictObject({ version: z.string(), files: z.array(z.strictObject({ name: z.string(), text: z.string() })).nullable() })
     .nullable(),
-  facts: z.record(z.string(), z.unknown()).nullable().meta({ description: "the { order, customer } facts an accrual was evaluated with; null otherwise" }),
+  facts: z.record(z.string(), z.unknown()).nullable().meta({ description: "the facts an accrual ({ order, customer }) or an earning action ({ action, member }) was evaluated with; null otherwise" }),
   rules_fired: z.array(z.strictObject({ name: z.string(), type: z.string().nullable(), contribution: z.number().int() })),
 })
 

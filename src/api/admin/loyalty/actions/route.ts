@@ -1,0 +1,76 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { z } from "zod"
+import { ACTION_TYPE_PATTERN, BUILT_IN_ACTION_TYPES } from "../../../../domain/action"
+import { parseOffsetDateTime } from "../../../../domain/store-time"
+import type LoyaltyActionService from "../../../../services/loyalty-action"
+import { route } from "../../../_shared/handler"
+import { adminUserId } from "../../../_shared/members"
+import { serializeAction, serializeEntry } from "../../../_shared/serialize"
+import { Action, Entry, listPage } from "../../../_shared/response-schemas"
+import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
+import { NoQuery, PageQuery, parseInput } from "../../../_shared/validate"
+
+const Property = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()])
+
+const Body = z
+  .object({
+    customer_id: z.string().min(1).max(100),
+    type: z.string().regex(ACTION_TYPE_PATTERN, "lower-case letters, digits and _, starting with a letter (e.g. review, social_follow)")
+      .refine((t) => !(BUILT_IN_ACTION_TYPES as readonly string[]).includes(t), { error: `signup, birthday and referral are awarded by the plugin itself` })
+      .meta({ description: "a custom action type, e.g. review or social_follow" }),
+    reference: z.string().min(1).max(200).meta({ description: "what the action is about (e.g. the review id): type + reference earns once, ever" }),
+    occurred_at: z.string().refine((t) => parseOffsetDateTime(t) !== undefined, "expected an ISO 8601 date-time with an offset, e.g. 2026-11-29T10:00:00Z")
+      .optional().meta({ description: "when the action happened (default: now); limits and windows use it" }),
+    properties: z.record(z.string().max(100), Property).refine((p) => Object.keys(p).length <= 50, "at most 50 properties").optional()
+      .meta({ description: "flat data about the action, read by rules as $.properties.<key>" }),
+  })
+  .strict()
+
+const Response = z.strictObject({ action: Action, entry: Entry.nullable(), replayed: z.boolean() })
+
+/**
+ * POST /admin/loyalty/actions { customer_id, type, reference, occurred_at?, properties? } → { action, entry, replayed }:
+ * the merchant's backend reports an action; the same type + reference earns once, ever (a replay answers the first
+ * outcome with 200, other data for the same type + reference is a 422).
+ */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const body = parseInput(Body, req.body, "body")
+  const outcome = await req.scope.resolve<LoyaltyActionService>("loyaltyActionService").report({ ...body, actor_id: adminUserId(req) })
+  res.status(outcome.replayed ? 200 : 201).json({ action: serializeAction(outcome.action), entry: outcome.entry ? serializeEntry(outcome.entry) : null, replayed: outcome.replayed })
+})
+
+const Query = PageQuery.extend({
+  customer_id: z.string().min(1).max(100).optional(),
+  type: z.string().regex(ACTION_TYPE_PATTERN).optional(),
+}).strict()
+
+/** GET /admin/loyalty/actions?customer_id&type&limit&offset → recorded actions, newest first, with their decisions. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const { customer_id, type, ...page } = parseInput(Query, req.query, "query")
+  const [actions, count] = await req.scope.resolve<LoyaltyActionService>("loyaltyActionService").list({ customer_id, type }, page)
+  res.json({ actions: actions.map(serializeAction), count, ...page })
+})
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Report an earning action (review, social follow, …); the same type + reference earns once, ever",
+    description: "Awards what the rulebook's action rules give, as one `action` ledger entry. A limit that is reached writes no entry: the action is recorded as `refused` with its reasons. A replay with the same data answers the first outcome (200, `replayed: true`).",
+    query: NoQuery,
+    body: Body,
+    status: 201,
+    alsoStatus: { 200: "a replay: the action was already recorded with the same data" },
+    response: Response,
+    errors: [
+      { status: 400, code: "ACTION_NOT_ALLOWED", when: "the customer is a guest (no account)" },
+      Refusals.notFound("no such customer"),
+      { status: 422, code: "invalid_request_error", when: "the type + reference was already reported with other data (IDEMPOTENCY_CONFLICT)" },
+      Refusals.rulesUnavailable,
+    ],
+  },
+  GET: {
+    summary: "Recorded earning actions, newest first, with what was decided and why",
+    query: Query,
+    response: listPage("actions", Action),
+  },
+}
