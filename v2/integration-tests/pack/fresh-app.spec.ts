@@ -18,6 +18,7 @@ const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1
 const dbUser = process.env.DB_USERNAME || "postgres"
 const dbPassword = process.env.DB_PASSWORD || ""
 const dbHost = process.env.DB_HOST || "localhost"
+const dbPort = process.env.DB_PORT || "5432"
 const timings: Record<string, number> = {}
 
 function run(what: string, cmd: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): string {
@@ -55,7 +56,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 describe("the packed v2 plugin installed into a fresh Medusa 2.21 app", () => {
   const app = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-v2-fresh-app-"))
   const db = `loyalty_v2_fresh_${process.pid}_${Date.now()}`
-  const databaseUrl = `postgres://${dbUser}${dbPassword ? `:${dbPassword}` : ""}@${dbHost}:5432/${db}`
+  const databaseUrl = `postgres://${dbUser}${dbPassword ? `:${dbPassword}` : ""}@${dbHost}:${dbPort}/${db}`
   let server: ChildProcess | null = null
   let serverLog = ""
   let base = ""
