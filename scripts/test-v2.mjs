@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run test:v2` (and the end of `npm test`): the Medusa v2 plugin's suite in v2/, on the same PostgreSQL as the
-// root suite. @medusajs/test-utils reads DB_HOST / DB_PORT / DB_USERNAME / DB_PASSWORD, so they are derived here from
-// DATABASE_URL, or from an embedded PostgreSQL started (and stopped) here when DATABASE_URL is unset, as the root
-// suite does. The root is compiled first: the v2 suite drives the root CLI (verify, backtest on a v2 database).
+// `npm run test:v2` (and the end of `npm test`): the Medusa v2 plugin's suite in v2/. @medusajs/test-utils reads
+// DB_HOST / DB_PORT / DB_USERNAME / DB_PASSWORD, so they are derived here from DATABASE_URL; without it, from a local
+// PostgreSQL on localhost:5432 (user postgres, trust auth) when one answers, else from an embedded PostgreSQL started
+// (and stopped) here. The root is compiled first: the v2 suite drives the root CLI (verify, backtest on a v2 database).
+// A run that hangs is killed after V2_TEST_TIMEOUT_MIN minutes (default 30) and fails, rather than stalling CI.
 import { spawnSync } from "node:child_process"
+import { createRequire } from "node:module"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -11,15 +13,36 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const V2 = path.join(ROOT, "v2")
 
 /** Runs a command, inheriting stdio; exits this process with its status when it fails. */
-function run(cmd, args, cwd, env) {
+function run(cmd, args, cwd, env, timeout = 0) {
   const t = Date.now()
-  const r = spawnSync(cmd, args, { cwd, env, stdio: "inherit" })
+  const r = spawnSync(cmd, args, { cwd, env, stdio: "inherit", timeout, killSignal: "SIGKILL" })
+  if (r.error) console.log(`[test:v2] ${cmd} ${args.join(" ")}: ${r.error.message}`)
   console.log(`[test:v2] ${cmd} ${args.join(" ")}: exit ${r.status} in ${((Date.now() - t) / 1000).toFixed(0)} s`)
   return r.status ?? 1
 }
 
+/** True when a PostgreSQL server answers at `url` within a few seconds. */
+async function answers(url) {
+  const { Client } = createRequire(import.meta.url)("pg")
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.query("SELECT 1")
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
 let pg = null
 const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1" }
+const LOCAL = "postgres://postgres@localhost:5432/postgres"
+if (!env.DATABASE_URL && (await answers(LOCAL))) {
+  env.DATABASE_URL = LOCAL
+  console.log(`[test:v2] using the local PostgreSQL at ${LOCAL}`)
+}
 if (!env.DATABASE_URL) {
   const { startEmbeddedPostgres } = await import("./lib/embedded-pg.mjs")
   pg = await startEmbeddedPostgres()
@@ -34,6 +57,7 @@ env.DB_PASSWORD ??= decodeURIComponent(url.password || "")
 
 let status = run("npx", ["tsc", "-p", "tsconfig.build.json"], ROOT, env)
 if (status === 0) status = run("npm", ["install", "--no-audit", "--no-fund"], V2, env)
-if (status === 0) status = run("npm", ["test"], V2, env)
+const minutes = Number(env.V2_TEST_TIMEOUT_MIN || 30)
+if (status === 0) status = run("npm", ["test"], V2, env, minutes * 60_000)
 if (pg) await pg.stop()
 process.exit(status)
