@@ -24,6 +24,10 @@ const EXIT = args.has("--exit")
 const LOG = args.has("--log")
 const ADMIN = !args.has("--no-admin")
 const SCREENSHOTS = args.has("--screenshots")
+if (SCREENSHOTS && !ADMIN) {
+  console.error("--screenshots needs the admin dashboard: drop --no-admin")
+  process.exit(2)
+}
 const V2_MODE = args.has("--v2")
 const t0 = Date.now()
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)

@@ -66,7 +66,9 @@ async function buildAdminDashboard(opts = {}) {
 function buildAdminDashboardInChild() {
   const { execFile } = require("child_process")
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [__filename], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: "0" } }, (err, stdout, stderr) => {
+    // 15 minutes: ten times a cold build here; a hung webpack is killed rather than holding the suite.
+    const options = { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000, killSignal: /** @type {const} */ ("SIGKILL"), env: { ...process.env, FORCE_COLOR: "0" } }
+    execFile(process.execPath, [__filename], options, (err, stdout, stderr) => {
       const last = stdout.trim().split("\n").pop() ?? ""
       if (err || !last.startsWith("{")) reject(new Error(`admin dashboard build failed: ${err?.message ?? ""}\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`))
       else resolve(JSON.parse(last))

@@ -411,7 +411,8 @@ async function startStore(opts = {}) {
       // @medusajs/admin as a plugin runs a setup step that reads medusa-config.js from process.cwd() (not this
       // fixture's directory); with `autoRebuild: false` that step does nothing, so mount its router directly.
       const adminRouter = require(require.resolve("@medusajs/admin/api", { paths: [REPO_ROOT] })).default
-      app.use(adminRouter(FIXTURE_STORE_DIR, { serve: true, path: "/app", outDir: opts.adminBuildDir }))
+      const { ADMIN_PATH } = require("./admin-build")
+      app.use(adminRouter(FIXTURE_STORE_DIR, { serve: true, path: ADMIN_PATH, outDir: opts.adminBuildDir }))
     }
     server = await new Promise((resolve, reject) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s))

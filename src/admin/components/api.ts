@@ -35,17 +35,22 @@ export type Entry = {
 export type Redemption = { id: string; points: number; discount_code: string; amount: number; currency_code: string; expires_at: string; status: string; created_at: string }
 export type RuleIssue = { file: string; line: number | null; column: number | null; pointer: string; message: string; hint: string | null }
 
-/** GET `path` (under /admin) with `query`; refetched when any loyalty write invalidates "loyalty". */
-export function useLoyaltyQuery<R>(path: string, query?: Record<string, unknown>, enabled = true) {
+/**
+ * GET `path` (under /admin) with `query`; refetched when a loyalty write invalidates it. `keepPrevious` keeps the last
+ * page on screen while the next loads (lists only: elsewhere it would show one entry's data under another's name).
+ */
+export function useLoyaltyQuery<R>(path: string, query?: Record<string, unknown>, opts: { enabled?: boolean; keepPrevious?: boolean } = {}) {
   const clean = query ? Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== "")) : undefined
   return useAdminCustomQuery<Record<string, unknown>, R & Record<string, unknown>>(path, ["loyalty"], clean, {
-    enabled,
-    keepPreviousData: true,
+    enabled: opts.enabled ?? true,
+    keepPreviousData: opts.keepPrevious ?? false,
     retry: false,
   })
 }
 
-const isLoyaltyQuery = (q: { queryKey: readonly unknown[] }) => typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/loyalty")
+// Not /loyalty/verify: a full integrity check is run on demand, not after every write.
+const isLoyaltyQuery = (q: { queryKey: readonly unknown[] }) =>
+  typeof q.queryKey[0] === "string" && q.queryKey[0].startsWith("/loyalty") && !q.queryKey[0].startsWith("/loyalty/verify")
 
 /** The error a failed request carries, as one sentence for the merchant (the API's own message when it has one). */
 export function errorMessage(e: unknown): string {
@@ -55,29 +60,37 @@ export function errorMessage(e: unknown): string {
 }
 
 /**
- * A POST to the plugin that returns its body and refreshes every loyalty view. `idempotencyKey` is sent as the
- * Idempotency-Key header: the server turns a repeated key into the first result, so a double click writes once.
+ * A POST to the plugin. `data` is the success body only; a refusal's body (e.g. located `issues`) is `errorBody`.
+ * `idempotencyKey` is sent as the Idempotency-Key header: the server turns a repeated key into the first result, so a
+ * double click writes once. Writes (`refresh`, the default) refresh every loyalty view; dry runs pass false.
  */
-export function useLoyaltyPost<R = unknown>(path: string) {
+export function useLoyaltyPost<R = unknown>(path: string, opts: { refresh?: boolean } = {}) {
   const { client } = useMedusa()
   const queryClient = useQueryClient()
-  const [state, setState] = useState<{ loading: boolean; error: string | null; data: R | null }>({ loading: false, error: null, data: null })
+  const [state, setState] = useState<{ loading: boolean; error: string | null; errorBody: Record<string, unknown> | null; data: R | null }>({
+    loading: false,
+    error: null,
+    errorBody: null,
+    data: null,
+  })
+  const refresh = opts.refresh ?? true
   const run = useCallback(
     async (payload: Record<string, unknown> = {}, idempotencyKey?: string): Promise<R | null> => {
-      setState((s) => ({ ...s, loading: true, error: null }))
+      setState((s) => ({ ...s, loading: true, error: null, errorBody: null }))
       try {
         const headers = idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}
         const { response: _response, ...body } = await client.admin.custom.post(path, payload, {}, headers)
-        setState({ loading: false, error: null, data: body as R })
-        await queryClient.invalidateQueries({ predicate: isLoyaltyQuery })
+        setState({ loading: false, error: null, errorBody: null, data: body as R })
+        // Not awaited: the caller settles its own state (a new idempotency key) before the views refetch.
+        if (refresh) void queryClient.invalidateQueries({ predicate: isLoyaltyQuery })
         return body as R
       } catch (e) {
-        const data = (e as { response?: { data?: R } })?.response?.data ?? null
-        setState({ loading: false, error: errorMessage(e), data })
+        const errorBody = (e as { response?: { data?: Record<string, unknown> } })?.response?.data ?? null
+        setState({ loading: false, error: errorMessage(e), errorBody, data: null })
         return null
       }
     },
-    [client, path, queryClient]
+    [client, path, queryClient, refresh]
   )
   return { ...state, run }
 }
@@ -98,3 +111,13 @@ function newKey(): string {
 /** 12345 → "12,345"; points are integers everywhere. */
 export const fmt = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"))
 export const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "–")
+
+/**
+ * A dashboard URL for `path` (e.g. "customers/cus_1"): the dashboard is served under a store-chosen prefix (`/app` by
+ * default) with its pages under `<prefix>/a/`, so the prefix is read from the current location.
+ */
+export function adminHref(path: string): string {
+  const here = typeof window === "undefined" ? "/app/a/" : window.location.pathname
+  const i = here.indexOf("/a/")
+  return `${i >= 0 ? here.slice(0, i) : ""}/a/${path}`
+}

@@ -20,7 +20,7 @@ export function DailyBars({ rows, series, testId }: { rows: Array<Record<string,
   const y = (v: number) => (H / 2) * (1 - v / max)
   return (
     <figure data-testid={testId} className="flex flex-col gap-y-2">
-      <svg viewBox={`0 0 ${W} ${H + 16}`} className="w-full" role="img">
+      <svg viewBox={`0 0 ${W} ${H + 16}`} className="w-full" role="img" aria-label={`${series.map((x) => x.label).join(", ")} per day`}>
         <line x1={PAD} x2={W} y1={H / 2} y2={H / 2} stroke="#d1d5db" />
         <text x={0} y={10} fontSize={10} fill="#6b7280">{fmt(max)}</text>
         <text x={0} y={H} fontSize={10} fill="#6b7280">-{fmt(max)}</text>
@@ -54,7 +54,7 @@ export function DailyLine({ rows, valueKey, label, testId }: { rows: Array<Recor
   const points = values.map((v, i) => `${x(i)},${y(v)}`).join(" ")
   return (
     <figure data-testid={testId} className="flex flex-col gap-y-2">
-      <svg viewBox={`0 0 ${W} ${H + 16}`} className="w-full" role="img">
+      <svg viewBox={`0 0 ${W} ${H + 16}`} className="w-full" role="img" aria-label={label}>
         <text x={0} y={10} fontSize={10} fill="#6b7280">{fmt(max)}</text>
         <polyline points={points} fill="none" stroke="#7c3aed" strokeWidth={2} />
         {values.map((v, i) => (
@@ -74,7 +74,7 @@ export function LabelBars({ rows, testId }: { rows: Array<{ label: string; value
   return (
     <figure data-testid={testId} className="flex flex-col gap-y-1">
       {rows.map((r) => (
-        <div key={r.label} className="flex items-center gap-x-3" data-bar={r.label}>
+        <div key={r.label} className="flex items-center gap-x-3" data-bar={r.label} data-value={r.value}>
           <Text size="small" className="w-24 shrink-0">{r.label}</Text>
           <div className="h-3 rounded bg-ui-bg-subtle flex-1">
             <div className="h-3 rounded bg-violet-500" style={{ width: `${(100 * r.value) / max}%` }} />

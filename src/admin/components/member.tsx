@@ -1,11 +1,14 @@
 import { Badge, Button, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
-import { Account, Entry, Redemption, day, errorMessage, fmt, useIntentKey, useLoyaltyPost, useLoyaltyQuery } from "./api"
+import { currencyDecimals } from "../../domain/currency"
+import { Account, Entry, Redemption, adminHref, day, errorMessage, fmt, useIntentKey, useLoyaltyPost, useLoyaltyQuery } from "./api"
 
 /** Balance, pending, lifetime and the tier with its progress toward the next one. */
 export function AccountSummary({ account }: { account: Account }) {
   const next = account.next_tier
-  const progress = next?.threshold ? Math.min(100, Math.round((100 * (next.threshold - next.points_needed)) / next.threshold)) : 100
+  // points_needed is null when the next threshold is not on points (e.g. spend): no bar to fill then.
+  const needed = next?.points_needed ?? null
+  const progress = next === null || next === undefined ? 100 : next.threshold && needed !== null ? Math.min(100, Math.round((100 * (next.threshold - needed)) / next.threshold)) : 0
   return (
     <div className="flex flex-col gap-y-3">
       <div className="flex flex-wrap items-center gap-x-8 gap-y-2">
@@ -24,11 +27,11 @@ export function AccountSummary({ account }: { account: Account }) {
         </div>
       </div>
       <div className="flex flex-col gap-y-1" data-testid="loyalty-tier-progress">
-        <div className="h-2 w-full rounded bg-ui-bg-subtle">
+        <div className="h-2 w-full rounded bg-ui-bg-subtle" role="progressbar" aria-label="Progress to the next tier" aria-valuenow={progress} aria-valuemin={0} aria-valuemax={100}>
           <div className="h-2 rounded bg-violet-500" style={{ width: `${progress}%` }} />
         </div>
         <Text size="small" className="text-ui-fg-subtle">
-          {next ? `${fmt(next.points_needed)} points to ${next.name}` : "Top tier reached"}
+          {!next ? "Top tier reached" : needed !== null ? `${fmt(needed)} points to ${next.name}` : `Next: ${next.name}`}
         </Text>
       </div>
     </div>
@@ -71,15 +74,15 @@ export function EntriesTable({ customerId }: { customerId: string }) {
               <Table.Cell>{e.kind}</Table.Cell>
               <Table.Cell className="text-right">{e.points > 0 ? `+${fmt(e.points)}` : fmt(e.points)}</Table.Cell>
               <Table.Cell>{e.rule_names.join(", ") || "–"}</Table.Cell>
-              <Table.Cell>{e.order_id ? <a className="text-ui-fg-interactive" href={`../orders/${e.order_id}`}>{e.order_id}</a> : e.reason ?? "–"}</Table.Cell>
+              <Table.Cell>{e.order_id ? <a className="text-ui-fg-interactive" href={adminHref(`orders/${e.order_id}`)}>{e.order_id}</a> : e.reason ?? "–"}</Table.Cell>
               <Table.Cell>
-                <Button size="small" variant="transparent" onClick={() => setOpen(open === e.id ? null : e.id)}>{open === e.id ? "Hide" : "Explain"}</Button>
+                <Button size="small" variant="transparent" aria-label={`${open === e.id ? "Hide" : "Explain"} entry ${e.id}`} onClick={() => setOpen(open === e.id ? null : e.id)}>{open === e.id ? "Hide" : "Explain"}</Button>
               </Table.Cell>
             </Table.Row>
           ))}
         </Table.Body>
       </Table>
-      {open && <Explain entryId={open} />}
+      {open && <Explain key={open} entryId={open} />}
     </div>
   )
 }
@@ -114,12 +117,14 @@ function Explain({ entryId }: { entryId: string }) {
 
 /** The member's redemption codes with their status. */
 export function RedemptionsTable({ customerId }: { customerId: string }) {
-  const { data } = useLoyaltyQuery<{ redemptions: Redemption[]; count: number }>(`/loyalty/accounts/${customerId}/redemptions`, { limit: 10 })
+  const { data, error } = useLoyaltyQuery<{ redemptions: Redemption[]; count: number }>(`/loyalty/accounts/${customerId}/redemptions`, { limit: 10 })
   const color = (s: string) => (s === "settled" ? "green" : s === "voided" ? "grey" : "blue")
   return (
     <div className="flex flex-col gap-y-2">
       <Heading level="h3">Redemption codes ({fmt(data?.count ?? 0)})</Heading>
-      {(data?.redemptions ?? []).length === 0 ? (
+      {error ? (
+        <Text size="small" className="text-ui-fg-error">{errorMessage(error)}</Text>
+      ) : (data?.redemptions ?? []).length === 0 ? (
         <Text size="small" className="text-ui-fg-subtle">No codes yet.</Text>
       ) : (
         <Table data-testid="loyalty-redemptions">
@@ -127,7 +132,7 @@ export function RedemptionsTable({ customerId }: { customerId: string }) {
             {data!.redemptions.map((r) => (
               <Table.Row key={r.id}>
                 <Table.Cell>{r.discount_code}</Table.Cell>
-                <Table.Cell>{`${fmt(r.points)} points → ${(r.amount / 100).toFixed(2)} ${r.currency_code.toUpperCase()}`}</Table.Cell>
+                <Table.Cell>{`${fmt(r.points)} points → ${money(r.amount, r.currency_code)}`}</Table.Cell>
                 <Table.Cell>expires {day(r.expires_at)}</Table.Cell>
                 <Table.Cell><Badge color={color(r.status)}>{r.status}</Badge></Table.Cell>
               </Table.Row>
@@ -139,12 +144,26 @@ export function RedemptionsTable({ customerId }: { customerId: string }) {
   )
 }
 
-/** Adjust points: one Idempotency-Key per intent, so a double click or a retry posts one entry. */
+/** `amount` minor units of `currency` as the major unit with its own decimals (JPY 0, KWD 3, most 2). */
+function money(amount: number, currency: string): string {
+  const decimals = currencyDecimals(currency)
+  return `${(amount / 10 ** decimals).toFixed(decimals)} ${currency.toUpperCase()}`
+}
+
+/**
+ * Adjust points. One Idempotency-Key per intent: every submit of the same points and reason (a double click, a retry
+ * after a network error) carries the same key, so the server writes one entry; editing either field or a success
+ * starts a new intent. Render it with `key={customerId}` so another customer never inherits a key or a draft.
+ */
 export function AdjustForm({ customerId, onDone }: { customerId: string; onDone?: (message: string) => void }) {
   const [points, setPoints] = useState("")
   const [reason, setReason] = useState("")
   const key = useIntentKey()
   const post = useLoyaltyPost<{ entry: Entry }>(`/loyalty/accounts/${customerId}/adjustments`)
+  const edit = (set: (v: string) => void) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    key.next()
+    set(e.target.value)
+  }
   const submit = async (ev: React.FormEvent) => {
     ev.preventDefault()
     const result = await post.run({ points: Number(points), reason }, key.current())
@@ -161,13 +180,13 @@ export function AdjustForm({ customerId, onDone }: { customerId: string; onDone?
       <div className="flex flex-wrap items-end gap-x-3 gap-y-2">
         <div className="flex flex-col gap-y-1">
           <Label htmlFor="loyalty-adjust-points">Points (negative to debit)</Label>
-          <Input id="loyalty-adjust-points" name="points" type="number" step={1} value={points} onChange={(e) => setPoints(e.target.value)} />
+          <Input id="loyalty-adjust-points" name="points" type="number" step={1} value={points} onChange={edit(setPoints)} />
         </div>
         <div className="flex flex-1 flex-col gap-y-1">
           <Label htmlFor="loyalty-adjust-reason">Reason</Label>
-          <Input id="loyalty-adjust-reason" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <Input id="loyalty-adjust-reason" name="reason" value={reason} onChange={edit(setReason)} />
         </div>
-        <Button type="submit" variant="secondary" isLoading={post.loading}>Adjust</Button>
+        <Button type="submit" variant="secondary" isLoading={post.loading} disabled={post.loading}>Adjust</Button>
       </div>
       {post.error && <Text size="small" className="text-ui-fg-error" data-testid="loyalty-adjust-error">{post.error}</Text>}
     </form>

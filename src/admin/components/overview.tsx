@@ -1,6 +1,6 @@
 import { Badge, Button, Container, Heading, Input, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
-import { Account, errorMessage, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
+import { Account, adminHref, errorMessage, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
 import { DailyBars, DailyLine, LabelBars } from "./charts"
 
 type TierRow = { code: string; name: string; rank: number; threshold: number | null; customer_group_id: string | null; member_count: number }
@@ -14,13 +14,13 @@ export function Members() {
   const [tier, setTier] = useState("")
   const [offset, setOffset] = useState(0)
   const tiers = useLoyaltyQuery<{ tiers: TierRow[] }>("/loyalty/tiers")
-  const { data, error } = useLoyaltyQuery<{ loyalty_accounts: Account[]; count: number }>("/loyalty/accounts", { q: q.trim(), tier, limit: PAGE, offset })
+  const { data, error } = useLoyaltyQuery<{ loyalty_accounts: Account[]; count: number }>("/loyalty/accounts", { q: q.trim(), tier, limit: PAGE, offset }, { keepPrevious: true })
   const count = data?.count ?? 0
   return (
     <Container className="flex flex-col gap-y-4" data-testid="loyalty-members">
       <Heading level="h2">Members</Heading>
       <div className="flex flex-wrap gap-x-3 gap-y-2">
-        <Input placeholder="Search by email or customer id" value={q} onChange={(e) => { setQ(e.target.value); setOffset(0) }} className="w-72" name="member-search" />
+        <Input placeholder="Search by email or customer id" aria-label="Search members by email or customer id" value={q} onChange={(e) => { setQ(e.target.value); setOffset(0) }} className="w-72" name="member-search" />
         <select aria-label="Filter by tier" name="tier-filter" className="rounded-md border px-2 text-sm" value={tier} onChange={(e) => { setTier(e.target.value); setOffset(0) }}>
           <option value="">All tiers</option>
           {(tiers.data?.tiers ?? []).map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}
@@ -40,7 +40,7 @@ export function Members() {
         <Table.Body>
           {(data?.loyalty_accounts ?? []).map((a) => (
             <Table.Row key={a.id} data-member={a.customer_id}>
-              <Table.Cell><a className="text-ui-fg-interactive" href={`../customers/${a.customer_id}`}>{a.email ?? a.customer_id}</a></Table.Cell>
+              <Table.Cell><a className="text-ui-fg-interactive" href={adminHref(`customers/${a.customer_id}`)}>{a.email ?? a.customer_id}</a></Table.Cell>
               <Table.Cell className="text-right">{fmt(a.points_balance)}</Table.Cell>
               <Table.Cell className="text-right">{fmt(a.points_pending)}</Table.Cell>
               <Table.Cell className="text-right">{fmt(a.points_lifetime)}</Table.Cell>
@@ -102,10 +102,11 @@ export function Activity() {
 
 /** The tier ladder with member counts and each tier's Medusa customer group. */
 export function Tiers() {
-  const { data } = useLoyaltyQuery<{ tiers: TierRow[] }>("/loyalty/tiers")
+  const { data, error } = useLoyaltyQuery<{ tiers: TierRow[] }>("/loyalty/tiers")
   return (
     <Container className="flex flex-col gap-y-4" data-testid="loyalty-tiers">
       <Heading level="h2">Tiers</Heading>
+      {error && <Text className="text-ui-fg-error">{errorMessage(error)}</Text>}
       <Table>
         <Table.Header>
           <Table.Row>
@@ -121,7 +122,7 @@ export function Tiers() {
               <Table.Cell>{t.name}</Table.Cell>
               <Table.Cell className="text-right">{fmt(t.threshold ?? 0)}</Table.Cell>
               <Table.Cell className="text-right">{fmt(t.member_count)}</Table.Cell>
-              <Table.Cell>{t.customer_group_id ? <a className="text-ui-fg-interactive" href={`../customers/groups/${t.customer_group_id}`}>{t.customer_group_id}</a> : "not created yet"}</Table.Cell>
+              <Table.Cell>{t.customer_group_id ? <a className="text-ui-fg-interactive" href={adminHref(`customers/groups/${t.customer_group_id}`)}>{t.customer_group_id}</a> : "not created yet"}</Table.Cell>
             </Table.Row>
           ))}
         </Table.Body>
@@ -135,7 +136,7 @@ type ReconcileResult = { conflicts: Array<{ code: string; reason: string }>; pen
 
 /** Member promotions with their discount status; reconciling shows conflicts (a code held by a discount we did not create). */
 export function Promotions() {
-  const { data } = useLoyaltyQuery<{ promotions: Promotion[] }>("/loyalty/promotions")
+  const { data, error } = useLoyaltyQuery<{ promotions: Promotion[] }>("/loyalty/promotions")
   const reconcile = useLoyaltyPost<ReconcileResult>("/loyalty/promotions/reconcile")
   const color = (s: string) => (s === "active" ? "green" : s === "disabled" ? "grey" : "orange")
   return (
@@ -144,13 +145,14 @@ export function Promotions() {
         <Heading level="h2">Member promotions</Heading>
         <Button size="small" variant="secondary" isLoading={reconcile.loading} onClick={() => reconcile.run({})}>Reconcile promotions</Button>
       </div>
+      {error && <Text className="text-ui-fg-error">{errorMessage(error)}</Text>}
       <Table>
         <Table.Body>
           {(data?.promotions ?? []).map((p) => (
             <Table.Row key={p.code}>
               <Table.Cell>{p.code}</Table.Cell>
               <Table.Cell><Badge color={color(p.status)}>{p.status}</Badge></Table.Cell>
-              <Table.Cell>{p.discount_id ? <a className="text-ui-fg-interactive" href={`../discounts/${p.discount_id}`}>{p.discount_id}</a> : "–"}</Table.Cell>
+              <Table.Cell>{p.discount_id ? <a className="text-ui-fg-interactive" href={adminHref(`discounts/${p.discount_id}`)}>{p.discount_id}</a> : "–"}</Table.Cell>
               <Table.Cell className="text-right">{`${fmt(p.member_count)} members`}</Table.Cell>
             </Table.Row>
           ))}
@@ -188,7 +190,7 @@ export function Jobs() {
 function Job({ job }: { job: (typeof JOBS)[number] }) {
   const post = useLoyaltyPost<unknown>(job.path)
   const [verify, setVerify] = useState(false)
-  const get = useLoyaltyQuery<unknown>(job.path, undefined, verify)
+  const get = useLoyaltyQuery<unknown>(job.path, undefined, { enabled: verify })
   const result = job.method === "GET" ? get.data : post.data
   const error = job.method === "GET" ? (get.error ? errorMessage(get.error) : null) : post.error
   const run = () => (job.method === "GET" ? (verify ? get.refetch() : setVerify(true)) : post.run({}))

@@ -1,14 +1,15 @@
 import { Badge, Button, Container, Heading, Input, Table, Text, Textarea } from "@medusajs/ui"
 import { useEffect, useState } from "react"
-import { RuleIssue, day, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
+import { RuleIssue, day, errorMessage, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
 
 export type CandidateFile = { name: string; content: string }
 type RulesView = { version: string | null; loaded_at: string | null; rules_dir: string; files: string[]; last_reload_error: { at: string; issues: RuleIssue[] } | null }
 
 /** The live rulebook: version, files, the last reload error and a reload-from-disk button. */
 export function LiveRules() {
-  const { data } = useLoyaltyQuery<{ rules: RulesView }>("/loyalty/rules")
-  const reload = useLoyaltyPost<{ rules: RulesView; issues?: RuleIssue[] }>("/loyalty/rules/reload")
+  const { data, error } = useLoyaltyQuery<{ rules: RulesView }>("/loyalty/rules")
+  const reload = useLoyaltyPost<{ rules: RulesView }>("/loyalty/rules/reload")
+  const refused = reload.errorBody?.issues as RuleIssue[] | undefined
   const rules = data?.rules
   return (
     <Container className="flex flex-col gap-y-3" data-testid="loyalty-live-rules">
@@ -16,11 +17,12 @@ export function LiveRules() {
         <Heading level="h2">Live rulebook</Heading>
         <Button size="small" variant="secondary" isLoading={reload.loading} onClick={() => reload.run({})}>Reload from disk</Button>
       </div>
+      {error && <Text size="small" className="text-ui-fg-error">{errorMessage(error)}</Text>}
       <Text size="small">{`Version ${rules?.version?.slice(0, 12) ?? "none"} · loaded ${day(rules?.loaded_at)} · ${rules?.rules_dir ?? ""}`}</Text>
       <div className="flex flex-wrap gap-2">{(rules?.files ?? []).map((f) => <Badge key={f}>{f}</Badge>)}</div>
       {rules?.last_reload_error && <Issues title={`Last reload failed (${day(rules.last_reload_error.at)}); the version above stays live`} issues={rules.last_reload_error.issues} />}
       {reload.error && <Text size="small" className="text-ui-fg-error">{reload.error}</Text>}
-      {reload.data?.issues && <Issues title="Reload refused" issues={reload.data.issues} />}
+      {refused && <Issues title="Reload refused: the files on disk are invalid, the version above stays live" issues={refused} />}
     </Container>
   )
 }
@@ -32,7 +34,10 @@ export function CandidateEditor() {
   useEffect(() => {
     if (files === null && live.data) setFiles(live.data.files.map((f) => ({ ...f })))
   }, [live.data, files])
-  const validate = useLoyaltyPost<{ valid: boolean; version?: string; issues: RuleIssue[] }>("/loyalty/rules/validate")
+  const validate = useLoyaltyPost<{ valid: boolean; version?: string; issues: RuleIssue[] }>("/loyalty/rules/validate", { refresh: false })
+  const names = new Set(files?.map((f) => f.name))
+  // Issues of the rulebook as a whole (e.g. "no accrual rules") name no file of the candidate.
+  const unplaced = validate.data && !validate.data.valid ? validate.data.issues.filter((x) => !names.has(x.file)) : []
   const edit = (i: number, patch: Partial<CandidateFile>) => setFiles((fs) => (fs ?? []).map((f, j) => (j === i ? { ...f, ...patch } : f)))
   const current = files ?? []
   return (
@@ -55,6 +60,8 @@ export function CandidateEditor() {
           {validate.data && !validate.data.valid && <Issues title={`${f.name}`} issues={validate.data.issues.filter((x) => x.file === f.name)} source={f.content} />}
         </div>
       ))}
+      {live.error && <Text size="small" className="text-ui-fg-error">{errorMessage(live.error)}</Text>}
+      {unplaced.length > 0 && <Issues title="The rulebook as a whole" issues={unplaced} />}
       {validate.error && <Text size="small" className="text-ui-fg-error">{validate.error}</Text>}
       {validate.data && (
         <Text size="small" data-testid="loyalty-validate-result" className={validate.data.valid ? "text-ui-fg-interactive" : "text-ui-fg-error"}>
@@ -90,7 +97,7 @@ type SimulationResult = { points: number; rule_names: string[]; rulebook_version
 /** The live rulebook's verdict for a stored order (writes nothing). */
 function Simulate() {
   const [orderId, setOrderId] = useState("")
-  const sim = useLoyaltyPost<SimulationResult>("/loyalty/simulate")
+  const sim = useLoyaltyPost<SimulationResult>("/loyalty/simulate", { refresh: false })
   return (
     <div className="flex flex-col gap-y-2" data-testid="loyalty-simulate">
       <Heading level="h3">Simulate an order (live rulebook)</Heading>
@@ -105,13 +112,14 @@ function Simulate() {
 }
 
 type BacktestMember = { customer_id: string; email: string | null; current_points: number; candidate_points: number; delta_points: number }
-type BacktestReport = { orders_evaluated: number; liability_delta_points: number; members: BacktestMember[]; issues?: RuleIssue[] }
+type BacktestReport = { orders_evaluated: number; liability_delta_points: number; members: BacktestMember[] }
 
 /** The candidate re-evaluated over the store's stored orders (read-only): the liability delta and who gains or loses most. */
 function Backtest({ files }: { files: CandidateFile[] }) {
   const [since, setSince] = useState("")
-  const bt = useLoyaltyPost<BacktestReport>("/loyalty/rules/backtest")
-  const report = bt.data && !bt.error ? bt.data : null
+  const bt = useLoyaltyPost<BacktestReport>("/loyalty/rules/backtest", { refresh: false })
+  const report = bt.data
+  const invalid = bt.errorBody?.issues as RuleIssue[] | undefined
   return (
     <div className="flex flex-col gap-y-2" data-testid="loyalty-backtest">
       <Heading level="h3">Backtest the candidate on stored orders</Heading>
@@ -120,7 +128,7 @@ function Backtest({ files }: { files: CandidateFile[] }) {
         <Button size="small" variant="secondary" onClick={() => bt.run({ files, ...(since ? { since } : {}) })} isLoading={bt.loading}>Backtest</Button>
       </div>
       {bt.error && <Text size="small" className="text-ui-fg-error">{bt.error}</Text>}
-      {bt.data?.issues && <Issues title="The candidate is invalid" issues={bt.data.issues} />}
+      {invalid && <Issues title="The candidate is invalid: nothing was evaluated" issues={invalid} />}
       {report && (
         <>
           <Text data-testid="loyalty-backtest-delta">

@@ -12,7 +12,7 @@ const LoyaltyCustomerWidget = ({ customer, notify }: CustomerDetailsWidgetProps)
       {isLoading && <Text>Loading…</Text>}
       {error && <Text className="text-ui-fg-error">{errorMessage(error)}</Text>}
       {data && <AccountSummary account={data.loyalty_account} />}
-      {data && <AdjustForm customerId={customer.id} onDone={(m) => notify.success("Loyalty", m)} />}
+      {data && <AdjustForm key={customer.id} customerId={customer.id} onDone={(m) => notify.success("Loyalty", m)} />}
       {data && <EntriesTable customerId={customer.id} />}
       {data && <RedemptionsTable customerId={customer.id} />}
     </Container>
