@@ -66,6 +66,8 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /store/customers/me/loyalty/entries": { auth: "customer" },
   "GET /store/customers/me/loyalty/promotions": { auth: "customer" },
   "GET /store/customers/me/loyalty/redemptions": { auth: "customer" },
+  "GET /store/customers/me/loyalty/referral": { auth: "customer" },
+  "POST /store/customers/me/loyalty/referral": { auth: "customer", sample: { code: "ABCDEFGH" }, overRange: { code: "A".repeat(41) } },
   "POST /store/customers/me/loyalty/redemptions": {
     auth: "customer",
     idempotent: true,
