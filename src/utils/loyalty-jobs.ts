@@ -1,4 +1,6 @@
 import { reconcileWindow, type ReconcileResult } from "../domain/reconcile"
+import type { BirthdayCounts } from "../services/loyalty-birthday"
+import type LoyaltyBirthdayService from "../services/loyalty-birthday"
 import type { ActivationCounts } from "../services/loyalty-activation"
 import type LoyaltyActivationService from "../services/loyalty-activation"
 import type { ExpiryCounts } from "../services/loyalty-expiry"
@@ -31,6 +33,11 @@ export async function runExpireJob(container: Resolver, now: Date): Promise<Expi
 /** The activation job: pending points of orders whose pending period is over (and payment captured, when they wait for it) become available. */
 export async function runActivateJob(container: Resolver, now: Date): Promise<ActivationCounts> {
   return await container.resolve<LoyaltyActivationService>("loyaltyActivationService").activateDue(now)
+}
+
+/** The birthdays job: the `birthday` action for every member whose birthday is `now`'s store-local date (once a year). */
+export async function runBirthdaysJob(container: Resolver, now: Date): Promise<BirthdayCounts> {
+  return await container.resolve<LoyaltyBirthdayService>("loyaltyBirthdayService").awardDue(now)
 }
 
 /** The tiers job: every member's tier re-evaluated as of `now` (window facts, grace periods, members from before install). */

@@ -37,6 +37,7 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /admin/loyalty/accounts/[customer_id]/redemptions": { auth: "admin" },
   "GET /admin/loyalty/entries/[id]/explain": { auth: "admin" },
   "POST /admin/loyalty/jobs/activate": { auth: "admin", sample: {} },
+  "POST /admin/loyalty/jobs/birthdays": { auth: "admin", sample: {} },
   "POST /admin/loyalty/jobs/expire": { auth: "admin", sample: {} },
   "POST /admin/loyalty/jobs/reconcile": { auth: "admin", sample: { since: "2025-01-01" }, overRange: { limit: 1e12 } },
   "POST /admin/loyalty/jobs/tiers": { auth: "admin", sample: {} },
