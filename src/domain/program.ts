@@ -47,6 +47,8 @@ export interface ProgramSettings {
   readonly spendable_on: SpendableOn
   /** IANA time zone of the store's calendar: local date/weekday/hour facts, action limits, birthdays. */
   readonly timezone: string
+  /** Days before points expire that the member is reminded (`loyalty.points_expiring`, once per expiry date); 0: never. */
+  readonly expiry_reminder_days: number
   /** Referral codes: how long after signing up a new member may attach one. */
   readonly referral: ReferralSettings
 }
@@ -59,6 +61,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
   pending_days: 0,
   spendable_on: "placed",
   timezone: "UTC",
+  expiry_reminder_days: 14,
   referral: Object.freeze({ attach_within_days: 30 }),
 })
 
@@ -71,6 +74,7 @@ export const PROGRAM_LIMITS = Object.freeze({
   after_months: { min: 1, max: 120 },
   pending_days: { min: 0, max: 365 },
   attach_within_days: { min: 1, max: 365 },
+  expiry_reminder_days: { min: 0, max: 365 },
 })
 
 /**

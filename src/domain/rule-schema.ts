@@ -140,6 +140,7 @@ export const ProgramFile = strict({
     error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as "UTC", "America/New_York" or "Europe/Paris"`,
   }).default(DEFAULT_PROGRAM.timezone)
     .meta({ description: "IANA time zone of the store's calendar (local date, weekday and hour facts; limits per day/month/year; birthdays)." }),
+  expiry_reminder_days: setting(PROGRAM_LIMITS.expiry_reminder_days, DEFAULT_PROGRAM.expiry_reminder_days, "Days before points expire that the member is reminded (the loyalty.points_expiring event, once per expiry date); 0: no reminders."),
   referral: ReferralSettings.prefault({}).meta({ description: "Referral codes: when a new member may attach a friend's code." }),
 })
 export type ProgramFile = z.output<typeof ProgramFile>
