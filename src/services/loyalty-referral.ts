@@ -98,6 +98,8 @@ export default class LoyaltyReferralService extends TransactionBaseService {
       const actions = this.deps_.loyaltyActionService.withTransaction(manager)
       const outcomes: ActionOutcome[] = []
       for (const role of REFERRAL_ROLES) {
+        // A referrer who is no longer a member (deleted customer) earns nothing; the referred side still does.
+        if (role === "referrer" && !(await isMember(manager, row.referrer_id))) continue
         outcomes.push(await actions.report({
           customer_id: role === "referrer" ? row.referrer_id : row.customer_id,
           type: "referral",
@@ -148,6 +150,11 @@ export default class LoyaltyReferralService extends TransactionBaseService {
       return reversed
     })
   }
+}
+
+async function isMember(manager: EntityManager, customer_id: string): Promise<boolean> {
+  const [row] = await manager.query(`SELECT has_account FROM customer WHERE id = $1 AND deleted_at IS NULL`, [customer_id])
+  return row?.has_account === true
 }
 
 /** Only registered customers have referral codes and attach them. */
