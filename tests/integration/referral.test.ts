@@ -12,6 +12,8 @@ import type { Admin, Store } from "../helpers/harness"
 describe("referral codes: attach, first order, cancel", () => {
   let store: Store
   let admin: Admin
+  let region: { id: string }
+  let shirt: string
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-referral-"))
 
   const referralEntries = (customer_id: string) =>
@@ -23,6 +25,8 @@ describe("referral codes: attach, first order, cancel", () => {
     fs.cpSync(path.join(REPO_ROOT, "examples", "rulebooks", "campaigns"), dir, { recursive: true })
     store = await startStore({ pluginOptions: { rules_dir: dir, auto_enroll: true } })
     admin = await createAdmin(store)
+    region = await createRegion(admin)
+    shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
   })
 
   afterAll(async () => {
@@ -59,8 +63,6 @@ describe("referral codes: attach, first order, cancel", () => {
     expect(second.body).toMatchObject({ code: "REFERRAL_ALREADY_ATTACHED", type: "not_allowed" })
     expect(expectOk(await bob.api.get("/store/customers/me/loyalty/referral"), "GET bob's referral").attached).toMatchObject({ code: mine.code })
 
-    const region = await createRegion(admin)
-    const shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
     const order = await placeOrder(store, { token: bob, region, items: [{ variant_id: shirt, quantity: 1 }] })
 
     const credited = await waitFor(async () => {
@@ -91,5 +93,15 @@ describe("referral codes: attach, first order, cancel", () => {
 
     // The ledger was only appended to, and verify finds no drift.
     expect(expectOk(await admin.api.get("/admin/loyalty/verify"), "verify").ok).toBe(true)
+  })
+
+  it("a code attached after the member's first order is refused (not_allowed), and the store shows nothing attached", async () => {
+    const [ann, dora] = [await createCustomer(store), await createCustomer(store)]
+    const code = expectOk(await ann.api.get("/store/customers/me/loyalty/referral"), "GET ann's code").code
+    await placeOrder(store, { token: dora, region, items: [{ variant_id: shirt, quantity: 1 }] })
+    const late = await dora.api.post("/store/customers/me/loyalty/referral", { code })
+    expect(late.status).toBe(400)
+    expect(late.body).toMatchObject({ code: "REFERRAL_NOT_ALLOWED", type: "not_allowed", message: expect.stringMatching(/before the first order/) })
+    expect(expectOk(await dora.api.get("/store/customers/me/loyalty/referral"), "GET dora's referral").attached).toBeNull()
   })
 })
