@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander"
 import { registerActivate } from "./commands/activate"
+import { registerBirthdays } from "./commands/birthdays"
 import { registerBacktest } from "./commands/backtest"
 import { registerExpire } from "./commands/expire"
 import { registerReconcile } from "./commands/reconcile"
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerExpire(program)
   registerActivate(program)
   registerTiers(program)
+  registerBirthdays(program)
   registerReconcile(program)
   registerValidate(program)
   registerTest(program)

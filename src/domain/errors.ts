@@ -27,6 +27,14 @@ export const LoyaltyErrorCodes = {
   REDEMPTION_EXPIRED: "REDEMPTION_EXPIRED",
   /** An earning action the program refuses outright (a guest customer, a self-referral, a second referral code). */
   ACTION_NOT_ALLOWED: "ACTION_NOT_ALLOWED",
+  /** A referral code that no member has. */
+  REFERRAL_CODE_UNKNOWN: "REFERRAL_CODE_UNKNOWN",
+  /** A member tried to attach their own referral code. */
+  REFERRAL_SELF: "REFERRAL_SELF",
+  /** A referral code is already attached to this account (one per member, ever). */
+  REFERRAL_ALREADY_ATTACHED: "REFERRAL_ALREADY_ATTACHED",
+  /** Too late to attach a referral code (the window after signing up is over, or the member already ordered). */
+  REFERRAL_NOT_ALLOWED: "REFERRAL_NOT_ALLOWED",
 } as const
 
 export type LoyaltyErrorCode = (typeof LoyaltyErrorCodes)[keyof typeof LoyaltyErrorCodes]

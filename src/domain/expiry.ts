@@ -58,6 +58,26 @@ export function nextExpiry(movements: readonly Movement[], now: Date, months: nu
   return { points, expires_at: first.expires_at }
 }
 
+export interface ExpiryReminder {
+  points: number
+  expires_at: Date
+  /** The UTC day of `expires_at`: a member is reminded once per expiry date. */
+  expires_on: string
+  /** Whole days from `now` to `expires_at`, rounded up (1 = within the next 24 hours). */
+  days_left: number
+}
+
+/**
+ * The reminder due for a member's next expiry (from nextExpiry) at `now`: when it expires after `now` and within
+ * `reminder_days` days; null otherwise (nothing expiring, already due, too far away, or reminders off with 0).
+ */
+export function expiryReminder(next: { points: number; expires_at: Date } | null, now: Date, reminder_days: number): ExpiryReminder | null {
+  if (!next || reminder_days <= 0 || next.points <= 0) return null
+  const left = next.expires_at.getTime() - now.getTime()
+  if (left <= 0 || left > reminder_days * 86_400_000) return null
+  return { points: next.points, expires_at: next.expires_at, expires_on: utcDay(next.expires_at), days_left: Math.ceil(left / 86_400_000) }
+}
+
 /**
  * `date` moved by `months` calendar months in UTC, keeping the time of day; the day is clamped to the end of a
  * shorter month (Jan 31 + 1 → Feb 28, or Feb 29 in a leap year). Negative months go back.

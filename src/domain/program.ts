@@ -31,6 +31,11 @@ export interface ExpirySettings {
   readonly after_months: number
 }
 
+export interface ReferralSettings {
+  /** A new member may attach a friend's referral code within this many days of signing up (and before ordering). */
+  readonly attach_within_days: number
+}
+
 export interface ProgramSettings {
   readonly negative_balance: NegativeBalancePolicy
   readonly redemption: RedemptionSettings
@@ -42,6 +47,10 @@ export interface ProgramSettings {
   readonly spendable_on: SpendableOn
   /** IANA time zone of the store's calendar: local date/weekday/hour facts, action limits, birthdays. */
   readonly timezone: string
+  /** Days before points expire that the member is reminded (`loyalty.points_expiring`, once per expiry date); 0: never. */
+  readonly expiry_reminder_days: number
+  /** Referral codes: how long after signing up a new member may attach one. */
+  readonly referral: ReferralSettings
 }
 
 /** The settings of a rulebook without a program file; also the schema's defaults, so the two cannot differ. */
@@ -52,6 +61,8 @@ export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
   pending_days: 0,
   spendable_on: "placed",
   timezone: "UTC",
+  expiry_reminder_days: 14,
+  referral: Object.freeze({ attach_within_days: 30 }),
 })
 
 /** Bounds of each setting (inclusive), shared by the schema and the README. */
@@ -62,6 +73,8 @@ export const PROGRAM_LIMITS = Object.freeze({
   code_valid_days: { min: 1, max: 3650 },
   after_months: { min: 1, max: 120 },
   pending_days: { min: 0, max: 365 },
+  attach_within_days: { min: 1, max: 365 },
+  expiry_reminder_days: { min: 0, max: 365 },
 })
 
 /**

@@ -117,6 +117,10 @@ const ExpirySettings = strict({
   after_months: setting(PROGRAM_LIMITS.after_months, DEFAULT_PROGRAM.expiry?.after_months ?? 12, "Earned points expire this many calendar months after they were credited, oldest first."),
 })
 
+const ReferralSettings = strict({
+  attach_within_days: setting(PROGRAM_LIMITS.attach_within_days, DEFAULT_PROGRAM.referral.attach_within_days, "A new member may attach a friend's referral code within this many days of signing up (and before a first order)."),
+})
+
 /**
  * The program settings file: every field optional, defaults from DEFAULT_PROGRAM. Nested objects use `prefault`
  * so a partial object (e.g. only `min_points`) still gets its other fields' defaults.
@@ -136,6 +140,8 @@ export const ProgramFile = strict({
     error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as "UTC", "America/New_York" or "Europe/Paris"`,
   }).default(DEFAULT_PROGRAM.timezone)
     .meta({ description: "IANA time zone of the store's calendar (local date, weekday and hour facts; limits per day/month/year; birthdays)." }),
+  expiry_reminder_days: setting(PROGRAM_LIMITS.expiry_reminder_days, DEFAULT_PROGRAM.expiry_reminder_days, "Days before points expire that the member is reminded (the loyalty.points_expiring event, once per expiry date); 0: no reminders."),
+  referral: ReferralSettings.prefault({}).meta({ description: "Referral codes: when a new member may attach a friend's code." }),
 })
 export type ProgramFile = z.output<typeof ProgramFile>
 

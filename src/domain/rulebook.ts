@@ -204,6 +204,8 @@ function withoutLaterDefaults(data: ProgramFile): RuleFile {
   const later: Record<string, unknown> = { ...data }
   if (data.spendable_on === DEFAULT_PROGRAM.spendable_on) delete later.spendable_on
   if (data.timezone === DEFAULT_PROGRAM.timezone) delete later.timezone
+  if (data.expiry_reminder_days === DEFAULT_PROGRAM.expiry_reminder_days) delete later.expiry_reminder_days
+  if (data.referral.attach_within_days === DEFAULT_PROGRAM.referral.attach_within_days) delete later.referral
   return later as RuleFile
 }
 
@@ -211,8 +213,8 @@ function withoutLaterDefaults(data: ProgramFile): RuleFile {
 function programSettings(parsed: ParsedFile[]): ProgramSettings {
   const file = parsed.find((p): p is { source: RuleFileSource; data: ProgramFile } => p.data.kind === "program")?.data
   if (file === undefined) return structuredClone(DEFAULT_PROGRAM)
-  const { negative_balance, redemption, expiry, pending_days, spendable_on, timezone } = file
-  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on, timezone }
+  const { negative_balance, redemption, expiry, pending_days, spendable_on, timezone, expiry_reminder_days, referral } = file
+  return { negative_balance, redemption: { ...redemption }, expiry: expiry === null ? null : { ...expiry }, pending_days, spendable_on, timezone, expiry_reminder_days, referral: { ...referral } }
 }
 
 function deepFreeze<T>(value: T): T {

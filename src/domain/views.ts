@@ -80,4 +80,8 @@ export const ERROR_TYPE_BY_CODE = {
   REDEMPTION_NOT_YOURS: "not_allowed",
   REDEMPTION_EXPIRED: "not_allowed",
   ACTION_NOT_ALLOWED: "not_allowed",
+  REFERRAL_CODE_UNKNOWN: "invalid_data", // 400
+  REFERRAL_SELF: "not_allowed",
+  REFERRAL_ALREADY_ATTACHED: "not_allowed",
+  REFERRAL_NOT_ALLOWED: "not_allowed",
 } as const satisfies Record<LoyaltyErrorCode, string>

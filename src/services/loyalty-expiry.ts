@@ -1,7 +1,7 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
 import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { expiryDue, nextExpiry } from "../domain/expiry"
+import { expiryDue, expiryReminder, nextExpiry } from "../domain/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
@@ -11,6 +11,15 @@ type InjectedDependencies = {
   manager: EntityManager
   loyaltyLedgerService: LoyaltyLedgerService
   loyaltyRulesService: LoyaltyRulesService
+  eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
+}
+
+export type ReminderCounts = {
+  /** false when points never expire or `expiry_reminder_days` is 0. */
+  enabled: boolean
+  accounts_checked: number
+  /** `loyalty.points_expiring` events emitted by this run (each member and expiry date once, ever). */
+  emitted: number
 }
 
 export type ExpiryCounts = {
@@ -34,6 +43,11 @@ const PAGE = 200
  * Pending points have no clock: their lot starts when the activation entry makes them available.
  */
 export default class LoyaltyExpiryService extends TransactionBaseService {
+  static Events = {
+    /** Points expire soon: { customer_id, points, expires_at, expires_on, days_left, balance }. */
+    POINTS_EXPIRING: "loyalty.points_expiring",
+  }
+
   protected readonly deps_: InjectedDependencies
 
   constructor(container: InjectedDependencies) {
@@ -66,6 +80,54 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
       if (accounts.length < PAGE) return counts
       after = accounts[accounts.length - 1].customer_id
     }
+  }
+
+  /**
+   * Reminds every member whose next points expire within the program's `expiry_reminder_days` of `now`: one
+   * `loyalty.points_expiring` per member and expiry date, ever (a row in loyalty_expiry_reminder, written in the
+   * event's transaction). Run by the expire job after expiring what is due.
+   */
+  async remindAll(now: Date): Promise<ReminderCounts> {
+    const program = this.deps_.loyaltyRulesService.getRulebook().program
+    const counts: ReminderCounts = { enabled: false, accounts_checked: 0, emitted: 0 }
+    if (!program.expiry || program.expiry_reminder_days <= 0) return counts
+    counts.enabled = true
+    const months = program.expiry.after_months
+    let after = ""
+    for (;;) {
+      const accounts = await this.activeManager_.getRepository(LoyaltyAccount).find({
+        select: { id: true, customer_id: true, points_balance: true },
+        where: { points_balance: MoreThan(0), customer_id: MoreThan(after) },
+        order: { customer_id: "ASC" },
+        take: PAGE,
+      })
+      for (const account of accounts) {
+        counts.accounts_checked++
+        if (await this.remindAccount(account.customer_id, now, months, program.expiry_reminder_days)) counts.emitted++
+      }
+      if (accounts.length < PAGE) return counts
+      after = accounts[accounts.length - 1].customer_id
+    }
+  }
+
+  private async remindAccount(customer_id: string, now: Date, months: number, days: number): Promise<boolean> {
+    const run = async (manager: EntityManager) => {
+      const reminder = expiryReminder(nextExpiry(await expiryMovements(manager, customer_id), now, months), now, days)
+      if (!reminder) return false
+      const [inserted] = await manager.query(
+        `INSERT INTO loyalty_expiry_reminder (customer_id, expires_on, points, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING customer_id`,
+        [customer_id, reminder.expires_on, reminder.points, reminder.expires_at]
+      )
+      if (!inserted) return false
+      const [{ points_balance }] = await manager.query(`SELECT points_balance FROM loyalty_account WHERE customer_id = $1`, [customer_id])
+      await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyExpiryService.Events.POINTS_EXPIRING, {
+        customer_id, points: reminder.points, expires_at: reminder.expires_at.toISOString(), expires_on: reminder.expires_on,
+        days_left: reminder.days_left, balance: points_balance,
+      })
+      return true
+    }
+    return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
   }
 
   /**

@@ -50,6 +50,8 @@ const CODE_ATTEMPTS = 5
 export default class LoyaltyRedemptionService extends TransactionBaseService {
   static Events = {
     POINTS_REDEEMED: "loyalty.points_redeemed",
+    /** A code was issued: { customer_id, redemption_id, entry_id, points, code, amount_minor, currency_code, expires_at } (for a notification). */
+    REDEMPTION_ISSUED: "loyalty.redemption_issued",
     REDEMPTION_SETTLED: "loyalty.redemption_settled",
     REDEMPTION_VOIDED: "loyalty.redemption_voided",
   }
@@ -149,6 +151,16 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
         redemption_id: redemption.id,
         entry_id: posted.entry?.id,
         points,
+      })
+      await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyRedemptionService.Events.REDEMPTION_ISSUED, {
+        customer_id,
+        redemption_id: redemption.id,
+        entry_id: posted.entry?.id,
+        points,
+        code: redemption.discount_code,
+        amount_minor: redemption.amount_minor,
+        currency_code: redemption.currency_code,
+        expires_at: new Date(redemption.expires_at).toISOString(),
       })
       return { redemption, replayed: false }
     })

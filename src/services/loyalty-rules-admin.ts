@@ -6,7 +6,8 @@ import type { BacktestMemberResult, TierMove } from "../domain/backtest"
 import { compileRulebook, type CompileResult } from "../domain/rulebook"
 import type { ProgramSettings } from "../domain/program"
 import { topMovers } from "../domain/stats"
-import { simulate, SimulationInput } from "../domain/simulation"
+import { simulate, simulateAction, SimulationInput, type ActionInput, type MemberInput } from "../domain/simulation"
+import { actionFacts } from "../domain/action"
 import { describeRules, explainEntry, issueView, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/rules-admin"
 import type { MemberFacts } from "../domain/facts"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
@@ -192,6 +193,38 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
       parsed = input
     }
     return simulationView(rulebook, await simulate(rulebook, parsed))
+  }
+
+  /**
+   * Evaluates an earning action with the live rulebook; writes nothing. With `customer_id`: that member's facts now
+   * and their recorded awards (for limits) are used; otherwise `member` (defaults for what is missing) and the
+   * action's `earlier_awards`.
+   */
+  async simulateAction(input: { action: ActionInput; member?: MemberInput; customer_id?: string }) {
+    const rulebook = this.deps_.loyaltyRulesService.getRulebook()
+    let action = input.action
+    let member: MemberInput | undefined = input.member
+    if (input.customer_id) {
+      const manager = this.activeManager_
+      const [customer] = await manager.query(`SELECT id FROM customer WHERE id = $1 AND deleted_at IS NULL`, [input.customer_id])
+      if (!customer) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${input.customer_id} was not found`, { customer_id: input.customer_id })
+      const { tier: _tier, ...current } = await this.deps_.loyaltyTierService.withTransaction(manager).memberFacts(input.customer_id)
+      member = { ...current, tier: _tier }
+      const rows: Array<{ occurred_at: Date; rule_names: string[] }> = await manager.query(
+        `SELECT occurred_at, rule_names FROM loyalty_action WHERE customer_id = $1 AND status = 'awarded'`,
+        [input.customer_id]
+      )
+      action = { ...action, earlier_awards: rows.map((r) => ({ occurred_at: new Date(r.occurred_at).toISOString(), rule_names: r.rule_names })) }
+    }
+    const result = simulateAction(rulebook, action, member)
+    return {
+      points: result.points,
+      rule_names: result.rule_names,
+      contributions: result.contributions,
+      refused: result.refused,
+      rulebook_version: result.rulebook_version,
+      facts: { action: actionFacts(action, rulebook.program.timezone) },
+    }
   }
 
   /** An entry with the facts and the rulebook (by the entry's version) that produced it. */

@@ -1,7 +1,9 @@
 import { reconcileWindow, type ReconcileResult } from "../domain/reconcile"
+import type { BirthdayCounts } from "../services/loyalty-birthday"
+import type LoyaltyBirthdayService from "../services/loyalty-birthday"
 import type { ActivationCounts } from "../services/loyalty-activation"
 import type LoyaltyActivationService from "../services/loyalty-activation"
-import type { ExpiryCounts } from "../services/loyalty-expiry"
+import type { ExpiryCounts, ReminderCounts } from "../services/loyalty-expiry"
 import type LoyaltyExpiryService from "../services/loyalty-expiry"
 import type LoyaltyReconcileService from "../services/loyalty-reconcile"
 import type LoyaltyRedemptionService from "../services/loyalty-redemption"
@@ -15,6 +17,8 @@ export type ExpireJobResult = {
   /** Redemption codes past their date voided (points given back) first, so they are not expired with the rest. */
   redemptions: Record<string, unknown> | null
   expiry: ExpiryCounts
+  /** Reminders of points expiring within the program's expiry_reminder_days, after the expiry. */
+  reminders: ReminderCounts
 }
 
 /**
@@ -24,13 +28,20 @@ export type ExpireJobResult = {
 export async function runExpireJob(container: Resolver, now: Date): Promise<ExpireJobResult> {
   const redemption = optional<{ voidExpired(now: Date): Promise<Record<string, unknown>> }>(container, "loyaltyRedemptionService")
   const redemptions = redemption && typeof redemption.voidExpired === "function" ? await redemption.voidExpired(now) : null
-  const expiry = await container.resolve<LoyaltyExpiryService>("loyaltyExpiryService").expireAll(now)
-  return { redemptions, expiry }
+  const service = container.resolve<LoyaltyExpiryService>("loyaltyExpiryService")
+  const expiry = await service.expireAll(now)
+  const reminders = await service.remindAll(now)
+  return { redemptions, expiry, reminders }
 }
 
 /** The activation job: pending points of orders whose pending period is over (and payment captured, when they wait for it) become available. */
 export async function runActivateJob(container: Resolver, now: Date): Promise<ActivationCounts> {
   return await container.resolve<LoyaltyActivationService>("loyaltyActivationService").activateDue(now)
+}
+
+/** The birthdays job: the `birthday` action for every member whose birthday is `now`'s store-local date (once a year). */
+export async function runBirthdaysJob(container: Resolver, now: Date): Promise<BirthdayCounts> {
+  return await container.resolve<LoyaltyBirthdayService>("loyaltyBirthdayService").awardDue(now)
 }
 
 /** The tiers job: every member's tier re-evaluated as of `now` (window facts, grace periods, members from before install). */

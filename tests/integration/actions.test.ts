@@ -98,4 +98,15 @@ describe("custom earning actions reported by the merchant's backend", () => {
     expect(builtIn.status).toBe(400)
     expect(builtIn.body.message).toMatch(/awarded by the plugin itself/)
   })
+
+  it("simulating an action for a stored member counts their recorded awards (a full month refuses) and writes nothing", async () => {
+    const rowsBefore = await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_action`)
+    const simulate = (body: Record<string, unknown>) => admin.api.post("/admin/loyalty/simulate", body)
+    const stored = expectOk(await simulate({ action: { type: "review", reference: "sim_1", occurred_at: "2026-11-20T15:00:00Z" }, customer_id: ann.id }), "simulate for ann")
+    expect(stored).toMatchObject({ points: 0, rule_names: [], refused: [{ rule: "review-50", limit: "per_month", max: 5, period: "2026-11" }], facts: { action: { type: "review", local_date: "2026-11-20" } } })
+    const fresh = expectOk(await simulate({ action: { type: "review", occurred_at: "2026-11-20T15:00:00Z" } }), "simulate for a new member")
+    expect(fresh).toMatchObject({ points: 50, rule_names: ["review-50"], contributions: [{ rule: "review-50", points: 50 }], refused: [] })
+    expect((await simulate({ action: { type: "review" }, customer_id: "cus_nobody" })).status).toBe(404)
+    expect(await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_action`)).toEqual(rowsBefore)
+  })
 })

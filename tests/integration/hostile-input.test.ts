@@ -2,7 +2,7 @@ import fs from "fs"
 import http from "http"
 import net from "net"
 import path from "path"
-import { createAdmin, createCustomer, createRegion, query, REPO_ROOT, startStore } from "../helpers/harness"
+import { createAdmin, createCustomer, createRegion, query, REPO_ROOT, settleEvents, startStore } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -37,6 +37,7 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /admin/loyalty/accounts/[customer_id]/redemptions": { auth: "admin" },
   "GET /admin/loyalty/entries/[id]/explain": { auth: "admin" },
   "POST /admin/loyalty/jobs/activate": { auth: "admin", sample: {} },
+  "POST /admin/loyalty/jobs/birthdays": { auth: "admin", sample: {} },
   "POST /admin/loyalty/jobs/expire": { auth: "admin", sample: {} },
   "POST /admin/loyalty/jobs/reconcile": { auth: "admin", sample: { since: "2025-01-01" }, overRange: { limit: 1e12 } },
   "POST /admin/loyalty/jobs/tiers": { auth: "admin", sample: {} },
@@ -66,6 +67,8 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /store/customers/me/loyalty/entries": { auth: "customer" },
   "GET /store/customers/me/loyalty/promotions": { auth: "customer" },
   "GET /store/customers/me/loyalty/redemptions": { auth: "customer" },
+  "GET /store/customers/me/loyalty/referral": { auth: "customer" },
+  "POST /store/customers/me/loyalty/referral": { auth: "customer", sample: { code: "ABCDEFGH" }, overRange: { code: "A".repeat(41) } },
   "POST /store/customers/me/loyalty/redemptions": {
     auth: "customer",
     idempotent: true,
@@ -313,6 +316,8 @@ describe("hostile input on every plugin route", () => {
   it("refuses a balance past the points column with a 400 naming the limit, writing nothing", async () => {
     const full = await createCustomer(store)
     expect((await adjust(full.id, 2_147_483_647, "full-1")).status).toBe(200)
+    // Earlier tests' events (region.created → the promotions reconcile creates discounts) land before the snapshot.
+    await settleEvents()
     const before = await ledgerSnapshot()
     const over = await adjust(full.id, 1, "full-2")
     expect(over.status).toBe(400)

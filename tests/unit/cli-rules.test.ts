@@ -169,6 +169,22 @@ describe("medusa-loyalty simulate", () => {
     expect(run(["simulate"]).code).toBe(2)
     expect(run(["simulate", "--order", path.join(dir, "missing.json")]).code).toBe(2)
   })
+
+  it("simulates an earning action: the referrer's 500 of the campaigns example, and a review refused by its monthly limit", () => {
+    const dir = tmp()
+    const rules = path.join("examples", "rulebooks", "campaigns")
+    fs.writeFileSync(path.join(dir, "referral.json"), JSON.stringify({ type: "referral", occurred_at: "2026-11-29T10:00:00Z", properties: { role: "referrer" } }))
+    const referral = run(["simulate", "--rules", rules, "--action", path.join(dir, "referral.json"), "--format", "json"])
+    expect(referral.code).toBe(0)
+    expect(JSON.parse(referral.stdout)).toMatchObject({ points: 500, rule_names: ["referral-referrer-500"], refused: [], facts: { action: { local_date: "2026-11-29", local_weekday: "sunday" } } })
+    const earlier = [2, 3, 4, 5, 6].map((d) => ({ occurred_at: `2026-11-0${d}T15:00:00Z`, rule_names: ["review-50"] }))
+    fs.writeFileSync(path.join(dir, "review.json"), JSON.stringify({ type: "review", occurred_at: "2026-11-29T10:00:00Z", earlier_awards: earlier }))
+    const review = run(["simulate", "--rules", rules, "--action", path.join(dir, "review.json")])
+    expect(review.code).toBe(0)
+    expect(review.stdout).toContain("points: 0\n")
+    expect(review.stdout).toMatch(/refused: limit reached: "review-50" awards at most 5 times a month/)
+    expect(run(["simulate", "--rules", rules, "--action", path.join(dir, "review.json"), "--order", path.join(dir, "review.json")]).code).toBe(2)
+  })
 })
 
 describe("medusa-loyalty schema", () => {

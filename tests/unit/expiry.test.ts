@@ -1,5 +1,5 @@
 import { createHash } from "crypto"
-import { addMonths, expiryDue, nextExpiry, type Movement } from "../../src/domain/expiry"
+import { addMonths, expiryDue, expiryReminder, nextExpiry, type Movement } from "../../src/domain/expiry"
 
 const at = (iso: string) => new Date(iso.length === 10 ? `${iso}T12:00:00.000Z` : iso)
 const m = (points: number, kind: string, date: string): Movement => ({ points, kind, created_at: at(date) })
@@ -149,5 +149,22 @@ describe("nextExpiry: the oldest unconsumed lot and when it expires", () => {
     ["a negative balance", [m(100, "accrual", "2023-01-01"), m(-130, "clawback", "2023-02-01")]],
   ])("is null with %s", (_label, movements) => {
     expect(nextExpiry(movements, at("2023-03-01"), 12)).toBeNull()
+  })
+})
+
+describe("expiryReminder: the next expiry when it falls within the reminder window", () => {
+  const now = new Date("2026-11-30T12:00:00Z")
+  const next = (days: number, points = 100) => ({ points, expires_at: new Date(now.getTime() + days * 86_400_000) })
+
+  it("reminds of points expiring within the window, with the whole days left rounded up and the UTC expiry day", () => {
+    expect(expiryReminder(next(14), now, 14)).toEqual({ points: 100, expires_at: next(14).expires_at, expires_on: "2026-12-14", days_left: 14 })
+    expect(expiryReminder(next(0.5), now, 14)).toMatchObject({ days_left: 1, expires_on: "2026-12-01" })
+  })
+
+  it("does not remind of points further away, already due, absent, or when reminders are off", () => {
+    expect(expiryReminder(next(14.0001), now, 14)).toBeNull()
+    expect(expiryReminder(next(0), now, 14)).toBeNull()
+    expect(expiryReminder(null, now, 14)).toBeNull()
+    expect(expiryReminder(next(3), now, 0)).toBeNull()
   })
 })

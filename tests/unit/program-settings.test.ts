@@ -11,7 +11,7 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     expect(compileOk([ACCRUAL]).program).toEqual(DEFAULT_PROGRAM)
   })
 
-  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed, the store calendar in UTC", () => {
+  it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed, the store calendar in UTC, reminders 14 days before points expire, referral codes attachable for 30 days", () => {
     expect(DEFAULT_PROGRAM).toEqual({
       negative_balance: "allow",
       redemption: { points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 },
@@ -19,6 +19,8 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
       pending_days: 0,
       spendable_on: "placed",
       timezone: "UTC",
+      expiry_reminder_days: 14,
+      referral: { attach_within_days: 30 },
     })
   })
 
@@ -115,6 +117,8 @@ describe("program settings in the rulebook version", () => {
     ["no expiry", { expiry: null }],
     ["pending_days", { pending_days: 1 }],
     ["spendable_on", { spendable_on: "captured" }],
+    ["referral.attach_within_days", { referral: { attach_within_days: 7 } }],
+    ["expiry_reminder_days", { expiry_reminder_days: 0 }],
   ])("changes when %s changes", (_label, settings) => {
     expect(versionWith(settings)).not.toBe(versionWith({}))
   })
@@ -124,6 +128,7 @@ describe("program settings in the rulebook version", () => {
     const before = "8fd55563006f8e39ec6fa8134a099df3d35bc3fcfab23fa7e89c1c07b34a00f6"
     expect(versionWith({ pending_days: 3 })).toBe(before)
     expect(versionWith({ pending_days: 3, spendable_on: "placed" })).toBe(before)
+    expect(versionWith({ pending_days: 3, referral: { attach_within_days: 30 }, expiry_reminder_days: 14 })).toBe(before)
   })
 
   it("is the same whether the defaults are written out or left implicit", () => {

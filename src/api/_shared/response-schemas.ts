@@ -196,6 +196,7 @@ export const Contribution = z.strictObject({ rule: z.string(), type: z.enum(ACCR
 export const TierRef = z.strictObject({ code: z.string(), name: z.string(), rank: int() }).meta({ id: "TierRef" })
 
 export const ExpiryCounts = z.strictObject({ enabled: z.boolean(), accounts_checked: int(), entries_posted: int(), points_expired: int() }).meta({ id: "ExpiryCounts" })
+export const ReminderCounts = z.strictObject({ enabled: z.boolean(), accounts_checked: int(), emitted: int() }).meta({ id: "ExpiryReminderCounts" })
 export const VoidCounts = z.strictObject({ examined: int(), voided: int(), settled: int(), skipped: int(), failed: int() }).meta({ id: "RedemptionVoidCounts" })
 export const ActivationCounts = z.strictObject({ orders_checked: int(), entries_posted: int(), points_activated: int() }).meta({ id: "ActivationCounts" })
 export const TierCounts = z.strictObject({ accounts_checked: int(), upgraded: int(), downgraded: int(), unchanged: int() }).meta({ id: "TierCounts" })

@@ -19,6 +19,7 @@ export function registerExpire(program: Command): void {
           `expire as of ${now.toISOString()}`,
           `  points: ${r.expiry.enabled ? `${r.expiry.points_expired} expired in ${r.expiry.entries_posted} entr${r.expiry.entries_posted === 1 ? "y" : "ies"}, ${r.expiry.accounts_checked} account(s) checked` : "expiry is off (program expiry: null)"}`,
           `  redemptions: ${r.redemptions ? JSON.stringify(r.redemptions) : "not installed"}`,
+          `  reminders: ${r.reminders.enabled ? `${r.reminders.emitted} emitted (loyalty.points_expiring), ${r.reminders.accounts_checked} account(s) checked` : "off (no expiry, or expiry_reminder_days 0)"}`,
         ].join("\n")
       )
     })

@@ -2,7 +2,8 @@ import fs from "fs"
 import path from "path"
 import { Command } from "commander"
 import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "../../domain/facts"
-import { CustomerInput, MemberInput, OrderInput, parseJsonInput, simulate, SimulationInput, type SimulationResult } from "../../domain/simulation"
+import { ActionInput, CustomerInput, MemberInput, OrderInput, parseJsonInput, simulate, simulateAction, SimulationInput, type SimulationResult } from "../../domain/simulation"
+import { actionFacts } from "../../domain/action"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, readInputFile, resolveRulesDir, type Format } from "../rules"
 import { withStore } from "../store"
 import type { z } from "zod"
@@ -17,18 +18,26 @@ import type { z } from "zod"
 export function registerSimulate(program: Command): void {
   program
     .command("simulate")
-    .description("evaluate an order (facts from JSON files) against the rules: points per rule, the resulting tier and promotions; writes nothing")
-    .requiredOption("--order <file|order_id>", "order facts as JSON (rules/README.md, facts `order`; missing fields get defaults), or the id of an order stored in the store of the current directory")
+    .description("evaluate an order (facts from JSON files) against the rules: points per rule, the resulting tier and promotions; or an earning action (--action); writes nothing")
+    .option("--action <file>", "an earning action as JSON ({ type, reference?, occurred_at?, properties?, earlier_awards? }), instead of --order; --member gives the member's facts")
+    .option("--order <file|order_id>", "order facts as JSON (rules/README.md, facts `order`; missing fields get defaults), or the id of an order stored in the store of the current directory")
     .option("--customer <file|customer_id>", "customer facts as JSON (default: a new customer: no orders, no points, no tier), or the id of a customer stored in the store of the current directory (their facts now)")
     .option("--member <file>", "member facts for tiers and promotions (default: the customer after this order)")
     .option("--rules <dir>", "directory of rule files (default: ./rules, else the package's default program)")
     .addOption(formatOption())
     .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots (its loaders run, as with `medusa start`) to read their facts; the simulation itself writes nothing.")
-    .action(async (opts: { order: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
+    .action(async (opts: { order?: string; action?: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
-      const stored = await storedFacts(isStoredId(opts.order, "order") ? opts.order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null)
+      if (opts.action !== undefined) {
+        if (opts.order !== undefined) cmd.error("medusa-loyalty: give either --order or --action, not both", { exitCode: 2, code: "loyalty.usage" })
+        simulateActionCommand(dir, opts.action, opts.member, opts.format, cmd)
+        return
+      }
+      if (opts.order === undefined) cmd.error("medusa-loyalty: --order <file|order_id> or --action <file> is required", { exitCode: 2, code: "loyalty.usage" })
+      const order = opts.order!
+      const stored = await storedFacts(isStoredId(order, "order") ? order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null)
       const inputs = {
-        order: stored.order ? ok(stored.order) : load(cmd, OrderInput, opts.order),
+        order: stored.order ? ok(stored.order) : load(cmd, OrderInput, order),
         customer: stored.customer ? ok(stored.customer) : opts.customer ? load(cmd, CustomerInput, opts.customer) : stored.order_customer ? ok(stored.order_customer) : undefined,
         member: opts.member ? load(cmd, MemberInput, opts.member) : undefined,
       }
@@ -63,6 +72,40 @@ export function registerSimulate(program: Command): void {
       }
       process.stdout.write(opts.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(dir, result.rulebook.version, sim)}\n`)
     })
+}
+
+/** `simulate --action f.json [--member f.json]`: the action rules' verdict for one action; writes nothing. */
+function simulateActionCommand(dir: string, file: string, memberFile: string | undefined, format: Format, cmd: Command): void {
+  const action = load(cmd, ActionInput, file)
+  const member = memberFile ? load(cmd, MemberInput, memberFile) : undefined
+  const problems = [action, member].flatMap((i) => (i && !i.ok ? i.issues : []))
+  if (problems.length || !action.ok || (member && !member.ok)) {
+    process.stderr.write(`${formatIssueLines(problems)}\n`)
+    process.exitCode = 1
+    return
+  }
+  const { result } = compileDir(dir)
+  if (!result.ok) {
+    process.stderr.write(`${formatIssueLines(locateIssues(dir, result.issues))}\nthe rulebook does not compile: run medusa-loyalty validate\n`)
+    process.exitCode = 1
+    return
+  }
+  const sim = simulateAction(result.rulebook, action.value, member?.ok ? member.value : undefined)
+  const facts = actionFacts(action.value, result.rulebook.program.timezone)
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify({ rules_dir: displayPath(dir), ...sim, facts: { action: facts } }, null, 2)}\n`)
+    return
+  }
+  const width = Math.max(4, ...sim.contributions.map((c) => c.rule.length))
+  const lines = [
+    `rulebook ${displayPath(dir)}, version ${sim.rulebook_version.slice(0, 12)}`,
+    `action ${facts.type} ${facts.reference} at ${facts.occurred_at} (store date ${facts.local_date}, ${facts.local_weekday})`,
+    `points: ${sim.points}`,
+    ...sim.contributions.map((c) => `  ${c.rule.padEnd(width)}  +${c.points}`),
+    ...sim.refused.map((r) => `  refused: ${r.message}`),
+    "nothing was written",
+  ]
+  process.stdout.write(`${lines.join("\n")}\n`)
 }
 
 // An argument that names no file but looks like a Medusa id is a record to load from the store.

@@ -13,6 +13,8 @@ const Program = z.object({
   pending_days: Int,
   spendable_on: z.enum(["placed", "captured"]),
   timezone: z.string().meta({ description: "IANA time zone of the store calendar (local date, weekday and hour facts, action limits, birthdays)" }),
+  expiry_reminder_days: Int.meta({ description: "days before points expire that loyalty.points_expiring is emitted; 0: never" }),
+  referral: z.object({ attach_within_days: Int }),
 })
 const Response = z.object({
   plugin_options: z.object({ rules_dir: z.string(), auto_enroll: z.boolean(), watch_rules: z.boolean() }),

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import { runExpireJob } from "../../../../../utils/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
-import { ExpiryCounts, VoidCounts } from "../../../../_shared/response-schemas"
+import { ExpiryCounts, ReminderCounts, VoidCounts } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
@@ -14,10 +14,10 @@ const Body = z.object({}).strict()
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  const { expiry, redemptions } = await runExpireJob(req.scope, new Date())
-  res.json({ expiry, redemptions })
+  const { expiry, redemptions, reminders } = await runExpireJob(req.scope, new Date())
+  res.json({ expiry, redemptions, reminders })
 })
 
 export const openapi: RouteDocs = {
-  POST: { summary: "Run the expire job: void expired redemption codes, then expire points", query: NoQuery, body: Body, response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts.nullable() }) },
+  POST: { summary: "Run the expire job: void expired redemption codes, expire points, then remind members whose points expire soon (loyalty.points_expiring)", query: NoQuery, body: Body, response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts.nullable(), reminders: ReminderCounts }) },
 }

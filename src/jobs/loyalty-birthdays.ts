@@ -1,0 +1,19 @@
+import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
+import { runBirthdaysJob, runScheduled } from "../utils/loyalty-jobs"
+
+/**
+ * Birthdays: the `birthday` action for members whose birthday is today in the program's time zone. Hourly, so the
+ * store-local day is covered whatever the time zone; a member earns once a year (later runs find it decided).
+ */
+export default async function loyaltyBirthdays({ container }: ScheduledJobArgs): Promise<void> {
+  await runScheduled(container, "birthdays", async () => {
+    const summary = await runBirthdaysJob(container, new Date())
+    return { summary, warn: summary.failed > 0 }
+  })
+}
+
+export const config: ScheduledJobConfig = {
+  name: "loyalty-birthdays",
+  schedule: "20 * * * *", // every hour at :20
+  data: {},
+}

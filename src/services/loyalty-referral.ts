@@ -1,0 +1,166 @@
+import { TransactionBaseService } from "@medusajs/medusa"
+import { EntityManager } from "typeorm"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/referral"
+import type LoyaltyActionService from "./loyalty-action"
+import type { ActionOutcome } from "./loyalty-action"
+import type LoyaltyLedgerService from "./loyalty-ledger"
+import type LoyaltyRulesService from "./loyalty-rules"
+
+type InjectedDependencies = {
+  manager: EntityManager
+  loyaltyActionService: LoyaltyActionService
+  loyaltyLedgerService: LoyaltyLedgerService
+  loyaltyRulesService: LoyaltyRulesService
+  eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
+}
+
+export type Referral = { referred_id: string; referrer_id: string; code: string; attached_at: Date }
+
+/**
+ * Referrals: each member's code, a new member attaching a friend's code (once, within the program's window, before
+ * ordering), both sides' `referral` awards on the referred member's first order, and taking them back (new `action`
+ * entries of the opposite sign, never edits) when that order is canceled.
+ */
+export default class LoyaltyReferralService extends TransactionBaseService {
+  static Events = {
+    /** A referral award taken back: { customer_id, entry_id, action_id, order_id, role, points }. */
+    POINTS_REVERSED: "loyalty.points_reversed",
+  }
+
+  protected readonly deps_: InjectedDependencies
+
+  constructor(container: InjectedDependencies) {
+    super(container)
+    this.deps_ = container
+  }
+
+  /** The member's referral code (the same one every time), stored so that a typed code finds its owner. */
+  async codeOf(customer_id: string): Promise<string> {
+    return await this.atomicPhase_(async (manager) => {
+      await assertMember(manager, customer_id)
+      const code = referralCode(customer_id)
+      await manager.query(`INSERT INTO loyalty_referral_code (code, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [code, customer_id])
+      const [stored] = await manager.query(`SELECT code FROM loyalty_referral_code WHERE customer_id = $1`, [customer_id])
+      if (!stored) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `referral code ${code} collides with another member's`)
+      return stored.code as string
+    })
+  }
+
+  /** The code the member attached, or null. */
+  async attachedOf(customer_id: string): Promise<Referral | null> {
+    const [row] = await this.activeManager_.query(`SELECT referred_id, referrer_id, code, attached_at FROM loyalty_referral WHERE referred_id = $1`, [customer_id])
+    return (row as Referral | undefined) ?? null
+  }
+
+  /** Attaches a friend's code to a new member: once, ever; never one's own; within the window; before ordering. */
+  async attach(referred_id: string, input: string, now: Date = new Date()): Promise<Referral> {
+    return await this.atomicPhase_(async (manager) => {
+      const customer = await assertMember(manager, referred_id)
+      const code = normalizeReferralCode(input)
+      const [owner] = await manager.query(`SELECT customer_id FROM loyalty_referral_code WHERE code = $1`, [code])
+      const referrer_id: string | null = owner?.customer_id ?? (code === referralCode(referred_id) ? referred_id : null)
+      const [{ orders }] = await manager.query(`SELECT count(*)::int AS orders FROM "order" WHERE customer_id = $1`, [referred_id])
+      const attached = await this.withTransaction(manager).attachedOf(referred_id)
+      const program = this.deps_.loyaltyRulesService.getRulebook().program
+      const referrer = checkAttach({
+        referred_id, referrer_id, code, signed_up_at: new Date(customer.created_at), attached_code: attached?.code ?? null,
+        orders, attach_within_days: program.referral.attach_within_days, now,
+      })
+      const [row] = await manager.query(
+        `INSERT INTO loyalty_referral (referred_id, referrer_id, code, attached_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (referred_id) DO NOTHING RETURNING referred_id, referrer_id, code, attached_at`,
+        [referred_id, referrer, code, now]
+      )
+      if (!row) {
+        // A concurrent attach won: the same refusal as a second attach.
+        throw new LoyaltyError(LoyaltyErrorCodes.REFERRAL_ALREADY_ATTACHED, "A referral code is already attached to this account; it cannot be changed")
+      }
+      return row as Referral
+    })
+  }
+
+  /**
+   * order.placed: when it is the first order of a member who attached a code, both sides report the `referral`
+   * action (references "referrer:<referred>" and "referred:<referred>": once each, ever). Skipped without action
+   * rules, for a canceled order and for any later order.
+   */
+  async awardFirstOrder(order_id: string): Promise<ActionOutcome[]> {
+    return await this.atomicPhase_(async (manager) => {
+      if ((this.deps_.loyaltyRulesService.findRulebook()?.actions.length ?? 0) === 0) return []
+      const [row] = await manager.query(
+        `SELECT o.id, o.customer_id, o.created_at, o.status, r.referrer_id,
+           (SELECT o2.id FROM "order" o2 WHERE o2.customer_id = o.customer_id ORDER BY o2.created_at, o2.id LIMIT 1) AS first_id
+         FROM "order" o JOIN loyalty_referral r ON r.referred_id = o.customer_id WHERE o.id = $1`,
+        [order_id]
+      )
+      if (!row || row.first_id !== order_id || row.status === "canceled") return []
+      const actions = this.deps_.loyaltyActionService.withTransaction(manager)
+      const outcomes: ActionOutcome[] = []
+      for (const role of REFERRAL_ROLES) {
+        // A referrer who is no longer a member (deleted customer) earns nothing; the referred side still does.
+        if (role === "referrer" && !(await isMember(manager, row.referrer_id))) continue
+        outcomes.push(await actions.report({
+          customer_id: role === "referrer" ? row.referrer_id : row.customer_id,
+          type: "referral",
+          reference: referralReference(row.customer_id, role),
+          occurred_at: new Date(row.created_at).toISOString(),
+          properties: { role, order_id, referred_id: row.customer_id, referrer_id: row.referrer_id },
+        }))
+      }
+      return outcomes
+    })
+  }
+
+  /**
+   * order.canceled: the referral awards of that order (both sides) are taken back, each by a new `action` entry of
+   * the opposite sign under a deterministic key (a redelivery replays). The balance floor is the program's.
+   */
+  async reverseOrder(order_id: string): Promise<number> {
+    return await this.atomicPhase_(async (manager) => {
+      const awarded: Array<{ id: string; customer_id: string; points: number; entry_id: string; properties: { role: ReferralRole; referred_id: string } }> =
+        await manager.query(
+          `SELECT id, customer_id, points, entry_id, properties FROM loyalty_action
+           WHERE type = 'referral' AND status = 'awarded' AND properties->>'order_id' = $1 ORDER BY id`,
+          [order_id]
+        )
+      if (awarded.length === 0) return 0
+      const floor = this.deps_.loyaltyRulesService.getRulebook().program.negative_balance
+      const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
+      let reversed = 0
+      for (const a of awarded) {
+        const { role, referred_id } = a.properties
+        const posted = await ledger.post({
+          customer_id: a.customer_id,
+          kind: "action",
+          points: -a.points,
+          idempotency_key: referralReversalKey(referred_id, role),
+          floor,
+          source_id: a.id,
+          reason: `referral ${referralReference(referred_id, role)} taken back: order ${order_id} canceled`,
+          details: { reversal_of: a.entry_id, action: { type: "referral", reference: referralReference(referred_id, role), properties: a.properties }, order_id },
+        })
+        if (!posted.replayed) {
+          reversed++
+          await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyReferralService.Events.POINTS_REVERSED, {
+            customer_id: a.customer_id, entry_id: posted.entry.id, action_id: a.id, order_id, role, points: posted.entry.points,
+          })
+        }
+      }
+      return reversed
+    })
+  }
+}
+
+async function isMember(manager: EntityManager, customer_id: string): Promise<boolean> {
+  const [row] = await manager.query(`SELECT has_account FROM customer WHERE id = $1 AND deleted_at IS NULL`, [customer_id])
+  return row?.has_account === true
+}
+
+/** Only registered customers have referral codes and attach them. */
+async function assertMember(manager: EntityManager, customer_id: string): Promise<{ created_at: Date }> {
+  const [row] = await manager.query(`SELECT has_account, created_at FROM customer WHERE id = $1 AND deleted_at IS NULL`, [customer_id])
+  if (!row) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
+  if (!row.has_account) throw new LoyaltyError(LoyaltyErrorCodes.ACTION_NOT_ALLOWED, `Customer ${customer_id} has no account (a guest)`, { customer_id })
+  return row
+}
