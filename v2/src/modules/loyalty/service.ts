@@ -14,6 +14,7 @@ import { defaultRulesDir, liveRulebook, reloadRules, rulesState } from "../../li
 import LoyaltyAccount from "./models/loyalty-account"
 import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
 import LoyaltyRulebook from "./models/loyalty-rulebook"
+import LoyaltyTierChange from "./models/loyalty-tier-change"
 
 export type AccountRow = {
   id: string
@@ -60,6 +61,16 @@ export type EntryRow = OrderEntry & {
   created_at: Date
 }
 
+export type TierChangeRow = {
+  id: string
+  customer_id: string
+  from_tier: string | null
+  to_tier: string
+  reason: string
+  rulebook_version: string | null
+  created_at: Date
+}
+
 export type LockedContext = {
   account: AccountRow
   /** The entries of the order named in postUnderLock, in append order, read under the lock. */
@@ -78,7 +89,7 @@ type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
  * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
  * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
  */
-class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook }) {
+class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange }) {
   protected readonly pluginOptions_: PluginOptions
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown> = {}) {
@@ -130,7 +141,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     )
     if (inserted.rows.length) {
       // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
-      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member })
+      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
       return { account, created: true }
     }
     const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
@@ -157,7 +168,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   private async recomputeTier(
     knex: Knex,
     account: AccountRow,
-    { correction, member, now = new Date() }: { correction: boolean; member: MemberContextSource | null; now?: Date }
+    { correction, member, reason, now = new Date() }: { correction: boolean; member: MemberContextSource | null; reason: string; now?: Date }
   ): Promise<AccountRow> {
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return account
@@ -176,6 +187,13 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       `UPDATE loyalty_account SET tier = ?, tier_below_since = ?, updated_at = now() WHERE id = ? RETURNING *`,
       [decision.tier.code, below, account.id]
     )
+    if (decision.tier.code !== account.tier) {
+      // The tier history (v1's loyalty_tier_change), in the posting's transaction: it exists exactly when the change does.
+      await knex.raw(
+        `INSERT INTO loyalty_tier_change (id, customer_id, from_tier, to_tier, reason, rulebook_version) VALUES (?, ?, ?, ?, ?, ?)`,
+        [newId("ltch"), account.customer_id, account.tier, decision.tier.code, `${reason}: ${decision.reason}`, rulebook.version]
+      )
+    }
     return accountRow(rows[0])
   }
 
@@ -220,7 +238,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     let next = accountRow(updated[0])
     if (next.points_lifetime !== account.points_lifetime) {
       // Tiers follow lifetime points, under the same lock and in the same transaction (as v1's ledger).
-      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member })
+      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member, reason: draft.kind })
     }
     return { entry, account: next, replayed: false }
   }
@@ -266,6 +284,26 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   async findEntryByKey(key: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
     const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [key])
     return rows[0] ?? null
+  }
+
+  /** Accounts per tier code (v1's readMembersPerTier): GET /admin/loyalty/tiers' member_count. */
+  @InjectTransactionManager()
+  async membersPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string, number>> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL AND deleted_at IS NULL GROUP BY tier`
+    )
+    return new Map(rows.map((r: { tier: string; n: number }) => [r.tier, r.n]))
+  }
+
+  /** A customer's tier changes, oldest first. */
+  @InjectTransactionManager()
+  async tierHistory(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<TierChangeRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT id, customer_id, from_tier, to_tier, reason, rulebook_version, created_at FROM loyalty_tier_change
+        WHERE customer_id = ? ORDER BY created_at, id`,
+      [customer_id]
+    )
+    return rows
   }
 
   /** A customer's entries, newest first, and their count. */

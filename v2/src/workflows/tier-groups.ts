@@ -1,0 +1,25 @@
+import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { syncTierGroups, type TierGroupSync, undoTierGroupSync } from "../lib/tier-groups"
+
+/**
+ * Tier customer groups follow the account's tier (v1: one Medusa customer group per tier, exact membership). Runs
+ * as the last step of every workflow that posts to the ledger, so a tier change and the membership move together:
+ * when a later step fails, the compensation puts the member back in the groups they were in. `customer_id` null
+ * (the posting was skipped: guest, unknown order) does nothing.
+ */
+export const syncTierGroupsStep = createStep(
+  "loyalty-sync-tier-groups",
+  async ({ customer_id }: { customer_id: string | null }, { container }) => {
+    if (!customer_id) return new StepResponse<TierGroupSync | null, TierGroupSync | null>(null, null)
+    const sync = await syncTierGroups(container, customer_id)
+    return new StepResponse<TierGroupSync | null, TierGroupSync | null>(sync, sync)
+  },
+  async (sync, { container }) => {
+    await undoTierGroupSync(container, sync)
+  }
+)
+
+/** Repairs one member's tier groups on demand (e.g. after the tiers file changed). */
+export const syncTierGroupsWorkflow = createWorkflow("loyalty-sync-tier-groups", (input: { customer_id: string }) => {
+  return new WorkflowResponse(syncTierGroupsStep(input))
+})
