@@ -66,6 +66,8 @@ medusaIntegrationTestRunner({
         ["post", "/admin/loyalty/accounts/cus_x/adjustments"],
         ["get", "/admin/loyalty/verify"],
         ["get", "/admin/loyalty/tiers"],
+        ["get", "/admin/loyalty/promotions"],
+        ["post", "/admin/loyalty/promotions/reconcile"],
         ["get", "/admin/loyalty/rules"],
         ["post", "/admin/loyalty/rules/validate"],
         ["post", "/admin/loyalty/rules/reload"],
@@ -204,6 +206,52 @@ medusaIntegrationTestRunner({
       const { result } = await syncTierGroupsWorkflow(getContainer()).run({ input: { customer_id: customer.id } })
       expect(result).toMatchObject({ tier: "silver", added: [(await groupIdsByName())["Loyalty: Silver"]], removed: [(await groupIdsByName())["Loyalty: Bronze"]] })
       expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Silver"])
+    })
+
+    it("reconciles promotions.json into v2 promotions restricted to each promotion's customer group, idempotently, never touching a promotion it did not create", async () => {
+      const promotions = getContainer().resolve<any>(Modules.PROMOTION)
+      // Someone else's promotion holds one of the files' codes.
+      const { data: foreign } = await api.post("/admin/promotions", {
+        code: "GOLD15", type: "standard", status: "active",
+        application_method: { type: "percentage", target_type: "order", allocation: "across", value: 3 },
+      }, store.admin)
+      const customer = await store.registerCustomer("promo@loyalty.test")
+      const adjust = (points: number, key: string) =>
+        api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points, reason: "promo test" }, { headers: { ...store.admin.headers, "idempotency-key": key } })
+      await adjust(1000, "promo-silver")
+
+      const { data: first } = await timed("promotions: first reconcile", () => api.post("/admin/loyalty/promotions/reconcile", {}, store.admin))
+      expect(first).toMatchObject({ created: ["MEMBER5", "SILVER10", "PLATINUM20"], updated: [], unchanged: [], disabled: [], pending: [], failed: [] })
+      expect(first.conflicts.map((c: { code: string }) => c.code)).toEqual(["GOLD15"])
+      const ids = await groupIdsByName()
+      for (const [code, value] of [["MEMBER5", 5], ["SILVER10", 10], ["PLATINUM20", 20]] as const) {
+        const [p] = await promotions.listPromotions({ code }, { relations: ["rules", "rules.values", "application_method"] })
+        expect([code, p.status, p.application_method.type, Number(p.application_method.value), p.application_method.target_type]).toEqual([code, "active", "percentage", value, "order"])
+        expect(p.rules.map((r: any) => [r.attribute, r.operator, r.values.map((v: any) => v.value)])).toEqual([
+          ["customer.groups.id", "in", [ids[`Loyalty promotion: ${code}`]]],
+        ])
+      }
+      const [gold] = await promotions.listPromotions({ code: "GOLD15" }, { relations: ["rules", "application_method"] })
+      expect([gold.id, Number(gold.application_method.value), gold.rules]).toEqual([foreign.promotion.id, 3, []])
+      // The Silver member is in the groups of the promotions they are eligible for, and their tier's.
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty promotion: MEMBER5", "Loyalty promotion: SILVER10", "Loyalty: Silver"])
+
+      const { data: again } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
+      expect(again).toMatchObject({ created: [], updated: [], unchanged: ["MEMBER5", "SILVER10", "PLATINUM20"] })
+      expect(await promotions.listPromotions({ code: ["MEMBER5", "SILVER10", "PLATINUM20", "GOLD15"] })).toHaveLength(4)
+
+      // Its own promotion switched off by hand is brought back to the definition.
+      const [silver10] = await promotions.listPromotions({ code: "SILVER10" })
+      await promotions.updatePromotions({ id: silver10.id, status: "inactive" })
+      const { data: repaired } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
+      expect(repaired).toMatchObject({ updated: ["SILVER10"], unchanged: ["MEMBER5", "PLATINUM20"] })
+      expect((await promotions.retrievePromotion(silver10.id)).status).toBe("active")
+
+      // A correction demotes the member: out of Silver's promotion group, still in every member's.
+      await adjust(-1, "promo-correction")
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty promotion: MEMBER5", "Loyalty: Bronze"])
+      const { data: listed } = await api.get("/admin/loyalty/promotions", store.admin)
+      expect(listed.promotions.map((p: { code: string; status: string }) => [p.code, p.status])).toEqual([["MEMBER5", "active"], ["PLATINUM20", "active"], ["SILVER10", "active"]])
     })
 
     it("writes one entry when order.placed is delivered five times concurrently", async () => {

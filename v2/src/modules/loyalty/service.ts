@@ -15,6 +15,7 @@ import LoyaltyAccount from "./models/loyalty-account"
 import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
 import LoyaltyRulebook from "./models/loyalty-rulebook"
 import LoyaltyTierChange from "./models/loyalty-tier-change"
+import LoyaltyPromotion from "./models/loyalty-promotion"
 
 export type AccountRow = {
   id: string
@@ -71,6 +72,18 @@ export type TierChangeRow = {
   created_at: Date
 }
 
+export type TrackedPromotionRow = {
+  id: string
+  code: string
+  promotion_id: string | null
+  customer_group_id: string
+  definition_hash: string
+  rulebook_version: string
+  disabled_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+
 export type LockedContext = {
   account: AccountRow
   /** The entries of the order named in postUnderLock, in append order, read under the lock. */
@@ -89,7 +102,7 @@ type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
  * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
  * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
  */
-class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange }) {
+class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange, LoyaltyPromotion }) {
   protected readonly pluginOptions_: PluginOptions
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown> = {}) {
@@ -293,6 +306,36 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL AND deleted_at IS NULL GROUP BY tier`
     )
     return new Map(rows.map((r: { tier: string; n: number }) => [r.tier, r.n]))
+  }
+
+  /** The member promotions this plugin created (the only v2 promotions it ever changes), by code. */
+  @InjectTransactionManager()
+  async trackedPromotions(@MedusaContext() sharedContext: Context = {}): Promise<TrackedPromotionRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_promotion ORDER BY code`)
+    return rows
+  }
+
+  /** Records what reconcile made of a promotion code (insert or update by code). */
+  @InjectTransactionManager()
+  async trackPromotion(
+    row: Pick<TrackedPromotionRow, "code" | "promotion_id" | "customer_group_id" | "definition_hash" | "rulebook_version" | "disabled_at">,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    await knexOf(sharedContext).raw(
+      `INSERT INTO loyalty_promotion (id, code, promotion_id, customer_group_id, definition_hash, rulebook_version, disabled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO UPDATE SET promotion_id = EXCLUDED.promotion_id, customer_group_id = EXCLUDED.customer_group_id,
+         definition_hash = EXCLUDED.definition_hash, rulebook_version = EXCLUDED.rulebook_version,
+         disabled_at = EXCLUDED.disabled_at, updated_at = now()`,
+      [newId("lpromo"), row.code, row.promotion_id, row.customer_group_id, row.definition_hash, row.rulebook_version, row.disabled_at]
+    )
+  }
+
+  /** Every member's customer id (reconcile re-syncs their promotion groups). */
+  @InjectTransactionManager()
+  async memberIds(@MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT customer_id FROM loyalty_account ORDER BY customer_id`)
+    return rows.map((r: { customer_id: string }) => r.customer_id)
   }
 
   /** A customer's tier changes, oldest first. */
