@@ -208,7 +208,7 @@ medusaIntegrationTestRunner({
       expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Silver"])
     })
 
-    it("reconciles promotions.json into v2 promotions restricted to each promotion's customer group, idempotently, never touching a promotion it did not create", async () => {
+    it("reconciles promotions.json into v2 promotions restricted to each promotion's customer group (a member's cart takes their code, a non-member's does not), idempotently, never touching a promotion it did not create", async () => {
       const promotions = getContainer().resolve<any>(Modules.PROMOTION)
       // Someone else's promotion holds one of the files' codes.
       const { data: foreign } = await api.post("/admin/promotions", {
@@ -235,6 +235,19 @@ medusaIntegrationTestRunner({
       expect([gold.id, Number(gold.application_method.value), gold.rules]).toEqual([foreign.promotion.id, 3, []])
       // The Silver member is in the groups of the promotions they are eligible for, and their tier's.
       expect(await groupNamesOf(customer.id)).toEqual(["Loyalty promotion: MEMBER5", "Loyalty promotion: SILVER10", "Loyalty: Silver"])
+
+      // Medusa's checkout enforces it: the Silver member's cart takes SILVER10; a Bronze member's silently does not.
+      const cartWith = async (who: { headers: Record<string, string> }, code: string) => {
+        const h = { headers: who.headers }
+        const { data: { cart } } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, h)
+        await api.post(`/store/carts/${cart.id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, h)
+        const { data } = await api.post(`/store/carts/${cart.id}/promotions`, { promo_codes: [code] }, h)
+        return { codes: (data.cart.promotions ?? []).map((p: { code: string }) => p.code), discount: Number(data.cart.discount_total) }
+      }
+      expect(await cartWith(customer, "SILVER10")).toEqual({ codes: ["SILVER10"], discount: 10 })
+      const bronze = await store.registerCustomer("promo-bronze@loyalty.test")
+      await waitFor("the Bronze member's account", () => loyalty().findAccount(bronze.id))
+      expect(await cartWith(bronze, "SILVER10")).toEqual({ codes: [], discount: 0 })
 
       const { data: again } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
       expect(again).toMatchObject({ created: [], updated: [], unchanged: ["MEMBER5", "SILVER10", "PLATINUM20"] })
