@@ -16,6 +16,8 @@ module.exports = {
 
 if (process.env.TEST_TYPE === "integration:http") {
   module.exports.testMatch = ["**/integration-tests/http/*.spec.[jt]s"]
+} else if (process.env.TEST_TYPE === "admin") {
+  module.exports.testMatch = ["**/integration-tests/admin/*.spec.[jt]s"]
 } else if (process.env.TEST_TYPE === "pack") {
   module.exports.testMatch = ["**/integration-tests/pack/*.spec.[jt]s"]
 } else if (process.env.TEST_TYPE === "unit") {

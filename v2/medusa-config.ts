@@ -8,6 +8,7 @@ module.exports = defineConfig({
     databaseUrl: process.env.DATABASE_URL,
     http: { storeCors: "*", adminCors: "*", authCors: "*", jwtSecret: "test", cookieSecret: "test" },
   },
-  admin: { disable: true },
+  // The admin is off for the HTTP suites; the browser test (integration-tests/admin) serves it with `medusa develop`.
+  admin: { disable: process.env.LOYALTY_V2_ADMIN !== "true" },
   modules: [{ resolve: "./src/modules/loyalty", options: {} }],
 })

@@ -7,6 +7,8 @@ import path from "path"
 import { promisify } from "util"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
+import { syncTierGroupsStep } from "../../src/workflows/tier-groups"
+import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { createStore, waitFor } from "./store"
 
 jest.setTimeout(300_000)
@@ -35,6 +37,16 @@ medusaIntegrationTestRunner({
     const entryByKey = (key: string) => loyalty().findEntryByKey(key)
     const entriesOfOrder = async (order_id: string) => loyalty().listLoyaltyLedgerEntries({ order_id }, { order: { seq: "ASC" } })
 
+    const query = () => getContainer().resolve<any>(ContainerRegistrationKeys.QUERY)
+    const groupNamesOf = async (customer_id: string): Promise<string[]> => {
+      const { data } = await query().graph({ entity: "customer", fields: ["id", "groups.name"], filters: { id: customer_id } })
+      return (data[0]?.groups ?? []).map((g: { name: string }) => g.name).sort()
+    }
+    const groupIdsByName = async (): Promise<Record<string, string>> => {
+      const groups = await getContainer().resolve<any>(Modules.CUSTOMER).listCustomerGroups({}, { take: null })
+      return Object.fromEntries(groups.map((g: { id: string; name: string }) => [g.name, g.id]))
+    }
+
     beforeAll(async () => {
       store = await timed("store setup", () => createStore(api, getContainer(), [...new Set([100, 19.99, 0.99, ...fixtures.orders.flatMap((o) => o.items.map((i) => i.price))])]))
     })
@@ -53,6 +65,9 @@ medusaIntegrationTestRunner({
         ["get", "/admin/loyalty/accounts/cus_x/entries"],
         ["post", "/admin/loyalty/accounts/cus_x/adjustments"],
         ["get", "/admin/loyalty/verify"],
+        ["get", "/admin/loyalty/tiers"],
+        ["get", "/admin/loyalty/promotions"],
+        ["post", "/admin/loyalty/promotions/reconcile"],
         ["get", "/admin/loyalty/rules"],
         ["post", "/admin/loyalty/rules/validate"],
         ["post", "/admin/loyalty/rules/reload"],
@@ -113,17 +128,143 @@ medusaIntegrationTestRunner({
       await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
       const account = await loyalty().findAccount(customer.id)
       expect([account.points_lifetime, account.tier]).toEqual([1000, "silver"]) // 900 + 100 first-order bonus
+      // group_ids: the member's customer groups, here their tier's (joined by the accrual workflow's last step).
+      await waitFor("the Silver group", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Silver")
       const { memberFactsOf } = await import("../../src/lib/member-facts")
       const facts = await memberFactsOf(getContainer(), account)
       expect(facts).toMatchObject({
         customer_id: customer.id, points_lifetime: 1000, points_balance: 1000, tier: "silver",
-        orders_count: 1, points_last_365d: 1000, spend_last_365d_minor: 90000, group_ids: [],
+        orders_count: 1, points_last_365d: 1000, spend_last_365d_minor: 90000, group_ids: [(await groupIdsByName())["Loyalty: Silver"]],
       })
       // A negative adjustment lowers lifetime points below Silver: a correction, so no grace period (as v1).
       const headers = { headers: { ...store.admin.headers, "idempotency-key": "facts-correction" } }
       const { data } = await api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points: -1, reason: "correction" }, headers)
       expect([data.loyalty_account.points_lifetime, data.loyalty_account.tier]).toEqual([999, { code: "bronze", name: "Bronze" }])
       expect((await loyalty().findAccount(customer.id)).tier_below_since).toBeNull()
+    })
+
+    it("keeps a member in exactly their tier's customer group: Silver's once orders reach Silver, Bronze's again after a correction demotes them", async () => {
+      const customer = await timed("tier groups: register", () => store.registerCustomer("groups@loyalty.test"))
+      await waitFor("the Bronze group on enrolment", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Bronze")
+      await timed("tier groups: order to silver", async () => {
+        const order = await store.placeOrder(customer, [{ price: 800, quantity: 1 }, { price: 100, quantity: 1 }])
+        await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+        await waitFor("the Silver group only", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Silver")
+      })
+      const ids = await groupIdsByName()
+      const { data: promoted } = await api.get("/admin/loyalty/tiers", store.admin)
+      expect(promoted.tiers).toEqual([
+        { code: "bronze", name: "Bronze", rank: 0, threshold: null, customer_group_id: ids["Loyalty: Bronze"], member_count: 0 },
+        { code: "silver", name: "Silver", rank: 1, threshold: 1000, customer_group_id: ids["Loyalty: Silver"], member_count: 1 },
+        { code: "gold", name: "Gold", rank: 2, threshold: 5000, customer_group_id: null, member_count: 0 },
+        { code: "platinum", name: "Platinum", rank: 3, threshold: 20000, customer_group_id: null, member_count: 0 },
+      ])
+      // The groups are the plugin's, with the tier on them (v1's metadata).
+      const [silver] = await getContainer().resolve<any>(Modules.CUSTOMER).listCustomerGroups({ id: ids["Loyalty: Silver"] })
+      expect(silver.metadata).toEqual({ loyalty_tier: "silver" })
+
+      // A correction (negative adjustment) takes lifetime points below Silver: demoted at once, groups moved back
+      // by the adjustment workflow before the route answers.
+      const headers = { headers: { ...store.admin.headers, "idempotency-key": "groups-correction" } }
+      const { data } = await timed("tier groups: correction", () =>
+        api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points: -1, reason: "correction" }, headers))
+      expect(data.loyalty_account.tier).toEqual({ code: "bronze", name: "Bronze" })
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Bronze"])
+      const { data: demoted } = await api.get("/admin/loyalty/tiers", store.admin)
+      expect(demoted.tiers.map((t: { code: string; member_count: number }) => [t.code, t.member_count])).toEqual([["bronze", 1], ["silver", 0], ["gold", 0], ["platinum", 0]])
+
+      // The tier history: one append-only row per change, with what triggered it.
+      const history = await loyalty().tierHistory(customer.id)
+      expect(history.map((h: any) => [h.from_tier, h.to_tier, h.reason.split(":")[0]])).toEqual([
+        [null, "bronze", "enrolled"], ["bronze", "silver", "accrual"], ["silver", "bronze", "adjustment"],
+      ])
+      expect(history.every((h: any) => h.rulebook_version)).toBe(true)
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await expect(knex.raw(`UPDATE loyalty_tier_change SET to_tier = 'gold'`)).rejects.toThrow(/append-only/)
+      await expect(knex.raw(`DELETE FROM loyalty_tier_change`)).rejects.toThrow(/append-only/)
+    })
+
+    it("puts a member back in their previous tier groups when a workflow fails after moving them (compensation)", async () => {
+      const customer = await store.registerCustomer("rollback@loyalty.test")
+      await waitFor("the Bronze group on enrolment", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Bronze")
+      // A posting straight through the module (no workflow): the account is Silver, the groups still Bronze's.
+      await loyalty().post({ customer_id: customer.id, kind: "adjustment", points: 1000, reason: "seed", idempotency_key: "rollback-seed" })
+      expect((await loyalty().findAccount(customer.id)).tier).toBe("silver")
+      const failing = createStep("loyalty-test-fail-after-groups", async () => {
+        throw new Error("a later step failed")
+      })
+      const wf = createWorkflow("loyalty-test-groups-then-fail", (input: { customer_id: string }) => {
+        const moved = syncTierGroupsStep(input)
+        failing()
+        return new WorkflowResponse(moved)
+      })
+      const { errors } = await wf(getContainer()).run({ input: { customer_id: customer.id }, throwOnError: false })
+      expect(errors.map((e: any) => e.error?.message)).toEqual(["a later step failed"])
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Bronze"])
+      // Without the failure the same step moves them: Silver's group only.
+      const { syncTierGroupsWorkflow } = await import("../../src/workflows/tier-groups")
+      const { result } = await syncTierGroupsWorkflow(getContainer()).run({ input: { customer_id: customer.id } })
+      expect(result).toMatchObject({ tier: "silver", added: [(await groupIdsByName())["Loyalty: Silver"]], removed: [(await groupIdsByName())["Loyalty: Bronze"]] })
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Silver"])
+    })
+
+    it("reconciles promotions.json into v2 promotions restricted to each promotion's customer group (a member's cart takes their code, a non-member's does not), idempotently, never touching a promotion it did not create", async () => {
+      const promotions = getContainer().resolve<any>(Modules.PROMOTION)
+      // Someone else's promotion holds one of the files' codes.
+      const { data: foreign } = await api.post("/admin/promotions", {
+        code: "GOLD15", type: "standard", status: "active",
+        application_method: { type: "percentage", target_type: "order", allocation: "across", value: 3 },
+      }, store.admin)
+      const customer = await store.registerCustomer("promo@loyalty.test")
+      const adjust = (points: number, key: string) =>
+        api.post(`/admin/loyalty/accounts/${customer.id}/adjustments`, { points, reason: "promo test" }, { headers: { ...store.admin.headers, "idempotency-key": key } })
+      await adjust(1000, "promo-silver")
+
+      const { data: first } = await timed("promotions: first reconcile", () => api.post("/admin/loyalty/promotions/reconcile", {}, store.admin))
+      expect(first).toMatchObject({ created: ["MEMBER5", "SILVER10", "PLATINUM20"], updated: [], unchanged: [], disabled: [], pending: [], failed: [] })
+      expect(first.conflicts.map((c: { code: string }) => c.code)).toEqual(["GOLD15"])
+      const ids = await groupIdsByName()
+      for (const [code, value] of [["MEMBER5", 5], ["SILVER10", 10], ["PLATINUM20", 20]] as const) {
+        const [p] = await promotions.listPromotions({ code }, { relations: ["rules", "rules.values", "application_method"] })
+        expect([code, p.status, p.application_method.type, Number(p.application_method.value), p.application_method.target_type]).toEqual([code, "active", "percentage", value, "order"])
+        expect(p.rules.map((r: any) => [r.attribute, r.operator, r.values.map((v: any) => v.value)])).toEqual([
+          ["customer.groups.id", "in", [ids[`Loyalty promotion: ${code}`]]],
+        ])
+      }
+      const [gold] = await promotions.listPromotions({ code: "GOLD15" }, { relations: ["rules", "application_method"] })
+      expect([gold.id, Number(gold.application_method.value), gold.rules]).toEqual([foreign.promotion.id, 3, []])
+      // The Silver member is in the groups of the promotions they are eligible for, and their tier's.
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty promotion: MEMBER5", "Loyalty promotion: SILVER10", "Loyalty: Silver"])
+
+      // Medusa's checkout enforces it: the Silver member's cart takes SILVER10; a Bronze member's silently does not.
+      const cartWith = async (who: { headers: Record<string, string> }, code: string) => {
+        const h = { headers: who.headers }
+        const { data: { cart } } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, h)
+        await api.post(`/store/carts/${cart.id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, h)
+        const { data } = await api.post(`/store/carts/${cart.id}/promotions`, { promo_codes: [code] }, h)
+        return { codes: (data.cart.promotions ?? []).map((p: { code: string }) => p.code), discount: Number(data.cart.discount_total) }
+      }
+      expect(await cartWith(customer, "SILVER10")).toEqual({ codes: ["SILVER10"], discount: 10 })
+      const bronze = await store.registerCustomer("promo-bronze@loyalty.test")
+      await waitFor("the Bronze member's account", () => loyalty().findAccount(bronze.id))
+      expect(await cartWith(bronze, "SILVER10")).toEqual({ codes: [], discount: 0 })
+
+      const { data: again } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
+      expect(again).toMatchObject({ created: [], updated: [], unchanged: ["MEMBER5", "SILVER10", "PLATINUM20"] })
+      expect(await promotions.listPromotions({ code: ["MEMBER5", "SILVER10", "PLATINUM20", "GOLD15"] })).toHaveLength(4)
+
+      // Its own promotion switched off by hand is brought back to the definition.
+      const [silver10] = await promotions.listPromotions({ code: "SILVER10" })
+      await promotions.updatePromotions({ id: silver10.id, status: "inactive" })
+      const { data: repaired } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
+      expect(repaired).toMatchObject({ updated: ["SILVER10"], unchanged: ["MEMBER5", "PLATINUM20"] })
+      expect((await promotions.retrievePromotion(silver10.id)).status).toBe("active")
+
+      // A correction demotes the member: out of Silver's promotion group, still in every member's.
+      await adjust(-1, "promo-correction")
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty promotion: MEMBER5", "Loyalty: Bronze"])
+      const { data: listed } = await api.get("/admin/loyalty/promotions", store.admin)
+      expect(listed.promotions.map((p: { code: string; status: string }) => [p.code, p.status])).toEqual([["MEMBER5", "active"], ["PLATINUM20", "active"], ["SILVER10", "active"]])
     })
 
     it("writes one entry when order.placed is delivered five times concurrently", async () => {

@@ -26,5 +26,6 @@ export async function createStore(api: Api, container: any, prices: number[] = [
     registerCustomer(email: string): Promise<{ id: string; email: string; token: string; headers: Record<string, string> }>
     placeOrder(customer: { headers: Record<string, string> }, items: Array<{ price: number; quantity: number }>): Promise<{ id: string; total: number }>
     paymentOf(order_id: string): Promise<string>
+    variantAt(price: number): Promise<string>
   }
 }

@@ -49,4 +49,14 @@ describe("the packed v2 plugin carries the repository's core byte for byte", () 
     const all = filesUnder(path.join(pkg, ".medusa/server/src")).filter((f) => f.endsWith(".js") && !f.startsWith("core/"))
     for (const f of all) expect([f, /function (evaluateAccrual|clawbackForRefund|planPosting)\b/.test(fs.readFileSync(path.join(pkg, ".medusa/server/src", f), "utf8"))]).toEqual([f, false])
   })
+
+  it("ships the customer loyalty admin widget built by the plugin build (zone customer.details.after, an Idempotency-Key per adjustment)", () => {
+    for (const f of ["index.js", "index.mjs"]) {
+      const bundle = fs.readFileSync(path.join(pkg, ".medusa/server/src/admin", f), "utf8")
+      expect([f, bundle.includes("customer.details.after")]).toEqual([f, true])
+      expect([f, bundle.includes("idempotency-key"), bundle.includes("/adjustments"), bundle.includes("/entries?limit=")]).toEqual([f, true, true, true])
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"))
+    expect(manifest.exports["./admin"]).toMatchObject({ require: "./.medusa/server/src/admin/index.js" })
+  })
 })

@@ -154,14 +154,15 @@ module.exports = defineConfig({
     return { authorization: `Bearer ${token}`, "content-type": "application/json" }
   }
 
-  it("creates the plugin's tables with db:migrate: append-only ledger, bigint lifetime points, tier grace column", () => {
+  it("creates the plugin's tables with db:migrate: append-only ledger and tier history, bigint lifetime points, tier grace column, tracked promotions", () => {
     const sql = (q: string) =>
       execFileSync("psql", ["-h", dbHost, "-U", dbUser, "-d", db, "-At", "-c", q], { env: { ...env, PGPASSWORD: dbPassword }, encoding: "utf8" }).trim()
     expect(sql(`SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_name LIKE 'loyalty_%'`))
-      .toBe("loyalty_account,loyalty_ledger_entry,loyalty_rulebook")
+      .toBe("loyalty_account,loyalty_ledger_entry,loyalty_promotion,loyalty_rulebook,loyalty_tier_change")
     expect(sql(`SELECT data_type FROM information_schema.columns WHERE table_name = 'loyalty_account' AND column_name = 'points_lifetime'`)).toBe("bigint")
     expect(sql(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'loyalty_account' AND column_name = 'tier_below_since'`)).toBe("1")
     expect(sql(`SELECT count(*) FROM pg_trigger WHERE tgname = 'loyalty_ledger_entry_append_only'`)).toBe("1")
+    expect(sql(`SELECT count(*) FROM pg_trigger WHERE tgname = 'loyalty_tier_change_append_only'`)).toBe("1")
   })
 
   it("answers the plugin's admin routes: 401 without auth, the shipped default program, a clean verify", async () => {

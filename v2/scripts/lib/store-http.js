@@ -156,7 +156,7 @@ async function setUpStore(api, admin, prices = [100, 19.99, 0.99]) {
     return /** @type {string} */ (order.payment_collections[0].payments[0].id)
   }
 
-  return { admin, pk, region, sc, registerCustomer, placeOrder, paymentOf }
+  return { admin, pk, region, sc, registerCustomer, placeOrder, paymentOf, variantAt }
 }
 
 /**

@@ -1,2 +1,3 @@
 export * from "./order-points"
 export * from "./members"
+export * from "./tier-groups"

@@ -1,9 +1,10 @@
-import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { memberContextSource } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, EntryRow } from "../modules/loyalty/service"
+import { syncTierGroupsStep } from "./tier-groups"
 
 type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean }
 
@@ -23,7 +24,10 @@ export const enrollCustomerStep = createStep(
 )
 
 export const enrollCustomerWorkflow = createWorkflow("loyalty-enroll-customer", (input: { customer_id: string }) => {
-  return new WorkflowResponse(enrollCustomerStep(input))
+  const outcome = enrollCustomerStep(input)
+  // A new member joins their first tier's group (Bronze on the default ladder).
+  syncTierGroupsStep(transform({ outcome, input }, ({ outcome, input }) => ({ customer_id: outcome.enrolled ? input.customer_id : null })))
+  return new WorkflowResponse(outcome)
 })
 
 export type AdjustmentInput = { customer_id: string; points: number; reason: string; key: string; actor_id: string | null }
@@ -58,5 +62,7 @@ export const postAdjustmentStep = createStep(
 )
 
 export const postAdjustmentWorkflow = createWorkflow("loyalty-post-adjustment", (input: AdjustmentInput) => {
-  return new WorkflowResponse(postAdjustmentStep(input))
+  const posted = postAdjustmentStep(input)
+  syncTierGroupsStep(transform({ input }, ({ input }) => ({ customer_id: input.customer_id })))
+  return new WorkflowResponse(posted)
 })

@@ -1,4 +1,4 @@
-import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { evaluateAccrual } from "../core/domain/accrual"
 import { clawbackForRefund, reversalForCancel } from "../core/domain/clawback"
 import { orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
@@ -8,12 +8,15 @@ import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { EntryRow } from "../modules/loyalty/service"
+import { syncTierGroupsStep } from "./tier-groups"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {
   status: "posted" | "replayed" | "skipped"
   reason?: "guest" | "canceled" | "nothing_earned" | "not_found" | "not_accrued_yet"
   entries: Array<Pick<EntryRow, "id" | "kind" | "points" | "pending_delta" | "idempotency_key">>
+  /** The member the order belongs to (null for a guest or unknown order): whose tier groups follow. */
+  customer_id?: string | null
 }
 
 const pick = (e: EntryRow) => ({ id: e.id, kind: e.kind, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
@@ -37,7 +40,7 @@ export const accrueOrderStep = createStep(
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
     const key = OrderKeys.accrual(order_id)
     const stored = await loyalty.findEntryByKey(key)
-    if (stored) return new StepResponse<OrderPointsOutcome, string[]>({ status: "replayed", entries: [pick(stored)] }, [])
+    if (stored) return new StepResponse<OrderPointsOutcome, string[]>({ status: "replayed", entries: [pick(stored)], customer_id: stored.customer_id }, [])
     const order = await loadOrderForLoyalty(container, order_id)
     if (!order) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "not_found", entries: [] }, [])
     if (order.status === "canceled") return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
@@ -75,8 +78,8 @@ export const accrueOrderStep = createStep(
         },
       }
     }, order_id, memberContextSource(container, order.customer.id))
-    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
-    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)] }
+    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id: order.customer.id }, [])
+    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)], customer_id: order.customer.id }
     return new StepResponse(outcome, posted.replayed ? [] : [posted.entry.id])
   },
   compensate
@@ -109,7 +112,7 @@ export const reverseOrderStep = createStep(
     }, order_id, memberContextSource(container, order.customer.id))
     const entry = posted.entry!
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)] },
+      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id },
       posted.replayed ? [] : [entry.id]
     )
   },
@@ -165,24 +168,32 @@ export const clawbackRefundsStep = createStep(
     }
     const status = appended.length ? "posted" : entries.length ? "replayed" : "skipped"
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries },
+      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries, customer_id: order.customer.id },
       appended
     )
   },
   compensate
 )
 
+/** The member whose tier groups follow an order step's postings (none for a guest or unknown order). */
+const memberOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.customer_id ?? null }))
+
 export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string }) => {
   const accrual = accrueOrderStep(input)
   // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now.
   const refunds = clawbackRefundsStep(input).config({ name: "loyalty-accrue-order-sweep-refunds" })
-  return new WorkflowResponse({ accrual, refunds })
+  const groups = syncTierGroupsStep(memberOf(accrual))
+  return new WorkflowResponse({ accrual, refunds, groups })
 })
 
 export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (input: { order_id: string }) => {
-  return new WorkflowResponse(reverseOrderStep(input))
+  const reversal = reverseOrderStep(input)
+  syncTierGroupsStep(memberOf(reversal))
+  return new WorkflowResponse(reversal)
 })
 
 export const clawbackRefundsWorkflow = createWorkflow("loyalty-clawback-refunds", (input: { order_id: string }) => {
-  return new WorkflowResponse(clawbackRefundsStep(input))
+  const clawbacks = clawbackRefundsStep(input)
+  syncTierGroupsStep(memberOf(clawbacks))
+  return new WorkflowResponse(clawbacks)
 })

@@ -1,31 +1,132 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
-import { Container, Heading, Text } from "@medusajs/ui"
-import { useEffect, useState } from "react"
+import { Badge, Button, Container, Heading, Input, Label, Text } from "@medusajs/ui"
+import { useCallback, useEffect, useState } from "react"
 
-type Account = { points_balance: number; points_lifetime: number; points_pending: number; tier: { name: string } | null }
+type Account = {
+  points_balance: number
+  points_lifetime: number
+  points_pending: number
+  tier: { code: string; name: string } | null
+}
+type Entry = { id: string; kind: string; points: number; reason: string | null; created_at: string }
 
-/** The customer's loyalty account on the admin customer page (GET /admin/loyalty/accounts/:customer_id). */
+const LATEST = 5
+
+/** A fresh key per submit: a network retry of one submit cannot post twice, a second submit is a new adjustment. */
+function newIdempotencyKey(): string {
+  const c = globalThis.crypto as Crypto | undefined
+  if (c?.randomUUID) return `admin-widget-${c.randomUUID()}`
+  return `admin-widget-${Date.now()}-${Math.random().toString(36).slice(2)}`
+}
+
+async function readJson(r: Response) {
+  const body = await r.json().catch(() => ({}))
+  if (!r.ok) throw new Error(body?.message ?? `HTTP ${r.status}`)
+  return body
+}
+
+/**
+ * The customer's loyalty account on the admin customer page: balance, tier, latest entries (the admin loyalty
+ * routes, with the dashboard's session cookie) and a form to adjust points (POST …/adjustments with an
+ * Idempotency-Key per submit).
+ */
 const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
+  const base = `/admin/loyalty/accounts/${data.id}`
   const [account, setAccount] = useState<Account | null>(null)
+  const [entries, setEntries] = useState<Entry[]>([])
   const [error, setError] = useState<string | null>(null)
+  const [points, setPoints] = useState("")
+  const [reason, setReason] = useState("")
+  const [saving, setSaving] = useState(false)
+  const [message, setMessage] = useState<string | null>(null)
+
+  const load = useCallback(async () => {
+    try {
+      const [a, e] = await Promise.all([
+        fetch(base, { credentials: "include" }).then(readJson),
+        fetch(`${base}/entries?limit=${LATEST}&offset=0`, { credentials: "include" }).then(readJson),
+      ])
+      setAccount(a.loyalty_account)
+      setEntries(e.entries)
+      setError(null)
+    } catch (e) {
+      setError((e as Error).message)
+    }
+  }, [base])
+
   useEffect(() => {
-    fetch(`/admin/loyalty/accounts/${data.id}`, { credentials: "include" })
-      .then(async (r) => (r.ok ? setAccount((await r.json()).loyalty_account) : setError(`${r.status}`)))
-      .catch((e) => setError(String(e)))
-  }, [data.id])
+    void load()
+  }, [load])
+
+  const n = Number(points)
+  const valid = Number.isInteger(n) && n !== 0 && reason.trim().length > 0
+
+  const submit = async (ev: React.FormEvent) => {
+    ev.preventDefault()
+    if (!valid || saving) return
+    setSaving(true)
+    setMessage(null)
+    try {
+      const body = await fetch(`${base}/adjustments`, {
+        method: "POST",
+        credentials: "include",
+        headers: { "content-type": "application/json", "idempotency-key": newIdempotencyKey() },
+        body: JSON.stringify({ points: n, reason: reason.trim() }),
+      }).then(readJson)
+      setAccount(body.loyalty_account)
+      setPoints("")
+      setReason("")
+      setMessage(`Adjusted by ${n > 0 ? "+" : ""}${n} points`)
+      await load()
+    } catch (e) {
+      setMessage(`Adjustment refused: ${(e as Error).message}`)
+    } finally {
+      setSaving(false)
+    }
+  }
+
   return (
-    <Container className="divide-y p-0">
-      <div className="px-6 py-4">
+    <Container className="divide-y p-0" data-testid="loyalty-widget">
+      <div className="flex items-center justify-between px-6 py-4">
         <Heading level="h2">Loyalty</Heading>
-        {error && <Text size="small">Could not load the loyalty account ({error})</Text>}
-        {account && (
-          <Text size="small">
-            {account.points_balance} points · lifetime {account.points_lifetime} · pending {account.points_pending}
-            {account.tier ? ` · ${account.tier.name}` : ""}
-          </Text>
-        )}
+        {account?.tier && <Badge data-testid="loyalty-tier">{account.tier.name}</Badge>}
       </div>
+      {error && (
+        <div className="px-6 py-4">
+          <Text size="small">Could not load the loyalty account ({error})</Text>
+        </div>
+      )}
+      {account && (
+        <div className="px-6 py-4">
+          <Text size="small" weight="plus" data-testid="loyalty-balance">
+            {account.points_balance} points
+          </Text>
+          <Text size="small" className="text-ui-fg-subtle">
+            lifetime {account.points_lifetime} · pending {account.points_pending}
+          </Text>
+        </div>
+      )}
+      <div className="px-6 py-4" data-testid="loyalty-entries">
+        <Text size="small" weight="plus">Latest entries</Text>
+        {entries.length === 0 && <Text size="small" className="text-ui-fg-subtle">No entries yet</Text>}
+        {entries.map((e) => (
+          <div key={e.id} className="flex justify-between" data-testid="loyalty-entry">
+            <Text size="small">{e.kind}{e.reason ? ` · ${e.reason}` : ""}</Text>
+            <Text size="small">{e.points > 0 ? `+${e.points}` : e.points}</Text>
+          </div>
+        ))}
+      </div>
+      <form className="flex flex-col gap-2 px-6 py-4" onSubmit={submit} data-testid="loyalty-adjust">
+        <Label size="small" htmlFor="loyalty-adjust-points">Adjust points (signed)</Label>
+        <Input id="loyalty-adjust-points" name="points" type="number" step={1} value={points} onChange={(e) => setPoints(e.target.value)} />
+        <Label size="small" htmlFor="loyalty-adjust-reason">Reason</Label>
+        <Input id="loyalty-adjust-reason" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        <Button size="small" type="submit" disabled={!valid || saving} isLoading={saving}>
+          Adjust
+        </Button>
+        {message && <Text size="small" data-testid="loyalty-adjust-message">{message}</Text>}
+      </form>
     </Container>
   )
 }

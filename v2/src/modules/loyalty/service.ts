@@ -14,6 +14,8 @@ import { defaultRulesDir, liveRulebook, reloadRules, rulesState } from "../../li
 import LoyaltyAccount from "./models/loyalty-account"
 import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
 import LoyaltyRulebook from "./models/loyalty-rulebook"
+import LoyaltyTierChange from "./models/loyalty-tier-change"
+import LoyaltyPromotion from "./models/loyalty-promotion"
 
 export type AccountRow = {
   id: string
@@ -60,6 +62,28 @@ export type EntryRow = OrderEntry & {
   created_at: Date
 }
 
+export type TierChangeRow = {
+  id: string
+  customer_id: string
+  from_tier: string | null
+  to_tier: string
+  reason: string
+  rulebook_version: string | null
+  created_at: Date
+}
+
+export type TrackedPromotionRow = {
+  id: string
+  code: string
+  promotion_id: string | null
+  customer_group_id: string
+  definition_hash: string
+  rulebook_version: string
+  disabled_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+
 export type LockedContext = {
   account: AccountRow
   /** The entries of the order named in postUnderLock, in append order, read under the lock. */
@@ -78,7 +102,7 @@ type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
  * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
  * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
  */
-class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook }) {
+class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange, LoyaltyPromotion }) {
   protected readonly pluginOptions_: PluginOptions
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown> = {}) {
@@ -130,7 +154,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     )
     if (inserted.rows.length) {
       // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
-      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member })
+      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
       return { account, created: true }
     }
     const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
@@ -157,7 +181,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   private async recomputeTier(
     knex: Knex,
     account: AccountRow,
-    { correction, member, now = new Date() }: { correction: boolean; member: MemberContextSource | null; now?: Date }
+    { correction, member, reason, now = new Date() }: { correction: boolean; member: MemberContextSource | null; reason: string; now?: Date }
   ): Promise<AccountRow> {
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return account
@@ -176,6 +200,13 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       `UPDATE loyalty_account SET tier = ?, tier_below_since = ?, updated_at = now() WHERE id = ? RETURNING *`,
       [decision.tier.code, below, account.id]
     )
+    if (decision.tier.code !== account.tier) {
+      // The tier history (v1's loyalty_tier_change), in the posting's transaction: it exists exactly when the change does.
+      await knex.raw(
+        `INSERT INTO loyalty_tier_change (id, customer_id, from_tier, to_tier, reason, rulebook_version) VALUES (?, ?, ?, ?, ?, ?)`,
+        [newId("ltch"), account.customer_id, account.tier, decision.tier.code, `${reason}: ${decision.reason}`, rulebook.version]
+      )
+    }
     return accountRow(rows[0])
   }
 
@@ -220,7 +251,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     let next = accountRow(updated[0])
     if (next.points_lifetime !== account.points_lifetime) {
       // Tiers follow lifetime points, under the same lock and in the same transaction (as v1's ledger).
-      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member })
+      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member, reason: draft.kind })
     }
     return { entry, account: next, replayed: false }
   }
@@ -266,6 +297,56 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   async findEntryByKey(key: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
     const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [key])
     return rows[0] ?? null
+  }
+
+  /** Accounts per tier code (v1's readMembersPerTier): GET /admin/loyalty/tiers' member_count. */
+  @InjectTransactionManager()
+  async membersPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string, number>> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL AND deleted_at IS NULL GROUP BY tier`
+    )
+    return new Map(rows.map((r: { tier: string; n: number }) => [r.tier, r.n]))
+  }
+
+  /** The member promotions this plugin created (the only v2 promotions it ever changes), by code. */
+  @InjectTransactionManager()
+  async trackedPromotions(@MedusaContext() sharedContext: Context = {}): Promise<TrackedPromotionRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_promotion ORDER BY code`)
+    return rows
+  }
+
+  /** Records what reconcile made of a promotion code (insert or update by code). */
+  @InjectTransactionManager()
+  async trackPromotion(
+    row: Pick<TrackedPromotionRow, "code" | "promotion_id" | "customer_group_id" | "definition_hash" | "rulebook_version" | "disabled_at">,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    await knexOf(sharedContext).raw(
+      `INSERT INTO loyalty_promotion (id, code, promotion_id, customer_group_id, definition_hash, rulebook_version, disabled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO UPDATE SET promotion_id = EXCLUDED.promotion_id, customer_group_id = EXCLUDED.customer_group_id,
+         definition_hash = EXCLUDED.definition_hash, rulebook_version = EXCLUDED.rulebook_version,
+         disabled_at = EXCLUDED.disabled_at, updated_at = now()`,
+      [newId("lpromo"), row.code, row.promotion_id, row.customer_group_id, row.definition_hash, row.rulebook_version, row.disabled_at]
+    )
+  }
+
+  /** Every member's customer id (reconcile re-syncs their promotion groups). */
+  @InjectTransactionManager()
+  async memberIds(@MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT customer_id FROM loyalty_account ORDER BY customer_id`)
+    return rows.map((r: { customer_id: string }) => r.customer_id)
+  }
+
+  /** A customer's tier changes, oldest first. */
+  @InjectTransactionManager()
+  async tierHistory(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<TierChangeRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT id, customer_id, from_tier, to_tier, reason, rulebook_version, created_at FROM loyalty_tier_change
+        WHERE customer_id = ? ORDER BY created_at, id`,
+      [customer_id]
+    )
+    return rows
   }
 
   /** A customer's entries, newest first, and their count. */

@@ -3,13 +3,14 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
 import { describeRules, reloadRefusal } from "../../../../../core/domain/rules-admin"
 import { loyaltyOf, route } from "../../../../../lib/http"
+import { reconcilePromotions } from "../../../../../lib/promotions"
 
 const Body = z.object({}).strict()
 
 /**
  * POST /admin/loyalty/rules/reload → { rules, promotions }: re-reads the rules directory and makes a valid rulebook
  * live (stored by version). Invalid → 400 { type, code: "RULES_INVALID", message, issues } and the previous rulebook
- * stays live (v1's contract). `promotions` is null: member promotions are not in the v2 adapter yet.
+ * stays live (v1's contract). `promotions`: the member promotions reconcile (POST /admin/loyalty/promotions/reconcile).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
@@ -21,5 +22,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
     return
   }
   await loyalty.rememberRulebook(state)
-  res.json({ rules: describeRules(state), promotions: null })
+  // The rulebook is live either way: a reconcile failure is answered as promotions: { error } (v1's contract).
+  const promotions = await reconcilePromotions(req.scope).catch((e: Error) => ({ error: e.message }))
+  res.json({ rules: describeRules(state), promotions })
 })

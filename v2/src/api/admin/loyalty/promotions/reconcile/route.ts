@@ -1,0 +1,18 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
+import { route } from "../../../../../lib/http"
+import { reconcilePromotions } from "../../../../../lib/promotions"
+
+const Body = z.object({}).strict()
+
+/**
+ * POST /admin/loyalty/promotions/reconcile → { created, updated, disabled, unchanged, conflicts, pending, failed,
+ * rulebook_version } (v1's shape): makes the store's member promotions and their customer groups match the live
+ * promotions files. Idempotent; never touches a promotion the plugin did not create.
+ */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body, "body")
+  res.json(await reconcilePromotions(req.scope))
+})

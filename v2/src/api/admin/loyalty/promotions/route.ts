@@ -1,0 +1,22 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { NoQuery, parseInput } from "../../../../core/domain/request-input"
+import { loyaltyOf, route } from "../../../../lib/http"
+
+/** GET /admin/loyalty/promotions → the member promotions this plugin created, with their v2 promotion and group. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const rows = await loyaltyOf(req).trackedPromotions()
+  res.json({
+    promotions: rows.map((r) => ({
+      code: r.code,
+      status: r.disabled_at ? "disabled" : r.promotion_id ? "active" : "pending",
+      promotion_id: r.promotion_id,
+      customer_group_id: r.customer_group_id,
+      definition_hash: r.definition_hash,
+      rulebook_version: r.rulebook_version,
+      disabled_at: r.disabled_at,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    })),
+  })
+})
