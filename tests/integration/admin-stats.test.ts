@@ -208,8 +208,8 @@ describe("admin stats, backtest and settings API", () => {
     expect(res.body.rulebook_version).not.toBe(live)
     const [b, c] = [ben.id, cid.id].sort()
     expect(res.body.members).toEqual([
-      { customer_id: ann.id, email: ann.email, orders: 2, current_points: 346, candidate_points: 592, delta_points: 246, tier_current: "silver", tier_candidate: "silver" },
-      ...[b, c].map((id) => ({ customer_id: id, email: id === ben.id ? ben.email : cid.email, orders: 1, current_points: 223, candidate_points: 346, delta_points: 123, tier_current: "bronze", tier_candidate: "bronze" })),
+      { customer_id: ann.id, email: ann.email, orders: 2, actions: 0, current_points: 346, candidate_points: 592, delta_points: 246, tier_current: "silver", tier_candidate: "silver" },
+      ...[b, c].map((id) => ({ customer_id: id, email: id === ben.id ? ben.email : cid.email, orders: 1, actions: 0, current_points: 223, candidate_points: 346, delta_points: 123, tier_current: "bronze", tier_candidate: "bronze" })),
     ])
     expect(await entryCount()).toBe(before)
   })
