@@ -116,9 +116,14 @@ function formatText(r: BacktestReport, top = 10): string {
   const lines = [
     `candidate ${r.rules_dir}, version ${r.rulebook_version.slice(0, 12)}${window ? ` (${window})` : ""}`,
     `accruals evaluated: ${t.orders_evaluated} (${t.orders_changed} would earn differently), skipped: ${t.skipped}${t.skipped ? " (no stored facts)" : ""}`,
-    `actions evaluated: ${t.actions_evaluated} (${t.actions_changed} would earn differently), skipped: ${t.actions_skipped}${t.actions_skipped ? " (no member facts)" : ""}`,
-    `action points earned: ${t.action_points_now}, under the candidate: ${t.action_points_candidate}`,
-    `points earned (orders and actions): ${t.points_now}, under the candidate: ${t.points_candidate}, liability delta: ${signed(t.liability_delta)}`,
+    // Recorded earning actions (a store without any prints the accrual lines only); their points are in the totals.
+    ...(t.actions_evaluated + t.actions_skipped > 0
+      ? [
+          `actions evaluated: ${t.actions_evaluated} (${t.actions_changed} would earn differently), skipped: ${t.actions_skipped}${t.actions_skipped ? " (no member facts)" : ""}`,
+          `action points earned: ${t.action_points_now}, under the candidate: ${t.action_points_candidate}`,
+        ]
+      : []),
+    `points earned: ${t.points_now}, under the candidate: ${t.points_candidate}, liability delta: ${signed(t.liability_delta)}`,
     `members: ${t.members}, changing tier: ${t.members_changing_tier}`,
     ...t.tier_moves.map((m) => `  ${m.from ?? "none"} -> ${m.to ?? "none"}: ${m.count}`),
   ]
