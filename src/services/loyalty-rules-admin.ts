@@ -33,11 +33,12 @@ export type { IssueView, RulesView }
 
 export type SimulationFacts = z.output<typeof SimulationInput>
 
-/** A member of a backtest as the admin API shows it: the points of their evaluated orders now and under the candidate. */
+/** A member of a backtest as the admin API shows it: the points of their evaluated orders and actions now and under the candidate. */
 export type BacktestMemberView = {
   customer_id: string
   email: string | null
   orders: number
+  actions: number
   current_points: number
   candidate_points: number
   delta_points: number
@@ -52,8 +53,15 @@ export type BacktestReportView = {
   orders_evaluated: number
   orders_changed: number
   orders_skipped: number
+  actions_evaluated: number
+  actions_changed: number
+  actions_skipped: number
+  /** Orders and actions. */
   current_points: number
   candidate_points: number
+  /** The actions' share of current_points and candidate_points. */
+  action_current_points: number
+  action_candidate_points: number
   liability_delta_points: number
   members_evaluated: number
   members_changing_tier: number
@@ -124,8 +132,13 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
         orders_evaluated: t.orders_evaluated,
         orders_changed: t.orders_changed,
         orders_skipped: t.skipped,
+        actions_evaluated: t.actions_evaluated,
+        actions_changed: t.actions_changed,
+        actions_skipped: t.actions_skipped,
         current_points: t.points_now,
         candidate_points: t.points_candidate,
+        action_current_points: t.action_points_now,
+        action_candidate_points: t.action_points_candidate,
         liability_delta_points: t.liability_delta,
         members_evaluated: t.members,
         members_changing_tier: t.members_changing_tier,
@@ -246,6 +259,7 @@ function memberView(m: BacktestMemberResult): BacktestMemberView {
     customer_id: m.customer_id,
     email: m.email,
     orders: m.orders,
+    actions: m.actions,
     current_points: m.points_now,
     candidate_points: m.points_candidate,
     delta_points: m.delta,

@@ -1,4 +1,5 @@
-import { runBacktest, type BacktestEntry, type BacktestMember, type BacktestResult } from "../domain/backtest"
+import type { PastAward } from "../domain/action"
+import { runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestResult } from "../domain/backtest"
 import { MEMBER_WINDOW_DAYS } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
 import type { RowQuery } from "./ledger-verify"
@@ -49,6 +50,55 @@ export async function readBacktestEntries(query: RowQuery, window: BacktestWindo
 }
 
 /**
+ * The recorded earning actions (loyalty_action rows) that occurred in the window, newest first (`limit` newest), with
+ * what each earned and the member facts stored with its award; plus `prior`, each of those members' awarded actions
+ * outside the window as recorded (the limits of the candidate count them). A store without the actions table (not
+ * migrated yet) has none.
+ */
+export async function readBacktestActions(query: RowQuery, window: BacktestWindow, now: Date): Promise<{ actions: BacktestAction[]; prior: Map<string, PastAward[]> }> {
+  const [table] = await query(`SELECT to_regclass('loyalty_action') IS NOT NULL AS present`)
+  if (!table?.present) return { actions: [], prior: new Map() }
+  const rows = await query(
+    `SELECT a.id, a.customer_id, a.type, a.reference, a.occurred_at, a.created_at, a.properties, a.points, a.rule_names,
+            e.details->'facts'->'member' AS member
+       FROM loyalty_action a LEFT JOIN loyalty_ledger_entry e ON e.id = a.entry_id
+      WHERE ($1::timestamptz IS NULL OR a.occurred_at >= $1)
+        AND ($2::timestamptz IS NULL OR a.occurred_at < $2)
+      ORDER BY a.occurred_at DESC, a.id DESC
+      LIMIT $3`,
+    [window.since ?? null, window.until ?? null, window.limit ?? null]
+  )
+  const windowStart = now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS
+  const actions: BacktestAction[] = rows.map((r) => {
+    const recorded = new Date(r.created_at).getTime()
+    return {
+      action_id: r.id,
+      customer_id: r.customer_id,
+      type: r.type,
+      reference: r.reference,
+      occurred_at: new Date(r.occurred_at).toISOString(),
+      properties: r.properties && typeof r.properties === "object" ? r.properties : {},
+      earned: Number(r.points),
+      rule_names: Array.isArray(r.rule_names) ? r.rule_names : [],
+      member: r.member && typeof r.member === "object" && typeof r.member.customer_id === "string" ? r.member : null,
+      in_window: recorded > windowStart && recorded <= now.getTime(),
+    }
+  })
+  const prior = new Map<string, PastAward[]>()
+  if (actions.length > 0) {
+    const outside = await query(
+      `SELECT customer_id, occurred_at, rule_names FROM loyalty_action
+        WHERE status = 'awarded' AND customer_id = ANY($1) AND NOT (id = ANY($2))`,
+      [[...new Set(actions.map((a) => a.customer_id))], actions.map((a) => a.action_id)]
+    )
+    for (const r of outside) {
+      prior.set(r.customer_id, [...(prior.get(r.customer_id) ?? []), { occurred_at: new Date(r.occurred_at).toISOString(), rule_names: Array.isArray(r.rule_names) ? r.rule_names : [] }])
+    }
+  }
+  return { actions, prior }
+}
+
+/**
  * Accounts and member facts now (the same figures as the tier service's memberFacts) of `customer_ids`, from a
  * Medusa v1 store's tables or (schema "v2") a Medusa v2 store's.
  */
@@ -96,7 +146,8 @@ export interface StoreBacktest {
 }
 
 /**
- * The backtest of `rulebook` against the store's accruals of `window`: reads the entries and their members with
+ * The backtest of `rulebook` against the store's accruals and recorded actions of `window` (the same since / until /
+ * limit apply to each: accruals by creation, actions by when they occurred): reads them and their members with
  * `query` (the caller decides the transaction: the CLI and the admin API both read in one read-only snapshot),
  * then runs the domain's backtest. Shared by `medusa-loyalty backtest` and POST /admin/loyalty/rules/backtest.
  */
@@ -109,8 +160,9 @@ export async function backtestStore(
   schema: MedusaSchema = "v1"
 ): Promise<StoreBacktest> {
   const entries = await readBacktestEntries(query, window, now)
-  const members = await readBacktestMembers(query, [...new Set(entries.map((e) => e.customer_id))], now, schema)
+  const { actions, prior } = await readBacktestActions(query, window, now)
+  const members = await readBacktestMembers(query, [...new Set([...entries, ...actions].map((e) => e.customer_id))], now, schema)
   const started = process.hrtime.bigint()
-  const result = await runBacktest(rulebook, entries, members, onProgress)
+  const result = await runBacktest(rulebook, entries, members, onProgress, actions, prior)
   return { result, evaluation_ms: Number(process.hrtime.bigint() - started) / 1e6 }
 }

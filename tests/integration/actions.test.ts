@@ -3,6 +3,8 @@ import os from "os"
 import path from "path"
 import { createAdmin, createCustomer, expectOk, query, REPO_ROOT, settleEvents, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
+import { cli } from "../helpers/cli"
+import { openapi as backtestDocs } from "../../src/api/admin/loyalty/rules/backtest/route"
 
 /**
  * Custom earning actions (POST /admin/loyalty/actions) on a real store, with the campaigns example program
@@ -108,5 +110,57 @@ describe("custom earning actions reported by the merchant's backend", () => {
     expect(fresh).toMatchObject({ points: 50, rule_names: ["review-50"], contributions: [{ rule: "review-50", points: 50 }], refused: [] })
     expect((await simulate({ action: { type: "review" }, customer_id: "cus_nobody" })).status).toBe(404)
     expect(await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_action`)).toEqual(rowsBefore)
+  })
+  it("a backtest re-evaluates the recorded reviews under a candidate: 80 instead of 50 moves each awarded review by +30, a lower monthly limit awards fewer", async () => {
+    const cleo = await createCustomer(store)
+    // Her signup award (from customer.created) lands first, so the entry count below is stable.
+    await waitFor(async () => (await entriesOf(cleo.id, "signup")).length === 1 || null, { timeoutMs: 30_000, description: "cleo's signup entry" })
+    // Six reviews in January 2027: five earn 50, the sixth is refused by the monthly limit of 5.
+    for (let i = 1; i <= 6; i++) {
+      expect((await report({ customer_id: cleo.id, type: "review", reference: `cleo_${i}`, occurred_at: `2027-01-0${i}T15:00:00Z` })).status).toBe(201)
+    }
+    const entriesBefore = await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_ledger_entry`)
+    const candidate = (review: Record<string, unknown>) => {
+      const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), "utf8") }))
+      const actions = files.find((f) => f.name === "actions.json")!
+      const parsed = JSON.parse(actions.content)
+      parsed.rules = parsed.rules.map((r: { name: string }) => (r.name === "review-50" ? { ...r, ...review } : r))
+      actions.content = JSON.stringify(parsed)
+      return files
+    }
+    const backtest = async (review: Record<string, unknown>) => {
+      const res = await admin.api.post("/admin/loyalty/rules/backtest", { files: candidate(review), since: "2027-01-01T00:00:00Z" })
+      backtestDocs.POST!.response.parse(res.body)
+      return expectOk(res, "POST /admin/loyalty/rules/backtest")
+    }
+
+    const richer = await backtest({ event: { type: "award_points", params: { points: 80 } } })
+    expect(richer).toMatchObject({
+      orders_evaluated: 0, actions_evaluated: 6, actions_changed: 5, actions_skipped: 0,
+      action_current_points: 250, action_candidate_points: 400, current_points: 250, candidate_points: 400, liability_delta_points: 150,
+      members_evaluated: 1,
+      // The sixth review earns nothing either way, so the member row counts 5 actions.
+      members: [{ customer_id: cleo.id, email: cleo.email, orders: 0, actions: 5, current_points: 250, candidate_points: 400, delta_points: 150 }],
+    })
+
+    const stricter = await backtest({ limits: { per_month: 3 } })
+    expect(stricter).toMatchObject({
+      actions_evaluated: 6, actions_changed: 2, action_current_points: 250, action_candidate_points: 150, liability_delta_points: -100,
+      members: [{ customer_id: cleo.id, actions: 5, current_points: 250, candidate_points: 150, delta_points: -100 }],
+    })
+    // The command line gets the same figures through the same backtestStore.
+    const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-actions-candidate-"))
+    try {
+      for (const f of candidate({ event: { type: "award_points", params: { points: 80 } } })) fs.writeFileSync(path.join(rulesDir, f.name), f.content)
+      const text = await cli(["backtest", "--rules", rulesDir, "--since", "2027-01-01", "--database-url", store.databaseUrl])
+      expect(text.code).toBe(0)
+      expect(text.stdout).toContain("actions evaluated: 6 (5 would earn differently), skipped: 0")
+      expect(text.stdout).toContain("action points earned: 250, under the candidate: 400")
+      expect(text.stdout).toContain("liability delta: +150")
+    } finally {
+      fs.rmSync(rulesDir, { recursive: true, force: true })
+    }
+    // Nothing was written by the backtests.
+    expect(await query(store.databaseUrl, `SELECT count(*)::int AS n FROM loyalty_ledger_entry`)).toEqual(entriesBefore)
   })
 })

@@ -208,8 +208,8 @@ describe("admin stats, backtest and settings API", () => {
     expect(res.body.rulebook_version).not.toBe(live)
     const [b, c] = [ben.id, cid.id].sort()
     expect(res.body.members).toEqual([
-      { customer_id: ann.id, email: ann.email, orders: 2, current_points: 346, candidate_points: 592, delta_points: 246, tier_current: "silver", tier_candidate: "silver" },
-      ...[b, c].map((id) => ({ customer_id: id, email: id === ben.id ? ben.email : cid.email, orders: 1, current_points: 223, candidate_points: 346, delta_points: 123, tier_current: "bronze", tier_candidate: "bronze" })),
+      { customer_id: ann.id, email: ann.email, orders: 2, actions: 0, current_points: 346, candidate_points: 592, delta_points: 246, tier_current: "silver", tier_candidate: "silver" },
+      ...[b, c].map((id) => ({ customer_id: id, email: id === ben.id ? ben.email : cid.email, orders: 1, actions: 0, current_points: 223, candidate_points: 346, delta_points: 123, tier_current: "bronze", tier_candidate: "bronze" })),
     ])
     expect(await entryCount()).toBe(before)
   })
@@ -257,16 +257,10 @@ describe("admin stats, backtest and settings API", () => {
     const program = JSON.parse(fs.readFileSync(path.join(rulesDir, "program.json"), "utf8"))
     expect(res.body).toEqual({
       plugin_options: { rules_dir: rulesDir, auto_enroll: true, watch_rules: false },
-      // The file's settings, plus the defaults of the settings it leaves out (as the store runs them).
+      // The file's settings, and the defaults of those it leaves out (store calendar, expiry reminder, referral window).
       program: {
-        negative_balance: program.negative_balance,
-        redemption: program.redemption,
-        expiry: program.expiry,
-        pending_days: program.pending_days,
-        spendable_on: program.spendable_on,
-        timezone: "UTC",
-        expiry_reminder_days: 14,
-        referral: { attach_within_days: 30 },
+        negative_balance: program.negative_balance, redemption: program.redemption, expiry: program.expiry, pending_days: program.pending_days, spendable_on: program.spendable_on,
+        timezone: program.timezone ?? "UTC", expiry_reminder_days: program.expiry_reminder_days ?? 14, referral: program.referral ?? { attach_within_days: 30 },
       },
       rulebook_version: (await admin.api.get("/admin/loyalty/rules")).body.rules.version,
       docs: expect.objectContaining({ readme: "README.md", "rule-files-reference": "rules/README.md", rules: "docs/rules.md", api: "docs/api.md", openapi: "docs/openapi.json", "checkout-safety": "docs/checkout-safety.md" }),

@@ -1,4 +1,4 @@
-import { aggregateBacktest, memberDeltas, runBacktest, type BacktestEntry, type BacktestMember, type BacktestOrder } from "../../src/domain/backtest"
+import { aggregateBacktest, backtestActions, memberDeltas, runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestOrder } from "../../src/domain/backtest"
 import type { AccrualFacts, MemberFacts } from "../../src/domain/facts"
 import { compileOk, defaultFiles, facts as factsOf, readRepoFile } from "./support/rule-files"
 
@@ -64,7 +64,75 @@ describe("aggregateBacktest", () => {
 describe("memberDeltas", () => {
   it("splits the window part of the delta", () => {
     const ds = memberDeltas([order("a", 10, 20, "e1"), order("a", 10, 40, "e2")], (id) => id === "e2")
-    expect(ds).toEqual([{ customer_id: "a", orders: 2, points_now: 20, points_candidate: 60, delta: 40, window_delta: 30 }])
+    expect(ds).toEqual([{ customer_id: "a", orders: 2, actions: 0, points_now: 20, points_candidate: 60, delta: 40, window_delta: 30 }])
+  })
+})
+
+describe("backtestActions", () => {
+  const campaigns = (review: Record<string, unknown>) =>
+    compileOk([
+      { name: "program.json", text: readRepoFile("examples/rulebooks/campaigns/program.json") },
+      { name: "accrual.json", text: readRepoFile("examples/rulebooks/campaigns/accrual.json") },
+      { name: "actions.json", text: JSON.stringify({ kind: "actions", rules: [{
+        name: "review", conditions: { all: [{ fact: "action", path: "$.type", operator: "equal", value: "review" }] },
+        event: { type: "award_points", params: { points: 50 } }, ...review,
+      }] }) },
+    ])
+  const memberFacts = (customer_id: string): MemberFacts => ({
+    customer_id, points_lifetime: 0, points_balance: 0, tier: null, orders_count: 0, points_last_365d: 0, spend_last_365d_minor: 0, group_ids: [], created_at: "2024-01-01T00:00:00.000Z",
+  })
+  let n = 0
+  /** A review recorded for `customer_id` at `occurred_at` that earned `earned` live under "review". */
+  const review = (customer_id: string, occurred_at: string, earned = 50, type = "review"): BacktestAction => ({
+    action_id: `lact_${String(++n).padStart(3, "0")}`, customer_id, type, reference: `r${n}`, occurred_at, properties: {}, earned,
+    rule_names: earned > 0 ? ["review"] : [], member: memberFacts(customer_id), in_window: true,
+  })
+  type Case = [string, Record<string, unknown>, () => BacktestAction[], Record<string, Array<[string, number]>>, number, Array<[string, number]>?]
+  const cases: Case[] = [
+    ["a review rule giving 80 instead of 50 moves every review by +30", { event: { type: "award_points", params: { points: 80 } } },
+      () => [review("a", "2026-11-02T15:00:00Z"), review("a", "2026-11-03T15:00:00Z"), review("b", "2026-11-04T15:00:00Z")],
+      { a: [["review", 80], ["review", 80]], b: [["review", 80]] }, 90],
+    ["a monthly limit of 2 refuses the third review of the month (store time), counted in occurred order", { limits: { per_month: 2 } },
+      // Given newest first; Dec 1 03:00Z is still Nov 30 in New York.
+      () => [review("a", "2026-12-01T03:00:00Z"), review("a", "2026-11-20T15:00:00Z"), review("a", "2026-11-10T15:00:00Z"), review("a", "2026-12-02T15:00:00Z")],
+      { a: [["review", 50], ["review", 50], ["", 0], ["review", 50]] }, -50],
+    ["a lifetime limit counts the member's recorded awards outside the window", { limits: { lifetime: 2 } },
+      () => [review("a", "2026-11-10T15:00:00Z"), review("a", "2026-11-11T15:00:00Z")],
+      { a: [["review", 50], ["", 0]] }, -50, [["a", 1]]],
+    ["an action no candidate rule applies to earns nothing (a signup that earned 100)", {},
+      () => [review("a", "2026-11-10T15:00:00Z", 100, "signup")],
+      { a: [["", 0]] }, -100],
+  ]
+  it.each(cases)("%s", (_name, rule, actions, expected, liability, prior = []) => {
+    const rulebook = campaigns(rule)
+    const priorMap = new Map(prior.map(([c, k]) => [c, Array.from({ length: k }, () => ({ occurred_at: "2025-06-01T00:00:00.000Z", rule_names: ["review"] }))]))
+    const input = actions()
+    const { results, skipped } = backtestActions(rulebook, input, new Map(), priorMap)
+    expect(skipped).toEqual([])
+    const got: Record<string, Array<[string, number]>> = {}
+    for (const r of results) (got[r.customer_id] ??= []).push([r.rule_names_candidate.join(","), r.candidate])
+    expect(got).toEqual(expected)
+    for (const r of results) expect(r.delta).toBe(r.candidate - r.earned)
+    const agg = aggregateBacktest(rulebook.version, [], [], new Map(), new Map(), results)
+    expect(agg.totals).toMatchObject({ actions_evaluated: input.length, liability_delta: liability, action_points_candidate: results.reduce((s, r) => s + r.candidate, 0) })
+    expect(agg.totals.points_candidate - agg.totals.points_now).toBe(liability)
+  })
+
+  it("an action without stored member facts uses the member's facts now, and is skipped when there are none", () => {
+    const rulebook = campaigns({})
+    const a = { ...review("a", "2026-11-10T15:00:00Z"), member: null }
+    const b = { ...review("b", "2026-11-10T15:00:00Z"), member: null }
+    const { results, skipped } = backtestActions(rulebook, [a, b], new Map([["a", memberFacts("a")]]))
+    expect(results.map((r) => [r.customer_id, r.candidate])).toEqual([["a", 50]])
+    expect(skipped).toEqual([expect.objectContaining({ action_id: b.action_id, customer_id: "b" })])
+  })
+
+  it("runBacktest adds the actions to the member rows and the liability delta next to the orders", async () => {
+    const rulebook = campaigns({ event: { type: "award_points", params: { points: 80 } } })
+    const members: BacktestMember[] = [{ customer_id: "a", email: null, tier: null, facts: memberFacts("a") }]
+    const r = await runBacktest(rulebook, [], members, undefined, [review("a", "2026-11-02T15:00:00Z"), review("a", "2026-11-03T15:00:00Z", 0, "signup")])
+    expect(r.members).toEqual([expect.objectContaining({ customer_id: "a", orders: 0, actions: 1, points_now: 50, points_candidate: 80, delta: 30 })])
+    expect(r.totals).toMatchObject({ actions_evaluated: 2, actions_changed: 1, action_points_now: 50, action_points_candidate: 80, liability_delta: 30, members: 1 })
   })
 })
 

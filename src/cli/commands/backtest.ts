@@ -25,17 +25,17 @@ export interface BacktestReport extends BacktestResult {
 }
 
 /**
- * `backtest --rules <dir>`: the store's past accruals (the facts each one saw) re-evaluated under a candidate
- * rulebook, compared with what they earned. Read-only transaction over a plain pg connection; writes nothing.
+ * `backtest --rules <dir>`: the store's past accruals (the facts each one saw) and recorded earning actions
+ * re-evaluated under a candidate rulebook, compared with what they earned. Read-only transaction over a plain pg connection; writes nothing.
  */
 export function registerBacktest(program: Command): void {
   program
     .command("backtest")
-    .description("re-evaluate past accruals (their stored facts) under candidate rules and compare with the live ledger; writes nothing")
+    .description("re-evaluate past accruals (their stored facts) and recorded actions under candidate rules and compare with the live ledger; writes nothing")
     .requiredOption("--rules <dir>", "directory of the candidate rule files")
-    .option("--since <date>", "only accruals created at or after this ISO date or date-time", parseNow)
-    .option("--until <date>", "only accruals created before this date-time (a plain date includes that whole day, UTC)", parseUntil)
-    .option("--limit <n>", "only the newest n accruals of the window", parseLimit)
+    .option("--since <date>", "only accruals created (and actions that occurred) at or after this ISO date or date-time", parseNow)
+    .option("--until <date>", "only accruals created (and actions that occurred) before this date-time (a plain date includes that whole day, UTC)", parseUntil)
+    .option("--limit <n>", "only the newest n accruals (and n actions) of the window", parseLimit)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "csv"]).default("text"))
     .option("--database-url <url>", "PostgreSQL URL of the store (default: database_url of ./medusa-config.js)")
     .addOption(medusaVersionOption())
@@ -116,6 +116,13 @@ function formatText(r: BacktestReport, top = 10): string {
   const lines = [
     `candidate ${r.rules_dir}, version ${r.rulebook_version.slice(0, 12)}${window ? ` (${window})` : ""}`,
     `accruals evaluated: ${t.orders_evaluated} (${t.orders_changed} would earn differently), skipped: ${t.skipped}${t.skipped ? " (no stored facts)" : ""}`,
+    // Recorded earning actions (a store without any prints the accrual lines only); their points are in the totals.
+    ...(t.actions_evaluated + t.actions_skipped > 0
+      ? [
+          `actions evaluated: ${t.actions_evaluated} (${t.actions_changed} would earn differently), skipped: ${t.actions_skipped}${t.actions_skipped ? " (no member facts)" : ""}`,
+          `action points earned: ${t.action_points_now}, under the candidate: ${t.action_points_candidate}`,
+        ]
+      : []),
     `points earned: ${t.points_now}, under the candidate: ${t.points_candidate}, liability delta: ${signed(t.liability_delta)}`,
     `members: ${t.members}, changing tier: ${t.members_changing_tier}`,
     ...t.tier_moves.map((m) => `  ${m.from ?? "none"} -> ${m.to ?? "none"}: ${m.count}`),

@@ -19,11 +19,12 @@ const Response = z.object({
   live_rulebook_version: z.string().nullable(),
   window: z.object({ since: z.string().nullable(), limit_orders: Int }),
   orders_evaluated: Int, orders_changed: Int, orders_skipped: Int,
-  current_points: Int, candidate_points: Int, liability_delta_points: Int,
+  actions_evaluated: Int, actions_changed: Int, actions_skipped: Int,
+  current_points: Int, candidate_points: Int, action_current_points: Int, action_candidate_points: Int, liability_delta_points: Int,
   members_evaluated: Int, members_changing_tier: Int,
   tier_moves: z.array(z.object({ from: Tier, to: Tier, count: Int })),
   members: z.array(z.object({
-    customer_id: z.string(), email: z.string().nullable(), orders: Int,
+    customer_id: z.string(), email: z.string().nullable(), orders: Int, actions: Int,
     current_points: Int, candidate_points: Int, delta_points: Int, tier_current: Tier, tier_candidate: Tier,
   })),
   evaluation_ms: z.number(),
@@ -31,8 +32,10 @@ const Response = z.object({
 
 /**
  * POST /admin/loyalty/rules/backtest { files, since?, limit_orders? } → the CLI backtest's report for candidate files
- * against the store's newest `limit_orders` (default 1000, at most 5000) accruals since `since`: totals, tier moves
- * and the 10 biggest gainers then the 10 biggest losers. Read-only snapshot; writes nothing. An invalid candidate →
+ * against the store's newest `limit_orders` (default 1000, at most 5000) accruals created since `since`, and as many
+ * recorded earning actions that occurred since `since` (re-evaluated in occurred order per member, so the candidate's
+ * limits apply): totals (points are orders plus actions; the action_* fields are the actions' share), tier moves and
+ * the 10 biggest gainers then the 10 biggest losers. Read-only snapshot; writes nothing. An invalid candidate →
  * 400 { type, code: "RULES_INVALID", message, issues } with issues located as rules/validate gives them.
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -50,7 +53,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
 
 export const openapi: RouteDocs = {
   POST: {
-    summary: "Backtest candidate rule files against the store's past accruals (writes nothing)",
+    summary: "Backtest candidate rule files against the store's past accruals and recorded actions (writes nothing)",
     description: "`files` as POST /admin/loyalty/rules/validate takes them, or as a map of file name to parsed JSON or text. Invalid files: 400 RULES_INVALID with located issues.",
     query: NoQuery,
     body: z.union([ListBody, MapBody]),
