@@ -2,6 +2,7 @@
  * What the ledger already says about one order: the basis for cancels, refunds and activation, so that every
  * follow-up movement is computed from the entries that exist (the ledger is the truth), not from today's rules.
  */
+import type { AccrualResult } from "./accrual"
 import type { EntryDraft } from "./ledger"
 
 export interface OrderEntry {
@@ -90,4 +91,46 @@ export const OrderKeys = {
 export function orderMovement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
   // `|| 0`: a zero movement must not be stored as -0.
   return state.pending ? { points: 0, pending_points: -points || 0 } : { points: -points || 0, pending_points: 0, floor }
+}
+
+/**
+ * The accrual entry of an evaluated order, for both adapters. `pending` (decided under the account lock from the
+ * program and the payment's state) puts the points in pending instead of the balance; `details` keep the arithmetic,
+ * what the points wait for as awarded (a later program change does not change this order's fate) and the facts the
+ * rules saw (explain).
+ */
+export function accrualEntryDraft(a: {
+  customer_id: string
+  order_id: string
+  idempotency_key: string
+  rulebook_version: string
+  result: AccrualResult
+  order_total_minor: number
+  pending: boolean
+  pending_days: number
+  spendable_on: string
+  facts: unknown
+}) {
+  const { result } = a
+  return {
+    customer_id: a.customer_id,
+    kind: "accrual" as const,
+    points: a.pending ? 0 : result.points,
+    pending_points: a.pending ? result.points : 0,
+    idempotency_key: a.idempotency_key,
+    order_id: a.order_id,
+    rule_names: result.rule_names,
+    rulebook_version: a.rulebook_version,
+    details: {
+      basis_minor: result.basis_minor,
+      order_total_minor: a.order_total_minor,
+      amount_points: result.amount_points,
+      bonus_points: result.bonus_points,
+      multiplier_bp: result.multiplier_bp,
+      contributions: result.contributions,
+      pending_days: a.pending_days,
+      spendable_on: a.spendable_on,
+      facts: a.facts,
+    },
+  }
 }

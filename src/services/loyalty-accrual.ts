@@ -6,7 +6,7 @@ import { clawbackForRefund, reversalForCancel } from "../domain/clawback"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import type { AccrualFacts } from "../domain/facts"
 import { EntryDraft } from "../domain/ledger"
-import { orderLedgerState, OrderLedgerState, OrderKeys, orderMovement } from "../domain/order-ledger"
+import { accrualEntryDraft, orderLedgerState, OrderLedgerState, OrderKeys, orderMovement } from "../domain/order-ledger"
 import { accruesPending } from "../domain/program"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
@@ -88,28 +88,8 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           // Read under the lock: an order.payment_captured handled meanwhile either waited for this accrual (and
           // activates it) or ran before it, and then the capture it reacted to is visible here.
           const pending = accruesPending(rulebook.program, spendable_on === "captured" && (await isCaptured(ctx.manager, order_id)))
-          return {
-            customer_id,
-            kind: "accrual",
-            points: pending ? 0 : result.points,
-            pending_points: pending ? result.points : 0,
-            idempotency_key: key,
-            order_id,
-            rule_names: result.rule_names,
-            rulebook_version: rulebook.version,
-            details: {
-              basis_minor: result.basis_minor,
-              order_total_minor: order.total,
-              amount_points: result.amount_points,
-              bonus_points: result.bonus_points,
-              multiplier_bp: result.multiplier_bp,
-              contributions: result.contributions,
-              // What the points wait for, as awarded: a later program change does not change this order's fate.
-              pending_days,
-              spendable_on,
-              facts, // what the rules saw: GET /admin/loyalty/entries/:id/explain
-            },
-          }
+          const order_total_minor = order.total
+          return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor, pending, pending_days, spendable_on, facts })
         },
         { order_id }
       )

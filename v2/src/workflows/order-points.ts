@@ -1,7 +1,7 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { evaluateAccrual } from "../core/domain/accrual"
 import { clawbackForRefund, reversalForCancel } from "../core/domain/clawback"
-import { orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
+import { accrualEntryDraft, orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
 import { accruesPending } from "../core/domain/program"
 import { memberContextSource } from "../lib/member-facts"
 import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
@@ -56,27 +56,8 @@ export const accrueOrderStep = createStep(
       if (orderLedgerState(orderEntries).canceled) return null
       // spendable_on "captured" waits for order.payment_captured (not wired in v2 yet): pending until then.
       const pending = accruesPending(rulebook.program, false)
-      return {
-        customer_id: order.customer!.id,
-        kind: "accrual",
-        points: pending ? 0 : result.points,
-        pending_points: pending ? result.points : 0,
-        idempotency_key: key,
-        order_id,
-        rule_names: result.rule_names,
-        rulebook_version: rulebook.version,
-        details: {
-          basis_minor: result.basis_minor,
-          order_total_minor: order.total_minor,
-          amount_points: result.amount_points,
-          bonus_points: result.bonus_points,
-          multiplier_bp: result.multiplier_bp,
-          contributions: result.contributions,
-          pending_days,
-          spendable_on,
-          facts,
-        },
-      }
+      const customer_id = order.customer!.id
+      return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
     }, order_id, memberContextSource(container, order.customer.id))
     if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id: order.customer.id }, [])
     const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)], customer_id: order.customer.id }
