@@ -2,7 +2,7 @@
 // `npm run test:v2` (and the end of `npm test`): the Medusa v2 plugin's suite in v2/. @medusajs/test-utils reads
 // DB_HOST / DB_PORT / DB_USERNAME / DB_PASSWORD, so they are derived here from DATABASE_URL; without it, from a local
 // PostgreSQL on localhost:5432 (user postgres, trust auth) when one answers, else from an embedded PostgreSQL started
-// (and stopped) here. The root is compiled first: the v2 suite drives the root CLI (verify, backtest on a v2 database).
+// (and stopped) here on port 5432. The root is compiled first: the v2 suite drives the root CLI (verify, backtest on a v2 database).
 // A run that hangs is killed after V2_TEST_TIMEOUT_MIN minutes (default 30) and fails, rather than stalling CI.
 import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
@@ -44,9 +44,11 @@ if (!env.DATABASE_URL && (await answers(LOCAL))) {
   console.log(`[test:v2] using the local PostgreSQL at ${LOCAL}`)
 }
 if (!env.DATABASE_URL) {
+  // On 5432 and with trust auth: parts of @medusajs/test-utils ignore DB_PORT (its afterAll drop, for one) and take
+  // the default port; nothing answered there, so the port is free on such a machine.
   const { startEmbeddedPostgres } = await import("./lib/embedded-pg.mjs")
-  pg = await startEmbeddedPostgres()
-  env.DATABASE_URL = pg.url
+  pg = await startEmbeddedPostgres({ port: 5432, authMethod: "trust" })
+  env.DATABASE_URL = `postgres://postgres@127.0.0.1:${pg.port}/postgres`
   console.log(`[test:v2] embedded PostgreSQL on port ${pg.port}`)
 }
 const url = new URL(env.DATABASE_URL)

