@@ -40,3 +40,24 @@ export function eligiblePromotions(rulebook: Rulebook, member: MemberFacts): Pro
   const facts = { member }
   return rulebook.promotions.filter((p) => compiledPredicate(p.conditions)(facts))
 }
+
+/**
+ * What reconciling the promotions files into the store's own promotions did (both adapters): codes created, updated,
+ * disabled or unchanged; `conflicts` are codes held by a promotion the plugin did not create (left untouched);
+ * `pending` are kept but cannot exist in the store yet (the adapter says why); `failed` are errors per code.
+ */
+export type PromotionReconcileResult = {
+  rulebook_version: string
+  created: string[]
+  updated: string[]
+  disabled: string[]
+  unchanged: string[]
+  conflicts: { code: string; reason: string }[]
+  pending: { code: string; reason: string }[]
+  failed: { code: string; reason: string }[]
+}
+
+/** An empty result for `rulebook_version`, to fill while reconciling. */
+export function emptyPromotionReconcile(rulebook_version: string): PromotionReconcileResult {
+  return { rulebook_version, created: [], updated: [], disabled: [], unchanged: [], conflicts: [], pending: [], failed: [] }
+}

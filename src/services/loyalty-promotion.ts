@@ -13,6 +13,7 @@ import type { Rulebook } from "../domain/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyPromotion } from "../models/loyalty-promotion"
 import LoyaltyRulesService from "./loyalty-rules"
+import { emptyPromotionReconcile, type PromotionReconcileResult } from "../domain/promotions"
 
 type TierService = {
   withTransaction(m: EntityManager): TierService
@@ -29,18 +30,8 @@ type InjectedDependencies = {
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
-export type ReconcileResult = {
-  rulebook_version: string
-  created: string[]
-  updated: string[]
-  disabled: string[]
-  unchanged: string[]
-  /** A discount with the code exists that the plugin did not create: left untouched. */
-  conflicts: { code: string; reason: string }[]
-  /** The group is kept but no discount can exist yet (no region in the store / in the fixed discount's currency). */
-  pending: { code: string; reason: string }[]
-  failed: { code: string; reason: string }[]
-}
+/** The core's reconcile result (domain/promotions.ts), shared by both adapters. */
+export type ReconcileResult = PromotionReconcileResult
 
 export type CustomerPromotion = {
   code: string
@@ -115,7 +106,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
   async reconcile(rulebook?: Rulebook, opts: { now?: Date; sync?: boolean } = {}): Promise<ReconcileResult> {
     const book = rulebook ?? this.deps_.loyaltyRulesService.getRulebook()
     const now = opts.now ?? new Date()
-    const result: ReconcileResult = { rulebook_version: book.version, created: [], updated: [], disabled: [], unchanged: [], conflicts: [], pending: [], failed: [] }
+    const result: ReconcileResult = emptyPromotionReconcile(book.version)
     let membership = false
     for (const def of book.promotions) {
       try {

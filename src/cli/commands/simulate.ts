@@ -4,6 +4,7 @@ import { Command } from "commander"
 import type { AccrualFacts, CustomerFacts, MemberFacts, OrderFacts } from "../../domain/facts"
 import { ActionInput, CustomerInput, MemberInput, OrderInput, parseJsonInput, simulate, simulateAction, SimulationInput, type SimulationResult } from "../../domain/simulation"
 import { actionFacts } from "../../domain/action"
+import type { Rulebook } from "../../domain/rulebook"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, readInputFile, resolveRulesDir, type Format } from "../rules"
 import { withStore } from "../store"
 import type { z } from "zod"
@@ -47,18 +48,14 @@ export function registerSimulate(program: Command): void {
         process.exitCode = 1
         return
       }
-      const { result } = compileDir(dir)
-      if (!result.ok) {
-        process.stderr.write(`${formatIssueLines(locateIssues(dir, result.issues))}\nthe rulebook does not compile: run medusa-loyalty validate\n`)
-        process.exitCode = 1
-        return
-      }
+      const rulebook = compiledOrExplain(dir)
+      if (!rulebook) return
       const value = <T>(i: { ok: true; value: T } | { ok: false } | undefined) => (i && i.ok ? i.value : undefined)
       const input = SimulationInput.parse({ order: value(inputs.order), customer: value(inputs.customer), member: value(inputs.member) })
-      const sim = await simulate(result.rulebook, input, stored.member_before)
+      const sim = await simulate(rulebook, input, stored.member_before)
       const report = {
         rules_dir: displayPath(dir),
-        rulebook_version: result.rulebook.version,
+        rulebook_version: rulebook.version,
         points: sim.accrual.points,
         pending: sim.pending,
         rule_names: sim.accrual.rule_names,
@@ -70,7 +67,7 @@ export function registerSimulate(program: Command): void {
         promotions: sim.promotions,
         facts: { ...sim.facts, member: sim.member },
       }
-      process.stdout.write(opts.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(dir, result.rulebook.version, sim)}\n`)
+      process.stdout.write(opts.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(dir, rulebook.version, sim)}\n`)
     })
 }
 
@@ -84,14 +81,10 @@ function simulateActionCommand(dir: string, file: string, memberFile: string | u
     process.exitCode = 1
     return
   }
-  const { result } = compileDir(dir)
-  if (!result.ok) {
-    process.stderr.write(`${formatIssueLines(locateIssues(dir, result.issues))}\nthe rulebook does not compile: run medusa-loyalty validate\n`)
-    process.exitCode = 1
-    return
-  }
-  const sim = simulateAction(result.rulebook, action.value, member?.ok ? member.value : undefined)
-  const facts = actionFacts(action.value, result.rulebook.program.timezone)
+  const rulebook = compiledOrExplain(dir)
+  if (!rulebook) return
+  const sim = simulateAction(rulebook, action.value, member?.ok ? member.value : undefined)
+  const facts = actionFacts(action.value, rulebook.program.timezone)
   if (format === "json") {
     process.stdout.write(`${JSON.stringify({ rules_dir: displayPath(dir), ...sim, facts: { action: facts } }, null, 2)}\n`)
     return
@@ -175,4 +168,13 @@ function formatSimulation(dir: string, version: string, sim: SimulationResult): 
     "nothing was written",
   ]
   return lines.join("\n")
+}
+
+/** The rulebook of `dir`, or null after printing its located issues and setting exit code 1. */
+function compiledOrExplain(dir: string): Rulebook | null {
+  const { result } = compileDir(dir)
+  if (result.ok) return result.rulebook
+  process.stderr.write(`${formatIssueLines(locateIssues(dir, result.issues))}\nthe rulebook does not compile: run medusa-loyalty validate\n`)
+  process.exitCode = 1
+  return null
 }

@@ -8,22 +8,13 @@ import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { TrackedPromotionRow } from "../modules/loyalty/service"
 import { memberFactsOf } from "./member-facts"
+import { emptyPromotionReconcile, type PromotionReconcileResult } from "../core/domain/promotions"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type GroupPair = { customer_id: string; customer_group_id: string }
 
-export type ReconcileResult = {
-  rulebook_version: string
-  created: string[]
-  updated: string[]
-  disabled: string[]
-  unchanged: string[]
-  /** A promotion with the code exists that the plugin did not create: left untouched. */
-  conflicts: { code: string; reason: string }[]
-  /** Not created yet (what the v2 adapter cannot express yet). */
-  pending: { code: string; reason: string }[]
-  failed: { code: string; reason: string }[]
-}
+/** The core's reconcile result (domain/promotions.ts), shared by both adapters. */
+export type ReconcileResult = PromotionReconcileResult
 
 /** The customer-group rule that restricts a member promotion to its group (recipe §5). */
 export const GROUP_RULE_ATTRIBUTE = "customer.groups.id"
@@ -118,7 +109,7 @@ async function reconcileOne(scope: Resolver, def: PromotionDef, version: string,
 export async function reconcilePromotions(scope: Resolver, rulebook?: Rulebook): Promise<ReconcileResult> {
   const loyalty = loyaltyOf(scope)
   const book = rulebook ?? loyalty.getRulebook()
-  const result: ReconcileResult = { rulebook_version: book.version, created: [], updated: [], disabled: [], unchanged: [], conflicts: [], pending: [], failed: [] }
+  const result: ReconcileResult = emptyPromotionReconcile(book.version)
   const tracked = new Map((await loyalty.trackedPromotions()).map((r) => [r.code, r]))
   for (const def of book.promotions) {
     try {
