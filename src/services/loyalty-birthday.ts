@@ -48,21 +48,23 @@ export default class LoyaltyBirthdayService extends TransactionBaseService {
   }
 
   /**
-   * customer.created / customer.updated: one row when the birthday differs from the last one recorded (a first
-   * birthday is a change; a redelivery or an update of other fields records nothing). `at`: the customer's
-   * updated_at (created_at), so a redelivery does not move the change later.
+   * customer.created / customer.updated: one row when the birthday differs from the one in force at the event's
+   * time (a first birthday is a change; a redelivery or an update of other fields records nothing). `at`: the
+   * customer's updated_at (created_at), so a redelivery does not move the change later, and an event delivered
+   * late (the local event bus does not keep order: customer.created can arrive after the first update) is compared
+   * with the state as of its own time, not with a later change.
    */
   async recordChange(customer: { id: string; metadata?: unknown; updated_at?: string | Date; created_at?: string | Date }): Promise<boolean> {
     return await this.atomicPhase_(async (manager) => {
       const current = birthdayValue(customer.metadata)
+      const at = new Date(customer.updated_at ?? customer.created_at ?? Date.now())
       // One writer per customer at a time: concurrent deliveries of one update record it once.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('loyalty_birthday:' || $1))`, [customer.id])
-      const [last] = await manager.query(
-        `SELECT birthday FROM loyalty_birthday_change WHERE customer_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 1`,
-        [customer.id]
+      const [before] = await manager.query(
+        `SELECT birthday FROM loyalty_birthday_change WHERE customer_id = $1 AND changed_at <= $2 ORDER BY changed_at DESC, id DESC LIMIT 1`,
+        [customer.id, at]
       )
-      if (last ? last.birthday === current : current === null) return false
-      const at = new Date(customer.updated_at ?? customer.created_at ?? Date.now())
+      if (before ? before.birthday === current : current === null) return false
       await manager.query(`INSERT INTO loyalty_birthday_change (customer_id, birthday, changed_at) VALUES ($1, $2, $3)`, [customer.id, current, at])
       return true
     })

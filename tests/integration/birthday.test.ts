@@ -57,6 +57,13 @@ describe("birthday bonus", () => {
     const md = soon.toISOString().slice(5, 10)
     expectOk(await admin.api.post(`/admin/customers/${bob.id}`, { metadata: { birthday: md } }), "change birthday")
     await waitFor(async () => (await query(store.databaseUrl, `SELECT 1 FROM loyalty_birthday_change WHERE customer_id = $1 AND birthday = $2`, [bob.id, md])).length === 1 || null, { timeoutMs: 30_000, description: "second change recorded" })
+    // A customer.created delivered late (the local bus keeps no order) is compared with the state at its own time:
+    // no birthday then, none recorded then — not a change back to "no birthday".
+    const birthdays = store.container.resolve("loyaltyBirthdayService")
+    const [{ created_at }] = await query(store.databaseUrl, `SELECT created_at FROM customer WHERE id = $1`, [bob.id])
+    expect(await birthdays.recordChange({ id: bob.id, metadata: null, created_at })).toBe(false)
+    // A redelivered update finds its own row.
+    expect(await birthdays.recordChange({ id: bob.id, metadata: { birthday: "03-15" }, updated_at: change.changed_at })).toBe(false)
     // An update of another field records nothing.
     expectOk(await admin.api.post(`/admin/customers/${bob.id}`, { first_name: "Robert" }), "rename")
     const onDay = `${soon.toISOString().slice(0, 10)}T17:00:00Z`
