@@ -49,3 +49,21 @@ export function activationReason(f: Pick<ActivationFacts, "pending_days" | "spen
   if (f.spendable_on === "captured") parts.push("payment captured")
   return parts.join(" and ") || "pending points released"
 }
+
+/**
+ * An action award tied to an order (a referral award on the referred member's first order) that waits like that
+ * order's own points would: stored in the award entry's details, so activation and take-back decide from what the
+ * award was made under. `reversal_key`: the key of the entry that would take the award back (its existence means
+ * there is nothing left to activate).
+ */
+export interface PendingAwardTerms {
+  order_id: string
+  pending_days: number
+  spendable_on: SpendableOn
+  reversal_key: string
+}
+
+/** The idempotency key of the activation of a pending award posted under `award_key` (once per award). */
+export function awardActivationKey(award_key: string): string {
+  return `${award_key}:activation`
+}

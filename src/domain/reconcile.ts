@@ -67,6 +67,11 @@ export interface ReconcileResult {
   complete: boolean
   /** Redemption codes an order used though the order's event was lost, settled by this run (absent: not swept). */
   redemptions_settled?: number
+  /**
+   * Referral awards of the window whose events were lost: first orders of referred members awarded, canceled first
+   * orders' awards taken back (absent: not swept, e.g. the referral capability is not installed).
+   */
+  referrals?: { awarded: number; reversed: number }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -157,6 +162,7 @@ export function formatReconcileReport(r: ReconcileResult): string {
     `  already seen: ${r.already_seen}, nothing to write: ${r.skipped}, failed: ${r.failures.length}`,
   ]
   if (r.redemptions_settled !== undefined) lines.push(`  redemption codes used by an order, settled: ${r.redemptions_settled}`)
+  if (r.referrals) lines.push(`  referral awards: ${r.referrals.awarded} awarded, ${r.referrals.reversed} taken back`)
   for (const f of r.failures) {
     lines.push(`  FAILED ${f.kind} order ${f.order_id}${f.refund_id ? ` refund ${f.refund_id}` : ""}: ${f.code} ${f.message}`)
   }

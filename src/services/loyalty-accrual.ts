@@ -10,7 +10,7 @@ import { accrualEntryDraft, orderLedgerState, OrderLedgerState, OrderKeys, order
 import { accruesPending } from "../domain/program"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
-import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
+import { isOrderCaptured } from "../utils/order-capture-sql"
 import LoyaltyLedgerService, { LockedContext } from "./loyalty-ledger"
 import type LoyaltyRedemptionService from "./loyalty-redemption"
 import LoyaltyRulesService from "./loyalty-rules"
@@ -87,7 +87,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
           }
           // Read under the lock: an order.payment_captured handled meanwhile either waited for this accrual (and
           // activates it) or ran before it, and then the capture it reacted to is visible here.
-          const pending = accruesPending(rulebook.program, spendable_on === "captured" && (await isCaptured(ctx.manager, order_id)))
+          const pending = accruesPending(rulebook.program, spendable_on === "captured" && (await isOrderCaptured(ctx.manager, order_id)))
           const order_total_minor = order.total
           return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor, pending, pending_days, spendable_on, facts })
         },
@@ -339,12 +339,6 @@ function factsOf(order: Order, customer: CustomerRow, earlier_orders: number, ac
       tier: account.tier,
     }),
   }
-}
-
-/** Whether the order's payment is captured (CAPTURED_AT_SQL). */
-async function isCaptured(manager: EntityManager, order_id: string): Promise<boolean> {
-  const [row] = await manager.query(`SELECT ${CAPTURED_AT_SQL} AS captured_at FROM "order" o WHERE o.id = $1`, [order_id])
-  return Boolean(row?.captured_at)
 }
 
 // The error Medusa's retrieveWithTotals raised for a missing order (same type and message).

@@ -2,6 +2,7 @@ import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { actionFacts, actionKey, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/action"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import type { PendingAwardTerms } from "../domain/activation"
 import type { EntryDraft } from "../domain/ledger"
 import { LoyaltyAction } from "../models/loyalty-action"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
@@ -26,6 +27,12 @@ export type ActionReport = {
   occurred_at?: string
   properties?: Record<string, ActionProperty>
   actor_id?: string | null
+  /**
+   * Plugin-internal (never from a route): the award waits in pending under these terms (a referral award under a
+   * program with pending_days or spendable_on "captured"), activated by LoyaltyActivationService. Not part of the
+   * payload hash: a redelivery after the order's capture replays the first outcome.
+   */
+  pending?: PendingAwardTerms
 }
 
 export type ActionOutcome = {
@@ -75,7 +82,8 @@ export default class LoyaltyActionService extends TransactionBaseService {
       await this.assertMember(manager, input.customer_id)
       const rulebook = this.deps_.loyaltyRulesService.getRulebook()
       const properties = input.properties ?? {}
-      const payload_hash = actionPayloadHash({ ...input, occurred_at: input.occurred_at ?? null, properties })
+      const { pending: _terms, ...reported } = input
+      const payload_hash = actionPayloadHash({ ...reported, occurred_at: input.occurred_at ?? null, properties })
       const key = actionKey(input.type, input.reference)
       const action_id = generateEntityId("", "lact")
       let decided: { row: Omit<LoyaltyAction, "created_at">; result: ActionResult } | null = null
@@ -157,7 +165,9 @@ function actionDraft(input: ActionReport, key: string, action_id: string, result
   return {
     customer_id: input.customer_id,
     kind: "action",
-    points: result.points,
+    // Pending: out of balance and lifetime until activated (or taken back from pending).
+    points: input.pending ? 0 : result.points,
+    pending_points: input.pending ? result.points : 0,
     idempotency_key: key,
     source_id: action_id,
     rule_names: result.rule_names,
@@ -169,6 +179,7 @@ function actionDraft(input: ActionReport, key: string, action_id: string, result
       contributions: result.contributions,
       refused: result.refused,
       facts,
+      ...(input.pending ? { pending: input.pending } : {}),
     },
   }
 }

@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { activationDecision, activationReason, type ActivationFacts } from "../domain/activation"
+import { activationDecision, activationReason, awardActivationKey, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
 import { orderLedgerState } from "../domain/order-ledger"
 import { SPENDABLE_ON, type SpendableOn } from "../domain/program"
 import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
@@ -14,7 +14,25 @@ type InjectedDependencies = {
   loyaltyRulesService: LoyaltyRulesService
 }
 
-export type ActivationCounts = { orders_checked: number; entries_posted: number; points_activated: number }
+export type ActivationCounts = {
+  orders_checked: number
+  /** Pending action awards (referral awards tied to an order) looked at. */
+  awards_checked: number
+  entries_posted: number
+  points_activated: number
+}
+
+/** A pending action award (see PendingAwardTerms) with the facts of the order it waits on. */
+type PendingAward = {
+  entry_id: string
+  customer_id: string
+  idempotency_key: string
+  points: number
+  reference: string
+  terms: PendingAwardTerms
+  gone_out_at: Date | null
+  captured_at: Date | null
+}
 
 type PendingOrder = {
   order_id: string
@@ -24,6 +42,13 @@ type PendingOrder = {
   gone_out_at: Date | null
   captured_at: Date | null
 }
+
+/** When everything in order `o` went out (see the class comment), as one SQL expression; NULL while something has not. */
+const GONE_OUT_AT_SQL = `(CASE WHEN o.status = 'completed' OR NOT EXISTS (
+    SELECT 1 FROM line_item li WHERE li.order_id = o.id AND coalesce(li.fulfilled_quantity, 0) < li.quantity)
+  THEN coalesce((SELECT max(coalesce(f.shipped_at, f.created_at)) FROM fulfillment f WHERE f.order_id = o.id AND f.canceled_at IS NULL),
+                CASE WHEN o.status = 'completed' THEN o.updated_at END)
+END)`
 
 /**
  * Pending points becoming available. The conditions (domain/activation.ts) are those stored on the accrual: its
@@ -37,6 +62,8 @@ type PendingOrder = {
  * The amount is what the order still has pending: earned minus what cancels and refunds already took out of
  * pending (orderLedgerState), posted once under the key `order:{id}:activation`. Two ways in: the activation job
  * (every pending order: repairs a lost order.payment_captured) and order.payment_captured (one order).
+ * Pending action awards tied to an order (referral awards, possibly another member's) activate on the same facts,
+ * each under its own member's lock and key `awardActivationKey(award key)`, unless already taken back.
  */
 export default class LoyaltyActivationService extends TransactionBaseService {
   protected readonly deps_: InjectedDependencies
@@ -47,15 +74,21 @@ export default class LoyaltyActivationService extends TransactionBaseService {
   }
 
   async activateDue(now: Date): Promise<ActivationCounts> {
-    const counts: ActivationCounts = { orders_checked: 0, entries_posted: 0, points_activated: 0 }
+    const counts: ActivationCounts = { orders_checked: 0, awards_checked: 0, entries_posted: 0, points_activated: 0 }
+    const tally = (points: number) => {
+      if (points <= 0) return
+      counts.entries_posted++
+      counts.points_activated += points
+    }
     for (const c of await this.pendingOrders(this.activeManager_, null)) {
       counts.orders_checked++
       if (!activationDecision(this.factsOf(c), now).due) continue
-      const points = await this.inTransaction((m) => this.activateLocked(m, c.order_id, c.customer_id, now))
-      if (points > 0) {
-        counts.entries_posted++
-        counts.points_activated += points
-      }
+      tally(await this.inTransaction((m) => this.activateLocked(m, c.order_id, c.customer_id, now)))
+    }
+    for (const a of await pendingAwards(this.activeManager_, { order_id: null, entry_id: null })) {
+      counts.awards_checked++
+      if (!activationDecision(awardFacts(a), now).due) continue
+      tally(await this.inTransaction((m) => this.activateAwardLocked(m, a, now)))
     }
     return counts
   }
@@ -65,13 +98,52 @@ export default class LoyaltyActivationService extends TransactionBaseService {
    * the points activated (0: nothing pending, or still waiting). Members' orders only.
    */
   async activateOrder(order_id: string, now: Date): Promise<number> {
+    let points = 0
+    for (const a of await pendingAwards(this.activeManager_, { order_id, entry_id: null })) {
+      points += await this.inTransaction((m) => this.activateAwardLocked(m, a, now))
+    }
     const [member] = await this.activeManager_.query(
       `SELECT o.customer_id FROM "order" o JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
         WHERE o.id = $1`,
       [order_id]
     )
-    if (!member) return 0
-    return await this.inTransaction((m) => this.activateLocked(m, order_id, member.customer_id, now))
+    if (!member) return points
+    return points + (await this.inTransaction((m) => this.activateLocked(m, order_id, member.customer_id, now)))
+  }
+
+  /**
+   * One pending award, decided again under its member's lock: not taken back meanwhile (the order's cancel posts
+   * under `terms.reversal_key`, under the same lock), the order still not canceled, and the conditions hold.
+   */
+  private async activateAwardLocked(manager: EntityManager, award: PendingAward, now: Date): Promise<number> {
+    const key = awardActivationKey(award.idempotency_key)
+    const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
+    const posted = await ledger.postUnderLock(award.customer_id, key, async (ctx) => {
+      const [current] = await pendingAwards(ctx.manager, { order_id: null, entry_id: award.entry_id })
+      if (!current) return null
+      const facts = awardFacts(current)
+      const decision = activationDecision(facts, now)
+      if (!decision.due) return null
+      return {
+        customer_id: current.customer_id,
+        kind: "activation",
+        points: current.points,
+        pending_points: -current.points,
+        idempotency_key: key,
+        source_id: current.entry_id,
+        reason: `${activationReason(facts)}: ${current.reference}`,
+        details: {
+          activation_of: current.entry_id,
+          order_id: current.terms.order_id,
+          pending_days: facts.pending_days,
+          spendable_on: facts.spendable_on,
+          eligible_since: decision.eligible_since.toISOString(),
+          gone_out_at: facts.gone_out_at?.toISOString() ?? null,
+          captured_at: facts.captured_at?.toISOString() ?? null,
+        },
+      }
+    })
+    return posted.entry && !posted.replayed ? posted.entry.points : 0
   }
 
   /**
@@ -142,17 +214,40 @@ export default class LoyaltyActivationService extends TransactionBaseService {
            AND sum(e.pending_delta) > 0
       )
       SELECT p.order_id, p.customer_id, p.pending_days, p.spendable_on,
-             CASE WHEN o.status = 'completed' OR NOT EXISTS (
-                    SELECT 1 FROM line_item li WHERE li.order_id = o.id AND coalesce(li.fulfilled_quantity, 0) < li.quantity)
-                  THEN coalesce((SELECT max(coalesce(f.shipped_at, f.created_at)) FROM fulfillment f
-                                  WHERE f.order_id = o.id AND f.canceled_at IS NULL),
-                                CASE WHEN o.status = 'completed' THEN o.updated_at END)
-             END AS gone_out_at,
+             ${GONE_OUT_AT_SQL} AS gone_out_at,
              ${CAPTURED_AT_SQL} AS captured_at
         FROM pending p
         JOIN "order" o ON o.id = p.order_id
        WHERE o.status <> 'canceled'
        ORDER BY p.order_id`, [order_id])
     return rows.map((r) => ({ ...r, pending_days: r.pending_days === null ? null : Number(r.pending_days) }))
+  }
+}
+
+/**
+ * Pending action awards (all, those of one order, or one entry): posted pending, neither activated nor taken back,
+ * their order not canceled. The partial index loyalty_ledger_entry_pending_award keeps the scan to such entries.
+ */
+async function pendingAwards(manager: EntityManager, by: { order_id: string | null; entry_id: string | null }): Promise<PendingAward[]> {
+  const rows = await manager.query(`
+    SELECT e.id AS entry_id, e.customer_id, e.idempotency_key, e.pending_delta AS points, e.reason AS reference,
+           e.details->'pending' AS terms, ${GONE_OUT_AT_SQL} AS gone_out_at, ${CAPTURED_AT_SQL} AS captured_at
+      FROM loyalty_ledger_entry e
+      JOIN "order" o ON o.id = e.details->'pending'->>'order_id'
+     WHERE e.kind = 'action' AND e.pending_delta > 0 AND o.status <> 'canceled'
+       AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR e.id = $2)
+       AND NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry x
+                        -- awardActivationKey(award key), spelled in SQL; or the take-back's key
+                        WHERE x.idempotency_key IN (e.idempotency_key || ':activation', e.details->'pending'->>'reversal_key'))
+     ORDER BY e.seq`, [by.order_id, by.entry_id])
+  return rows.map((r: PendingAward) => ({ ...r, points: Number(r.points) }))
+}
+
+function awardFacts(a: PendingAward): ActivationFacts {
+  return {
+    pending_days: Number(a.terms.pending_days) || 0,
+    spendable_on: SPENDABLE_ON.includes(a.terms.spendable_on) ? a.terms.spendable_on : "placed",
+    gone_out_at: a.gone_out_at && new Date(a.gone_out_at),
+    captured_at: a.captured_at && new Date(a.captured_at),
   }
 }

@@ -1,6 +1,9 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { awardActivationKey } from "../domain/activation"
+import { accruesPending } from "../domain/program"
+import { isOrderCaptured } from "../utils/order-capture-sql"
 import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/referral"
 import type LoyaltyActionService from "./loyalty-action"
 import type { ActionOutcome } from "./loyalty-action"
@@ -82,8 +85,9 @@ export default class LoyaltyReferralService extends TransactionBaseService {
 
   /**
    * order.placed: when it is the first order of a member who attached a code, both sides report the `referral`
-   * action (references "referrer:<referred>" and "referred:<referred>": once each, ever). Skipped without action
-   * rules, for a canceled order and for any later order.
+   * action (references "referrer:<referred>" and "referred:<referred>": once each, ever). Under a program with
+   * pending_days or spendable_on "captured" the awards are pending, activated with the order's own points
+   * (LoyaltyActivationService). Skipped without action rules, for a canceled order and for any later order.
    */
   async awardFirstOrder(order_id: string): Promise<ActionOutcome[]> {
     return await this.atomicPhase_(async (manager) => {
@@ -96,6 +100,9 @@ export default class LoyaltyReferralService extends TransactionBaseService {
       )
       if (!row || row.first_id !== order_id || row.status === "canceled") return []
       const actions = this.deps_.loyaltyActionService.withTransaction(manager)
+      const program = this.deps_.loyaltyRulesService.getRulebook().program
+      // The awards wait like the order's own points (pending_days, spendable_on "captured"), decided as the accrual does.
+      const pending = accruesPending(program, program.spendable_on === "captured" && (await isOrderCaptured(manager, order_id)))
       const outcomes: ActionOutcome[] = []
       for (const role of REFERRAL_ROLES) {
         // A referrer who is no longer a member (deleted customer) earns nothing; the referred side still does.
@@ -106,6 +113,9 @@ export default class LoyaltyReferralService extends TransactionBaseService {
           reference: referralReference(row.customer_id, role),
           occurred_at: new Date(row.created_at).toISOString(),
           properties: { role, order_id, referred_id: row.customer_id, referrer_id: row.referrer_id },
+          pending: pending
+            ? { order_id, pending_days: program.pending_days, spendable_on: program.spendable_on, reversal_key: referralReversalKey(row.customer_id, role) }
+            : undefined,
         }))
       }
       return outcomes
@@ -113,8 +123,26 @@ export default class LoyaltyReferralService extends TransactionBaseService {
   }
 
   /**
+   * The reconcile sweep for referrals (order.placed / order.canceled lost): the window's first orders of referred
+   * members without their awards get them, canceled ones with awards not taken back lose them, through the same
+   * methods as the subscribers, one transaction per order. Idempotent: a second run finds nothing.
+   */
+  async reconcile(window: { since: Date; until: Date }): Promise<{ awarded: number; reversed: number }> {
+    const counts = { awarded: 0, reversed: 0 }
+    for (const { id } of await this.manager_.query(UNAWARDED_FIRST_ORDERS_SQL, [window.since, window.until])) {
+      const outcomes = await this.awardFirstOrder(id)
+      counts.awarded += outcomes.filter((o) => o.status === "awarded" && !o.replayed).length
+    }
+    for (const { id } of await this.manager_.query(UNREVERSED_CANCELS_SQL, [window.since, window.until])) {
+      counts.reversed += await this.reverseOrder(id)
+    }
+    return counts
+  }
+
+  /**
    * order.canceled: the referral awards of that order (both sides) are taken back, each by a new `action` entry of
-   * the opposite sign under a deterministic key (a redelivery replays). The balance floor is the program's.
+   * the opposite sign under a deterministic key (a redelivery replays): from pending when the award was still
+   * pending, else from the balance, with the program's balance floor.
    */
   async reverseOrder(order_id: string): Promise<number> {
     return await this.atomicPhase_(async (manager) => {
@@ -130,26 +158,57 @@ export default class LoyaltyReferralService extends TransactionBaseService {
       let reversed = 0
       for (const a of awarded) {
         const { role, referred_id } = a.properties
-        const posted = await ledger.post({
-          customer_id: a.customer_id,
-          kind: "action",
-          points: -a.points,
-          idempotency_key: referralReversalKey(referred_id, role),
-          floor,
-          source_id: a.id,
-          reason: `referral ${referralReference(referred_id, role)} taken back: order ${order_id} canceled`,
-          details: { reversal_of: a.entry_id, action: { type: "referral", reference: referralReference(referred_id, role), properties: a.properties }, order_id },
+        const key = referralReversalKey(referred_id, role)
+        // Decided under the member's lock: an award still pending (not activated) is taken out of pending only.
+        const posted = await ledger.postUnderLock(a.customer_id, key, async (ctx) => {
+          const still_pending = await isPendingAward(ctx.manager, a.entry_id)
+          return {
+            customer_id: a.customer_id,
+            kind: "action",
+            points: still_pending ? 0 : -a.points,
+            pending_points: still_pending ? -a.points : 0,
+            idempotency_key: key,
+            floor,
+            source_id: a.id,
+            reason: `referral ${referralReference(referred_id, role)} taken back: order ${order_id} canceled`,
+            details: { reversal_of: a.entry_id, action: { type: "referral", reference: referralReference(referred_id, role), properties: a.properties }, order_id },
+          }
         })
-        if (!posted.replayed) {
+        if (posted.entry && !posted.replayed) {
           reversed++
           await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyReferralService.Events.POINTS_REVERSED, {
             customer_id: a.customer_id, entry_id: posted.entry.id, action_id: a.id, order_id, role, points: posted.entry.points,
+            pending_points: posted.entry.pending_delta,
           })
         }
       }
       return reversed
     })
   }
+}
+
+/** The award entry is pending and has not been activated (nothing under its activation key). */
+/** First orders of referred members, created in the window, not canceled, whose referred side has no action recorded. */
+const UNAWARDED_FIRST_ORDERS_SQL = `
+  SELECT o.id FROM loyalty_referral r JOIN "order" o ON o.customer_id = r.referred_id
+   WHERE o.created_at >= $1 AND o.created_at < $2 AND o.status <> 'canceled'
+     AND NOT EXISTS (SELECT 1 FROM "order" o2 WHERE o2.customer_id = o.customer_id AND (o2.created_at, o2.id) < (o.created_at, o.id))
+     AND NOT EXISTS (SELECT 1 FROM loyalty_action a WHERE a.type = 'referral' AND a.reference = 'referred:' || r.referred_id)
+   ORDER BY o.created_at, o.id`
+
+/** Orders canceled in the window with a referral award not taken back (referralReversalKey spelled in SQL). */
+const UNREVERSED_CANCELS_SQL = `
+  SELECT DISTINCT o.id, coalesce(o.canceled_at, o.updated_at) AS at FROM loyalty_action a JOIN "order" o ON o.id = a.properties->>'order_id'
+   WHERE a.type = 'referral' AND a.status = 'awarded' AND o.status = 'canceled'
+     AND coalesce(o.canceled_at, o.updated_at) >= $1 AND coalesce(o.canceled_at, o.updated_at) < $2
+     AND NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry e WHERE e.idempotency_key = 'action:referral:' || a.reference || ':reversed')
+   ORDER BY at, o.id`
+
+async function isPendingAward(manager: EntityManager, entry_id: string): Promise<boolean> {
+  const [award] = await manager.query(`SELECT idempotency_key, pending_delta FROM loyalty_ledger_entry WHERE id = $1`, [entry_id])
+  if (!award || Number(award.pending_delta) <= 0) return false
+  const [activated] = await manager.query(`SELECT 1 FROM loyalty_ledger_entry WHERE idempotency_key = $1`, [awardActivationKey(award.idempotency_key)])
+  return !activated
 }
 
 async function isMember(manager: EntityManager, customer_id: string): Promise<boolean> {

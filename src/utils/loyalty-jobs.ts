@@ -7,6 +7,7 @@ import type { ExpiryCounts, ReminderCounts } from "../services/loyalty-expiry"
 import type LoyaltyExpiryService from "../services/loyalty-expiry"
 import type LoyaltyReconcileService from "../services/loyalty-reconcile"
 import type LoyaltyRedemptionService from "../services/loyalty-redemption"
+import type LoyaltyReferralService from "../services/loyalty-referral"
 import type { TierCounts } from "../services/loyalty-tier"
 import type LoyaltyTierService from "../services/loyalty-tier"
 
@@ -67,6 +68,8 @@ export async function runReconcileJob(container: Resolver, input: ReconcileJobIn
   // Codes are swept whatever the window: a used code left reserved can be spent again until it expires.
   const redemption = optional<LoyaltyRedemptionService>(container, "loyaltyRedemptionService")
   if (redemption) result.redemptions_settled = (await redemption.settleUsed(now)).settled
+  const referral = optional<LoyaltyReferralService>(container, "loyaltyReferralService")
+  if (referral) result.referrals = await referral.reconcile(window)
   return result
 }
 

@@ -1,3 +1,5 @@
+import type { EntityManager } from "typeorm"
+
 /**
  * When the payment of order `o` (an alias of Medusa's "order" table in the surrounding query) was captured, as one
  * SQL expression; NULL while it is not. Medusa sets payment_status 'captured' once every payment of the order has
@@ -11,3 +13,9 @@ export const CAPTURED_AT_SQL = `(CASE
     OR NOT EXISTS (SELECT 1 FROM payment pay WHERE pay.order_id = o.id AND pay.captured_at IS NULL)
     THEN coalesce((SELECT max(pay.captured_at) FROM payment pay WHERE pay.order_id = o.id), o.updated_at)
 END)`
+
+/** Whether the order's payment is captured (CAPTURED_AT_SQL not NULL). */
+export async function isOrderCaptured(manager: EntityManager, order_id: string): Promise<boolean> {
+  const [row] = await manager.query(`SELECT ${CAPTURED_AT_SQL} AS captured_at FROM "order" o WHERE o.id = $1`, [order_id])
+  return Boolean(row?.captured_at)
+}

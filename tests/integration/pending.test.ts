@@ -1,7 +1,7 @@
 import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, rulesDirWithProgram, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
-type Counts = { orders_checked: number; entries_posted: number; points_activated: number }
+type Counts = { orders_checked: number; awards_checked: number; entries_posted: number; points_activated: number }
 const DAY = 24 * 60 * 60 * 1000
 
 /**
@@ -63,11 +63,11 @@ describe("pending points", () => {
     expect(await entriesOf(placed.id)).toHaveLength(1)
 
     const counts = await activateDue(new Date(Date.now() + 15 * DAY))
-    expect(counts).toEqual({ orders_checked: 1, entries_posted: 1, points_activated: 223 })
+    expect(counts).toEqual({ orders_checked: 1, awards_checked: 0, entries_posted: 1, points_activated: 223 })
     expect((await entriesOf(placed.id))[1]).toEqual({ kind: "activation", points: 223, pending_delta: -223, balance_after: 223, pending_after: 0 })
     expect(await accountOf(ann)).toMatchObject({ points_balance: 223, points_pending: 0, points_lifetime: 223 })
 
-    expect(await activateDue(new Date(Date.now() + 16 * DAY))).toEqual({ orders_checked: 0, entries_posted: 0, points_activated: 0 })
+    expect(await activateDue(new Date(Date.now() + 16 * DAY))).toEqual({ orders_checked: 0, awards_checked: 0, entries_posted: 0, points_activated: 0 })
   })
 
   it("takes a canceled order's points out of pending without touching the balance", async () => {
@@ -103,7 +103,7 @@ describe("pending points", () => {
     const res = await admin.api.post("/admin/loyalty/jobs/activate")
     expect(res.status).toBe(200)
     // Fulfilled just now: the 14 days are not over.
-    expect(res.body).toEqual({ activation: { orders_checked: 1, entries_posted: 0, points_activated: 0 } })
+    expect(res.body).toEqual({ activation: { orders_checked: 1, awards_checked: 0, entries_posted: 0, points_activated: 0 } })
     expect(await accountOf(dan)).toMatchObject({ points_balance: 0, points_pending: 223 })
   })
 

@@ -75,7 +75,7 @@ describe("points spendable once the payment is captured", () => {
     expect(refused.body).toMatchObject({ code: "INSUFFICIENT_POINTS", message: expect.stringMatching(/500 requested, 0 available/) })
     // No capture, no activation, however late the job runs.
     const job = await store.container.resolve("loyaltyActivationService").activateDue(new Date(Date.now() + 400 * DAY))
-    expect(job).toEqual({ orders_checked: 1, entries_posted: 0, points_activated: 0 })
+    expect(job).toEqual({ orders_checked: 1, awards_checked: 0, entries_posted: 0, points_activated: 0 })
 
     await adminPost(`/admin/orders/${placed.id}/capture`)
     const rows = await waitForEntries(placed.id, 2)
@@ -101,7 +101,7 @@ describe("points spendable once the payment is captured", () => {
 
     const res = await admin.api.post("/admin/loyalty/jobs/activate")
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ activation: { orders_checked: 1, entries_posted: 1, points_activated: 600 } })
+    expect(res.body).toEqual({ activation: { orders_checked: 1, awards_checked: 0, entries_posted: 1, points_activated: 600 } })
     expect(await accountOf(ben)).toMatchObject({ points_balance: 600, points_pending: 0 })
   })
 
@@ -125,7 +125,7 @@ describe("points spendable once the payment is captured", () => {
     await adminPost(`/admin/orders/${placed.id}/cancel`)
     expect((await waitForEntries(placed.id, 2))[1]).toEqual({ kind: "reversal", points: 0, pending_delta: -600, balance_after: 0, pending_after: 0 })
     expect(await accountOf(dan)).toMatchObject({ points_balance: 0, points_pending: 0, points_lifetime: 0 })
-    expect(await store.container.resolve("loyaltyActivationService").activateDue(new Date(Date.now() + 400 * DAY))).toEqual({ orders_checked: 0, entries_posted: 0, points_activated: 0 })
+    expect(await store.container.resolve("loyaltyActivationService").activateDue(new Date(Date.now() + 400 * DAY))).toEqual({ orders_checked: 0, awards_checked: 0, entries_posted: 0, points_activated: 0 })
   })
 
   it("leaves a ledger that verifies", async () => {

@@ -53,7 +53,7 @@ describe("ledger verification", () => {
     const run = await cli(["activate", "--now", "2030-01-01", "--json"], FIXTURE_STORE)
     expect(run.code).toBe(0)
     const json = JSON.parse(run.stdout) // Medusa's own logs go to stderr: stdout is the report only
-    expect(json).toEqual({ now: "2030-01-01T00:00:00.000Z", orders_checked: 0, entries_posted: 0, points_activated: 0 })
+    expect(json).toEqual({ now: "2030-01-01T00:00:00.000Z", orders_checked: 0, awards_checked: 0, entries_posted: 0, points_activated: 0 })
   })
 
   it("reports a tampered row precisely (customer, check, expected vs actual, entry) and the CLI exits 1", async () => {

@@ -198,10 +198,10 @@ export const TierRef = z.strictObject({ code: z.string(), name: z.string(), rank
 export const ExpiryCounts = z.strictObject({ enabled: z.boolean(), accounts_checked: int(), entries_posted: int(), points_expired: int() }).meta({ id: "ExpiryCounts" })
 export const ReminderCounts = z.strictObject({ enabled: z.boolean(), accounts_checked: int(), emitted: int() }).meta({ id: "ExpiryReminderCounts" })
 export const VoidCounts = z.strictObject({ examined: int(), voided: int(), settled: int(), skipped: int(), failed: int() }).meta({ id: "RedemptionVoidCounts" })
-export const ActivationCounts = z.strictObject({ orders_checked: int(), entries_posted: int(), points_activated: int() }).meta({ id: "ActivationCounts" })
+export const ActivationCounts = z.strictObject({ orders_checked: int(), awards_checked: int(), entries_posted: int(), points_activated: int() }).meta({ id: "ActivationCounts" })
 export const TierCounts = z.strictObject({ accounts_checked: int(), upgraded: int(), downgraded: int(), unchanged: int() }).meta({ id: "TierCounts" })
 
-/** domain/reconcile.ts ReconcileResult: `since`/`until` as ISO strings, `redemptions_settled` when codes were swept. */
+/** domain/reconcile.ts ReconcileResult: `since`/`until` as ISO strings, `redemptions_settled` when codes were swept, `referrals` when referral awards were. */
 export const ReconcileResult = z.strictObject({
   since: IsoDateTime,
   until: IsoDateTime,
@@ -215,6 +215,7 @@ export const ReconcileResult = z.strictObject({
   ),
   complete: z.boolean(),
   redemptions_settled: int().optional(),
+  referrals: z.strictObject({ awarded: int(), reversed: int() }).optional(),
 }).meta({ id: "ReconcileResult" })
 
 /** domain/verify.ts VerifyReport. */

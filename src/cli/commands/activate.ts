@@ -15,7 +15,7 @@ export function registerActivate(program: Command): void {
       const now = opts.now ?? new Date()
       const counts = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runActivateJob(c, now))
       print({ now, ...counts }, !!opts.json, (r) =>
-        `activate as of ${now.toISOString()}: ${r.points_activated} point(s) activated in ${r.entries_posted} entr${r.entries_posted === 1 ? "y" : "ies"}, ${r.orders_checked} pending order(s) checked`
+        `activate as of ${now.toISOString()}: ${r.points_activated} point(s) activated in ${r.entries_posted} entr${r.entries_posted === 1 ? "y" : "ies"}, ${r.orders_checked} pending order(s) and ${r.awards_checked} pending award(s) checked`
       )
     })
 }
