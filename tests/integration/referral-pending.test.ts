@@ -141,3 +141,60 @@ describe("referral awards wait like the first order's points", () => {
     expect(expectOk(await admin.api.get("/admin/loyalty/verify"), "verify").ok).toBe(true)
   })
 })
+
+/**
+ * The same under `spendable_on: "captured"`: the referral awards of a first order whose payment is only authorized
+ * wait for its capture, and `order.payment_captured` activates them with the order's own points.
+ */
+describe("referral awards wait for the first order's capture", () => {
+  let store: Store
+  let admin: Admin
+  let region: { id: string }
+  let shirt: string
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-referral-captured-"))
+
+  beforeAll(async () => {
+    fs.cpSync(path.join(REPO_ROOT, "examples", "rulebooks", "campaigns"), dir, { recursive: true })
+    const program = path.join(dir, "program.json")
+    fs.writeFileSync(program, JSON.stringify({ ...JSON.parse(fs.readFileSync(program, "utf8")), spendable_on: "captured" }, null, 2))
+    store = await startStore({ pluginOptions: { rules_dir: dir, auto_enroll: true } })
+    admin = await createAdmin(store)
+    region = await createRegion(admin)
+    shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
+  })
+
+  afterAll(async () => {
+    await store?.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("activates both referral awards when the first order's payment is captured", async () => {
+    const referrer = await createCustomer(store)
+    const referred = await createCustomer(store)
+    const { code } = expectOk(await referrer.api.get("/store/customers/me/loyalty/referral"), "GET referral code")
+    expectOk(await referred.api.post("/store/customers/me/loyalty/referral", { code }), "attach code")
+    const order = await placeOrder(store, { token: referred, region, items: [{ variant_id: shirt, quantity: 1 }] })
+    const entriesOf = (c: Customer) =>
+      query(store.databaseUrl, `SELECT kind, points, pending_delta FROM loyalty_ledger_entry WHERE customer_id = $1 AND (details->'action'->>'type' = 'referral' OR kind = 'activation') ORDER BY seq`, [c.id])
+    const pending = await waitFor(async () => {
+      const rows = await entriesOf(referrer)
+      return rows.length > 0 ? rows : null
+    }, { timeoutMs: 60_000, description: "the referrer's award" })
+    expect(pending).toEqual([{ kind: "action", points: 0, pending_delta: 500 }])
+
+    expectOk(await admin.api.post(`/admin/orders/${order.id}/capture`, {}), "capture")
+    const activated = await waitFor(async () => {
+      const rows = await entriesOf(referrer)
+      return rows.length >= 2 ? rows : null
+    }, { timeoutMs: 60_000, description: "the referrer's award activated on capture" })
+    expect(activated[1]).toEqual({ kind: "activation", points: 500, pending_delta: -500 })
+    const referred_entries = await waitFor(async () => {
+      const rows = await entriesOf(referred)
+      return rows.filter((r) => r.kind === "activation").length >= 2 ? rows : null
+    }, { timeoutMs: 60_000, description: "the order's points and the referred award activated" })
+    expect(referred_entries).toContainEqual({ kind: "activation", points: 500, pending_delta: -500 })
+    const account = expectOk(await admin.api.get(`/admin/loyalty/accounts/${referred.id}`), "GET account").loyalty_account
+    expect(account.points_pending).toBe(0)
+    expect(expectOk(await admin.api.get("/admin/loyalty/verify"), "verify").ok).toBe(true)
+  })
+})
