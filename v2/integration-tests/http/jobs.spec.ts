@@ -204,10 +204,15 @@ medusaIntegrationTestRunner({
       expect(tierEvents.filter((e) => e.customer_id === customer.id && e.to === "bronze" && e.from === "silver")).toHaveLength(1)
     })
 
-    it("restores every lost order event exactly once in reconcile (accruals, a cancel, a refund), a second run changes nothing, and the ledger verifies clean", async () => {
+    it("restores every lost order event exactly once in reconcile (accruals, a cancel, refunds), a second run changes nothing, and the ledger verifies clean", async () => {
       const customer = await member("reconcile@jobs.test")
       const control = await member("reconcile-control@jobs.test")
       const since = new Date(Date.now() - 60_000)
+      // An order whose events were delivered, refunded later while the refund's event is lost.
+      const earlier = await store.placeOrder(customer, [{ price: 19.99, quantity: 3 }])
+      const earlierAccrual = await accrualOf(earlier.id)
+      const earlierPayment = await store.paymentOf(earlier.id)
+      await api.post(`/admin/payments/${earlierPayment}/capture`, {}, store.admin)
       const restore = loseOrderEvents()
       let placed: { id: string }, canceled: { id: string }, refunded: { id: string }
       try {
@@ -218,25 +223,31 @@ medusaIntegrationTestRunner({
         const payment = await store.paymentOf(refunded.id)
         await api.post(`/admin/payments/${payment}/capture`, {}, store.admin)
         await api.post(`/admin/payments/${payment}/refund`, { amount: 50 }, store.admin)
+        await api.post(`/admin/payments/${earlierPayment}/refund`, { amount: 20 }, store.admin)
         await new Promise((r) => setTimeout(r, 2000))
       } finally {
         restore()
       }
-      expect(await entriesOf({ customer_id: customer.id })).toEqual([])
-      // The same first and third orders with their events delivered: what reconcile must reproduce.
+      expect((await entriesOf({ customer_id: customer.id })).map((e: any) => e.kind)).toEqual(["accrual"])
+      // The same two first orders with their events delivered: what reconcile must reproduce for the lost one.
+      await accrualOf((await store.placeOrder(control, [{ price: 19.99, quantity: 3 }])).id)
       const c1 = await store.placeOrder(control, [{ price: 100, quantity: 1 }])
       const c1Accrual = await accrualOf(c1.id)
       const run = await timed("reconcile job", () => runReconcileJob(getContainer(), { since, now: new Date() }))
-      expect(run).toMatchObject({ scanned: 4, applied: { accruals: 2, reversals: 1, clawbacks: 1 }, already_seen: 0, skipped: 0, failures: [], complete: true })
+      // 5 missed events: 2 placed, 1 canceled, 2 refunds (one applied by its order's accrual, which sweeps refunds).
+      expect(run).toMatchObject({ scanned: 5, applied: { accruals: 2, reversals: 1, clawbacks: 2 }, already_seen: 0, skipped: 0, failures: [], complete: true })
       const kinds = async (order_id: string) => (await entriesOf({ order_id })).map((e: any) => [e.kind, e.points])
       expect(await kinds(placed!.id)).toEqual([["accrual", c1Accrual.points]])
       expect(await kinds(canceled!.id)).toEqual([["reversal", 0]])
       const refundedEntries = await entriesOf({ order_id: refunded!.id })
       expect(refundedEntries.map((e: any) => e.kind)).toEqual(["accrual", "clawback"])
       expect(refundedEntries[1].details.refund_minor).toBe(5000)
+      const earlierEntries = await entriesOf({ order_id: earlier.id })
+      expect(earlierEntries.map((e: any) => [e.kind, e.details.refund_minor ?? null])).toEqual([["accrual", null], ["clawback", 2000]])
+      expect(earlierEntries[1].points).toBe(-Math.floor((earlierAccrual.points * 2000) / earlierAccrual.details.order_total_minor))
       const again = await runReconcileJob(getContainer(), { since, now: new Date() })
       expect(again).toMatchObject({ scanned: 0, applied: { accruals: 0, reversals: 0, clawbacks: 0 }, already_seen: 0, failures: [] })
-      expect(await entriesOf({ customer_id: customer.id })).toHaveLength(4)
+      expect(await entriesOf({ customer_id: customer.id })).toHaveLength(6)
       const balance = (await entriesOf({ customer_id: customer.id })).reduce((s: number, e: any) => s + e.points, 0)
       expect((await loyalty().findAccount(customer.id)).points_balance).toBe(balance)
       expect(await verify()).toMatchObject({ ok: true, problems: [] })

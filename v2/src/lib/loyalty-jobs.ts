@@ -156,7 +156,6 @@ export async function runTiersJob(scope: Resolver, now: Date): Promise<{ tiers: 
       const change = result?.change ?? "none"
       counts[change === "upgrade" ? "upgraded" : change === "downgrade" ? "downgraded" : "unchanged"]++
     } catch (e) {
-      counts.unchanged++
       failures.push({ id: customer_id, message: (e as Error).message })
     }
   })
