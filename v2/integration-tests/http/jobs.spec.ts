@@ -36,7 +36,7 @@ process.env.LOYALTY_V2_RULES_DIR = rulesDir
 
 const DAY = 24 * 60 * 60 * 1000
 const TIER_GROUPS = ["Loyalty: Bronze", "Loyalty: Silver", "Loyalty: Gold", "Loyalty: Platinum"]
-const ORDER_EVENTS = ["order.placed", "order.canceled", "payment.refunded", "order.return_received"]
+const ORDER_EVENTS = ["order.placed", "order.canceled", "payment.refunded", "payment.captured", "order.return_received"]
 
 const timings: Record<string, number> = {}
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -167,6 +167,28 @@ medusaIntegrationTestRunner({
         expect(await entryByKey(`order:${canceled.id}:activation`)).toBeNull()
         expect(await loyalty().findAccount(customer.id)).toMatchObject({ points_balance: shippedAccrual.pending_delta, points_pending: 0 })
         expect(await verify()).toMatchObject({ ok: true, problems: [] })
+      } finally {
+        fs.writeFileSync(path.join(rulesDir, "program.json"), defaultProgram)
+        await reloadRules()
+      }
+    })
+
+    it("activates a spendable_on captured order's pending points when its payment is captured (payment.captured), not before", async () => {
+      fs.writeFileSync(path.join(rulesDir, "program.json"), JSON.stringify({ ...JSON.parse(defaultProgram), spendable_on: "captured" }, null, 2))
+      try {
+        await reloadRules()
+        expect(loyalty().getRulebook().program.spendable_on).toBe("captured")
+        const customer = await member("captured@jobs.test")
+        const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+        const accrual = await accrualOf(order.id)
+        expect([accrual.points, accrual.details.spendable_on]).toEqual([0, "captured"])
+        // Not captured yet: the job (even a month later) leaves the points pending.
+        expect((await runActivateJob(getContainer(), new Date(Date.now() + 30 * DAY))).activation).toEqual({ orders_checked: 1, entries_posted: 0, points_activated: 0 })
+        await api.post(`/admin/payments/${await store.paymentOf(order.id)}/capture`, {}, store.admin)
+        const activation = await waitFor("the activation", () => entryByKey(`order:${order.id}:activation`))
+        expect([activation.points, activation.pending_delta, activation.reason]).toEqual([accrual.pending_delta, -accrual.pending_delta, "payment captured"])
+        expect((await runActivateJob(getContainer(), new Date())).activation.entries_posted).toBe(0)
+        expect(await loyalty().findAccount(customer.id)).toMatchObject({ points_balance: accrual.pending_delta, points_pending: 0 })
       } finally {
         fs.writeFileSync(path.join(rulesDir, "program.json"), defaultProgram)
         await reloadRules()

@@ -116,9 +116,23 @@ export async function orderActivationSide(scope: Resolver, order_ids: string[]):
 
 /** activate: every order with pending points whose conditions hold at `now` gets them made available, once. */
 export async function runActivateJob(scope: Resolver, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
+  return await activatePending(scope, null, now)
+}
+
+/**
+ * One order (payment.captured, v1's order.payment_captured): its pending points become available when the capture
+ * was the last thing they waited for. Returns the points activated (0: nothing pending, or still waiting).
+ */
+export async function activateOrder(scope: Resolver, order_id: string, now: Date): Promise<number> {
+  const { activation, failures } = await activatePending(scope, order_id, now)
+  if (failures.length) throw new Error(failures[0].message)
+  return activation.points_activated
+}
+
+async function activatePending(scope: Resolver, order_id: string | null, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
   const counts: ActivationCounts = { orders_checked: 0, entries_posted: 0, points_activated: 0 }
   const failures: JobFailure[] = []
-  const pending = await loyaltyOf(scope).pendingOrders(null)
+  const pending = await loyaltyOf(scope).pendingOrders(order_id)
   for (let i = 0; i < pending.length; i += PAGE) {
     const page = pending.slice(i, i + PAGE)
     const sides = await orderActivationSide(scope, page.map((p) => p.order_id))
