@@ -13,7 +13,8 @@ type EventBus = {
 /**
  * Emits `loyalty.tier_changed` for each tier change the workflow's postings wrote (the loyalty_tier_change rows),
  * as core-flows' emitEventStep does: grouped under the workflow's event group, so subscribers see them only once the
- * workflow has succeeded; a rollback clears them (the compensating entries write their own changes).
+ * workflow has succeeded; a rollback clears them. (A compensating entry's tier change is recorded in
+ * loyalty_tier_change like any other, but not emitted: compensations run outside the workflow's success path.)
  */
 export const emitTierChangesStep = createStep(
   "loyalty-emit-tier-changes",
