@@ -10,5 +10,6 @@ module.exports = defineConfig({
   },
   // The admin is off for the HTTP suites; the browser test (integration-tests/admin) serves it with `medusa develop`.
   admin: { disable: process.env.LOYALTY_V2_ADMIN !== "true" },
-  modules: [{ resolve: "./src/modules/loyalty", options: {} }],
+  // LOYALTY_V2_RULES_DIR: a suite's own rules (integration-tests/http/jobs.spec.ts); the package's rules/ otherwise.
+  modules: [{ resolve: "./src/modules/loyalty", options: process.env.LOYALTY_V2_RULES_DIR ? { rules_dir: process.env.LOYALTY_V2_RULES_DIR } : {} }],
 })

@@ -1,3 +1,5 @@
 export * from "./order-points"
 export * from "./members"
 export * from "./tier-groups"
+export * from "./jobs"
+export * from "./tier-events"

@@ -3,10 +3,11 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { memberContextSource } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { AccountRow, EntryRow } from "../modules/loyalty/service"
+import type { AccountRow, EntryRow, TierChangeEvent } from "../modules/loyalty/service"
+import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
 
-type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean }
+type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean; tier_changes?: TierChangeEvent[] }
 
 /** customer.created → an account for a registered customer (auto_enroll); guests (has_account false) are not members. */
 export const enrollCustomerStep = createStep(
@@ -17,8 +18,8 @@ export const enrollCustomerStep = createStep(
     const query = container.resolve<any>(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({ entity: "customer", fields: ["id", "has_account"], filters: { id: customer_id } })
     if (!data[0]?.has_account) return new StepResponse<EnrollOutcome>({ enrolled: false, reason: "guest" })
-    const { account, created } = await loyalty.ensureAccount(customer_id, memberContextSource(container, customer_id))
-    return new StepResponse<EnrollOutcome>({ enrolled: true, account_id: account.id, created })
+    const { account, created, tier_change } = await loyalty.ensureAccount(customer_id, memberContextSource(container, customer_id))
+    return new StepResponse<EnrollOutcome>({ enrolled: true, account_id: account.id, created, tier_changes: tier_change ? [tier_change] : [] })
   }
   // No compensation: an empty account is harmless, and another event may have opened it meanwhile.
 )
@@ -27,6 +28,7 @@ export const enrollCustomerWorkflow = createWorkflow("loyalty-enroll-customer", 
   const outcome = enrollCustomerStep(input)
   // A new member joins their first tier's group (Bronze on the default ladder).
   syncTierGroupsStep(transform({ outcome, input }, ({ outcome, input }) => ({ customer_id: outcome.enrolled ? input.customer_id : null })))
+  emitTierChangesStep(transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes ?? [] })))
   return new WorkflowResponse(outcome)
 })
 
@@ -47,7 +49,7 @@ export const postAdjustmentStep = createStep(
       idempotency_key: `adjustment:${input.key}`,
       floor: program.negative_balance === "allow" ? "allow" : "refuse",
     }, memberContextSource(container, input.customer_id))
-    return new StepResponse<{ entry: EntryRow; account: AccountRow; replayed: boolean }, string[]>(
+    return new StepResponse<{ entry: EntryRow; account: AccountRow; replayed: boolean; tier_changes?: TierChangeEvent[] }, string[]>(
       result,
       result.replayed ? [] : [result.entry.id]
     )
@@ -64,5 +66,6 @@ export const postAdjustmentStep = createStep(
 export const postAdjustmentWorkflow = createWorkflow("loyalty-post-adjustment", (input: AdjustmentInput) => {
   const posted = postAdjustmentStep(input)
   syncTierGroupsStep(transform({ input }, ({ input }) => ({ customer_id: input.customer_id })))
+  emitTierChangesStep(transform({ posted }, ({ posted }) => ({ changes: posted.tier_changes ?? [] })))
   return new WorkflowResponse(posted)
 })

@@ -7,7 +7,8 @@ import { memberContextSource } from "../lib/member-facts"
 import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { EntryRow } from "../modules/loyalty/service"
+import type { EntryRow, TierChangeEvent } from "../modules/loyalty/service"
+import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
@@ -17,6 +18,8 @@ export type OrderPointsOutcome = {
   entries: Array<Pick<EntryRow, "id" | "kind" | "points" | "pending_delta" | "idempotency_key">>
   /** The member the order belongs to (null for a guest or unknown order): whose tier groups follow. */
   customer_id?: string | null
+  /** Tier changes the postings made (loyalty.tier_changed, emitted once the workflow has succeeded). */
+  tier_changes?: TierChangeEvent[]
 }
 
 const pick = (e: EntryRow) => ({ id: e.id, kind: e.kind, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
@@ -48,7 +51,7 @@ export const accrueOrderStep = createStep(
     const rulebook = loyalty.getRulebook()
     await loyalty.rememberRulebook(loyalty.rulesState())
     // A new member's account is opened (with the base tier) before the facts are built: they see its tier.
-    const { account } = await loyalty.ensureAccount(order.customer.id, memberContextSource(container, order.customer.id))
+    const { account, tier_change: enrolled } = await loyalty.ensureAccount(order.customer.id, memberContextSource(container, order.customer.id))
     const facts = accrualFacts(order, account)
     const result = evaluateAccrual(rulebook, facts)
     const { pending_days, spendable_on } = rulebook.program
@@ -60,7 +63,8 @@ export const accrueOrderStep = createStep(
       return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
     }, order_id, memberContextSource(container, order.customer.id))
     if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id: order.customer.id }, [])
-    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)], customer_id: order.customer.id }
+    const tier_changes = [...(enrolled ? [enrolled] : []), ...(posted.tier_changes ?? [])]
+    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)], customer_id: order.customer.id, tier_changes }
     return new StepResponse(outcome, posted.replayed ? [] : [posted.entry.id])
   },
   compensate
@@ -93,7 +97,7 @@ export const reverseOrderStep = createStep(
     }, order_id, memberContextSource(container, order.customer.id))
     const entry = posted.entry!
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id },
+      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id, tier_changes: posted.tier_changes ?? [] },
       posted.replayed ? [] : [entry.id]
     )
   },
@@ -114,6 +118,7 @@ export const clawbackRefundsStep = createStep(
     const floor = loyalty.getRulebook().program.negative_balance
     const entries: OrderPointsOutcome["entries"] = []
     const appended: string[] = []
+    const tier_changes: TierChangeEvent[] = []
     let waiting = false
     for (const refund of await refundsOfOrder(container, order_id)) {
       const key = OrderKeys.refund(refund.id)
@@ -142,6 +147,7 @@ export const clawbackRefundsStep = createStep(
           details: { refund_minor: refund.amount_minor, refunded_before_minor: state.refunded_minor, order_total_minor: state.order_total_minor },
         }
       }, order_id, memberContextSource(container, order.customer.id))
+      tier_changes.push(...(posted.tier_changes ?? []))
       if (posted.entry) {
         entries.push(pick(posted.entry))
         if (!posted.replayed) appended.push(posted.entry.id)
@@ -149,7 +155,7 @@ export const clawbackRefundsStep = createStep(
     }
     const status = appended.length ? "posted" : entries.length ? "replayed" : "skipped"
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries, customer_id: order.customer.id },
+      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries, customer_id: order.customer.id, tier_changes },
       appended
     )
   },
@@ -159,22 +165,27 @@ export const clawbackRefundsStep = createStep(
 /** The member whose tier groups follow an order step's postings (none for a guest or unknown order). */
 const memberOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.customer_id ?? null }))
 
+const tierChangesOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes ?? [] }))
+
 export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string }) => {
   const accrual = accrueOrderStep(input)
   // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now.
   const refunds = clawbackRefundsStep(input).config({ name: "loyalty-accrue-order-sweep-refunds" })
   const groups = syncTierGroupsStep(memberOf(accrual))
+  emitTierChangesStep(transform({ accrual, refunds }, ({ accrual, refunds }) => ({ changes: [...(accrual.tier_changes ?? []), ...(refunds.tier_changes ?? [])] })))
   return new WorkflowResponse({ accrual, refunds, groups })
 })
 
 export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (input: { order_id: string }) => {
   const reversal = reverseOrderStep(input)
   syncTierGroupsStep(memberOf(reversal))
+  emitTierChangesStep(tierChangesOf(reversal))
   return new WorkflowResponse(reversal)
 })
 
 export const clawbackRefundsWorkflow = createWorkflow("loyalty-clawback-refunds", (input: { order_id: string }) => {
   const clawbacks = clawbackRefundsStep(input)
   syncTierGroupsStep(memberOf(clawbacks))
+  emitTierChangesStep(tierChangesOf(clawbacks))
   return new WorkflowResponse(clawbacks)
 })

@@ -1,5 +1,7 @@
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { syncPromotionGroups } from "../lib/promotions"
+import { LOYALTY_MODULE } from "../modules/loyalty"
+import type LoyaltyModuleService from "../modules/loyalty/service"
 import { syncTierGroups, type TierGroupSync, undoTierGroupSync } from "../lib/tier-groups"
 
 /**
@@ -12,10 +14,14 @@ export const syncTierGroupsStep = createStep(
   "loyalty-sync-tier-groups",
   async ({ customer_id }: { customer_id: string | null }, { container }) => {
     if (!customer_id) return new StepResponse<TierGroupSync | null, TierGroupSync | null>(null, null)
-    const tier = await syncTierGroups(container, customer_id)
-    // Member promotions' groups follow the same facts (the tier just stored among them), as v1's syncMember.
-    const promo = await syncPromotionGroups(container, customer_id)
-    const sync = { ...tier, added: [...tier.added, ...promo.added], removed: [...tier.removed, ...promo.removed] }
+    // One member's syncs run one at a time (a per-member advisory lock): each reads the groups the previous left,
+    // so concurrent postings of one member never leave them in two tier groups or none.
+    const sync = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).withMemberSyncLock(customer_id, async () => {
+      const tier = await syncTierGroups(container, customer_id)
+      // Member promotions' groups follow the same facts (the tier just stored among them), as v1's syncMember.
+      const promo = await syncPromotionGroups(container, customer_id)
+      return { ...tier, added: [...tier.added, ...promo.added], removed: [...tier.removed, ...promo.removed] }
+    })
     return new StepResponse<TierGroupSync | null, TierGroupSync | null>(sync, sync)
   },
   async (sync, { container }) => {

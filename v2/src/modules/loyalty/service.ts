@@ -88,11 +88,22 @@ export type LockedContext = {
   account: AccountRow
   /** The entries of the order named in postUnderLock, in append order, read under the lock. */
   orderEntries: EntryRow[]
+  /** Every entry of the account in append order, read under the lock (expiry's FIFO movements). */
+  accountEntries: () => Promise<EntryRow[]>
 }
 
+/** A tier change as `loyalty.tier_changed` carries it (v1's payload), written in the posting's transaction. */
+export type TierChangeEvent = { customer_id: string; from: string | null; to: string; reason: string; rulebook_version: string | null }
+
 export type PostResult =
-  | { entry: EntryRow; account: AccountRow; replayed: boolean }
-  | { entry: null; account: AccountRow; replayed: false }
+  | { entry: EntryRow; account: AccountRow; replayed: boolean; tier_changes?: TierChangeEvent[] }
+  | { entry: null; account: AccountRow; replayed: false; tier_changes?: TierChangeEvent[] }
+
+/** What a re-evaluation of one member did (the tiers job's counts, v1's RecomputeResult). */
+export type TierReevaluation = { from: string | null; to: string | null; change: "upgrade" | "downgrade" | "none"; tier_change: TierChangeEvent | null }
+
+/** An order with pending points left, as the ledger knows it (the activation job adds the order's side). */
+export type PendingOrderRow = { order_id: string; customer_id: string; pending_days: number | null; spendable_on: string | null }
 
 type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
 
@@ -145,7 +156,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     customer_id: string,
     member: MemberContextSource | null = null,
     @MedusaContext() sharedContext: Context = {}
-  ): Promise<{ account: AccountRow; created: boolean }> {
+  ): Promise<{ account: AccountRow; created: boolean; tier_change?: TierChangeEvent | null }> {
     const knex = knexOf(sharedContext)
     const inserted = await knex.raw(
       `INSERT INTO loyalty_account (id, customer_id, points_balance, points_lifetime, points_pending, tier)
@@ -154,8 +165,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     )
     if (inserted.rows.length) {
       // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
-      const account = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
-      return { account, created: true }
+      const { account, tier_change } = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
+      return { account, created: true, tier_change }
     }
     const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
     return { account: accountRow(rows[0]), created: false }
@@ -182,9 +193,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     knex: Knex,
     account: AccountRow,
     { correction, member, reason, now = new Date() }: { correction: boolean; member: MemberContextSource | null; reason: string; now?: Date }
-  ): Promise<AccountRow> {
+  ): Promise<{ account: AccountRow; change: TierReevaluation["change"]; tier_change: TierChangeEvent | null }> {
+    const unchanged = { account, change: "none" as const, tier_change: null }
     const rulebook = this.findRulebook()
-    if (!rulebook?.tiers) return account
+    if (!rulebook?.tiers) return unchanged
     const facts = await memberFactsUnder(knex, account, account.customer_id, member ? await member() : NO_CONTEXT, now)
     const stored = rulebook.tiers.tiers.find((t) => t.code === account.tier)
     const decision = decideTierChange({
@@ -195,19 +207,23 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       now,
     })
     const below = decision.below_since
-    if (decision.tier.code === account.tier && +(account.tier_below_since ?? 0) === +(below ?? 0)) return account
+    if (decision.tier.code === account.tier && +(account.tier_below_since ?? 0) === +(below ?? 0)) return unchanged
     const { rows } = await knex.raw(
       `UPDATE loyalty_account SET tier = ?, tier_below_since = ?, updated_at = now() WHERE id = ? RETURNING *`,
       [decision.tier.code, below, account.id]
     )
+    let tier_change: TierChangeEvent | null = null
     if (decision.tier.code !== account.tier) {
       // The tier history (v1's loyalty_tier_change), in the posting's transaction: it exists exactly when the change does.
+      const why = `${reason}: ${decision.reason}`
       await knex.raw(
         `INSERT INTO loyalty_tier_change (id, customer_id, from_tier, to_tier, reason, rulebook_version) VALUES (?, ?, ?, ?, ?, ?)`,
-        [newId("ltch"), account.customer_id, account.tier, decision.tier.code, `${reason}: ${decision.reason}`, rulebook.version]
+        [newId("ltch"), account.customer_id, account.tier, decision.tier.code, why, rulebook.version]
       )
+      // The workflow that called emits it (loyalty.tier_changed) once it has succeeded: see workflows/tier-events.ts.
+      tier_change = { customer_id: account.customer_id, from: account.tier, to: decision.tier.code, reason: why, rulebook_version: rulebook.version }
     }
-    return accountRow(rows[0])
+    return { account: accountRow(rows[0]), change: tier_change ? decision.change : "none", tier_change }
   }
 
   /**
@@ -226,8 +242,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   ): Promise<PostResult> {
     const knex = knexOf(sharedContext)
     let account = await lockAccount(knex, customer_id)
+    const tier_changes: TierChangeEvent[] = []
     if (!account) {
-      await this.ensureAccount(customer_id, member, sharedContext)
+      const opened = await this.ensureAccount(customer_id, member, sharedContext)
+      if (opened.tier_change) tier_changes.push(opened.tier_change)
       account = (await lockAccount(knex, customer_id))!
     }
     // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
@@ -239,8 +257,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const found = rows as EntryRow[]
     const stored = found.find((e) => e.idempotency_key === idempotency_key)
     if (stored) return { entry: stored, account, replayed: true }
-    const draft = await decide({ account, orderEntries: found.filter((e) => e.order_id === order_id) })
-    if (!draft) return { entry: null, account, replayed: false }
+    const accountEntries = async () => (await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE account_id = ? ORDER BY seq`, [account!.id])).rows as EntryRow[]
+    const draft = await decide({ account, orderEntries: found.filter((e) => e.order_id === order_id), accountEntries })
+    if (!draft) return { entry: null, account, replayed: false, tier_changes }
     const posting = planPosting(account, draft)
     const entry = await appendEntry(knex, account, draft, posting)
     const { rows: updated } = await knex.raw(
@@ -251,9 +270,11 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     let next = accountRow(updated[0])
     if (next.points_lifetime !== account.points_lifetime) {
       // Tiers follow lifetime points, under the same lock and in the same transaction (as v1's ledger).
-      next = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member, reason: draft.kind })
+      const recomputed = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member, reason: draft.kind })
+      next = recomputed.account
+      if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
     }
-    return { entry, account: next, replayed: false }
+    return { entry, account: next, replayed: false, tier_changes }
   }
 
   /** Appends `draft` exactly once per idempotency key: an exact replay returns the stored entry, anything else is a conflict. */
@@ -279,6 +300,101 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       reason: `workflow compensation of ${entry.id} (${entry.kind})`,
       details: { compensates: entry.id },
     }, member, sharedContext)
+  }
+
+  /**
+   * The daily re-evaluation of one member (v1's recompute with reason "reevaluation"): under the account's row lock,
+   * as of `now` (window facts move with time, grace periods end). Null when the member has no account.
+   */
+  @InjectTransactionManager()
+  async reevaluateTier(
+    customer_id: string,
+    now: Date,
+    member: MemberContextSource | null = null,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<TierReevaluation | null> {
+    const knex = knexOf(sharedContext)
+    const account = await lockAccount(knex, customer_id)
+    if (!account) return null
+    const { account: next, change, tier_change } = await this.recomputeTier(knex, account, { correction: false, member, reason: "reevaluation", now })
+    return { from: account.tier, to: next.tier, change, tier_change }
+  }
+
+  /**
+   * Serializes the tier/promotion group syncs of one member: `work` runs while this module's transaction holds a
+   * transaction-scoped advisory lock on the customer id (released when it ends, also on a crash). Two syncs of one
+   * member run one after the other, so each reads the groups the previous one left. Waiting is by retry (try-lock,
+   * then a short sleep outside any transaction): waiters hold no pooled connection the holder's work may need.
+   */
+  async withMemberSyncLock<T>(customer_id: string, work: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+      const result = await this.tryUnderMemberSyncLock(customer_id, work)
+      if (result.locked) return result.value as T
+      if (Date.now() > deadline) {
+        throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `the group sync of ${customer_id} waited more than ${timeoutMs} ms for the member's lock`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  }
+
+  @InjectTransactionManager()
+  protected async tryUnderMemberSyncLock<T>(
+    customer_id: string,
+    work: () => Promise<T>,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ locked: boolean; value?: T }> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT pg_try_advisory_xact_lock(hashtext('loyalty-member-sync'), hashtext(?)) AS locked`,
+      [customer_id]
+    )
+    if (!rows[0]?.locked) return { locked: false }
+    return { locked: true, value: await work() }
+  }
+
+  /** Customer ids of accounts after `after` (keyset page, ascending); `positive_balance` keeps those with points to expire. */
+  @InjectTransactionManager()
+  async accountIdsPage(
+    page: { after: string; limit: number; positive_balance?: boolean },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<string[]> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT customer_id FROM loyalty_account WHERE customer_id > ? ${page.positive_balance ? "AND points_balance > 0" : ""}
+        ORDER BY customer_id LIMIT ?`,
+      [page.after, page.limit]
+    )
+    return rows.map((r: { customer_id: string }) => r.customer_id)
+  }
+
+  /**
+   * Orders (all, or just `order_id`) with pending points left (an accrual with pending points, no activation yet,
+   * Σ pending_delta > 0) and what their accrual was awarded under (v1's pendingOrders, the ledger half).
+   */
+  @InjectTransactionManager()
+  async pendingOrders(order_id: string | null = null, @MedusaContext() sharedContext: Context = {}): Promise<PendingOrderRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT e.order_id, min(e.customer_id) AS customer_id,
+              max(CASE WHEN e.kind = 'accrual' AND (e.details->>'pending_days') ~ '^[0-9]+$'
+                       THEN (e.details->>'pending_days')::int END) AS pending_days,
+              max(CASE WHEN e.kind = 'accrual' THEN e.details->>'spendable_on' END) AS spendable_on
+         FROM loyalty_ledger_entry e
+        WHERE e.order_id IS NOT NULL AND (?::text IS NULL OR e.order_id = ?)
+        GROUP BY e.order_id
+       HAVING bool_or(e.kind = 'accrual' AND e.pending_delta > 0)
+          AND NOT bool_or(e.kind = 'activation')
+          AND sum(e.pending_delta) > 0
+        ORDER BY e.order_id`,
+      [order_id, order_id]
+    )
+    return rows.map((r: any) => ({ ...r, pending_days: r.pending_days === null ? null : Number(r.pending_days) }))
+  }
+
+  /** Which of `keys` have a ledger entry (reconcile's probe of the events the ledger has seen). */
+  @InjectTransactionManager()
+  async existingKeys(keys: string[], @MedusaContext() sharedContext: Context = {}): Promise<Set<string>> {
+    if (!keys.length) return new Set()
+    const { rows } = await knexOf(sharedContext).raw(`SELECT idempotency_key FROM loyalty_ledger_entry WHERE idempotency_key = ANY(?)`, [keys])
+    return new Set(rows.map((r: { idempotency_key: string }) => r.idempotency_key))
   }
 
   @InjectTransactionManager()

@@ -1,0 +1,15 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
+import { route } from "../../../../../lib/http"
+import { runActivateJob } from "../../../../../lib/loyalty-jobs"
+
+const Body = z.object({}).strict()
+
+/** POST /admin/loyalty/jobs/activate → { activation: { orders_checked, entries_posted, points_activated } } (v1's shape; server clock). */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body ?? {}, "body")
+  const { activation, failures } = await runActivateJob(req.scope, new Date())
+  res.json({ activation, ...(failures.length ? { failures } : {}) })
+})

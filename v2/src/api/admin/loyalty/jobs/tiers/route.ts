@@ -1,0 +1,16 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
+import { route } from "../../../../../lib/http"
+import { runTiersJob } from "../../../../../lib/loyalty-jobs"
+
+// No `now` override (as v1): a later clock would really end grace periods.
+const Body = z.object({}).strict()
+
+/** POST /admin/loyalty/jobs/tiers → { tiers: { accounts_checked, upgraded, downgraded, unchanged } } (v1's shape). */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body ?? {}, "body")
+  const { tiers, failures } = await runTiersJob(req.scope, new Date())
+  res.json({ tiers, ...(failures.length ? { failures } : {}) })
+})

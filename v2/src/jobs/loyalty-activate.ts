@@ -1,0 +1,10 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { runActivateJob } from "../lib/loyalty-jobs"
+import { runScheduled } from "../lib/scheduled"
+
+/** Hourly: pending points whose period is over (and, with spendable_on "captured", whose payment is captured) become available. */
+export default async function loyaltyActivate(container: MedusaContainer): Promise<void> {
+  await runScheduled(container, "activate", () => runActivateJob(container, new Date()))
+}
+
+export const config = { name: "loyalty-activate", schedule: "7 * * * *" } // every hour at minute 7, as v1

@@ -1,0 +1,10 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { runExpireJob } from "../lib/loyalty-jobs"
+import { runScheduled } from "../lib/scheduled"
+
+/** Daily: expire points older than the program's period (FIFO), once per member and day. */
+export default async function loyaltyExpire(container: MedusaContainer): Promise<void> {
+  await runScheduled(container, "expire", () => runExpireJob(container, new Date()))
+}
+
+export const config = { name: "loyalty-expire", schedule: "15 2 * * *" } // every day at 02:15 (server time), as v1

@@ -1,0 +1,10 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { runTiersJob } from "../lib/loyalty-jobs"
+import { runScheduled } from "../lib/scheduled"
+
+/** Daily: re-evaluate every member's tier (365-day window facts move with time; downgrade grace periods end). */
+export default async function loyaltyTiers(container: MedusaContainer): Promise<void> {
+  await runScheduled(container, "tiers", () => runTiersJob(container, new Date()))
+}
+
+export const config = { name: "loyalty-tiers", schedule: "45 2 * * *" } // every day at 02:45, after the expire job, as v1
