@@ -1,3 +1,4 @@
 export * from "./order-points"
 export * from "./members"
 export * from "./tier-groups"
+export * from "./redemption"
