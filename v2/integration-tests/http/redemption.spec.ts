@@ -199,11 +199,59 @@ medusaIntegrationTestRunner({
       await expectLedgerClean()
     })
 
+    it("answers five concurrent redemptions under one Idempotency-Key with one code, one debit and no stray promotion", async () => {
+      const ivy = await member("ivy@redeem.test", 1000)
+      const results = await timed("5 concurrent redeems, one key", () =>
+        Promise.all(Array.from({ length: 5 }, () => redeem(ivy, { points: 500, region_id: store.region.id }, "i-1"))))
+      expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201])
+      expect(new Set(results.map((r) => r.data.redemption.discount_code)).size).toBe(1)
+      const debits = await loyalty().listLoyaltyLedgerEntries({ customer_id: ivy.id, kind: "redemption" })
+      expect(debits.map((e: any) => e.points)).toEqual([-500])
+      expect((await loyalty().findAccount(ivy.id)).points_balance).toBe(500)
+      // The losers' promotions were deleted: the member holds exactly one live loyalty code.
+      const promotions = await getContainer().resolve<any>(Modules.PROMOTION).listPromotions({}, { relations: ["rules", "rules.values"], take: null })
+      const ivys = promotions.filter((p: any) => p.code.startsWith("LOYAL-") && p.rules.some((r: any) => r.values.some((v: any) => v.value === ivy.id)))
+      expect(ivys.map((p: any) => [p.code, p.status])).toEqual([[results[0].data.redemption.discount_code, "active"]])
+      await expectLedgerClean()
+    })
+
+    it("releases the code when the completion that claimed it fails after the claim, and keeps it blocked when a checkout crashed holding it", async () => {
+      const jack = await member("jack@redeem.test", 1000)
+      const { data } = await redeem(jack, { points: 500, region_id: store.region.id }, "j-1")
+      const code = data.redemption.discount_code
+      const promotion_id = (await loyalty().findRedemptions(`code = ?`, [code]))[0].promotion_id
+      const cart = await readyCart(jack, [code])
+      // v2's own usage check (after our claim, in the same workflow) fails: the workflow's compensation releases the claim.
+      await knex().raw(`UPDATE promotion SET used = 1 WHERE id = ?`, [promotion_id])
+      const failed = await complete(jack, cart.id).catch(fail)
+      expect(failed.status).toBe(400)
+      expect(failed.data.message).toMatch(/usage exceeds the limit/i)
+      const uses = async () => (await knex().raw(`SELECT cart_id FROM loyalty_redemption_use WHERE code = ?`, [code])).rows
+      expect(await uses()).toEqual([])
+      await knex().raw(`UPDATE promotion SET used = 0 WHERE id = ?`, [promotion_id])
+      const order = await complete(jack, cart.id)
+      expect(await orderOf(order.order.id)).toMatchObject({ discount_total: 5 })
+
+      // A checkout that crashed after its claim (no compensation ran) keeps the code: no other cart can use it.
+      const { data: second } = await redeem(jack, { points: 500, region_id: store.region.id }, "j-2")
+      const other = (await loyalty().findRedemptions(`code = ?`, [second.redemption.discount_code]))[0]
+      await claimCartRedemptions(getContainer(), { id: "cart_crashed", customer_id: jack.id, promotions: [{ id: other.promotion_id }] })
+      const next = await readyCart(jack, [other.code])
+      const refused = await complete(jack, next.id).catch(fail)
+      expect([refused.status, refused.data.code]).toEqual([400, "REDEMPTION_ALREADY_USED"])
+      expect(await expireRedemptions(getContainer(), new Date(Date.now() + 31 * DAY_MS))).toMatchObject({ voided: 0, skipped: 1 })
+      await expectLedgerClean()
+    })
+
     it("keeps a member's code off a guest's cart and off another member's cart, and refuses it at completion for any cart that is not the member's", async () => {
       const erin = await member("erin@redeem.test", 500)
       const { data } = await redeem(erin, { points: 500, region_id: store.region.id }, "e-1")
       const code = data.redemption.discount_code
       const guest = { headers: store.pk }
+      for (const [method, path] of [["get", "/store/customers/me/loyalty/redemptions"], ["post", "/store/customers/me/loyalty/redemptions"], ["get", "/store/customers/me/loyalty/promotions"], ["post", "/admin/loyalty/jobs/redemptions/expire"], ["post", "/admin/loyalty/jobs/redemptions/settle"]]) {
+        const res = await (method === "get" ? api.get(path, guest) : api.post(path, {}, guest)).catch(fail)
+        expect([path, res.status]).toEqual([path, 401])
+      }
       const guestCart = await readyCart(guest, [code], "guest@redeem.test")
       expect([guestCart.codes, guestCart.discount]).toEqual([[], 0])
       const guestOrder = await complete(guest, guestCart.id)
