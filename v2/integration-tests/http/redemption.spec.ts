@@ -269,6 +269,15 @@ medusaIntegrationTestRunner({
       expect((await mine(erin)).redemptions[0]).toMatchObject({ status: "reserved", order_id: null })
       const erinCart = await readyCart(erin, [code])
       expect(erinCart.discount).toBe(5)
+      // Redeemed for a cart (v1's cart_id): the new code is applied to that cart of mine; someone else's cart is a 404.
+      await api.post(`/admin/loyalty/accounts/${erin.id}/adjustments`, { points: 500, reason: "more" }, { headers: { ...store.admin.headers, "idempotency-key": "erin-more" } })
+      const notMine = await redeem(erin, { points: 500, cart_id: frankCart.id }, "e-3").catch(fail)
+      expect([notMine.status, notMine.data.code]).toEqual([404, "NOT_FOUND"])
+      const fresh = await readyCart(erin)
+      const { status, data: forCart } = await redeem(erin, { points: 500, cart_id: fresh.id }, "e-2")
+      expect([status, forCart.redemption.cart_id]).toEqual([201, fresh.id])
+      const { data: { cart } } = await api.get(`/store/carts/${fresh.id}`, { headers: erin.headers })
+      expect([cart.promotions.map((p: { code: string }) => p.code), Number(cart.discount_total)]).toEqual([[forCart.redemption.discount_code], 5])
       await expectLedgerClean()
     })
 
@@ -311,6 +320,11 @@ medusaIntegrationTestRunner({
       await knex().raw(`UPDATE loyalty_redemption SET status = 'reserved', order_id = NULL, settled_at = NULL WHERE code = ANY(?)`, [codes])
       await knex().raw(`UPDATE loyalty_redemption_use SET order_id = NULL WHERE code = ?`, [codes[0]])
       await knex().raw(`DELETE FROM loyalty_redemption_use WHERE code = ?`, [codes[1]])
+      // Verify sees the used codes left reserved (v1's redemption_unsettled)...
+      const { data: drift } = await api.get("/admin/loyalty/verify", store.admin)
+      expect(drift.ok).toBe(false)
+      expect(drift.problems.map((p: any) => p.check)).toEqual(["redemption_unsettled", "redemption_unsettled"])
+      // ...and the reconcile settles them.
       const { data: run } = await api.post("/admin/loyalty/jobs/redemptions/settle", {}, store.admin)
       expect(run).toMatchObject({ redemptions_settled: 2, failed: 0 })
       const settled = await loyalty().findRedemptions(`code = ANY(?)`, [codes])

@@ -16,6 +16,7 @@ import { canonicalJson, sha256Hex } from "../core/domain/canonical-json"
 import { currencyDecimals } from "../core/domain/currency"
 import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/errors"
 import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES } from "../core/domain/redemption"
+import { redemptionProblems, type VerifyProblem } from "../core/domain/verify"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import { RedemptionKeys, type RedemptionRow } from "../modules/loyalty/redemption-store"
@@ -311,17 +312,49 @@ export async function settleUsedRedemptions(scope: Resolver, now: Date = new Dat
 
 /** The ids of orders with an item or shipping adjustment of one of `promotion_ids` (v2's order adjustment tables). */
 async function ordersWithPromotions(scope: Resolver, promotion_ids: string[]): Promise<string[]> {
+  return [...new Set((await orderPromotionPairs(scope, promotion_ids)).map((p) => p.order_id))]
+}
+
+/**
+ * (promotion, order) pairs of the existing orders whose items or shipping methods carry an adjustment of one of
+ * `promotion_ids`. Read-only SQL over v2's order tables (as the CLI's v2 readers): Query cannot filter orders by
+ * an adjustment's promotion.
+ */
+async function orderPromotionPairs(scope: Resolver, promotion_ids: string[]): Promise<Array<{ promotion_id: string; order_id: string }>> {
   if (!promotion_ids.length) return []
   const knex = scope.resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
   const { rows } = await knex.raw(
-    `SELECT DISTINCT oi.order_id FROM order_line_item_adjustment a JOIN order_item oi ON oi.item_id = a.item_id
-      WHERE a.promotion_id = ANY(?) AND a.deleted_at IS NULL AND oi.deleted_at IS NULL
+    `SELECT DISTINCT a.promotion_id, oi.order_id FROM order_line_item_adjustment a
+       JOIN order_item oi ON oi.item_id = a.item_id AND oi.deleted_at IS NULL
+       JOIN "order" o ON o.id = oi.order_id AND o.deleted_at IS NULL
+      WHERE a.promotion_id = ANY(?) AND a.deleted_at IS NULL
      UNION
-     SELECT DISTINCT os.order_id FROM order_shipping_method_adjustment a JOIN order_shipping os ON os.shipping_method_id = a.shipping_method_id
-      WHERE a.promotion_id = ANY(?) AND a.deleted_at IS NULL AND os.deleted_at IS NULL`,
+     SELECT DISTINCT a.promotion_id, os.order_id FROM order_shipping_method_adjustment a
+       JOIN order_shipping os ON os.shipping_method_id = a.shipping_method_id AND os.deleted_at IS NULL
+       JOIN "order" o ON o.id = os.order_id AND o.deleted_at IS NULL
+      WHERE a.promotion_id = ANY(?) AND a.deleted_at IS NULL`,
     [promotion_ids, promotion_ids]
   )
-  return rows.map((r: { order_id: string }) => r.order_id)
+  return rows
+}
+
+/**
+ * Verify's redemption checks (the core's redemptionProblems, as v1): a code an order used must be settled by exactly
+ * one order — reserved → redemption_unsettled (reconcile settles it), voided → redemption_voided_used, more than one
+ * order → redemption_reused.
+ */
+export async function redemptionVerifyProblems(scope: Resolver): Promise<VerifyProblem[]> {
+  const all = await loyaltyOf(scope).findRedemptions(`promotion_id IS NOT NULL`, [])
+  if (!all.length) return []
+  const orders = new Map<string, string[]>()
+  for (const { promotion_id, order_id } of await orderPromotionPairs(scope, all.map((r) => r.promotion_id!))) {
+    orders.set(promotion_id, [...(orders.get(promotion_id) ?? []), order_id].sort())
+  }
+  return redemptionProblems(
+    all
+      .filter((r) => orders.has(r.promotion_id!))
+      .map((r) => ({ redemption_id: r.id, customer_id: r.customer_id, status: r.status, order_ids: orders.get(r.promotion_id!)! }))
+  )
 }
 
 // ── Expiry ──
