@@ -233,6 +233,24 @@ export async function claimCartRedemptions(scope: Resolver, cart: HookCart, now:
   }
 }
 
+/** What a checkout claimed: the compensation's input. */
+export type CartRedemptionClaim = { cart_id: string; codes: string[] }
+
+/**
+ * The checkout guard as the plugin's validate hook runs it, for a store that consumes
+ * `completeCartWorkflow.hooks.validate` itself (v2 allows one handler per hook): call this from your handler and
+ * `releaseCartRedemptions` from its compensation.
+ */
+export async function guardCartRedemptions(scope: Resolver, cart: HookCart): Promise<CartRedemptionClaim> {
+  return { cart_id: cart.id, codes: await claimCartRedemptions(scope, cart) }
+}
+
+/** The guard's compensation: the claims of a checkout that ended without an order are released. */
+export async function releaseCartRedemptions(scope: Resolver, claim: CartRedemptionClaim | undefined | null): Promise<void> {
+  if (!claim?.codes?.length) return
+  await loyaltyOf(scope).releaseRedemptionClaims(claim.cart_id, claim.codes)
+}
+
 // ── Settlement ──
 
 /** The promotion refs and cart of an order (v2: adjustments on the order's items and shipping methods; order_cart link). */

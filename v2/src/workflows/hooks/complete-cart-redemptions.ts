@@ -1,8 +1,6 @@
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
-import { claimCartRedemptions } from "../../lib/redemptions"
-import { LOYALTY_MODULE } from "../../modules/loyalty"
-import type LoyaltyModuleService from "../../modules/loyalty/service"
+import { guardCartRedemptions, releaseCartRedemptions } from "../../lib/redemptions"
 
 /**
  * A redemption code pays for at most one order: before the order is created (and before the payment is
@@ -11,14 +9,25 @@ import type LoyaltyModuleService from "../../modules/loyalty/service"
  * REDEMPTION_ALREADY_USED; a guest's or another customer's cart with 400 REDEMPTION_NOT_YOURS; an expired or voided
  * code with 400 REDEMPTION_EXPIRED. When the completion then fails (payment, stock, v2's own usage check), the
  * compensation releases the claim, so the code can be used again.
+ *
+ * v2 allows one handler per hook. When the store registered its own validate handler first, this one cannot be
+ * installed: the store then calls guardCartRedemptions / releaseCartRedemptions from its handler (README).
  */
-completeCartWorkflow.hooks.validate(
-  async ({ cart }, { container }) => {
-    const claimed = await claimCartRedemptions(container, cart as any)
-    return new StepResponse({ cart_id: (cart as any).id as string, codes: claimed }, { cart_id: (cart as any).id as string, codes: claimed })
-  },
-  async (claim, { container }) => {
-    if (!claim?.codes?.length) return
-    await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).releaseRedemptionClaims(claim.cart_id, claim.codes)
-  }
-)
+try {
+  completeCartWorkflow.hooks.validate(
+    async ({ cart }, { container }) => {
+      const claim = await guardCartRedemptions(container, cart as any)
+      return new StepResponse(claim, claim)
+    },
+    async (claim, { container }) => {
+      await releaseCartRedemptions(container, claim)
+    }
+  )
+} catch (e) {
+  // eslint-disable-next-line no-console
+  console.error(
+    `medusa-plugin-loyalty-rules-v2: the redemption checkout guard was NOT installed (${(e as Error).message}). ` +
+      `Call guardCartRedemptions/releaseCartRedemptions from your completeCartWorkflow.hooks.validate handler; ` +
+      `until then only v2's promotion usage limit keeps a redemption code single-use.`
+  )
+}
