@@ -10,10 +10,10 @@ import { guardCartRedemptions, releaseCartRedemptions } from "../../lib/redempti
  * code with 400 REDEMPTION_EXPIRED. When the completion then fails (payment, stock, v2's own usage check), the
  * compensation releases the claim, so the code can be used again.
  *
- * v2 allows one handler per hook. When the store registered its own validate handler first, this one cannot be
- * installed: the store then calls guardCartRedemptions / releaseCartRedemptions from its handler (README).
+ * v2 allows one handler per hook. A store with its own validate handler sets LOYALTY_CHECKOUT_GUARD=store (this
+ * handler is then not registered) and calls guardCartRedemptions / releaseCartRedemptions from its own (README).
  */
-try {
+if (process.env.LOYALTY_CHECKOUT_GUARD !== "store") try {
   completeCartWorkflow.hooks.validate(
     async ({ cart }, { container }) => {
       const claim = await guardCartRedemptions(container, cart as any)
