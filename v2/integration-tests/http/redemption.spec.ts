@@ -215,7 +215,7 @@ medusaIntegrationTestRunner({
       await expectLedgerClean()
     })
 
-    it("releases the code when the completion that claimed it fails after the claim, and keeps it blocked when a checkout crashed holding it", async () => {
+    it("releases the code when the completion that claimed it fails after the claim, keeps it blocked while a crashed checkout holds it, and lets reconcile release that stale claim", async () => {
       const jack = await member("jack@redeem.test", 1000)
       const { data } = await redeem(jack, { points: 500, region_id: store.region.id }, "j-1")
       const code = data.redemption.discount_code
@@ -239,7 +239,13 @@ medusaIntegrationTestRunner({
       const next = await readyCart(jack, [other.code])
       const refused = await complete(jack, next.id).catch(fail)
       expect([refused.status, refused.data.code]).toEqual([400, "REDEMPTION_ALREADY_USED"])
-      expect(await expireRedemptions(getContainer(), new Date(Date.now() + 31 * DAY_MS))).toMatchObject({ voided: 0, skipped: 1 })
+      expect(await expireRedemptions(getContainer(), new Date(Date.now() + DAY_MS))).toMatchObject({ examined: 0 })
+      // Reconcile releases the crashed checkout's claim once it is stale (an hour, no order for its cart)...
+      expect(await settleUsedRedemptions(getContainer(), new Date(Date.now() + 60_000))).toMatchObject({ released: 0 })
+      expect(await settleUsedRedemptions(getContainer(), new Date(Date.now() + 2 * 60 * 60 * 1000))).toMatchObject({ released: 1, settled: 0 })
+      // ...and the member's next cart uses the code.
+      const used = await complete(jack, next.id)
+      expect(await orderOf(used.order.id)).toMatchObject({ discount_total: 5 })
       await expectLedgerClean()
     })
 
@@ -332,7 +338,7 @@ medusaIntegrationTestRunner({
         ["settled", orders[0]],
         ["settled", orders[1]],
       ])
-      expect(await settleUsedRedemptions(getContainer())).toEqual({ examined: 0, settled: 0, failed: 0 })
+      expect(await settleUsedRedemptions(getContainer())).toEqual({ examined: 0, settled: 0, released: 0, failed: 0 })
       const { rows } = await knex().raw(`SELECT code, order_id FROM loyalty_redemption_use WHERE code = ANY(?) ORDER BY code`, [codes])
       expect(rows.map((r: any) => r.order_id).sort()).toEqual([...orders].sort())
       // Settlement moves no points: the two debits are the code's only entries, nothing voided.

@@ -287,7 +287,13 @@ export async function settleRedemptionsForOrder(scope: Resolver, order_id: strin
   return settled
 }
 
-export type SettleCounts = { examined: number; settled: number; failed: number }
+export type SettleCounts = { examined: number; settled: number; released: number; failed: number }
+
+/**
+ * A checkout claim older than this whose cart has no order is a crashed checkout's (the complete-cart workflow holds
+ * its cart lock for at most two minutes): reconcile releases it, so the member can use the code again.
+ */
+export const STALE_CLAIM_MS = 60 * 60 * 1000
 
 /**
  * Reconcile: settles every reserved redemption an existing order used though its order.placed was never handled
@@ -297,16 +303,28 @@ export type SettleCounts = { examined: number; settled: number; failed: number }
 export async function settleUsedRedemptions(scope: Resolver, now: Date = new Date()): Promise<SettleCounts> {
   const loyalty = loyaltyOf(scope)
   const query = queryOf(scope)
-  const counts: SettleCounts = { examined: 0, settled: 0, failed: 0 }
+  const counts: SettleCounts = { examined: 0, settled: 0, released: 0, failed: 0 }
   const reserved = await loyalty.findRedemptions(`status = 'reserved'`, [])
   if (!reserved.length) return counts
   const uses = await loyalty.findRedemptionUses(`redemption_id = ANY(?)`, [reserved.map((r) => r.id)])
   const orders = new Set<string>()
   // 1. Codes a checkout claimed: the order of that cart, if one was created.
   const carts = uses.filter((u) => !u.cart_id.startsWith("order:")).map((u) => u.cart_id)
+  const cartsWithOrders = new Set<string>()
   if (carts.length) {
     const { data } = await query.graph({ entity: "order_cart", fields: ["cart_id", "order_id"], filters: { cart_id: carts } })
-    for (const link of data) if (link.order_id) orders.add(link.order_id)
+    for (const link of data) {
+      if (!link.order_id) continue
+      orders.add(link.order_id)
+      cartsWithOrders.add(link.cart_id)
+    }
+  }
+  // Claims of checkouts that crashed before their order (no order for the cart, older than STALE_CLAIM_MS): released.
+  for (const u of uses) {
+    if (u.order_id || u.cart_id.startsWith("order:") || cartsWithOrders.has(u.cart_id)) continue
+    if (now.getTime() - new Date(u.created_at).getTime() < STALE_CLAIM_MS) continue
+    await loyalty.releaseRedemptionClaims(u.cart_id, [u.code])
+    counts.released++
   }
   for (const u of uses) if (u.order_id) orders.add(u.order_id)
   // 2. Codes without a use row that v2 counted as used: the orders whose adjustments carry the promotion.

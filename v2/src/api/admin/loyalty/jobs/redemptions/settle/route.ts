@@ -6,10 +6,10 @@ import { settleUsedRedemptionsWorkflow } from "../../../../../../workflows/redem
 
 const Body = z.object({}).strict()
 
-/** POST /admin/loyalty/jobs/redemptions/settle → reconcile: codes used by existing orders are settled (idempotent). */
+/** POST /admin/loyalty/jobs/redemptions/settle → reconcile: codes used by existing orders are settled, crashed checkouts' claims released (idempotent). */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
   const { result } = await settleUsedRedemptionsWorkflow(req.scope).run({ input: {} })
-  res.json({ redemptions_settled: result.settled, orders_examined: result.examined, failed: result.failed })
+  res.json({ redemptions_settled: result.settled, orders_examined: result.examined, claims_released: result.released, failed: result.failed })
 })
