@@ -12,6 +12,7 @@ import {
 import { OrderKeys } from "../core/domain/order-ledger"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import { refundsOfOrder } from "./order-facts"
+import { expireRedemptions, settleUsedRedemptions, type ExpireCounts as RedemptionExpireCounts } from "./redemptions"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import { activateOrderWorkflow, expireAccountWorkflow, reevaluateTierWorkflow, type OrderActivationSide } from "../workflows/jobs"
 import { accrueOrderWorkflow, clawbackRefundsWorkflow, reverseOrderWorkflow, type OrderPointsOutcome } from "../workflows/order-points"
@@ -48,13 +49,15 @@ async function eachAccount(scope: Resolver, positive_balance: boolean, visit: (c
 /**
  * expire: every account with a positive balance loses the points older than the program's `expiry.after_months`
  * that it has not spent (FIFO), one entry per member and UTC day. `enabled: false` when points never expire.
- * `redemptions`: expired redemption codes voided by the same run (v1) — null until v2 has redemption codes.
+ * `redemptions`: expired redemption codes voided first by the same run, their points given back (v1), so they are
+ * not expired with the rest.
  */
-export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry: ExpiryCounts; redemptions: null; failures: JobFailure[] }> {
+export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry: ExpiryCounts; redemptions: RedemptionExpireCounts; failures: JobFailure[] }> {
+  const redemptions = await expireRedemptions(scope, now)
   const counts: ExpiryCounts = { enabled: false, accounts_checked: 0, entries_posted: 0, points_expired: 0 }
   const failures: JobFailure[] = []
   const expiry = loyaltyOf(scope).getRulebook().program.expiry
-  if (!expiry) return { expiry: counts, redemptions: null, failures }
+  if (!expiry) return { expiry: counts, redemptions, failures }
   counts.enabled = true
   await eachAccount(scope, true, async (customer_id) => {
     counts.accounts_checked++
@@ -70,7 +73,7 @@ export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry
       failures.push({ id: customer_id, message: (e as Error).message })
     }
   })
-  return { expiry: counts, redemptions: null, failures }
+  return { expiry: counts, redemptions, failures }
 }
 
 /**
@@ -174,15 +177,6 @@ export async function runTiersJob(scope: Resolver, now: Date): Promise<{ tiers: 
     }
   })
   return { tiers: counts, failures }
-}
-
-/**
- * Redemption codes an order used though the order's event was lost: settled by the redemption part of the plugin
- * (another change provides it). Returns the number settled, or undefined while v2 has no redemption codes (the
- * result then has no `redemptions_settled`, as v1 without redemptions).
- */
-export async function settleUsedRedemptionCodes(_scope: Resolver, _window: { since: Date; until: Date }): Promise<number | undefined> {
-  return undefined
 }
 
 export type ReconcileRun = { since?: Date; until?: Date; limit?: number | null; now: Date; default_days?: number }
@@ -335,8 +329,8 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
       tallyFailure(result, c, e)
     }
   }
-  const settled = await settleUsedRedemptionCodes(scope, window)
-  if (settled !== undefined) result.redemptions_settled = settled
+  // Codes are swept whatever the window (v1): a used code left reserved could be claimed again until it expires.
+  result.redemptions_settled = (await settleUsedRedemptions(scope, run.now)).settled
   return result
 }
 

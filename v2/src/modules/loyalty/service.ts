@@ -16,6 +16,8 @@ import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
 import LoyaltyRulebook from "./models/loyalty-rulebook"
 import LoyaltyTierChange from "./models/loyalty-tier-change"
 import LoyaltyPromotion from "./models/loyalty-promotion"
+import { LoyaltyRedemption, LoyaltyRedemptionUse } from "./models/loyalty-redemption"
+import * as Redemptions from "./redemption-store"
 
 export type AccountRow = {
   id: string
@@ -113,7 +115,7 @@ type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
  * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
  * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
  */
-class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange, LoyaltyPromotion }) {
+class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange, LoyaltyPromotion, LoyaltyRedemption, LoyaltyRedemptionUse }) {
   protected readonly pluginOptions_: PluginOptions
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown> = {}) {
@@ -524,6 +526,120 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     )
     acc.addProblems(duplicateKeyProblems(duplicated))
     return acc.report()
+  }
+
+  // ── Redemptions (points → a personal single-use promotion code; lib/redemptions.ts, workflows/redemption.ts) ──
+
+  /** Redemptions matching `clause` (SQL over loyalty_redemption with ? bindings), oldest first. */
+  @InjectTransactionManager()
+  async findRedemptions(clause: string, params: unknown[], @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionRow[]> {
+    return await Redemptions.redemptionsWhere(knexOf(sharedContext), clause, params)
+  }
+
+  /** The uses (checkout claims) of codes matching `clause` over loyalty_redemption_use. */
+  @InjectTransactionManager()
+  async findRedemptionUses(clause: string, params: unknown[], @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionUseRow[]> {
+    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_redemption_use WHERE ${clause} ORDER BY created_at, id`, params)
+    return rows
+  }
+
+  /** A customer's redemptions, newest first, and their count. */
+  @InjectTransactionManager()
+  async pageRedemptions(customer_id: string, page: { limit: number; offset: number }, @MedusaContext() sharedContext: Context = {}): Promise<[Redemptions.RedemptionRow[], number]> {
+    const knex = knexOf(sharedContext)
+    const { rows } = await knex.raw(
+      `SELECT * FROM loyalty_redemption WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [customer_id, page.limit, page.offset]
+    )
+    const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_redemption WHERE customer_id = ?`, [customer_id])
+    return [rows.map(Redemptions.redemptionRow), counted[0].n]
+  }
+
+  /**
+   * Debits the points and records the redemption in one transaction under the account lock: `check` decides from
+   * the locked balance (INSUFFICIENT_POINTS), `draft` is the ledger entry. A concurrent request under the same key
+   * that won the lock makes this a replay (its redemption returned).
+   */
+  @InjectTransactionManager()
+  async redeemUnderLock(
+    redemption: Redemptions.NewRedemption,
+    check: (balance: number) => void,
+    draft: EntryDraft,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ redemption: Redemptions.RedemptionRow; entry: EntryRow; replayed: boolean }> {
+    const knex = knexOf(sharedContext)
+    let created: Redemptions.RedemptionRow | null = null
+    const posted = await this.postUnderLock(redemption.customer_id, draft.idempotency_key, async ({ account }) => {
+      check(account.points_balance)
+      created = await Redemptions.insertRedemption(knex, redemption)
+      return draft
+    }, null, null, sharedContext)
+    if (posted.replayed || !created) {
+      const [stored] = await Redemptions.redemptionsWhere(knex, `idempotency_key = ?`, [redemption.idempotency_key])
+      return { redemption: stored, entry: posted.entry!, replayed: true }
+    }
+    return { redemption: created, entry: posted.entry!, replayed: false }
+  }
+
+  @InjectTransactionManager()
+  async updateRedemptionStatus(id: string, status: "voided", @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await knexOf(sharedContext).raw(`UPDATE loyalty_redemption SET status = ?, voided_at = now(), updated_at = now() WHERE id = ?`, [status, id])
+  }
+
+  /** A checkout's claim of its cart's redemption codes (Redemptions.claimCodes): throws the refusal, returns the codes it inserted. */
+  @InjectTransactionManager()
+  async claimRedemptions(
+    input: { cart_id: string; customer_id: string | null; redemptions: string[]; now: Date },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<string[]> {
+    return await Redemptions.claimCodes(knexOf(sharedContext), input)
+  }
+
+  @InjectTransactionManager()
+  async releaseRedemptionClaims(cart_id: string, codes: string[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await Redemptions.releaseCodes(knexOf(sharedContext), cart_id, codes)
+  }
+
+  /** reserved → settled by `order_id`, exactly once; null when it was not reserved. */
+  @InjectTransactionManager()
+  async settleRedemption(id: string, order_id: string, cart_id: string | null, now: Date = new Date(), @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionRow | null> {
+    return await Redemptions.settleOne(knexOf(sharedContext), id, order_id, cart_id, now)
+  }
+
+  /**
+   * The expiry of one redemption, under its row lock: a reserved code past expires_at that no checkout holds gets
+   * its points back (`redemption_void`, key `redemption_void:{id}`, in this transaction) and becomes voided; a code
+   * an order used is settled; a code a checkout holds without an order yet is left (its order settles it).
+   */
+  @InjectTransactionManager()
+  async voidExpiredRedemption(
+    id: string,
+    now: Date,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ outcome: "voided" | "settled" | "skipped"; redemption: Redemptions.RedemptionRow | null }> {
+    const knex = knexOf(sharedContext)
+    const [r] = await Redemptions.redemptionsWhere(knex, `id = ?`, [id], true)
+    if (!r || r.status !== "reserved" || r.expires_at.getTime() > now.getTime()) return { outcome: "skipped", redemption: r ?? null }
+    const use = await Redemptions.useOfCode(knex, r.code)
+    if (use?.order_id) {
+      return { outcome: "settled", redemption: await Redemptions.settleOne(knex, r.id, use.order_id, use.cart_id, now) }
+    }
+    if (use) return { outcome: "skipped", redemption: r }
+    const key = Redemptions.RedemptionKeys.void(r.id)
+    await this.postUnderLock(r.customer_id, key, () => ({
+      customer_id: r.customer_id,
+      kind: "redemption_void",
+      points: r.points,
+      idempotency_key: key,
+      source_id: r.id,
+      reason: "redemption code expired unused",
+      details: { redemption_id: r.id, code: r.code, promotion_id: r.promotion_id, expires_at: r.expires_at },
+    }), null, null, sharedContext)
+    const { rows } = await knex.raw(
+      `UPDATE loyalty_redemption SET status = 'voided', voided_at = ?, updated_at = now() WHERE id = ? RETURNING *`,
+      [now, r.id]
+    )
+    return { outcome: "voided", redemption: Redemptions.redemptionRow(rows[0]) }
   }
 
   private findRulebook(): Rulebook | null {

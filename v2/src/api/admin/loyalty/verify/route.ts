@@ -1,9 +1,13 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../core/domain/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
+import { redemptionVerifyProblems } from "../../../../lib/redemptions"
 
 /** GET /admin/loyalty/verify → the integrity report (the core's checks); 200 with ok: false and the problems on drift. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  res.json(await loyaltyOf(req).verifyLedger())
+  const report = await loyaltyOf(req).verifyLedger()
+  // Redemption codes (money at the checkout), as v1's verify: a used code must be settled by exactly one order.
+  const redemptions = await redemptionVerifyProblems(req.scope)
+  res.json({ ...report, ok: report.ok && !redemptions.length, problems: [...report.problems, ...redemptions] })
 })

@@ -19,8 +19,9 @@ const Body = z
 
 /**
  * POST /admin/loyalty/jobs/reconcile → { reconcile: { since, until, limit, scanned, applied: { accruals, reversals,
- * clawbacks }, already_seen, skipped, failures, complete } } (v1's shape): applies the order events of the window the
- * ledger has not seen, through the subscribers' workflows. `complete: false`: the limit stopped it, run again.
+ * clawbacks }, already_seen, skipped, failures, complete, redemptions_settled } } (v1's shape): applies the order
+ * events of the window the ledger has not seen, through the subscribers' workflows, then settles redemption codes
+ * used by an order whose order.placed was lost. `complete: false`: the limit stopped it, run again.
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

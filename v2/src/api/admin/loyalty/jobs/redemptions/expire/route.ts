@@ -1,0 +1,16 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { route } from "../../../../../../lib/http"
+import { expireRedemptionsWorkflow } from "../../../../../../workflows/redemption"
+
+// No `now` override (as v1): a later clock would really void members' codes. Tests call expireRedemptions(now).
+const Body = z.object({}).strict()
+
+/** POST /admin/loyalty/jobs/redemptions/expire → voids expired unused codes (points back), as of the server clock. */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body, "body")
+  const { result } = await expireRedemptionsWorkflow(req.scope).run({ input: {} })
+  res.json({ redemptions: result })
+})

@@ -1,0 +1,33 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { idempotencyKeyOf, NoQuery, PageQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
+import { serializeRedemption } from "../../../../../../lib/redemptions"
+import { redeemPointsWorkflow } from "../../../../../../workflows/redemption"
+
+const RedeemBody = z
+  .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
+  .strict()
+  .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
+
+/**
+ * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }
+ * (a personal single-use promotion code); the same key and body again → 200 and the first redemption; the same key
+ * with another body → 422 IDEMPOTENCY_CONFLICT; not enough points → 400 INSUFFICIENT_POINTS (v1's contract).
+ */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  const client_key = idempotencyKeyOf(req)
+  const body = parseInput(RedeemBody, req.body, "body")
+  const customer_id = currentCustomerId(req)
+  await memberAccount(req, customer_id)
+  const { result } = await redeemPointsWorkflow(req.scope).run({ input: { ...body, customer_id, client_key } })
+  res.status(result.replayed ? 200 : 201).json({ redemption: serializeRedemption(result.redemption) })
+})
+
+/** GET /store/customers/me/loyalty/redemptions?limit&offset → my redemptions (reserved / settled / voided), newest first. */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const page = parseInput(PageQuery, req.query, "query")
+  const [redemptions, count] = await loyaltyOf(req).pageRedemptions(currentCustomerId(req), page)
+  res.json({ redemptions: redemptions.map(serializeRedemption), count, ...page })
+})

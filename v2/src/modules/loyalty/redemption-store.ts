@@ -1,0 +1,139 @@
+/**
+ * The redemption tables' SQL (loyalty_redemption, loyalty_redemption_use), run by the loyalty module service inside
+ * its transaction (the knex of the shared context). Decisions are the core's (domain/redemption*.ts).
+ */
+import { generateEntityId } from "@medusajs/framework/utils"
+import { claimRefusal, type RedemptionStatus } from "../../core/domain/redemption-claim"
+
+type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
+
+export type RedemptionRow = {
+  id: string
+  customer_id: string
+  points: number
+  amount_minor: number
+  currency_code: string
+  region_id: string | null
+  code: string
+  promotion_id: string | null
+  cart_id: string | null
+  status: RedemptionStatus
+  expires_at: Date
+  order_id: string | null
+  settled_at: Date | null
+  voided_at: Date | null
+  idempotency_key: string
+  payload_hash: string
+  created_at: Date
+  updated_at: Date
+}
+
+export type RedemptionUseRow = {
+  id: string
+  code: string
+  redemption_id: string
+  cart_id: string
+  customer_id: string | null
+  order_id: string | null
+  created_at: Date
+}
+
+export type NewRedemption = Pick<
+  RedemptionRow,
+  "id" | "customer_id" | "points" | "amount_minor" | "currency_code" | "region_id" | "code" | "promotion_id" | "cart_id" | "expires_at" | "idempotency_key" | "payload_hash"
+>
+
+/** Deterministic idempotency keys of redemption movements (v1's RedemptionKeys). */
+export const RedemptionKeys = {
+  redeem: (customer_id: string, client_key: string) => `redemption:${customer_id}:${client_key}`,
+  void: (redemption_id: string) => `redemption_void:${redemption_id}`,
+}
+
+export function redemptionRow(row: any): RedemptionRow {
+  return { ...row, points: Number(row.points), amount_minor: Number(row.amount_minor), expires_at: new Date(row.expires_at) }
+}
+
+export async function insertRedemption(knex: Knex, r: NewRedemption): Promise<RedemptionRow> {
+  const { rows } = await knex.raw(
+    `INSERT INTO loyalty_redemption (id, customer_id, points, amount_minor, currency_code, region_id, code, promotion_id,
+       cart_id, status, expires_at, idempotency_key, payload_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) RETURNING *`,
+    [r.id, r.customer_id, r.points, r.amount_minor, r.currency_code, r.region_id, r.code, r.promotion_id, r.cart_id, r.expires_at, r.idempotency_key, r.payload_hash]
+  )
+  return redemptionRow(rows[0])
+}
+
+export async function redemptionsWhere(knex: Knex, clause: string, params: unknown[], lock = false): Promise<RedemptionRow[]> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption WHERE ${clause} ORDER BY created_at, id${lock ? " FOR UPDATE" : ""}`, params)
+  return rows.map(redemptionRow)
+}
+
+export async function useOfCode(knex: Knex, code: string): Promise<RedemptionUseRow | null> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption_use WHERE code = ?`, [code])
+  return rows[0] ?? null
+}
+
+/**
+ * A checkout's claim of the redemption codes on its cart, before the order is created. Each redemption row is
+ * locked (an expiry void and a claim take turns), the core's claimRefusal decides (not the member's own, used by
+ * another cart, expired or voided), and the use row is inserted: its unique index on `code` lets exactly one cart
+ * hold a code — a concurrent second insert waits for the first transaction, then conflicts. Throws the refusal;
+ * returns the codes this call inserted (a retried completion of the cart that holds the code inserts nothing).
+ */
+export async function claimCodes(knex: Knex, input: { cart_id: string; customer_id: string | null; redemptions: string[]; now: Date }): Promise<string[]> {
+  const inserted: string[] = []
+  for (const id of [...input.redemptions].sort()) {
+    const [r] = await redemptionsWhere(knex, `id = ?`, [id], true)
+    if (!r) continue
+    const held = await useOfCode(knex, r.code)
+    const refusal = claimRefusal(
+      { id: r.id, customer_id: r.customer_id, discount_code: r.code, status: r.status, expires_at: r.expires_at },
+      { customer_id: input.customer_id, claimed_by_cart_id: held?.cart_id ?? null, cart_id: input.cart_id, now: input.now }
+    )
+    if (refusal) throw refusal
+    if (held) continue // this cart's own claim (a retried completion)
+    const { rows } = await knex.raw(
+      `INSERT INTO loyalty_redemption_use (id, code, redemption_id, cart_id, customer_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO NOTHING RETURNING code`,
+      [generateEntityId(undefined, "lruse"), r.code, r.id, input.cart_id, input.customer_id]
+    )
+    if (!rows.length) {
+      // Another checkout's insert committed while we waited on the index: the code is theirs.
+      const winner = await useOfCode(knex, r.code)
+      const lost = claimRefusal(
+        { id: r.id, customer_id: r.customer_id, discount_code: r.code, status: r.status, expires_at: r.expires_at },
+        { customer_id: input.customer_id, claimed_by_cart_id: winner?.cart_id ?? "another cart", cart_id: input.cart_id, now: input.now }
+      )
+      if (lost) throw lost
+      continue
+    }
+    inserted.push(r.code)
+  }
+  return inserted
+}
+
+/** Undo of a claim when the checkout ends without an order (the workflow's compensation); never a use with an order. */
+export async function releaseCodes(knex: Knex, cart_id: string, codes: string[]): Promise<void> {
+  if (!codes.length) return
+  await knex.raw(`DELETE FROM loyalty_redemption_use WHERE cart_id = ? AND code = ANY(?) AND order_id IS NULL`, [cart_id, codes])
+}
+
+/**
+ * reserved → settled with its order, exactly once (the row is locked; a settled or voided row is left as it is), and
+ * the use row records the order (inserted when a use row is missing: the code's use is then on record as well).
+ * Returns whether this call settled it.
+ */
+export async function settleOne(knex: Knex, id: string, order_id: string, cart_id: string | null, now: Date): Promise<RedemptionRow | null> {
+  const [r] = await redemptionsWhere(knex, `id = ?`, [id], true)
+  if (!r || r.status !== "reserved") return null
+  const { rows } = await knex.raw(
+    `UPDATE loyalty_redemption SET status = 'settled', order_id = ?, settled_at = ?, updated_at = now() WHERE id = ? RETURNING *`,
+    [order_id, now, id]
+  )
+  await knex.raw(
+    `INSERT INTO loyalty_redemption_use (id, code, redemption_id, cart_id, customer_id, order_id) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (code) DO UPDATE SET order_id = COALESCE(loyalty_redemption_use.order_id, EXCLUDED.order_id), updated_at = now()`,
+    [generateEntityId(undefined, "lruse"), r.code, r.id, cart_id ?? `order:${order_id}`, r.customer_id, order_id]
+  )
+  return redemptionRow(rows[0])
+}
