@@ -44,7 +44,8 @@ export async function startV2({ baseDbUrl, log }) {
     const t = app.timings
     log(
       `  v2 app up on ${app.baseUrl} in ${((Date.now() - t0) / 1000).toFixed(0)} s (prepare ${(t.prepare_ms / 1000).toFixed(0)} s` +
-        `${app.reused ? ", cached" : ""}, migrate ${(t.migrate_ms / 1000).toFixed(0)} s, admin user ${(t.user_ms / 1000).toFixed(0)} s, boot ${(t.boot_ms / 1000).toFixed(0)} s)`
+        `${app.reused ? ", cached" : ""}, ${app.fromTemplate ? "database from the migrated template" : `migrate ${(t.migrate_ms / 1000).toFixed(0)} s, admin user ${(t.user_ms / 1000).toFixed(0)} s`}, ` +
+        `boot ${(t.boot_ms / 1000).toFixed(0)} s)`
     )
     const raw = storeHttp.fetchApi(app.baseUrl)
     /** @type {V2Store["hooks"]} */

@@ -53,7 +53,9 @@ function pluginInputsHash() {
   return hash.digest("hex").slice(0, 16)
 }
 
-const env = () => ({ ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1", NODE_ENV: "production" })
+// npm and the setup commands run with NODE_ENV=development (production would make npm omit ts-node, which the medusa
+// CLI needs to read medusa-config.ts); the measured server runs with NODE_ENV=production, as a store does.
+const env = () => ({ ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1", NODE_ENV: "development" })
 
 /** Runs a command, resolves with stdout; rejects with the tail of its output. */
 function run(cmd, args, cwd, extraEnv = {}) {
@@ -183,7 +185,7 @@ async function prepareApp(log) {
   t = Date.now()
   const fresh = !fs.existsSync(path.join(CACHE, "node_modules", "@medusajs", "medusa"))
   log(`v2 app: npm install in ${path.relative(ROOT, CACHE)} (${fresh ? "first install, ~2–3 min" : "the new tarball only"})`)
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], CACHE)
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--include=dev"], CACHE)
   log(`  installed in ${((Date.now() - t) / 1000).toFixed(0)} s`)
   fs.writeFileSync(marker, hash + "\n")
   return { dir: CACHE, hash, reused: false }
@@ -192,7 +194,7 @@ async function prepareApp(log) {
 /**
  * Boots the host app on a throwaway database of the PostgreSQL server `baseDbUrl` (an admin URL).
  * @param {{ baseDbUrl: string, log?: (msg: string) => void, pg: any }} opts `pg`: the caller's node-postgres module
- * @returns {Promise<{ baseUrl: string, databaseUrl: string, databaseName: string, admin: { email: string, password: string },
+ * @returns {Promise<{ baseUrl: string, databaseUrl: string, databaseName: string, template: string, fromTemplate: boolean, admin: { email: string, password: string },
  *   timings: Record<string, number>, hash: string, reused: boolean, stop: () => Promise<void> }>}
  */
 async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
@@ -203,10 +205,20 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
   timings.prepare_ms = Date.now() - t
 
   const databaseName = `loyalty_bench_v2_${process.pid}_${Date.now()}`
-  const admin = new pg.Client({ connectionString: baseDbUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE "${databaseName}"`)
-  await admin.end()
+  // A migrated database (with the admin user) is kept as a template per plugin hash: `medusa db:migrate` and
+  // `medusa user` take 1–2 min here, CREATE DATABASE … TEMPLATE a second. Older templates are dropped.
+  const template = `loyalty_bench_v2_tpl_${app.hash}`
+  const sql = async (text) => {
+    const c = new pg.Client({ connectionString: baseDbUrl })
+    await c.connect()
+    try {
+      return (await c.query(text)).rows
+    } finally {
+      await c.end()
+    }
+  }
+  const haveTemplate = (await sql(`SELECT 1 FROM pg_database WHERE datname = '${template}'`)).length > 0
+  await sql(haveTemplate ? `CREATE DATABASE "${databaseName}" TEMPLATE "${template}"` : `CREATE DATABASE "${databaseName}"`)
   // Medusa forces SSL for database hosts other than "localhost".
   const url = new URL(baseDbUrl.replace("@127.0.0.1:", "@localhost:"))
   url.pathname = `/${databaseName}`
@@ -235,29 +247,34 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
       killServer()
     }
     process.removeListener("exit", killServer)
-    const c = new pg.Client({ connectionString: baseDbUrl })
-    await c.connect()
-    try {
-      await c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)
-    } finally {
-      await c.end()
-    }
+    await sql(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)
   }
   try {
-    t = Date.now()
-    log("v2 app: medusa db:migrate")
-    await run("npx", ["medusa", "db:migrate"], app.dir, { DATABASE_URL: databaseUrl })
-    timings.migrate_ms = Date.now() - t
-    t = Date.now()
-    await run("npx", ["medusa", "user", "-e", ADMIN.email, "-p", ADMIN.password], app.dir, { DATABASE_URL: databaseUrl })
-    timings.user_ms = Date.now() - t
+    if (haveTemplate) {
+      log(`v2 app: database ${databaseName} from the migrated template ${template}`)
+      timings.migrate_ms = 0
+      timings.user_ms = 0
+    } else {
+      t = Date.now()
+      log("v2 app: medusa db:migrate")
+      await run("npx", ["medusa", "db:migrate"], app.dir, { DATABASE_URL: databaseUrl })
+      timings.migrate_ms = Date.now() - t
+      t = Date.now()
+      await run("npx", ["medusa", "user", "-e", ADMIN.email, "-p", ADMIN.password], app.dir, { DATABASE_URL: databaseUrl })
+      timings.user_ms = Date.now() - t
+      for (const { datname } of await sql(`SELECT datname FROM pg_database WHERE datname LIKE 'loyalty\\_bench\\_v2\\_tpl\\_%'`)) {
+        await sql(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+      }
+      await sql(`CREATE DATABASE "${template}" TEMPLATE "${databaseName}"`)
+      log(`v2 app: kept the migrated database as the template ${template} (the next runs skip migrate and user)`)
+    }
     const port = await freePort()
     const baseUrl = `http://127.0.0.1:${port}`
     t = Date.now()
     log("v2 app: medusa start")
     server = spawn("npx", ["medusa", "start"], {
       cwd: app.dir,
-      env: { ...env(), DATABASE_URL: databaseUrl, PORT: String(port) },
+      env: { ...env(), NODE_ENV: "production", DATABASE_URL: databaseUrl, PORT: String(port) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     })
@@ -272,7 +289,7 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
       await new Promise((r) => setTimeout(r, 250))
     }
     timings.boot_ms = Date.now() - t
-    return { baseUrl, databaseUrl, databaseName, admin: ADMIN, timings, hash: app.hash, reused: app.reused, stop, log: () => serverLog }
+    return { baseUrl, databaseUrl, databaseName, template, fromTemplate: haveTemplate, admin: ADMIN, timings, hash: app.hash, reused: app.reused, stop, log: () => serverLog }
   } catch (e) {
     await stop().catch(() => {})
     throw e
