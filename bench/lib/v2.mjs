@@ -24,6 +24,9 @@ export const V2_MISSING =
  * @property {any} shop setUpStore's helpers (registerCustomer, placeOrder, region, sc, pk, variantAt)
  * @property {string} variant_id the 25 eur product's variant
  * @property {(sql: string, params?: unknown[]) => Promise<any[]>} query SQL on the app's database (one pooled client)
+ * @property {(fn: () => Promise<unknown>, settle_ms?: number) => Promise<number>} sqlTrips the server's SQL round
+ *   trips during `fn` (and `settle_ms` after it, for work its events trigger), counted in the server process
+ *   (GET /loyalty-bench/sql of bench-app.js); send nothing else meanwhile
  * @property {() => Promise<void>} stop
  */
 
@@ -65,7 +68,20 @@ export async function startV2({ baseDbUrl, log }) {
     const shop = await storeHttp.setUpStore(api, admin, [25])
     const variant_id = await shop.variantAt(25)
     const query = async (/** @type {string} */ sql, /** @type {unknown[]} */ params = []) => (await pool.query(sql, params)).rows
-    return { app, api, hooks, admin, shop, variant_id, query, stop }
+    const sqlCount = async () => {
+      const { data } = await raw.get("/loyalty-bench/sql")
+      if (typeof data.count !== "number") throw new Error("the v2 app counts no SQL (bench-preload.js not loaded)")
+      return data.count
+    }
+    // Reading the counter makes no query: two reads in a row agree (else the figures would be off by that).
+    if ((await sqlCount()) !== (await sqlCount())) throw new Error("GET /loyalty-bench/sql itself makes SQL round trips")
+    const sqlTrips = async (/** @type {() => Promise<unknown>} */ fn, settle_ms = 0) => {
+      const before = await sqlCount()
+      await fn()
+      if (settle_ms) await new Promise((r) => setTimeout(r, settle_ms))
+      return (await sqlCount()) - before
+    }
+    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, stop }
   } catch (e) {
     await stop().catch(() => {})
     throw e

@@ -1,8 +1,8 @@
 // v2_http: on a real Medusa 2.21 app with the packed v2 plugin (ctx.v2()), the plugin's
 // GET /store/customers/me/loyalty against Medusa v2's own GET /store/customers/me for the same registered customer
 // (bearer token from POST /auth/customer/emailpass, plus the publishable key), under the same autocannon load, in
-// alternating rounds. The http section's method on v1; the server runs in its own process here, so SQL round trips
-// are not counted.
+// alternating rounds (the http section's method on v1), then the SQL round trips of one request of each, counted in
+// the server process.
 import { runLoad } from "../lib/load.mjs"
 import { median } from "../lib/stats.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
@@ -54,6 +54,12 @@ export async function run(ctx) {
     }
   }
 
+  // SQL round trips per request, counted in the server, one request at a time.
+  const trips = new Map(targets.map((t) => [t.name, []]))
+  for (let i = 0; i < 5; i++) {
+    for (const t of targets) trips.get(t.name).push(await v2.sqlTrips(() => v2.api.get(t.path, { headers: member.headers }), 100))
+  }
+
   const rows = []
   const [plugin, medusa] = targets
   const metrics = [
@@ -73,6 +79,9 @@ export async function run(ctx) {
         ...(t === plugin ? { baseline_name: `${medusa.name}: ${label}`, target: TARGET } : {}),
       })
     }
+  }
+  for (const t of targets) {
+    rows.push({ name: `${t.name}: SQL round trips per request`, unit: "queries", median: median(trips.get(t.name)), n: trips.get(t.name).length })
   }
   const p50 = rows.find((r) => r.name === `${plugin.name}: latency p50`)
   const p50base = rows.find((r) => r.name === `${medusa.name}: latency p50`)

@@ -9,7 +9,8 @@
 // The host app carries two bench-only admin routes (the plugin is not touched): POST /admin/loyalty-bench/orders
 // creates orders with Medusa's createOrderWorkflow (which emits no order.placed, so they are never awarded), and
 // POST /admin/loyalty-bench/order-placed/:id runs the plugin's own order.placed subscriber on one order in the
-// server process and answers its duration.
+// server process and answers its duration; GET /loyalty-bench/sql answers the server's SQL round trips so far
+// (node-postgres' Client.prototype.query counted by bench-preload.js, loaded with NODE_OPTIONS=--require).
 // Plain CommonJS, no dependency beyond Node and `pg` (resolved by the caller).
 
 const crypto = require("crypto")
@@ -78,7 +79,39 @@ function freePort() {
   })
 }
 
+// Counts the SQL round trips of the server (every copy of node-postgres in the app, Client.prototype.query), read by
+// GET /loyalty-bench/sql: loaded into `medusa start` with NODE_OPTIONS=--require. One increment per query.
+const PRELOAD = `const fs = require("fs")
+const path = require("path")
+const counter = (globalThis.__loyaltyBenchSql = { count: 0 })
+const nm = path.join(process.cwd(), "node_modules")
+const dirs = [path.join(nm, "pg")]
+for (const name of fs.existsSync(nm) ? fs.readdirSync(nm) : []) {
+  const pkgs = name.startsWith("@") ? fs.readdirSync(path.join(nm, name)).map((n) => path.join(nm, name, n)) : [path.join(nm, name)]
+  for (const dir of pkgs) if (fs.existsSync(path.join(dir, "node_modules", "pg", "lib", "client.js"))) dirs.push(path.join(dir, "node_modules", "pg"))
+}
+for (const dir of dirs) {
+  if (!fs.existsSync(path.join(dir, "lib", "client.js"))) continue
+  const Client = require(path.join(dir, "lib", "client.js"))
+  if (Client.prototype.query.loyaltyBenchCounted) continue
+  const query = Client.prototype.query
+  Client.prototype.query = function (...args) {
+    counter.count++
+    return query.apply(this, args)
+  }
+  Client.prototype.query.loyaltyBenchCounted = true
+}
+`
+
 const BENCH_ROUTES = {
+  // Outside /admin and /store: no auth middleware, no query of its own.
+  "src/api/loyalty-bench/sql/route.ts": `import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+
+/** Bench-only: the server's SQL round trips so far (bench-preload.js), null without the preload. */
+export const GET = async (_req: MedusaRequest, res: MedusaResponse) => {
+  res.json({ count: (globalThis as any).__loyaltyBenchSql?.count ?? null })
+}
+`,
   // Orders that never emitted order.placed: createOrderWorkflow (prices from the variant, the customer's region).
   "src/api/admin/loyalty-bench/orders/route.ts": `import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
@@ -150,7 +183,11 @@ module.exports = defineConfig({
       exclude: ["node_modules", ".medusa/server", ".medusa/admin", ".cache"],
     }, null, 2) + "\n"
   )
-  for (const [rel, text] of Object.entries(BENCH_ROUTES)) {
+}
+
+/** The bench-only files of the host app (routes, preload): rewritten on every run, no install needed. */
+function writeBenchFiles() {
+  for (const [rel, text] of Object.entries({ ...BENCH_ROUTES, "bench-preload.js": PRELOAD })) {
     fs.mkdirSync(path.dirname(path.join(CACHE, rel)), { recursive: true })
     fs.writeFileSync(path.join(CACHE, rel), text)
   }
@@ -165,6 +202,7 @@ async function prepareApp(log) {
   const marker = path.join(CACHE, ".installed")
   if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === hash && fs.existsSync(path.join(CACHE, "node_modules", "medusa-plugin-loyalty-rules-v2"))) {
     log(`v2 app: reusing ${path.relative(ROOT, CACHE)} (plugin inputs ${hash} unchanged)`)
+    writeBenchFiles()
     return { dir: CACHE, hash, reused: true }
   }
   fs.mkdirSync(CACHE, { recursive: true })
@@ -187,6 +225,7 @@ async function prepareApp(log) {
   log(`v2 app: npm install in ${path.relative(ROOT, CACHE)} (${fresh ? "first install, ~2–3 min" : "the new tarball only"})`)
   await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--include=dev"], CACHE)
   log(`  installed in ${((Date.now() - t) / 1000).toFixed(0)} s`)
+  writeBenchFiles()
   fs.writeFileSync(marker, hash + "\n")
   return { dir: CACHE, hash, reused: false }
 }
@@ -274,7 +313,13 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
     log("v2 app: medusa start")
     server = spawn("npx", ["medusa", "start"], {
       cwd: app.dir,
-      env: { ...env(), NODE_ENV: "production", DATABASE_URL: databaseUrl, PORT: String(port) },
+      env: {
+        ...env(),
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(app.dir, "bench-preload.js")}`.trim(),
+      },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     })
