@@ -4,9 +4,9 @@
 // repository root (gitignored; outside v2/ so that v2's jest and tsc never crawl the app's node_modules):
 // the app's node_modules stays; the tarball is re-packed and re-installed only when the plugin's inputs changed
 // (v2/src, v2's package.json and tsconfig, the root's src/domain and rules/). Every run gets its own throwaway
-// database (migrated, dropped by stop()).
+// database (dropped by stop()), a copy of a migrated template kept per plugin hash (loyalty_bench_v2_tpl_<hash>).
 //
-// The host app carries two bench-only admin routes (the plugin is not touched): POST /admin/loyalty-bench/orders
+// The host app carries bench-only routes (the plugin is not touched): POST /admin/loyalty-bench/orders
 // creates orders with Medusa's createOrderWorkflow (which emits no order.placed, so they are never awarded), and
 // POST /admin/loyalty-bench/order-placed/:id runs the plugin's own order.placed subscriber on one order in the
 // server process and answers its duration; GET /loyalty-bench/sql answers the server's SQL round trips so far
@@ -23,7 +23,8 @@ const V2 = path.resolve(__dirname, "..", "..")
 const ROOT = path.resolve(V2, "..")
 const CACHE = path.join(ROOT, ".cache", "bench-v2-app")
 const MEDUSA = "2.21.2"
-/** Bump when the generated app (package.json, config, bench routes) changes: the next run rebuilds it. */
+/** Bump when the generated app's package.json or config changes: the next run re-packs and re-installs (the bench
+ * routes and the preload are rewritten on every run). */
 const APP_LAYOUT = "1"
 const ADMIN = { email: "bench@loyalty.test", password: "bench-secret" }
 
