@@ -16,7 +16,8 @@ import { renderTable } from "./lib/table.mjs"
 /**
  * The sections, in run order. Each module exports `async function run(ctx)` returning rows
  * `{ section?, name, unit, median, p99?, n, baseline_name?, ratio?, target?, verdict? }` (see bench/README.md).
- * Sections on the shared store come first; a section with its own store (balance_flat) stops the shared one.
+ * Sections on the shared store come first; a section with its own store (balance_flat) stops the shared one; the v2
+ * sections (a Medusa 2.21 app in a child process, ctx.v2()) come last.
  * Register a new section here.
  */
 const SECTIONS = [
@@ -27,6 +28,9 @@ const SECTIONS = [
   { name: "backtest", load: () => import("./sections/backtest.mjs") },
   { name: "balance_flat", load: () => import("./sections/balance-flat.mjs") },
   { name: "stats", load: () => import("./sections/stats.mjs") }, // admin dashboard reads on a 1M-entry ledger
+  // Medusa 2.21: the packed v2 plugin in a real app (child process, booted once for both; skipped without v2/node_modules)
+  { name: "v2_order_placed", load: () => import("./sections/v2-order-placed.mjs") },
+  { name: "v2_http", load: () => import("./sections/v2-http.mjs") },
 ]
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))

@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url)
 const benchRequire = createRequire(new URL("../", import.meta.url))
 const { startStore } = require("../../scripts/lib/store.js")
 const { createAdmin, createRegion, createProduct } = require("../../scripts/lib/commerce.js")
+// The v2 store (a Medusa 2.21 app in a child process) is loaded lazily: bench/lib/v2.mjs needs v2/ installed.
 
 /**
  * @typedef {object} BenchContext
@@ -20,6 +21,9 @@ const { createAdmin, createRegion, createProduct } = require("../../scripts/lib/
  * @property {(prefix: string) => Promise<{ store: any, stop: () => Promise<void> }>} ownStore a store on its own
  *   throwaway database (dropped by `stop`)
  * @property {NodeJS.Require} require CommonJS require rooted at bench/ (for dist/ and scripts/lib)
+ * @property {() => Promise<import("./v2.mjs").V2Store>} v2 the v2 store: a Medusa 2.21 app with the packed v2 plugin
+ *   in a child process, booted on first use and shared by the v2 sections (stops the shared v1 store first: its
+ *   enqueuer would compete for the CPU); check `v2Installed()` of lib/v2.mjs before calling
  */
 
 /**
@@ -30,6 +34,7 @@ export function createContext({ quick, baseDbUrl, log }) {
   /** @type {any} */ let shared = null
   /** @type {Promise<any> | null} */ let fixtures = null
   /** @type {any} */ let own = null
+  /** @type {Promise<import("./v2.mjs").V2Store> | null} */ let v2 = null
 
   const boot = async (prefix) => {
     log(`booting a Medusa store (${prefix})`)
@@ -55,6 +60,15 @@ export function createContext({ quick, baseDbUrl, log }) {
     await store.stop()
     detachSubscribers(store)
   }
+  const stopV2 = async () => {
+    if (!v2) return
+    const pending = v2
+    v2 = null
+    const s = await pending.catch(() => null)
+    if (!s) return
+    log("stopping the v2 app (dropping its database)")
+    await s.stop()
+  }
   const stopShared = async () => {
     if (!shared) return
     const s = shared
@@ -77,6 +91,7 @@ export function createContext({ quick, baseDbUrl, log }) {
     },
     async store() {
       if (own) throw new Error("a section's own store is running: stop it before using the shared store")
+      await stopV2()
       if (!shared) shared = await boot("loyalty_bench")
       return shared
     },
@@ -92,6 +107,7 @@ export function createContext({ quick, baseDbUrl, log }) {
     },
     async ownStore(prefix) {
       await stopShared()
+      await stopV2()
       if (own) throw new Error("only one section store at a time")
       own = await boot(prefix)
       const store = own
@@ -105,7 +121,18 @@ export function createContext({ quick, baseDbUrl, log }) {
         },
       }
     },
+    async v2() {
+      if (own) throw new Error("a section's own store is running: stop it before starting the v2 app")
+      await stopShared()
+      v2 ??= import("./v2.mjs").then(({ startV2 }) => {
+        log("booting the v2 app (Medusa 2.21 + the packed v2 plugin)")
+        return startV2({ baseDbUrl, log })
+      })
+      v2.catch(() => {}) // a failed boot fails the other v2 sections at once (same error), not after a second boot
+      return await v2
+    },
     async close() {
+      await stopV2()
       await stopShared()
       if (own) {
         const s = own

@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url"
 const CHILD = fileURLToPath(new URL("./load-child.mjs", import.meta.url))
 
 /**
- * @typedef {{ p50_ms: number, p99_ms: number, mean_ms: number, rps: number, requests: number, non2xx: number,
+ * @typedef {{ p50_ms: number, p99_ms: number, p95_ms?: number, mean_ms: number, rps: number, requests: number, non2xx: number,
  *   errors: number, timeouts: number, duration_s: number }} LoadResult
- * @param {{ url: string, headers?: Record<string, string>, connections: number, duration_s: number }} opts
+ * @param {{ url: string, headers?: Record<string, string>, connections: number, duration_s: number, p95?: boolean }} opts
+ *   `p95`: also the exact p95 of every response time (`p95_ms`)
  * @returns {Promise<LoadResult>}
  */
 export async function runLoad(opts) {
