@@ -154,12 +154,14 @@ module.exports = defineConfig({
     return { authorization: `Bearer ${token}`, "content-type": "application/json" }
   }
 
-  it("creates the plugin's tables with db:migrate: append-only ledger and tier history, bigint lifetime points, tier grace column, tracked promotions", () => {
+  it("creates the plugin's tables with db:migrate: append-only ledger and tier history, bigint lifetime points, tier grace column, tracked promotions, single-use redemption claims", () => {
     const sql = (q: string) =>
       execFileSync("psql", ["-h", dbHost, "-U", dbUser, "-d", db, "-At", "-c", q], { env: { ...env, PGPASSWORD: dbPassword }, encoding: "utf8" }).trim()
     expect(sql(`SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_name LIKE 'loyalty_%'`))
-      .toBe("loyalty_account,loyalty_ledger_entry,loyalty_promotion,loyalty_rulebook,loyalty_tier_change")
+      .toBe("loyalty_account,loyalty_ledger_entry,loyalty_promotion,loyalty_redemption,loyalty_redemption_use,loyalty_rulebook,loyalty_tier_change")
     expect(sql(`SELECT data_type FROM information_schema.columns WHERE table_name = 'loyalty_account' AND column_name = 'points_lifetime'`)).toBe("bigint")
+    // The checkout's single-use guarantee is this full unique index (one claim per code, ever).
+    expect(sql(`SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_loyalty_redemption_use_code'`)).toMatch(/^CREATE UNIQUE INDEX .* \(code\)$/)
     expect(sql(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'loyalty_account' AND column_name = 'tier_below_since'`)).toBe("1")
     expect(sql(`SELECT count(*) FROM pg_trigger WHERE tgname = 'loyalty_ledger_entry_append_only'`)).toBe("1")
     expect(sql(`SELECT count(*) FROM pg_trigger WHERE tgname = 'loyalty_tier_change_append_only'`)).toBe("1")
