@@ -55,11 +55,16 @@ export async function memberAccount(req: MedusaRequest, customer_id: string): Pr
   return (await loyalty.ensureAccount(customer_id, memberContextSource(req.scope, customer_id))).account
 }
 
-/** The live tier ladder, or null when no rulebook is live (pages that show a tier must not fail for that). */
-export function liveTiers(req: MedusaRequest) {
+/** The live rulebook, or null when none is live (pages that show a tier must not fail for that). */
+export function liveRulebookOrNull(req: MedusaRequest) {
   try {
-    return loyaltyOf(req).getRulebook().tiers
+    return loyaltyOf(req).getRulebook()
   } catch {
     return null
   }
+}
+
+/** The live tier ladder, or null when no rulebook is live. */
+export function liveTiers(req: MedusaRequest) {
+  return liveRulebookOrNull(req)?.tiers ?? null
 }

@@ -1,5 +1,5 @@
 import type { Context } from "@medusajs/framework/types"
-import { generateEntityId, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/errors"
 import { assertReplay, type EntryDraft, payloadHash, planPosting, type Posting } from "../../core/domain/ledger"
 import type { OrderEntry } from "../../core/domain/order-ledger"
@@ -175,14 +175,36 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * A member's facts (v1's LoyaltyTierService.memberFacts): the ledger figures read here, as this transaction sees
-   * them, plus the customer/order `context` the caller read through Query.
+   * A member's facts (v1's LoyaltyTierService.memberFacts): the ledger figures read here (accountFacts' one statement,
+   * in the caller's transaction if any), plus the customer/order `context` the caller read through Query.
    */
-  @InjectTransactionManager()
+  @InjectManager()
   async memberFacts(customer_id: string, context: MemberContext, now: Date = new Date(), @MedusaContext() sharedContext: Context = {}): Promise<MemberFacts> {
-    const knex = knexOf(sharedContext)
-    const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
-    return await memberFactsUnder(knex, rows[0] ? accountRow(rows[0]) : null, customer_id, context, now)
+    const found = await this.accountFacts(customer_id, context, now, sharedContext)
+    return found?.facts ?? factsOf(null, customer_id, 0, context, now)
+  }
+
+  /**
+   * The account of a customer and its member facts (v1's LoyaltyMemberService.summary), null without an account:
+   * the account row and its 365-day ledger points in ONE statement, plus the caller's `context` (by default none: the
+   * ledger figures only). A read, so no transaction of its own (BEGIN/COMMIT would triple the round trips); it joins
+   * the caller's when there is one.
+   */
+  @InjectManager()
+  async accountFacts(
+    customer_id: string,
+    context: MemberContext = NO_CONTEXT,
+    now: Date = new Date(),
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ account: AccountRow; facts: MemberFacts } | null> {
+    const { rows } = await readerOf(sharedContext).raw(
+      `SELECT a.*, (${points365dSql("a.customer_id")}) AS points_last_365d FROM loyalty_account a WHERE a.customer_id = ?`,
+      [...windowParams(now), customer_id]
+    )
+    if (!rows[0]) return null
+    const { points_last_365d, ...row } = rows[0]
+    const account = accountRow(row)
+    return { account, facts: factsOf(account, customer_id, Number(points_last_365d), context, now) }
   }
 
   /**
@@ -399,9 +421,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     return new Set(rows.map((r: { idempotency_key: string }) => r.idempotency_key))
   }
 
-  @InjectTransactionManager()
+  /** A read: no transaction of its own (see accountFacts). */
+  @InjectManager()
   async findAccount(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<AccountRow | null> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
+    const { rows } = await readerOf(sharedContext).raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
     return rows[0] ? accountRow(rows[0]) : null
   }
 
@@ -664,23 +687,35 @@ function accountRow(row: any): AccountRow {
 }
 
 /**
+ * points_last_365d of the member whose id is the SQL expression `customer`: the lifetime kinds' points in entries
+ * created in (now − MEMBER_WINDOW_DAYS, now]. Bindings: windowParams(now), after those of `customer`.
+ */
+function points365dSql(customer: string): string {
+  return `SELECT COALESCE(SUM(points), 0)::float8 FROM loyalty_ledger_entry
+    WHERE customer_id = ${customer} AND kind = ANY(?) AND created_at > ? AND created_at <= ?`
+}
+
+function windowParams(now: Date): unknown[] {
+  return [[...LIFETIME_KINDS], new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS), now]
+}
+
+/**
  * Member facts from the account and the ledger as `knex`'s transaction sees them (the caller holds the lock when it
  * decides a tier), plus the caller's customer/order context: v1's member-facts SQL, the ledger half.
- * points_last_365d: the lifetime kinds' points in entries created in (now − MEMBER_WINDOW_DAYS, now].
  */
 async function memberFactsUnder(knex: Knex, account: AccountRow | null, customer_id: string, context: MemberContext, now: Date): Promise<MemberFacts> {
-  const { rows } = await knex.raw(
-    `SELECT COALESCE(SUM(points), 0)::float8 AS n FROM loyalty_ledger_entry
-      WHERE customer_id = ? AND kind = ANY(?) AND created_at > ? AND created_at <= ?`,
-    [customer_id, [...LIFETIME_KINDS], new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS), now]
-  )
+  const { rows } = await knex.raw(`SELECT (${points365dSql("?")}) AS n`, [customer_id, ...windowParams(now)])
+  return factsOf(account, customer_id, Number(rows[0]?.n ?? 0), context, now)
+}
+
+function factsOf(account: AccountRow | null, customer_id: string, points_last_365d: number, context: MemberContext, now: Date): MemberFacts {
   return {
     customer_id,
     points_lifetime: account?.points_lifetime ?? 0,
     points_balance: account?.points_balance ?? 0,
     tier: account?.tier ?? null,
     orders_count: context.orders_count,
-    points_last_365d: Number(rows[0]?.n ?? 0),
+    points_last_365d,
     spend_last_365d_minor: context.spend_last_365d_minor,
     group_ids: context.group_ids,
     created_at: new Date(context.created_at ?? account?.created_at ?? now).toISOString(),
@@ -694,6 +729,14 @@ function knexOf(sharedContext: Context): Knex {
     // A FOR UPDATE on an autocommit connection would release the lock at once: refuse rather than not serialize.
     throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "loyalty ledger writes must run inside a transaction")
   }
+  return knex
+}
+
+/** For reads: the caller's transaction when there is one, else the module's connection pool (autocommit). */
+function readerOf(sharedContext: Context): Knex {
+  const manager = (sharedContext.transactionManager ?? sharedContext.manager) as { getTransactionContext?: () => Knex | undefined; getKnex?: () => Knex }
+  const knex = manager?.getTransactionContext?.() ?? manager?.getKnex?.()
+  if (!knex) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "no database manager in the loyalty module's context")
   return knex
 }
 
