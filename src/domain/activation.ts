@@ -1,3 +1,4 @@
+import type { EntryDraft } from "./ledger"
 import type { SpendableOn } from "./program"
 
 /**
@@ -66,4 +67,39 @@ export interface PendingAwardTerms {
 /** The idempotency key of the activation of a pending award posted under `award_key` (once per award). */
 export function awardActivationKey(award_key: string): string {
   return `${award_key}:activation`
+}
+
+/**
+ * The activation entry (both adapters): `points` leave pending and become available, with what they waited for in
+ * details. An order's own points carry `order_id`; a pending award (`award`) is named by its entry instead
+ * (`source_id`, `details.activation_of`), its order only in details, so the order's entries stay its member's.
+ */
+export function activationEntryDraft(a: {
+  customer_id: string
+  idempotency_key: string
+  points: number
+  facts: ActivationFacts
+  eligible_since: Date
+  order_id?: string
+  award?: { entry_id: string; order_id: string; reference: string }
+}): EntryDraft {
+  const { facts } = a
+  return {
+    customer_id: a.customer_id,
+    kind: "activation",
+    points: a.points,
+    pending_points: -a.points,
+    idempotency_key: a.idempotency_key,
+    ...(a.order_id ? { order_id: a.order_id } : {}),
+    ...(a.award ? { source_id: a.award.entry_id } : {}),
+    reason: a.award ? `${activationReason(facts)}: ${a.award.reference}` : activationReason(facts),
+    details: {
+      ...(a.award ? { activation_of: a.award.entry_id, order_id: a.award.order_id } : {}),
+      pending_days: facts.pending_days,
+      spendable_on: facts.spendable_on,
+      eligible_since: a.eligible_since.toISOString(),
+      gone_out_at: facts.gone_out_at?.toISOString() ?? null,
+      captured_at: facts.captured_at?.toISOString() ?? null,
+    },
+  }
 }

@@ -11,6 +11,7 @@
  *   (a negative balance) that later credits pay off first.
  */
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import type { EntryDraft } from "./ledger"
 
 export interface Movement {
   /** Signed change of the available balance. */
@@ -153,5 +154,21 @@ function assertMonths(months: number): void {
 function assertMovement(movement: Movement): void {
   if (!Number.isSafeInteger(movement.points) || !(movement.created_at instanceof Date) || Number.isNaN(movement.created_at.getTime())) {
     throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `a movement needs integer points and a valid date (kind ${movement.kind})`, { kind: movement.kind })
+  }
+}
+
+/**
+ * The expiry entry (both adapters): `due_points` (expiryDue's answer, > 0) leave the balance as of `now`, never below
+ * zero (a member who already spent into the expiring points loses only what is left).
+ */
+export function expiryEntryDraft(e: { customer_id: string; idempotency_key: string; due_points: number; now: Date; after_months: number }): EntryDraft {
+  return {
+    customer_id: e.customer_id,
+    kind: "expiry",
+    points: -e.due_points,
+    floor: "stop_at_zero",
+    idempotency_key: e.idempotency_key,
+    reason: `points older than ${e.after_months} months`,
+    details: { as_of: e.now.toISOString(), after_months: e.after_months },
   }
 }

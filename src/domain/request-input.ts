@@ -81,3 +81,12 @@ export function idempotencyKeyOf(req: { headers: Record<string, string | string[
   const headers = { "Idempotency-Key": req.headers["idempotency-key"] }
   return parseInput(IdempotencyHeaders, headers, "headers")["Idempotency-Key"]
 }
+
+/**
+ * POST /store/customers/me/loyalty/redemptions body (both adapters): points to exchange, and where the code is for —
+ * a region, or a cart of mine that the code is also applied to (exactly one of the two).
+ */
+export const RedeemBody = z
+  .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
+  .strict()
+  .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })

@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { activationDecision, activationReason, awardActivationKey, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
+import { activationDecision, activationEntryDraft, awardActivationKey, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
 import { orderLedgerState } from "../domain/order-ledger"
 import { SPENDABLE_ON, type SpendableOn } from "../domain/program"
 import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
@@ -124,24 +124,10 @@ export default class LoyaltyActivationService extends TransactionBaseService {
       const facts = awardFacts(current)
       const decision = activationDecision(facts, now)
       if (!decision.due) return null
-      return {
-        customer_id: current.customer_id,
-        kind: "activation",
-        points: current.points,
-        pending_points: -current.points,
-        idempotency_key: key,
-        source_id: current.entry_id,
-        reason: `${activationReason(facts)}: ${current.reference}`,
-        details: {
-          activation_of: current.entry_id,
-          order_id: current.terms.order_id,
-          pending_days: facts.pending_days,
-          spendable_on: facts.spendable_on,
-          eligible_since: decision.eligible_since.toISOString(),
-          gone_out_at: facts.gone_out_at?.toISOString() ?? null,
-          captured_at: facts.captured_at?.toISOString() ?? null,
-        },
-      }
+      return activationEntryDraft({
+        customer_id: current.customer_id, idempotency_key: key, points: current.points, facts, eligible_since: decision.eligible_since,
+        award: { entry_id: current.entry_id, order_id: current.terms.order_id, reference: current.reference },
+      })
     })
     return posted.entry && !posted.replayed ? posted.entry.points : 0
   }
@@ -162,22 +148,7 @@ export default class LoyaltyActivationService extends TransactionBaseService {
       const facts = this.factsOf(order)
       const decision = activationDecision(facts, now)
       if (!decision.due) return null
-      return {
-        customer_id,
-        kind: "activation",
-        points: remaining,
-        pending_points: -remaining,
-        idempotency_key: key,
-        order_id,
-        reason: activationReason(facts),
-        details: {
-          pending_days: facts.pending_days,
-          spendable_on: facts.spendable_on,
-          eligible_since: decision.eligible_since.toISOString(),
-          gone_out_at: facts.gone_out_at?.toISOString() ?? null,
-          captured_at: facts.captured_at?.toISOString() ?? null,
-        },
-      }
+      return activationEntryDraft({ customer_id, idempotency_key: key, points: remaining, facts, eligible_since: decision.eligible_since, order_id })
     }, { order_id })
     return posted.entry && !posted.replayed ? posted.entry.points : 0
   }

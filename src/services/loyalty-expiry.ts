@@ -1,7 +1,7 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
 import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { expiryDue, expiryReminder, nextExpiry } from "../domain/expiry"
+import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry } from "../domain/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
@@ -148,15 +148,7 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
       const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(customer_id, key, async (ctx) => {
         const due = expiryDue(await expiryMovements(ctx.manager, customer_id), now, months)
         if (due <= 0) return null
-        return {
-          customer_id,
-          kind: "expiry",
-          points: -due,
-          floor: "stop_at_zero",
-          idempotency_key: key,
-          reason: `points older than ${months} months`,
-          details: { as_of: now.toISOString(), after_months: months },
-        }
+        return expiryEntryDraft({ customer_id, idempotency_key: key, due_points: due, now, after_months: months })
       })
       return posted.entry && !posted.replayed ? -posted.entry.points : 0
     }

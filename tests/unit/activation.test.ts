@@ -1,4 +1,4 @@
-import { activationDecision, activationReason, type ActivationFacts } from "../../src/domain/activation"
+import { activationDecision, activationEntryDraft, activationReason, awardActivationKey, type ActivationFacts } from "../../src/domain/activation"
 
 const NOW = new Date("2030-06-15T12:00:00Z")
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000)
@@ -30,5 +30,31 @@ describe("activationReason names what the points waited for", () => {
     [{ pending_days: 7, spendable_on: "captured" }, "pending period of 7 days over and payment captured"],
   ])("%j → %s", (f, reason) => {
     expect(activationReason(facts(f))).toBe(reason)
+  })
+})
+
+describe("activationEntryDraft moves points from pending to the balance and records what they waited for", () => {
+  const waited = facts({ pending_days: 14, gone_out_at: daysAgo(20) })
+  const common = { points: 120, pending_points: -120, kind: "activation", customer_id: "cus_1" }
+  const details = { pending_days: 14, spendable_on: "placed", eligible_since: daysAgo(6).toISOString(), gone_out_at: daysAgo(20).toISOString(), captured_at: null }
+  it.each<[string, Parameters<typeof activationEntryDraft>[0], Record<string, unknown>]>([
+    [
+      "an order's own points carry the order",
+      { customer_id: "cus_1", idempotency_key: "order:o1:activation", points: 120, facts: waited, eligible_since: daysAgo(6), order_id: "o1" },
+      { ...common, idempotency_key: "order:o1:activation", order_id: "o1", reason: "pending period of 14 days over", details },
+    ],
+    [
+      "a pending award is named by its entry; its order stays in details (the order's entries are its member's)",
+      {
+        customer_id: "cus_1", idempotency_key: awardActivationKey("action:referral:referrer:cus_2"), points: 120, facts: waited, eligible_since: daysAgo(6),
+        award: { entry_id: "lle_9", order_id: "o2", reference: "referral referrer:cus_2" },
+      },
+      {
+        ...common, idempotency_key: "action:referral:referrer:cus_2:activation", source_id: "lle_9",
+        reason: "pending period of 14 days over: referral referrer:cus_2", details: { activation_of: "lle_9", order_id: "o2", ...details },
+      },
+    ],
+  ])("%s", (_label, input, expected) => {
+    expect(activationEntryDraft(input)).toEqual(expected)
   })
 })

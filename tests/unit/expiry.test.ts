@@ -1,5 +1,5 @@
 import { createHash } from "crypto"
-import { addMonths, expiryDue, expiryReminder, nextExpiry, type Movement } from "../../src/domain/expiry"
+import { addMonths, expiryDue, expiryEntryDraft, expiryReminder, nextExpiry, type Movement } from "../../src/domain/expiry"
 
 const at = (iso: string) => new Date(iso.length === 10 ? `${iso}T12:00:00.000Z` : iso)
 const m = (points: number, kind: string, date: string): Movement => ({ points, kind, created_at: at(date) })
@@ -166,5 +166,14 @@ describe("expiryReminder: the next expiry when it falls within the reminder wind
     expect(expiryReminder(next(0), now, 14)).toBeNull()
     expect(expiryReminder(null, now, 14)).toBeNull()
     expect(expiryReminder(next(3), now, 0)).toBeNull()
+  })
+})
+
+describe("expiryEntryDraft takes the due points off the balance, never below zero", () => {
+  it("is a stop_at_zero debit of the due points, keyed by the caller, with the as-of moment and period", () => {
+    expect(expiryEntryDraft({ customer_id: "cus_1", idempotency_key: "expiry:cus_1:2030-06-15", due_points: 75, now: at("2030-06-15T03:00:00Z"), after_months: 12 })).toEqual({
+      customer_id: "cus_1", kind: "expiry", points: -75, floor: "stop_at_zero", idempotency_key: "expiry:cus_1:2030-06-15",
+      reason: "points older than 12 months", details: { as_of: "2030-06-15T03:00:00.000Z", after_months: 12 },
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { activationDecision, activationReason, type ActivationFacts } from "../core/domain/activation"
-import { expiryDue } from "../core/domain/expiry"
+import { activationDecision, activationEntryDraft, type ActivationFacts } from "../core/domain/activation"
+import { expiryDue, expiryEntryDraft } from "../core/domain/expiry"
 import { orderLedgerState, OrderKeys } from "../core/domain/order-ledger"
 import { memberContextOf } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
@@ -45,15 +45,7 @@ export const expireAccountStep = createStep(
       const movements = (await accountEntries()).map((e) => ({ points: e.points, kind: e.kind, created_at: new Date(e.created_at) }))
       const due = expiryDue(movements, at, after_months)
       if (due <= 0) return null
-      return {
-        customer_id,
-        kind: "expiry",
-        points: -due,
-        floor: "stop_at_zero",
-        idempotency_key: key,
-        reason: `points older than ${after_months} months`,
-        details: { as_of: at.toISOString(), after_months },
-      }
+      return expiryEntryDraft({ customer_id, idempotency_key: key, due_points: due, now: at, after_months })
     })
     const fresh = !!posted.entry && !posted.replayed
     return new StepResponse<ExpireAccountOutcome, string[]>(
@@ -111,22 +103,9 @@ export const activateOrderStep = createStep(
       const state = orderLedgerState(orderEntries)
       const remaining = state.earned_points - state.clawed_points
       if (!state.pending || state.canceled || remaining <= 0) return null
-      return {
-        customer_id: input.customer_id,
-        kind: "activation",
-        points: remaining,
-        pending_points: -remaining,
-        idempotency_key: key,
-        order_id: input.order_id,
-        reason: activationReason(facts),
-        details: {
-          pending_days: facts.pending_days,
-          spendable_on: facts.spendable_on,
-          eligible_since: decision.eligible_since.toISOString(),
-          gone_out_at: facts.gone_out_at?.toISOString() ?? null,
-          captured_at: facts.captured_at?.toISOString() ?? null,
-        },
-      }
+      return activationEntryDraft({
+        customer_id: input.customer_id, idempotency_key: key, points: remaining, facts, eligible_since: decision.eligible_since, order_id: input.order_id,
+      })
     }, input.order_id, () => memberContextOf(container, input.customer_id, now))
     const fresh = !!posted.entry && !posted.replayed
     return new StepResponse<ActivateOrderOutcome, string[]>(

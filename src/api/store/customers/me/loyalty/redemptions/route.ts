@@ -6,12 +6,7 @@ import { currentCustomerId } from "../../../../../_shared/members"
 import { listPage, Redemption } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { serializeRedemption } from "../../../../../_shared/serialize"
-import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, PageQuery, parseInput } from "../../../../../_shared/validate"
-
-const RedeemBody = z
-  .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
-  .strict()
-  .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
+import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../_shared/validate"
 
 /** POST /store/customers/me/loyalty/redemptions (Idempotency-Key header required) → points exchanged for a code. */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {

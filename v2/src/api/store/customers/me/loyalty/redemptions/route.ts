@@ -1,14 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { idempotencyKeyOf, NoQuery, PageQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/request-input"
 import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
 import { serializeRedemption } from "../../../../../../lib/redemptions"
 import { redeemPointsWorkflow } from "../../../../../../workflows/redemption"
-
-const RedeemBody = z
-  .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
-  .strict()
-  .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
 
 /**
  * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }
