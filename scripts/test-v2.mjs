@@ -3,7 +3,7 @@
 // DB_HOST / DB_PORT / DB_USERNAME / DB_PASSWORD, so they are derived here from DATABASE_URL; without it, from a local
 // PostgreSQL on localhost:5432 (user postgres, trust auth) when one answers, else from an embedded PostgreSQL started
 // (and stopped) here on port 5432. The root is compiled first: the v2 suite drives the root CLI (verify, backtest on a v2 database).
-// A run that hangs is killed after V2_TEST_TIMEOUT_MIN minutes (default 30) and fails, rather than stalling CI.
+// A run that hangs is killed after V2_TEST_TIMEOUT_MIN minutes (default 45) and fails, rather than stalling CI.
 import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import path from "node:path"
@@ -59,7 +59,7 @@ env.DB_PASSWORD ??= decodeURIComponent(url.password || "")
 
 let status = run("npx", ["tsc", "-p", "tsconfig.build.json"], ROOT, env)
 if (status === 0) status = run("npm", ["install", "--no-audit", "--no-fund"], V2, env)
-const minutes = Number(env.V2_TEST_TIMEOUT_MIN || 30)
+const minutes = Number(env.V2_TEST_TIMEOUT_MIN || 45)
 if (status === 0) status = run("npm", ["test"], V2, env, minutes * 60_000)
 if (pg) await pg.stop()
 process.exit(status)
