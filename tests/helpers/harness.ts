@@ -28,12 +28,13 @@ import path from "path"
 import { REPO_ROOT as ROOT } from "../../scripts/lib/store"
 
 /**
- * A temporary copy of the shipped rules/ whose program.json has `program` merged in (e.g. `{ pending_days: 14 }`),
- * for a store started with `pluginOptions: { rules_dir: dir }`. `remove()` deletes it.
+ * A temporary copy of a rulebook directory (the shipped rules/, or `from`, e.g. an example under examples/rulebooks)
+ * whose program.json has `program` merged in (e.g. `{ pending_days: 14 }`), for a store started with
+ * `pluginOptions: { rules_dir: dir }`. `remove()` deletes it.
  */
-export function rulesDirWithProgram(program: Record<string, unknown>): { dir: string; remove(): void } {
+export function rulesDirWithProgram(program: Record<string, unknown>, from: string = path.join(ROOT, "rules")): { dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-rules-"))
-  fs.cpSync(path.join(ROOT, "rules"), dir, { recursive: true })
+  fs.cpSync(from, dir, { recursive: true })
   const file = path.join(dir, "program.json")
   fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), ...program }, null, 2))
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }

@@ -1,10 +1,9 @@
-import fs from "fs"
-import os from "os"
 import path from "path"
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, REPO_ROOT, startStore, waitFor } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, REPO_ROOT, rulesDirWithProgram, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const DAY = 24 * 60 * 60 * 1000
+const CAMPAIGNS = path.join(REPO_ROOT, "examples", "rulebooks", "campaigns")
 
 /**
  * Referral awards under a program whose points wait (`pending_days: 14`, the campaigns example: 500 to each side):
@@ -17,7 +16,7 @@ describe("referral awards wait like the first order's points", () => {
   let admin: Admin
   let region: { id: string }
   let shirt: string
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-referral-pending-"))
+  const rules = rulesDirWithProgram({ pending_days: 14 }, CAMPAIGNS)
 
   const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
   /** The referral entries of a member (awards, take-backs) and the activations of those awards, in order. */
@@ -47,10 +46,7 @@ describe("referral awards wait like the first order's points", () => {
     }, { timeoutMs: 60_000, description: `${n} referral entries on each side` })
 
   beforeAll(async () => {
-    fs.cpSync(path.join(REPO_ROOT, "examples", "rulebooks", "campaigns"), dir, { recursive: true })
-    const program = path.join(dir, "program.json")
-    fs.writeFileSync(program, JSON.stringify({ ...JSON.parse(fs.readFileSync(program, "utf8")), pending_days: 14 }, null, 2))
-    store = await startStore({ pluginOptions: { rules_dir: dir, auto_enroll: true } })
+    store = await startStore({ pluginOptions: { rules_dir: rules.dir, auto_enroll: true } })
     admin = await createAdmin(store)
     region = await createRegion(admin)
     shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
@@ -58,7 +54,7 @@ describe("referral awards wait like the first order's points", () => {
 
   afterAll(async () => {
     await store?.stop()
-    fs.rmSync(dir, { recursive: true, force: true })
+    rules.remove()
   })
 
   it("posts both referral awards as pending and activates them when the first order is fulfilled and 14 days have passed", async () => {
@@ -151,13 +147,10 @@ describe("referral awards wait for the first order's capture", () => {
   let admin: Admin
   let region: { id: string }
   let shirt: string
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-referral-captured-"))
+  const rules = rulesDirWithProgram({ spendable_on: "captured" }, CAMPAIGNS)
 
   beforeAll(async () => {
-    fs.cpSync(path.join(REPO_ROOT, "examples", "rulebooks", "campaigns"), dir, { recursive: true })
-    const program = path.join(dir, "program.json")
-    fs.writeFileSync(program, JSON.stringify({ ...JSON.parse(fs.readFileSync(program, "utf8")), spendable_on: "captured" }, null, 2))
-    store = await startStore({ pluginOptions: { rules_dir: dir, auto_enroll: true } })
+    store = await startStore({ pluginOptions: { rules_dir: rules.dir, auto_enroll: true } })
     admin = await createAdmin(store)
     region = await createRegion(admin)
     shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
@@ -165,7 +158,7 @@ describe("referral awards wait for the first order's capture", () => {
 
   afterAll(async () => {
     await store?.stop()
-    fs.rmSync(dir, { recursive: true, force: true })
+    rules.remove()
   })
 
   it("activates both referral awards when the first order's payment is captured", async () => {
