@@ -2,6 +2,7 @@
 // answers: a 401 answered fast would otherwise pass for a fast endpoint.
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { median } from "./stats.mjs"
 
 const CHILD = fileURLToPath(new URL("./load-child.mjs", import.meta.url))
 
@@ -30,4 +31,29 @@ export async function runLoad(opts) {
     )
   }
   return result
+}
+
+/**
+ * The result rows of an A/B load comparison (the plugin's route against Medusa's): for each metric, the median over
+ * the rounds of both targets, the plugin's row naming Medusa's as its baseline with `target` as the goal ratio; then
+ * each target's SQL round trips per request. `results` / `trips`: target name → per-round load results / counts.
+ */
+export function loadComparisonRows({ plugin, medusa, results, trips, metrics, target }) {
+  const rows = []
+  for (const [label, unit, f] of metrics) {
+    for (const t of [plugin, medusa]) {
+      const xs = results.get(t.name).map(f)
+      rows.push({
+        name: `${t.name}: ${label}`,
+        unit,
+        median: median(xs),
+        n: xs.length,
+        ...(t === plugin ? { baseline_name: `${medusa.name}: ${label}`, target } : {}),
+      })
+    }
+  }
+  for (const t of [plugin, medusa]) {
+    rows.push({ name: `${t.name}: SQL round trips per request`, unit: "queries", median: median(trips.get(t.name)), n: trips.get(t.name).length })
+  }
+  return rows
 }

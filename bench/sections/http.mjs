@@ -1,8 +1,7 @@
 // http: GET /store/customers/me/loyalty against Medusa's own GET /store/customers/me for the same logged-in
 // customer (bearer token from POST /store/auth/token), under the same autocannon load, in alternating rounds.
 import { countSql } from "../lib/sql-count.mjs"
-import { median } from "../lib/stats.mjs"
-import { runLoad } from "../lib/load.mjs"
+import { loadComparisonRows, runLoad } from "../lib/load.mjs"
 
 const TARGET = 1.5
 
@@ -36,28 +35,13 @@ export async function run(ctx) {
   }
 
   const trips = await roundTrips(ctx, store, member, targets)
-  const rows = []
   const [plugin, medusa] = targets
   const metrics = [
     ["latency p50", "ms", (x) => x.p50_ms],
     ["latency p99", "ms", (x) => x.p99_ms],
     ["throughput", "req/s", (x) => x.rps],
   ]
-  for (const [label, unit, f] of metrics) {
-    for (const t of [plugin, medusa]) {
-      const xs = results.get(t.name).map(f)
-      rows.push({
-        name: `${t.name}: ${label}`,
-        unit,
-        median: median(xs),
-        n: xs.length,
-        ...(t === plugin ? { baseline_name: `${medusa.name}: ${label}`, target: TARGET } : {}),
-      })
-    }
-  }
-  for (const t of targets) {
-    rows.push({ name: `${t.name}: SQL round trips per request`, unit: "queries", median: median(trips.get(t.name)), n: trips.get(t.name).length })
-  }
+  const rows = loadComparisonRows({ plugin, medusa, results, trips, metrics, target: TARGET })
   ctx.note(
     `autocannon in a child process, ${size.connections} connections, ${size.duration_s} s per round, ${size.rounds} rounds per endpoint ` +
       `(A/B then B/A), medians of the rounds' p50, p99 and req/s; the member has ${size.history} ledger entries`

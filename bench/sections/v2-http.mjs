@@ -3,8 +3,7 @@
 // (bearer token from POST /auth/customer/emailpass, plus the publishable key), under the same autocannon load, in
 // alternating rounds (the http section's method on v1), then the SQL round trips of one request of each, counted in
 // the server process.
-import { runLoad } from "../lib/load.mjs"
-import { median } from "../lib/stats.mjs"
+import { loadComparisonRows, runLoad } from "../lib/load.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 const TARGET = 1.5
@@ -60,7 +59,6 @@ export async function run(ctx) {
     for (const t of targets) trips.get(t.name).push(await v2.sqlTrips(() => v2.api.get(t.path, { headers: member.headers }), 100))
   }
 
-  const rows = []
   const [plugin, medusa] = targets
   const metrics = [
     ["latency p50", "ms", (x) => x.p50_ms],
@@ -68,21 +66,7 @@ export async function run(ctx) {
     ["latency p99", "ms", (x) => x.p99_ms],
     ["throughput", "req/s", (x) => x.rps],
   ]
-  for (const [label, unit, f] of metrics) {
-    for (const t of [plugin, medusa]) {
-      const xs = results.get(t.name).map(f)
-      rows.push({
-        name: `${t.name}: ${label}`,
-        unit,
-        median: median(xs),
-        n: xs.length,
-        ...(t === plugin ? { baseline_name: `${medusa.name}: ${label}`, target: TARGET } : {}),
-      })
-    }
-  }
-  for (const t of targets) {
-    rows.push({ name: `${t.name}: SQL round trips per request`, unit: "queries", median: median(trips.get(t.name)), n: trips.get(t.name).length })
-  }
+  const rows = loadComparisonRows({ plugin, medusa, results, trips, metrics, target: TARGET })
   const p50 = rows.find((r) => r.name === `${plugin.name}: latency p50`)
   const p50base = rows.find((r) => r.name === `${medusa.name}: latency p50`)
   const ratio = p50.median / p50base.median
