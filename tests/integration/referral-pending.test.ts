@@ -5,6 +5,23 @@ import type { Admin, Customer, Store } from "../helpers/harness"
 const DAY = 24 * 60 * 60 * 1000
 const CAMPAIGNS = path.join(REPO_ROOT, "examples", "rulebooks", "campaigns")
 
+/** A store on a copy of the campaigns example (members enrolled on sign-up), an admin, a region and a 10.00 shirt. */
+async function campaignStore(rules_dir: string): Promise<{ store: Store; admin: Admin; region: { id: string }; shirt: string }> {
+  const store = await startStore({ pluginOptions: { rules_dir, auto_enroll: true } })
+  const admin = await createAdmin(store)
+  const region = await createRegion(admin)
+  return { store, admin, region, shirt: await createProduct(admin, { title: "Shirt", price: 1000 }) }
+}
+
+/** A member and a new member who attached the first one's referral code. */
+async function referredPair(store: Store): Promise<{ referrer: Customer; referred: Customer }> {
+  const referrer = await createCustomer(store)
+  const referred = await createCustomer(store)
+  const { code } = expectOk(await referrer.api.get("/store/customers/me/loyalty/referral"), "GET referral code")
+  expectOk(await referred.api.post("/store/customers/me/loyalty/referral", { code }), "attach code")
+  return { referrer, referred }
+}
+
 /**
  * Referral awards under a program whose points wait (`pending_days: 14`, the campaigns example: 500 to each side):
  * the awards are pending like the referred member's first order, activate with it (fulfilled + 14 days), leave
@@ -31,14 +48,6 @@ describe("referral awards wait like the first order's points", () => {
   const activateDue = (now: Date) => store.container.resolve("loyaltyActivationService").activateDue(now)
   const adminPost = async (p: string, body: unknown = {}) => expectOk(await admin.api.post(p, body), `POST ${p}`)
 
-  /** Ann refers a new member; returns both. */
-  const referredPair = async (): Promise<{ referrer: Customer; referred: Customer }> => {
-    const referrer = await createCustomer(store)
-    const referred = await createCustomer(store)
-    const { code } = expectOk(await referrer.api.get("/store/customers/me/loyalty/referral"), "GET referral code")
-    expectOk(await referred.api.post("/store/customers/me/loyalty/referral", { code }), "attach code")
-    return { referrer, referred }
-  }
   const awardsPosted = (a: Customer, b: Customer, n: number) =>
     waitFor(async () => {
       const [x, y] = await Promise.all([referralEntries(a), referralEntries(b)])
@@ -46,10 +55,7 @@ describe("referral awards wait like the first order's points", () => {
     }, { timeoutMs: 60_000, description: `${n} referral entries on each side` })
 
   beforeAll(async () => {
-    store = await startStore({ pluginOptions: { rules_dir: rules.dir, auto_enroll: true } })
-    admin = await createAdmin(store)
-    region = await createRegion(admin)
-    shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
+    ;({ store, admin, region, shirt } = await campaignStore(rules.dir))
   })
 
   afterAll(async () => {
@@ -58,7 +64,7 @@ describe("referral awards wait like the first order's points", () => {
   })
 
   it("posts both referral awards as pending and activates them when the first order is fulfilled and 14 days have passed", async () => {
-    const { referrer, referred } = await referredPair()
+    const { referrer, referred } = await referredPair(store)
     const order = await placeOrder(store, { token: referred, region, items: [{ variant_id: shirt, quantity: 1 }] })
     const posted = await awardsPosted(referrer, referred, 1)
     expect(posted.referrer).toEqual([{ kind: "action", points: 0, pending_delta: 500 }])
@@ -96,7 +102,7 @@ describe("referral awards wait like the first order's points", () => {
   })
 
   it("takes pending referral awards out of pending, never out of the balance, when the first order is canceled before activation", async () => {
-    const { referrer, referred } = await referredPair()
+    const { referrer, referred } = await referredPair(store)
     const order = await placeOrder(store, { token: referred, region, items: [{ variant_id: shirt, quantity: 1 }] })
     await awardsPosted(referrer, referred, 1)
     await adminPost(`/admin/orders/${order.id}/cancel`)
@@ -114,7 +120,7 @@ describe("referral awards wait like the first order's points", () => {
   })
 
   it("awards a first order's referral (pending) through reconcile when order.placed was lost, once", async () => {
-    const { referrer, referred } = await referredPair()
+    const { referrer, referred } = await referredPair(store)
     const bus = store.container.resolve("eventBusService")
     await bus.stopEnqueuer()
     let dropped: string[]
@@ -150,10 +156,7 @@ describe("referral awards wait for the first order's capture", () => {
   const rules = rulesDirWithProgram({ spendable_on: "captured" }, CAMPAIGNS)
 
   beforeAll(async () => {
-    store = await startStore({ pluginOptions: { rules_dir: rules.dir, auto_enroll: true } })
-    admin = await createAdmin(store)
-    region = await createRegion(admin)
-    shirt = await createProduct(admin, { title: "Shirt", price: 1000 })
+    ;({ store, admin, region, shirt } = await campaignStore(rules.dir))
   })
 
   afterAll(async () => {
@@ -162,10 +165,7 @@ describe("referral awards wait for the first order's capture", () => {
   })
 
   it("activates both referral awards when the first order's payment is captured", async () => {
-    const referrer = await createCustomer(store)
-    const referred = await createCustomer(store)
-    const { code } = expectOk(await referrer.api.get("/store/customers/me/loyalty/referral"), "GET referral code")
-    expectOk(await referred.api.post("/store/customers/me/loyalty/referral", { code }), "attach code")
+    const { referrer, referred } = await referredPair(store)
     const order = await placeOrder(store, { token: referred, region, items: [{ variant_id: shirt, quantity: 1 }] })
     const entriesOf = (c: Customer) =>
       query(store.databaseUrl, `SELECT kind, points, pending_delta FROM loyalty_ledger_entry WHERE customer_id = $1 AND (details->'action'->>'type' = 'referral' OR kind = 'activation') ORDER BY seq`, [c.id])
