@@ -37,7 +37,11 @@ async function answers(url) {
 }
 
 let pg = null
-const env = { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1" }
+// Every process of the v2 run (jest, its in-process apps, `medusa build|start` in fresh apps) inherits a telemetry-off
+// Medusa config of the run's own: no sender forked, the user's ~/.config/medusa untouched (lib/offline-medusa.js).
+const { quietMedusaEnv, userConfigGuard } = createRequire(import.meta.url)("./lib/offline-medusa.js")
+const guard = userConfigGuard()
+const env = quietMedusaEnv({ ...process.env })
 const LOCAL = "postgres://postgres@localhost:5432/postgres"
 if (!env.DATABASE_URL && (await answers(LOCAL))) {
   env.DATABASE_URL = LOCAL
@@ -62,4 +66,8 @@ if (status === 0) status = run("npm", ["install", "--no-audit", "--no-fund"], V2
 const minutes = Number(env.V2_TEST_TIMEOUT_MIN || 45)
 if (status === 0) status = run("npm", ["test"], V2, env, minutes * 60_000)
 if (pg) await pg.stop()
+if (guard.written()) {
+  console.log(`[test:v2] ${guard.path} was created during the run: a Medusa process ran without the run's own config`)
+  status ||= 1
+}
 process.exit(status)

@@ -11,6 +11,7 @@ module.exports = {
   modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/"],
   modulePaths: ["<rootDir>/node_modules"],
   setupFiles: ["./integration-tests/setup.js"],
+  globalSetup: "./integration-tests/global-setup.js",
   testTimeout: 300000,
 }
 

@@ -52,18 +52,36 @@ function recordEvents(container, events) {
 
 /**
  * Boots a store in a child process. Kill-safe: the child stops its store when the IPC channel closes.
+ * Readiness is a condition, not a deadline: the child reports each boot step, and only a child that reports nothing
+ * for `stallMs` (default 10 min) is given up on. A loaded machine boots slowly, but it boots.
  * @param {StoreProcessOptions} options
- * @param {{ bootTimeoutMs?: number }} [opts]
+ * @param {{ stallMs?: number, env?: Record<string, string | undefined>, onOutput?: (chunk: string) => void }} [opts]
+ *   `env`: changes to this process's environment for the child (`undefined` removes a variable); `onOutput`: receives
+ *   the child's stdout and stderr instead of this process's terminal
  * @returns {Promise<StoreProcess>}
  */
 function startStoreProcess(options, opts = {}) {
-  const child = fork(__filename, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env })
+  const env = { ...process.env }
+  for (const [name, value] of Object.entries(opts.env ?? {})) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
+  const output = opts.onOutput ? "pipe" : "inherit"
+  const child = fork(__filename, [], { stdio: ["ignore", output, output, "ipc"], env })
+  if (opts.onOutput) {
+    const forward = /** @type {(chunk: string) => void} */ (opts.onOutput)
+    child.stdout?.setEncoding("utf8").on("data", forward)
+    child.stderr?.setEncoding("utf8").on("data", forward)
+  }
   let nextId = 1
   /** @type {Map<number, (msg: any) => void>} */
   const waiting = new Map()
   /** @type {Promise<number | null>} */
   const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)))
+  /** @type {() => void} */
+  let onProgress = () => {}
   child.on("message", (/** @type {any} */ msg) => {
+    if (msg.type === "progress") return onProgress()
     const reply = waiting.get(msg.id)
     if (reply) {
       waiting.delete(msg.id)
@@ -81,12 +99,19 @@ function startStoreProcess(options, opts = {}) {
       })
     })
 
-  const timeoutMs = opts.bootTimeoutMs ?? 120000
+  const stallMs = opts.stallMs ?? 600_000
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`store process ${child.pid}: not ready after ${timeoutMs} ms`))
-    }, timeoutMs)
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer
+    const armStallTimer = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        child.kill("SIGKILL")
+        reject(new Error(`store process ${child.pid}: no boot progress for ${stallMs} ms`))
+      }, stallMs)
+    }
+    onProgress = armStallTimer
+    armStallTimer()
     ask({ type: "start", options })
       .then(({ store }) => {
         clearTimeout(timer)
@@ -100,7 +125,7 @@ function startStoreProcess(options, opts = {}) {
               if (child.exitCode === null && child.connected) {
                 await ask({ type: "stop" }).catch(() => {})
               }
-              const killer = setTimeout(() => child.kill("SIGKILL"), 30000)
+              const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
               await exited
               clearTimeout(killer)
             })()),
@@ -130,7 +155,8 @@ function runChild() {
     try {
       if (msg.type === "start") {
         const { recordEvents: events, ...options } = msg.options
-        store = await startStore(options)
+        const onStep = (/** @type {string} */ step, /** @type {number} */ ms) => send({ type: "progress", step, ms })
+        store = await startStore({ ...options, onStep })
         if (events?.length) recorder = recordEvents(store.container, events)
         const { baseUrl, databaseUrl, queueName, timings } = store
         send({ id: msg.id, store: { baseUrl, databaseUrl, queueName, timings } })

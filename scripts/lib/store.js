@@ -11,9 +11,9 @@
  * a time (sequentially is fine). Several instances on one database: scripts/lib/store-process.js boots more in
  * child processes (`existingDatabaseUrl`, one shared Redis `queueName`).
  */
-// Medusa spawns a telemetry sender process per tracked event; test and demo stores never need it (and offline
-// machines accumulate those processes). A merchant's own setting wins.
-process.env.MEDUSA_DISABLE_TELEMETRY ??= "true"
+// Before anything loads Medusa: no telemetry sender, banner or ~/.config/medusa write from these stores
+// (offline-medusa.js says why the environment variable alone does not do it).
+require("./offline-medusa").quietMedusaEnv()
 
 const crypto = require("crypto")
 const fs = require("fs")

@@ -1,10 +1,15 @@
+import { createRequire } from "node:module"
+
+const { quietMedusaEnv, userConfigGuard } = createRequire(import.meta.url)("../../scripts/lib/offline-medusa.js")
+
 // Jest global setup: give integration tests a PostgreSQL server.
 // DATABASE_URL set → use it. Otherwise start an embedded PostgreSQL (~1–2 s) and stop it in global-teardown.
 // Tests read the admin URL from LOYALTY_TEST_DATABASE_URL and create their own throwaway databases.
 export default async function globalSetup() {
-  // Medusa spawns a telemetry sender process per tracked event; on a machine without internet they pile up and
-  // burn CPU. Tests (and the CLI runs they spawn, which inherit this environment) never need telemetry.
-  process.env.MEDUSA_DISABLE_TELEMETRY ??= "true"
+  // Jest's real environment (test sandboxes copy it, every process a test starts inherits it): no Medusa process of
+  // this run forks a telemetry sender or writes the user's ~/.config/medusa (scripts/lib/offline-medusa.js).
+  globalThis.__LOYALTY_USER_CONFIG_GUARD__ = userConfigGuard()
+  quietMedusaEnv(process.env)
   if (process.env.LOYALTY_TEST_DATABASE_URL) return
   if (process.env.DATABASE_URL) {
     process.env.LOYALTY_TEST_DATABASE_URL = process.env.DATABASE_URL
