@@ -292,14 +292,15 @@ async function redeemPoints(store, customer, body, key = crypto.randomUUID()) {
 
 /**
  * Poll `fn` until it returns a truthy value (returned) or the timeout passes (throws, with the last error).
- * Errors thrown by `fn` count as "not yet". Events take up to ~3 s per hop.
+ * Errors thrown by `fn` count as "not yet". Events take up to ~3 s per hop. The default limit is generous (2 min): a
+ * condition that holds returns at once, and a loaded 2-core machine may take far longer than an idle one.
  * @template T
  * @param {() => T | Promise<T>} fn
  * @param {{ timeoutMs?: number, intervalMs?: number, description?: string }} [opts]
  * @returns {Promise<NonNullable<T>>}
  */
 async function waitFor(fn, opts = {}) {
-  const timeoutMs = opts.timeoutMs ?? 20000
+  const timeoutMs = opts.timeoutMs ?? 120_000
   const intervalMs = opts.intervalMs ?? 250
   const deadline = Date.now() + timeoutMs
   /** @type {unknown} */

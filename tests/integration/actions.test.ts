@@ -40,7 +40,7 @@ describe("custom earning actions reported by the merchant's backend", () => {
   it("signing up earns the signup action once: a redelivered customer.created writes nothing more", async () => {
     const bob = await createCustomer(store)
     const signups = async () => (await query(store.databaseUrl, `SELECT a.status, e.points FROM loyalty_action a JOIN loyalty_ledger_entry e ON e.id = a.entry_id WHERE a.customer_id = $1 AND a.type = 'signup'`, [bob.id]))
-    expect(await waitFor(async () => (await signups()).length === 1 && signups(), { timeoutMs: 30_000, description: "signup entry" })).toEqual([{ status: "awarded", points: 100 }])
+    expect(await waitFor(async () => (await signups()).length === 1 && signups(), { timeoutMs: 120_000, description: "signup entry" })).toEqual([{ status: "awarded", points: 100 }])
     const [customer] = await query(store.databaseUrl, `SELECT id, has_account, created_at FROM customer WHERE id = $1`, [bob.id])
     const manager = store.container.resolve("manager")
     await manager.transaction((m: unknown) => store.container.resolve("eventBusService").withTransaction(m).emit("customer.created", customer))
@@ -114,7 +114,7 @@ describe("custom earning actions reported by the merchant's backend", () => {
   it("a backtest re-evaluates the recorded reviews under a candidate: 80 instead of 50 moves each awarded review by +30, a lower monthly limit awards fewer", async () => {
     const cleo = await createCustomer(store)
     // Her signup award (from customer.created) lands first, so the entry count below is stable.
-    await waitFor(async () => (await entriesOf(cleo.id, "signup")).length === 1 || null, { timeoutMs: 30_000, description: "cleo's signup entry" })
+    await waitFor(async () => (await entriesOf(cleo.id, "signup")).length === 1 || null, { timeoutMs: 120_000, description: "cleo's signup entry" })
     // Six reviews in January 2027: five earn 50, the sixth is refused by the monthly limit of 5.
     for (let i = 1; i <= 6; i++) {
       expect((await report({ customer_id: cleo.id, type: "review", reference: `cleo_${i}`, occurred_at: `2027-01-0${i}T15:00:00Z` })).status).toBe(201)

@@ -136,9 +136,9 @@ suite("the loyalty admin extension in a real browser", () => {
       // The dashboard's client retries a request that got no answer by itself; if it gives up instead, the error shows
       // under the form and the merchant clicks again. Either way the retry must carry the first request's key.
       const cleared = async () => (await page.locator("#loyalty-adjust-reason").inputValue()) === ""
-      await waitFor(async () => (await cleared()) || (await page.getByTestId("loyalty-adjust-error").count()) > 0, { timeoutMs: 60_000, description: "the adjustment settled" })
+      await waitFor(async () => (await cleared()) || (await page.getByTestId("loyalty-adjust-error").count()) > 0, { timeoutMs: 120_000, description: "the adjustment settled" })
       if (!(await cleared())) await page.getByRole("button", { name: "Adjust", exact: true }).click()
-      await waitFor(cleared, { timeoutMs: 60_000, description: "the form cleared after the retry succeeded" })
+      await waitFor(cleared, { timeoutMs: 120_000, description: "the form cleared after the retry succeeded" })
       expect(keys.length).toBeGreaterThanOrEqual(2)
       expect(new Set(keys).size).toBe(1)
       const rows = await query(store.databaseUrl, `SELECT points FROM loyalty_ledger_entry WHERE customer_id = $1 AND reason = $2`, [gold.id, reason])

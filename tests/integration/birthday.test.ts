@@ -50,13 +50,13 @@ describe("birthday bonus", () => {
     const [change] = await waitFor(async () => {
       const rows = await query(store.databaseUrl, `SELECT birthday, changed_at FROM loyalty_birthday_change WHERE customer_id = $1`, [bob.id])
       return rows.length > 0 ? rows : null
-    }, { timeoutMs: 30_000, description: "birthday change recorded" })
+    }, { timeoutMs: 120_000, description: "birthday change recorded" })
     expect(change.birthday).toBe("03-15")
     // Changing it to 10 days from now: refused on that day (changed within 30 days), awarded the year after.
     const soon = new Date(new Date(change.changed_at).getTime() + 10 * 86_400_000)
     const md = soon.toISOString().slice(5, 10)
     expectOk(await admin.api.post(`/admin/customers/${bob.id}`, { metadata: { birthday: md } }), "change birthday")
-    await waitFor(async () => (await query(store.databaseUrl, `SELECT 1 FROM loyalty_birthday_change WHERE customer_id = $1 AND birthday = $2`, [bob.id, md])).length === 1 || null, { timeoutMs: 30_000, description: "second change recorded" })
+    await waitFor(async () => (await query(store.databaseUrl, `SELECT 1 FROM loyalty_birthday_change WHERE customer_id = $1 AND birthday = $2`, [bob.id, md])).length === 1 || null, { timeoutMs: 120_000, description: "second change recorded" })
     // A customer.created delivered late (the local bus keeps no order) is compared with the state at its own time:
     // no birthday then, none recorded then — not a change back to "no birthday".
     const birthdays = store.container.resolve("loyaltyBirthdayService")

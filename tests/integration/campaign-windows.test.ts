@@ -24,7 +24,7 @@ describe("campaign windows and store-local time facts", () => {
   }
   const base = { name: "base-earn", conditions: { all: [] }, event: { type: "points_per_amount", params: { points: 1, per_minor: 100 } } }
   const accrualOf = async (order_id: string) =>
-    waitFor(async () => (await query(store.databaseUrl, `SELECT points, rule_names FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order_id]))[0], { timeoutMs: 30_000, description: `accrual of ${order_id}` })
+    waitFor(async () => (await query(store.databaseUrl, `SELECT points, rule_names FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order_id]))[0], { timeoutMs: 120_000, description: `accrual of ${order_id}` })
 
   beforeAll(async () => {
     writeRules([base])

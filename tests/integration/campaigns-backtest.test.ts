@@ -18,7 +18,7 @@ describe("backtest of the campaigns example", () => {
     await query(store.databaseUrl, `DELETE FROM test_order_clock`)
     await query(store.databaseUrl, `INSERT INTO test_order_clock (at) VALUES ($1)`, [at])
     const order = await placeOrder(store, { token: customer, region, items: [{ variant_id: shirt, quantity: 1 }] })
-    await waitFor(async () => (await query(store.databaseUrl, `SELECT 1 FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order.id])).length === 1 || null, { timeoutMs: 30_000, description: `accrual of ${order.id}` })
+    await waitFor(async () => (await query(store.databaseUrl, `SELECT 1 FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order.id])).length === 1 || null, { timeoutMs: 120_000, description: `accrual of ${order.id}` })
     return order
   }
   const livePoints = async (customer_id: string) =>

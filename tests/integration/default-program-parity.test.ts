@@ -42,7 +42,7 @@ describe("default-program parity table on Medusa v1", () => {
           const rows = await query(store.databaseUrl, `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = $1`, [`order:${order.id}:accrual`])
           return rows.length ? rows : null
         },
-        { description: `accrual of ${order.id}`, timeoutMs: 60_000 }
+        { description: `accrual of ${order.id}`, timeoutMs: 120_000 }
       )
       balance += fixture.points
       const { body } = await member.api.get("/store/customers/me/loyalty")

@@ -36,7 +36,7 @@ describe("expiry reminders", () => {
     // 20 days before: outside the 14-day reminder window.
     expect(await remindAll(at(20))).toMatchObject({ enabled: true, emitted: 0 })
     expect(await remindAll(at(10))).toMatchObject({ enabled: true, emitted: 1 })
-    await waitFor(() => mine().length === 1 || null, { timeoutMs: 30_000, description: "loyalty.points_expiring delivered" })
+    await waitFor(() => mine().length === 1 || null, { timeoutMs: 120_000, description: "loyalty.points_expiring delivered" })
     expect(mine()).toEqual([{
       customer_id: ann.id, points: 300, expires_at: expires_at.toISOString(), expires_on: expires_at.toISOString().slice(0, 10), days_left: 10, balance: 300,
     }])

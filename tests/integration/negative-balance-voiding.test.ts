@@ -1,7 +1,7 @@
 import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, redeemPoints, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
-const WAIT = { timeoutMs: 30_000 }
+const WAIT = { timeoutMs: 120_000 }
 
 /**
  * Default program (negative_balance "allow"): a cancel or refund clawback may take a balance below zero. When it

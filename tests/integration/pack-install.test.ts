@@ -197,7 +197,7 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
           const res = await fetch(`${baseUrl}/health`)
           return res.status === 200
         },
-        { timeoutMs: 120000, intervalMs: 500, description: "medusa start" }
+        { timeoutMs: 480_000, intervalMs: 500, description: "medusa start" }
       ).catch((e) => {
         throw new Error(`${(e as Error).message}\n--- server log ---\n${serverLog.slice(-4000)}`)
       })
@@ -288,7 +288,7 @@ describeOrSkip("the packed plugin installed in a fresh Medusa 1.20 project", () 
     const member = await createCustomer({ baseUrl })
     await placeOrder({ baseUrl }, { token: member, region, items: [{ variant_id: tv, quantity: 1 }] })
     await waitFor(async () => expectOk(await member.api.get("/store/customers/me/loyalty"), "loyalty").loyalty_account.points_balance === 600,
-      { description: "600 points", timeoutMs: 60000 })
+      { description: "600 points", timeoutMs: 120_000 })
     const redeemed = await redeemPoints({ baseUrl }, member, { points: 500, region_id: region.id })
     expect(redeemed.status).toBe(201)
     const code: string = redeemed.body.redemption.discount_code

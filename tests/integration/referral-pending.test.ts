@@ -52,7 +52,7 @@ describe("referral awards wait like the first order's points", () => {
     waitFor(async () => {
       const [x, y] = await Promise.all([referralEntries(a), referralEntries(b)])
       return x.length >= n && y.length >= n ? { referrer: x, referred: y } : null
-    }, { timeoutMs: 60_000, description: `${n} referral entries on each side` })
+    }, { timeoutMs: 120_000, description: `${n} referral entries on each side` })
 
   beforeAll(async () => {
     ;({ store, admin, region, shirt } = await campaignStore(rules.dir))
@@ -172,19 +172,19 @@ describe("referral awards wait for the first order's capture", () => {
     const pending = await waitFor(async () => {
       const rows = await entriesOf(referrer)
       return rows.length > 0 ? rows : null
-    }, { timeoutMs: 60_000, description: "the referrer's award" })
+    }, { timeoutMs: 120_000, description: "the referrer's award" })
     expect(pending).toEqual([{ kind: "action", points: 0, pending_delta: 500 }])
 
     expectOk(await admin.api.post(`/admin/orders/${order.id}/capture`, {}), "capture")
     const activated = await waitFor(async () => {
       const rows = await entriesOf(referrer)
       return rows.length >= 2 ? rows : null
-    }, { timeoutMs: 60_000, description: "the referrer's award activated on capture" })
+    }, { timeoutMs: 120_000, description: "the referrer's award activated on capture" })
     expect(activated[1]).toEqual({ kind: "activation", points: 500, pending_delta: -500 })
     const referred_entries = await waitFor(async () => {
       const rows = await entriesOf(referred)
       return rows.filter((r) => r.kind === "activation").length >= 2 ? rows : null
-    }, { timeoutMs: 60_000, description: "the order's points and the referred award activated" })
+    }, { timeoutMs: 120_000, description: "the order's points and the referred award activated" })
     expect(referred_entries).toContainEqual({ kind: "activation", points: 500, pending_delta: -500 })
     const account = expectOk(await admin.api.get(`/admin/loyalty/accounts/${referred.id}`), "GET account").loyalty_account
     expect(account.points_pending).toBe(0)

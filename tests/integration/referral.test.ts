@@ -68,7 +68,7 @@ describe("referral codes: attach, first order, cancel", () => {
     const credited = await waitFor(async () => {
       const [a, b] = await Promise.all([referralEntries(ann.id), referralEntries(bob.id)])
       return a.length === 1 && b.length === 1 ? { a, b } : null
-    }, { timeoutMs: 30_000, description: "both referral awards" })
+    }, { timeoutMs: 120_000, description: "both referral awards" })
     expect(credited.a).toEqual([{ kind: "action", points: 500, idempotency_key: `action:referral:referrer:${bob.id}`, rule_names: ["referral-referrer-500"] }])
     expect(credited.b).toEqual([{ kind: "action", points: 500, idempotency_key: `action:referral:referred:${bob.id}`, rule_names: ["referral-friend-500"] }])
     expect(await balanceOf(ann.id)).toBe(500)
@@ -81,7 +81,7 @@ describe("referral codes: attach, first order, cancel", () => {
     const reversed = await waitFor(async () => {
       const [a, b] = await Promise.all([referralEntries(ann.id), referralEntries(bob.id)])
       return a.length === 2 && b.length === 2 ? { a, b } : null
-    }, { timeoutMs: 30_000, description: "both referral reversals" })
+    }, { timeoutMs: 120_000, description: "both referral reversals" })
     expect(reversed.a.map((e) => e.points)).toEqual([500, -500])
     expect(reversed.b.map((e) => e.points)).toEqual([500, -500])
     expect(reversed.a[1].idempotency_key).toBe(`action:referral:referrer:${bob.id}:reversed`)

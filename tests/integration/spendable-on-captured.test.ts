@@ -14,7 +14,7 @@ import {
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const DAY = 24 * 60 * 60 * 1000
-const WAIT = { timeoutMs: 30_000 }
+const WAIT = { timeoutMs: 120_000 }
 
 /**
  * A program with `"spendable_on": "captured"` on a real store: checkouts authorize the payment (manual provider),

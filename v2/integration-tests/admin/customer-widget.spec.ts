@@ -109,7 +109,7 @@ describeWithBrowser("the customer loyalty widget in the v2 admin (real Chromium)
     server.stdout!.on("data", (d) => (output = (output + d).slice(-20000)))
     server.stderr!.on("data", (d) => (output = (output + d).slice(-20000)))
     await timed("develop boot", () =>
-      waitUntil("/health", async () => (await fetch(`${base}/health`)).ok, 240_000).catch((e) => {
+      waitUntil("/health", async () => (await fetch(`${base}/health`)).ok, 480_000).catch((e) => {
         throw new Error(`${e.message}\n${output}`)
       })
     )
@@ -173,7 +173,7 @@ describeWithBrowser("the customer loyalty widget in the v2 admin (real Chromium)
       const after = (await api(`/admin/loyalty/accounts/${customer.id}`)).loyalty_account
       expect([after.points_balance, after.tier?.name]).toEqual([900, "Bronze"])
       await waitUntil("the widget to show the new balance", async () =>
-        (await page.getByTestId("loyalty-balance").textContent())?.trim() === "900 points", 30_000)
+        (await page.getByTestId("loyalty-balance").textContent())?.trim() === "900 points", 120_000)
       expect((await page.getByTestId("loyalty-tier").textContent())?.trim()).toBe("Bronze")
       const { entries } = await api(`/admin/loyalty/accounts/${customer.id}/entries`)
       expect(entries.map((e: { points: number; reason: string }) => [e.points, e.reason])).toEqual([[-300, "browser correction"], [1200, "welcome"]])

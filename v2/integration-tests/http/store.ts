@@ -8,7 +8,7 @@ const { waitFor: waitForValue, setUpStore, adminHeaders } = require("../../scrip
 
 type Api = { get: Function; post: Function; delete: Function }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   return await waitForValue(what, probe, timeoutMs)
 }
 

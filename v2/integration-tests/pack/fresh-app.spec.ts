@@ -121,7 +121,7 @@ module.exports = defineConfig({
     server = spawn("npx", ["medusa", "start"], { cwd: app, env: { ...env, DATABASE_URL: databaseUrl, PORT: String(port) }, detached: true })
     server.stdout?.on("data", (d) => (serverLog += d))
     server.stderr?.on("data", (d) => (serverLog += d))
-    await waitFor("GET /health = 200", async () => (await fetch(`${base}/health`)).status === 200, 180_000).catch((e) => {
+    await waitFor("GET /health = 200", async () => (await fetch(`${base}/health`)).status === 200, 480_000).catch((e) => {
       throw new Error(`${e.message}\n${serverLog.slice(-4000)}`)
     })
     timings["boot to /health"] = Date.now() - started

@@ -331,7 +331,7 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
       const ok = await fetch(`${baseUrl}/health`).then((r) => r.status === 200, () => false)
       if (ok) break
       if (server.exitCode !== null) throw new Error(`medusa start exited with ${server.exitCode}:\n${serverLog.slice(-4000)}`)
-      if (Date.now() - t > 180_000) throw new Error(`medusa start: no /health after 180 s:\n${serverLog.slice(-4000)}`)
+      if (Date.now() - t > 480_000) throw new Error(`medusa start: no /health after 480 s:\n${serverLog.slice(-4000)}`)
       await new Promise((r) => setTimeout(r, 250))
     }
     timings.boot_ms = Date.now() - t

@@ -10,7 +10,7 @@
  * @param {number} [timeoutMs]
  * @returns {Promise<T>}
  */
-async function waitFor(what, probe, timeoutMs = 60_000) {
+async function waitFor(what, probe, timeoutMs = 120_000) {
   const start = Date.now()
   for (;;) {
     const value = await probe()
