@@ -153,7 +153,3 @@ export function actionPayloadHash(a: { customer_id: string; type: string; refere
   return createHash("sha256").update(JSON.stringify([a.customer_id, a.type, a.reference, occurred, properties])).digest("hex")
 }
 
-/** The ledger idempotency key of an action's award: the same type + reference earns once, ever. */
-export function actionKey(type: string, reference: string): string {
-  return `action:${type}:${reference}`
-}

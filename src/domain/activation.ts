@@ -64,10 +64,6 @@ export interface PendingAwardTerms {
   reversal_key: string
 }
 
-/** The idempotency key of the activation of a pending award posted under `award_key` (once per award). */
-export function awardActivationKey(award_key: string): string {
-  return `${award_key}:activation`
-}
 
 /**
  * The activation entry (both adapters): `points` leave pending and become available, with what they waited for in

@@ -3,7 +3,10 @@
  * follow-up movement is computed from the entries that exist (the ledger is the truth), not from today's rules.
  */
 import type { AccrualResult } from "./accrual"
+import { clawbackForRefund, reversalForCancel } from "./clawback"
+import { EntryKeys } from "./entry-keys"
 import type { EntryDraft } from "./ledger"
+import type { NegativeBalancePolicy } from "./program"
 
 export interface OrderEntry {
   kind: string
@@ -79,14 +82,6 @@ function numberOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : fallback
 }
 
-/** Deterministic idempotency keys: one per business event, so redeliveries find their entry (both adapters). */
-export const OrderKeys = {
-  accrual: (order_id: string) => `order:${order_id}:accrual`,
-  cancel: (order_id: string) => `order:${order_id}:cancel`,
-  refund: (refund_id: string) => `refund:${refund_id}`,
-  activation: (order_id: string) => `order:${order_id}:activation`,
-}
-
 /** Takes `points` back from where the order's points are: pending while they are pending, else the balance. */
 export function orderMovement(state: OrderLedgerState, points: number, floor: "allow" | "stop_at_zero"): Pick<EntryDraft, "points" | "pending_points" | "floor"> {
   // `|| 0`: a zero movement must not be stored as -0.
@@ -133,4 +128,65 @@ export function accrualEntryDraft(a: {
       facts: a.facts,
     },
   }
+}
+
+/**
+ * The reversal entry of a canceled order: everything it earned, net of what refunds already clawed back, taken back
+ * from where the points are (pending or balance). Before the accrual it is a 0-point tombstone that keeps a late
+ * order.placed from awarding. `state` is read under the member's lock.
+ */
+export function reversalEntryDraft(a: { customer_id: string; order_id: string; state: OrderLedgerState; floor: NegativeBalancePolicy }): EntryDraft {
+  const { state } = a
+  const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
+  return {
+    ...orderMovement(state, remaining, a.floor),
+    customer_id: a.customer_id,
+    kind: "reversal",
+    idempotency_key: EntryKeys.reversal(a.order_id),
+    order_id: a.order_id,
+    reason: "order canceled",
+    details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
+  }
+}
+
+/** One refund of an order, as both adapters see it. `reason`: the platform's refund reason or note, if any. */
+export interface RefundFacts {
+  id: string
+  amount_minor: number
+  reason?: string | null
+}
+
+/**
+ * What a refund does to the ledger: `post` its clawback; `wait` when the order has no accrual yet (nothing to claw
+ * from: the accrual sweeps the order's refunds once it exists, so the refund is neither lost nor an error); or
+ * `nothing` when the order was canceled (its reversal took back everything).
+ */
+export type ClawbackDecision = { action: "post"; draft: EntryDraft } | { action: "wait" } | { action: "nothing" }
+
+/**
+ * Decides a refund's clawback from the order's entries read under the member's lock: its cumulative share of what
+ * the accrual earned, by the figures stored on the accrual (clawbackForRefund), taken from pending or the balance.
+ */
+export function clawbackDecision(a: { customer_id: string; order_id: string; state: OrderLedgerState; refund: RefundFacts; floor: NegativeBalancePolicy }): ClawbackDecision {
+  const { state, refund } = a
+  if (state.canceled) return { action: "nothing" }
+  if (!state.accrued) return { action: "wait" }
+  const points = clawbackForRefund({
+    earned_points: state.earned_points,
+    order_total_minor: state.order_total_minor,
+    refunded_before_minor: state.refunded_minor,
+    refund_minor: refund.amount_minor,
+    clawed_before_points: state.clawed_points,
+  })
+  const draft: EntryDraft = {
+    ...orderMovement(state, points, a.floor),
+    customer_id: a.customer_id,
+    kind: "clawback",
+    idempotency_key: EntryKeys.clawback(refund.id),
+    order_id: a.order_id,
+    source_id: refund.id,
+    reason: refund.reason ? `refund (${refund.reason})` : "refund",
+    details: { refund_minor: refund.amount_minor, refunded_before_minor: state.refunded_minor, order_total_minor: state.order_total_minor },
+  }
+  return { action: "post", draft }
 }

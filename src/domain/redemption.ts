@@ -2,8 +2,9 @@
  * Redemption: turning points into a single-use discount code. Checks, value, validity and the code text; the
  * service reserves the points and creates the Medusa discount. Randomness and time are passed in.
  */
+import { EntryKeys } from "./entry-keys"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
-import { MAX_STORABLE_POINTS } from "./ledger"
+import { MAX_STORABLE_POINTS, type EntryDraft } from "./ledger"
 import type { ProgramSettings } from "./program"
 import { MAX_DISCOUNT_INTEGER } from "./promotion-schema"
 
@@ -97,5 +98,63 @@ function readBits(bytes: Uint8Array, offset: number, count: number): number {
 function assertCount(value: number, field: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `${field} must be a safe integer ≥ 0, got ${value}`, { field })
+  }
+}
+
+/** A code the points were exchanged for, as both adapters store it. `links`: the platform's records of the code (a
+ * v1 discount_id, a v2 promotion_id), kept in the entry's details. */
+export interface RedeemedCode {
+  redemption_id: string
+  customer_id: string
+  points: number
+  code: string
+  amount_minor: number
+  currency_code: string
+  links: Record<string, string | null>
+}
+
+/**
+ * The redemption entry: the points leave the balance, never below zero (floor `refuse`: the locked balance decides),
+ * under the member's client key, so a retried request is a replay and a different request under the same key a
+ * conflict.
+ */
+export function redemptionEntryDraft(c: RedeemedCode, client_key: string): EntryDraft {
+  return {
+    customer_id: c.customer_id,
+    kind: "redemption",
+    points: -c.points,
+    floor: "refuse",
+    idempotency_key: EntryKeys.redemption(c.customer_id, client_key),
+    source_id: c.redemption_id,
+    reason: `redeemed for code ${c.code} worth ${c.amount_minor} ${c.currency_code} (minor units)`,
+    details: { redemption_id: c.redemption_id, code: c.code, amount_minor: c.amount_minor, currency_code: c.currency_code, ...c.links },
+  }
+}
+
+/** Why an unused code gives its points back. */
+export type RedemptionVoidCause = "expired" | "negative_balance"
+
+const VOID_REASONS: Record<RedemptionVoidCause, string> = {
+  expired: "redemption code expired unused",
+  negative_balance: "balance below zero after a cancel or refund: unused code voided",
+}
+
+/**
+ * The redemption_void entry: an unused code's points come back, once per code whatever the cause (one key), so a
+ * code voided for a negative balance is never voided again when it expires.
+ */
+export function redemptionVoidEntryDraft(
+  c: Pick<RedeemedCode, "redemption_id" | "customer_id" | "points" | "code" | "links">,
+  cause: RedemptionVoidCause,
+  details: Record<string, unknown> = {}
+): EntryDraft {
+  return {
+    customer_id: c.customer_id,
+    kind: "redemption_void",
+    points: c.points,
+    idempotency_key: EntryKeys.redemptionVoid(c.redemption_id),
+    source_id: c.redemption_id,
+    reason: VOID_REASONS[cause],
+    details: { redemption_id: c.redemption_id, code: c.code, ...c.links, ...details },
   }
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from "crypto"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import { EntryKeys } from "./entry-keys"
 
 /** Crockford-like alphabet without 0/O, 1/I/L: codes read aloud or typed from a screen. */
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -36,7 +37,7 @@ export function referralReference(referred_id: string, role: ReferralRole): stri
 
 /** The ledger idempotency key that takes one side's award back (the first order was canceled). */
 export function referralReversalKey(referred_id: string, role: ReferralRole): string {
-  return `action:referral:${referralReference(referred_id, role)}:reversed`
+  return EntryKeys.actionReversal("referral", referralReference(referred_id, role))
 }
 
 export interface AttachFacts {

@@ -2,11 +2,9 @@ import { Order, OrderService, TransactionBaseService } from "@medusajs/medusa"
 import { MedusaError } from "@medusajs/utils"
 import { EntityManager } from "typeorm"
 import { evaluateAccrual } from "../domain/accrual"
-import { clawbackForRefund, reversalForCancel } from "../domain/clawback"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import type { AccrualFacts } from "../domain/facts"
-import { EntryDraft } from "../domain/ledger"
-import { accrualEntryDraft, orderLedgerState, OrderLedgerState, OrderKeys, orderMovement } from "../domain/order-ledger"
+import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft, type ClawbackDecision, type OrderLedgerState } from "../domain/order-ledger"
 import { accruesPending } from "../domain/program"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { customerFacts, ORDER_FOR_FACTS_SQL, orderFacts, orderOfRow, type CustomerRow } from "../utils/medusa-facts"
@@ -14,6 +12,7 @@ import { isOrderCaptured } from "../utils/order-capture-sql"
 import LoyaltyLedgerService, { LockedContext } from "./loyalty-ledger"
 import type LoyaltyRedemptionService from "./loyalty-redemption"
 import LoyaltyRulesService from "./loyalty-rules"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -26,10 +25,8 @@ type InjectedDependencies = {
 
 export type OrderOutcome =
   | { status: "posted" | "replayed"; entry: LoyaltyLedgerEntry; /** Clawbacks the accrual wrote for refunds handled before it. */ swept?: OrderOutcome[] }
-  | { status: "skipped"; reason: "guest" | "canceled" | "nothing_earned" }
-
-// The idempotency keys and the take-back movement are the core's (domain/order-ledger.ts), shared with the v2 adapter.
-export { OrderKeys }
+  // not_accrued_yet: a refund before its order's accrual waits for it (the accrual sweeps the order's refunds).
+  | { status: "skipped"; reason: "guest" | "canceled" | "nothing_earned" | "not_accrued_yet" }
 
 /**
  * The points life of an order: accrual on placed (pending first when the program says so), reversal on cancel,
@@ -56,7 +53,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
   async awardOrder(order_id: string): Promise<OrderOutcome> {
     return await this.atomicPhase_(async (manager) => {
       const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
-      const key = OrderKeys.accrual(order_id)
+      const key = EntryKeys.accrual(order_id)
       const member = await this.readOrderMember(manager, order_id, key)
       if (member.entry_id) {
         return { status: "replayed", entry: (await ledger.findEntryByKey(key))! }
@@ -109,7 +106,7 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
    */
   async buildFacts(order_id: string): Promise<{ order: Order; facts: AccrualFacts }> {
     const manager = this.activeManager_
-    const member = await this.readOrderMember(manager, order_id, OrderKeys.accrual(order_id))
+    const member = await this.readOrderMember(manager, order_id, EntryKeys.accrual(order_id))
     if (!member.order) {
       throw orderNotFound(order_id)
     }
@@ -184,18 +181,9 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
       const floor = this.deps_.loyaltyRulesService.getRulebook().program.negative_balance
       const posted = await this.deps_.loyaltyLedgerService
         .withTransaction(manager)
-        .postUnderLock(order.customer_id, OrderKeys.cancel(order_id), async (ctx) => {
+        .postUnderLock(order.customer_id, EntryKeys.reversal(order_id), async (ctx) => {
           const state = await this.orderState(ctx, order_id)
-          const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
-          return {
-            ...orderMovement(state, remaining, floor),
-            customer_id: order.customer_id,
-            kind: "reversal",
-            idempotency_key: OrderKeys.cancel(order_id),
-            order_id,
-            reason: "order canceled",
-            details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
-          }
+          return reversalEntryDraft({ customer_id: order.customer_id, order_id, state, floor })
         }, { order_id })
       await this.voidCodesIfNegative(manager, posted)
       return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "nothing_earned")
@@ -230,36 +218,18 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
     refund: Order["refunds"][number],
     floor: "allow" | "stop_at_zero"
   ): Promise<OrderOutcome> {
+    let decision: ClawbackDecision | undefined
     const posted = await this.deps_.loyaltyLedgerService
       .withTransaction(manager)
-      .postUnderLock(order.customer_id, OrderKeys.refund(refund.id), async (ctx) => {
+      .postUnderLock(order.customer_id, EntryKeys.clawback(refund.id), async (ctx) => {
         const state = await this.orderState(ctx, order.id)
-        if (state.canceled) {
-          return null
-        }
-        assertAccrued(state, order.id, refund.id)
-        const points = clawbackForRefund({
-          earned_points: state.earned_points,
-          order_total_minor: state.order_total_minor,
-          refunded_before_minor: state.refunded_minor,
-          refund_minor: refund.amount,
-          clawed_before_points: state.clawed_points,
-        })
-        return {
-          ...orderMovement(state, points, floor),
-          customer_id: order.customer_id,
-          kind: "clawback",
-          idempotency_key: OrderKeys.refund(refund.id),
-          order_id: order.id,
-          source_id: refund.id,
-          reason: `refund (${refund.reason})`,
-          details: {
-            refund_minor: refund.amount,
-            refunded_before_minor: state.refunded_minor,
-            order_total_minor: state.order_total_minor,
-          },
-        }
+        const facts = { id: refund.id, amount_minor: refund.amount, reason: refund.reason }
+        decision = clawbackDecision({ customer_id: order.customer_id, order_id: order.id, state, refund: facts, floor })
+        return decision.action === "post" ? decision.draft : null
       }, { order_id: order.id })
+    if (decision?.action === "wait") {
+      return { status: "skipped", reason: "not_accrued_yet" }
+    }
     await this.voidCodesIfNegative(manager, posted)
     return await this.emitPosted(manager, posted, LoyaltyAccrualService.Events.POINTS_REVERSED, "canceled")
   }
@@ -302,17 +272,6 @@ export default class LoyaltyAccrualService extends TransactionBaseService {
         .emit(event, { customer_id, order_id, entry_id: id, kind, points, pending_points: pending_delta })
     }
     return { status: posted.replayed ? "replayed" : "posted", entry: posted.entry }
-  }
-}
-
-// A refund before its accrual (an unordered event batch) cannot be prorated yet: fail loudly so the event bus
-// retry (Redis) or the reconcile sweep handles it once the accrual exists.
-function assertAccrued(state: OrderLedgerState, order_id: string, refund_id: string): void {
-  if (!state.accrued) {
-    throw new LoyaltyError(
-      LoyaltyErrorCodes.NOT_FOUND,
-      `Refund ${refund_id}: order ${order_id} has no accrual yet; it will be clawed back once the accrual exists`
-    )
   }
 }
 

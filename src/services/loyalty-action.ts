@@ -1,6 +1,6 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { actionFacts, actionKey, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/action"
+import { actionFacts, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/action"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
 import type { PendingAwardTerms } from "../domain/activation"
 import type { EntryDraft } from "../domain/ledger"
@@ -9,6 +9,7 @@ import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
 import type LoyaltyTierService from "./loyalty-tier"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -84,7 +85,7 @@ export default class LoyaltyActionService extends TransactionBaseService {
       const properties = input.properties ?? {}
       const { pending: _terms, ...reported } = input
       const payload_hash = actionPayloadHash({ ...reported, occurred_at: input.occurred_at ?? null, properties })
-      const key = actionKey(input.type, input.reference)
+      const key = EntryKeys.action(input.type, input.reference)
       const action_id = generateEntityId("", "lact")
       let decided: { row: Omit<LoyaltyAction, "created_at">; result: ActionResult } | null = null
       let existing: LoyaltyAction | null = null

@@ -1,12 +1,12 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { activationDecision, activationEntryDraft, awardActivationKey, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
+import { activationDecision, activationEntryDraft, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
 import { orderLedgerState } from "../domain/order-ledger"
 import { SPENDABLE_ON, type SpendableOn } from "../domain/program"
 import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
-import { OrderKeys } from "./loyalty-accrual"
 import LoyaltyRulesService from "./loyalty-rules"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -63,7 +63,7 @@ END)`
  * pending (orderLedgerState), posted once under the key `order:{id}:activation`. Two ways in: the activation job
  * (every pending order: repairs a lost order.payment_captured) and order.payment_captured (one order).
  * Pending action awards tied to an order (referral awards, possibly another member's) activate on the same facts,
- * each under its own member's lock and key `awardActivationKey(award key)`, unless already taken back.
+ * each under its own member's lock and key `EntryKeys.awardActivation(award key)`, unless already taken back.
  */
 export default class LoyaltyActivationService extends TransactionBaseService {
   protected readonly deps_: InjectedDependencies
@@ -116,7 +116,7 @@ export default class LoyaltyActivationService extends TransactionBaseService {
    * under `terms.reversal_key`, under the same lock), the order still not canceled, and the conditions hold.
    */
   private async activateAwardLocked(manager: EntityManager, award: PendingAward, now: Date): Promise<number> {
-    const key = awardActivationKey(award.idempotency_key)
+    const key = EntryKeys.awardActivation(award.idempotency_key)
     const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
     const posted = await ledger.postUnderLock(award.customer_id, key, async (ctx) => {
       const [current] = await pendingAwards(ctx.manager, { order_id: null, entry_id: award.entry_id })
@@ -137,7 +137,7 @@ export default class LoyaltyActivationService extends TransactionBaseService {
    * order.payment_captured handled at once) is either committed and seen here, or sees the capture itself.
    */
   private async activateLocked(manager: EntityManager, order_id: string, customer_id: string, now: Date): Promise<number> {
-    const key = OrderKeys.activation(order_id)
+    const key = EntryKeys.activation(order_id)
     const ledger = this.deps_.loyaltyLedgerService.withTransaction(manager)
     const posted = await ledger.postUnderLock(customer_id, key, async (ctx) => {
       const state = orderLedgerState(await ctx.entriesOfOrder(order_id))
@@ -208,7 +208,7 @@ async function pendingAwards(manager: EntityManager, by: { order_id: string | nu
      WHERE e.kind = 'action' AND e.pending_delta > 0 AND o.status <> 'canceled'
        AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR e.id = $2)
        AND NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry x
-                        -- awardActivationKey(award key), spelled in SQL; or the take-back's key
+                        -- EntryKeys.awardActivation(award key), spelled in SQL; or the take-back's key
                         WHERE x.idempotency_key IN (e.idempotency_key || ':activation', e.details->'pending'->>'reversal_key'))
      ORDER BY e.seq`, [by.order_id, by.entry_id])
   return rows.map((r: PendingAward) => ({ ...r, points: Number(r.points) }))

@@ -6,6 +6,7 @@ import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -30,10 +31,6 @@ export type ExpiryCounts = {
   points_expired: number
 }
 
-export const ExpiryKeys = {
-  /** One expiry entry per customer and UTC day of the run: a second run the same day is a replay. */
-  expiry: (customer_id: string, now: Date) => `expiry:${customer_id}:${now.toISOString().slice(0, 10)}`,
-}
 
 const PAGE = 200
 
@@ -143,7 +140,7 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
 
   /** Expires one account under its lock; returns the points expired by this call (0 for nothing or a replay). */
   private async expireAccount(customer_id: string, now: Date, months: number): Promise<number> {
-    const key = ExpiryKeys.expiry(customer_id, now)
+    const key = EntryKeys.expiry(customer_id, now)
     const run = async (manager: EntityManager) => {
       const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(customer_id, key, async (ctx) => {
         const due = expiryDue(await expiryMovements(ctx.manager, customer_id), now, months)

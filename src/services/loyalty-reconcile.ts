@@ -11,7 +11,8 @@ import {
   tallyCandidate,
   tallyFailure,
 } from "../domain/reconcile"
-import LoyaltyAccrualService, { OrderKeys, OrderOutcome } from "./loyalty-accrual"
+import LoyaltyAccrualService, { OrderOutcome } from "./loyalty-accrual"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -40,7 +41,7 @@ const BATCH_SIZE = 200
  *   entry (the cancel took everything back) and either has its accrual or gets it in this run (created in the
  *   window and not canceled). Refunds of orders from before the window (or before the plugin) stay out.
  * `at::text` is the cursor: JavaScript dates keep milliseconds, PostgreSQL microseconds. Each branch filters by its
- * window before probing the ledger (unique index on idempotency_key); the keys are OrderKeys' formats spelled in SQL.
+ * window before probing the ledger (unique index on idempotency_key); the keys are EntryKeys' formats spelled in SQL.
  */
 const seen = (key: string) => `EXISTS (SELECT 1 FROM loyalty_ledger_entry e WHERE e.idempotency_key = ${key})`
 const ACCRUED = seen(`'order:' || o.id || ':accrual'`)
@@ -119,7 +120,7 @@ export default class LoyaltyReconcileService extends TransactionBaseService {
   private async applyOne(c: ReconcileCandidate, result: ReconcileResult, clawedKeys: Set<string>): Promise<void> {
     try {
       if (c.kind === "clawback") {
-        const key = OrderKeys.refund(c.refund_id!)
+        const key = EntryKeys.clawback(c.refund_id!)
         if (clawedKeys.has(key)) return tallyCandidate(result, c.kind, "posted_by_sweep")
         const outcomes = await this.inTransaction((s) => s.clawbackRefunds(c.order_id))
         countSwept(outcomes.filter((o) => o.status === "skipped" || o.entry.idempotency_key !== key), result, clawedKeys)

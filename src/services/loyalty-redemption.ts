@@ -12,10 +12,11 @@ import { EntityManager, In, LessThan } from "typeorm"
 import { canonicalJson, sha256Hex } from "../domain/canonical-json"
 import { currencyDecimals } from "../domain/currency"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES } from "../domain/redemption"
+import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES, redemptionEntryDraft, redemptionVoidEntryDraft } from "../domain/redemption"
 import { LoyaltyRedemption } from "../models/loyalty-redemption"
 import LoyaltyLedgerService, { Page } from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -33,12 +34,6 @@ export type RedeemInput = { customer_id: string; points: number; region_id?: str
 export type RedeemResult = { redemption: LoyaltyRedemption; replayed: boolean }
 export type VoidOutcome = "voided" | "settled" | "skipped"
 export type VoidCounts = { examined: number; voided: number; settled: number; skipped: number; failed: number }
-
-/** Deterministic idempotency keys of redemption movements. */
-export const RedemptionKeys = {
-  redeem: (customer_id: string, client_key: string) => `redemption:${customer_id}:${client_key}`,
-  void: (redemption_id: string) => `redemption_void:${redemption_id}`,
-}
 
 const CODE_ATTEMPTS = 5
 
@@ -76,7 +71,7 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
     }
     const program = this.deps_.loyaltyRulesService.getRulebook().program
     checkRedemption(points, Number.MAX_SAFE_INTEGER, program) // input errors before anything else
-    const key = RedemptionKeys.redeem(customer_id, input.client_key)
+    const key = EntryKeys.redemption(customer_id, input.client_key)
     const hash = sha256Hex(canonicalJson({ points, region_id: region_id ?? null, cart_id: cart_id ?? null }))
 
     return await this.atomicPhase_(async (manager) => {
@@ -127,16 +122,8 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
               payload_hash: hash,
             })
           )
-          return {
-            customer_id,
-            kind: "redemption",
-            points: -points,
-            floor: "refuse",
-            idempotency_key: key,
-            source_id: redemption_id,
-            reason: `redeemed for a discount code worth ${amount_minor} ${target.currency_code} (minor units)`,
-            details: { redemption_id, discount_id: discount.id, amount_minor, currency_code: target.currency_code },
-          }
+          const redeemed = { redemption_id, customer_id, points, code: discount.code, amount_minor, currency_code: target.currency_code }
+          return redemptionEntryDraft({ ...redeemed, links: { discount_id: discount.id } }, input.client_key)
         })
       if (posted.replayed || !out.created) {
         // A concurrent request with the same key won the lock: answer what it stored.
@@ -278,15 +265,9 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
       await this.markSettled(manager, row, used.order_id ?? null, now)
       return "settled"
     }
-    await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(row.customer_id, RedemptionKeys.void(row.id), async () => ({
-      customer_id: row.customer_id,
-      kind: "redemption_void",
-      points: row.points,
-      idempotency_key: RedemptionKeys.void(row.id),
-      source_id: row.id,
-      reason: "redemption code expired unused",
-      details: { redemption_id: row.id, discount_id: row.discount_id, expires_at: row.expires_at },
-    }))
+    await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(row.customer_id, EntryKeys.redemptionVoid(row.id), async () =>
+      redemptionVoidEntryDraft(redeemedCode(row), "expired", { expires_at: row.expires_at })
+    )
     await this.retireUnused(manager, row, now, "expired")
     return "voided"
   }
@@ -427,19 +408,10 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
 
   /** Posts the code's `redemption_void` when the (locked) balance is still negative; false when it is not. */
   private async giveBackWhileNegative(manager: EntityManager, row: LoyaltyRedemption): Promise<boolean> {
-    const key = RedemptionKeys.void(row.id)
+    const key = EntryKeys.redemptionVoid(row.id)
     const posted = await this.deps_.loyaltyLedgerService.withTransaction(manager).postUnderLock(row.customer_id, key, async ({ account }) =>
-      account.points_balance >= 0
-        ? null
-        : {
-            customer_id: row.customer_id,
-            kind: "redemption_void",
-            points: row.points,
-            idempotency_key: key,
-            source_id: row.id,
-            reason: "balance below zero after a cancel or refund: unused code voided",
-            details: { redemption_id: row.id, discount_id: row.discount_id, balance_before: account.points_balance },
-          })
+      account.points_balance >= 0 ? null : redemptionVoidEntryDraft(redeemedCode(row), "negative_balance", { balance_before: account.points_balance })
+    )
     return posted.entry !== null
   }
 
@@ -459,4 +431,9 @@ export default class LoyaltyRedemptionService extends TransactionBaseService {
 
 function invalid(message: string, field: string): LoyaltyError {
   return new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, message, { field })
+}
+
+/** A stored redemption as the core's drafts name it (its Medusa discount in the links). */
+function redeemedCode(row: LoyaltyRedemption) {
+  return { redemption_id: row.id, customer_id: row.customer_id, points: row.points, code: row.discount_code, links: { discount_id: row.discount_id } }
 }

@@ -1,7 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { awardActivationKey } from "../domain/activation"
 import { accruesPending } from "../domain/program"
 import { isOrderCaptured } from "../utils/order-capture-sql"
 import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/referral"
@@ -9,6 +8,7 @@ import type LoyaltyActionService from "./loyalty-action"
 import type { ActionOutcome } from "./loyalty-action"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
+import { EntryKeys } from "../domain/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -207,7 +207,7 @@ const UNREVERSED_CANCELS_SQL = `
 async function isPendingAward(manager: EntityManager, entry_id: string): Promise<boolean> {
   const [award] = await manager.query(`SELECT idempotency_key, pending_delta FROM loyalty_ledger_entry WHERE id = $1`, [entry_id])
   if (!award || Number(award.pending_delta) <= 0) return false
-  const [activated] = await manager.query(`SELECT 1 FROM loyalty_ledger_entry WHERE idempotency_key = $1`, [awardActivationKey(award.idempotency_key)])
+  const [activated] = await manager.query(`SELECT 1 FROM loyalty_ledger_entry WHERE idempotency_key = $1`, [EntryKeys.awardActivation(award.idempotency_key)])
   return !activated
 }
 

@@ -1,4 +1,5 @@
-import { activationDecision, activationEntryDraft, activationReason, awardActivationKey, type ActivationFacts } from "../../src/domain/activation"
+import { activationDecision, activationEntryDraft, activationReason, type ActivationFacts } from "../../src/domain/activation"
+import { EntryKeys } from "../../src/domain/entry-keys"
 
 const NOW = new Date("2030-06-15T12:00:00Z")
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000)
@@ -46,7 +47,7 @@ describe("activationEntryDraft moves points from pending to the balance and reco
     [
       "a pending award is named by its entry; its order stays in details (the order's entries are its member's)",
       {
-        customer_id: "cus_1", idempotency_key: awardActivationKey("action:referral:referrer:cus_2"), points: 120, facts: waited, eligible_since: daysAgo(6),
+        customer_id: "cus_1", idempotency_key: EntryKeys.awardActivation("action:referral:referrer:cus_2"), points: 120, facts: waited, eligible_since: daysAgo(6),
         award: { entry_id: "lle_9", order_id: "o2", reference: "referral referrer:cus_2" },
       },
       {

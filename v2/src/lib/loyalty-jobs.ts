@@ -9,13 +9,13 @@ import {
   type ReconcileResult,
   type ReconcileStatus,
 } from "../core/domain/reconcile"
-import { OrderKeys } from "../core/domain/order-ledger"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import { refundsOfOrder } from "./order-facts"
 import { expireRedemptions, settleUsedRedemptions, type ExpireCounts as RedemptionExpireCounts } from "./redemptions"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import { activateOrderWorkflow, expireAccountWorkflow, reevaluateTierWorkflow, type OrderActivationSide } from "../workflows/jobs"
 import { accrueOrderWorkflow, clawbackRefundsWorkflow, reverseOrderWorkflow, type OrderPointsOutcome } from "../workflows/order-points"
+import { EntryKeys } from "../core/domain/entry-keys"
 
 /**
  * The periodic jobs of the v2 plugin, with v1's names and result shapes (docs/operations.md): expire, activate,
@@ -244,24 +244,24 @@ async function candidates(scope: Resolver, since: Date, until: Date): Promise<Re
   const missing = [...new Set(refunds.map((r) => r.order_id).filter((id) => !orders.has(id)))]
   if (missing.length) for (const o of await ordersWhere(scope, { id: missing })) orders.set(o.id, o)
   const member = (o: OrderRow | undefined): o is OrderRow & { customer_id: string } => !!o?.customer_id && o.customer?.has_account === true
-  const keys = [...orders.keys()].flatMap((id) => [OrderKeys.accrual(id), OrderKeys.cancel(id)]).concat(refunds.map((r) => OrderKeys.refund(r.id)))
+  const keys = [...orders.keys()].flatMap((id) => [EntryKeys.accrual(id), EntryKeys.reversal(id)]).concat(refunds.map((r) => EntryKeys.clawback(r.id)))
   const seen = await scope.resolve<LoyaltyModuleService>(LOYALTY_MODULE).existingKeys(keys)
   const inWindow = (at: string | null) => !!at && new Date(at) >= since && new Date(at) < until
   const out: ReconcileCandidate[] = []
   for (const o of created) {
-    if (member(o) && o.status !== "canceled" && !seen.has(OrderKeys.accrual(o.id)) && !seen.has(OrderKeys.cancel(o.id))) {
+    if (member(o) && o.status !== "canceled" && !seen.has(EntryKeys.accrual(o.id)) && !seen.has(EntryKeys.reversal(o.id))) {
       out.push({ kind: "accrual", order_id: o.id, refund_id: null, customer_id: o.customer_id, at: new Date(o.created_at) })
     }
   }
   for (const o of canceled) {
-    if (member(o) && !seen.has(OrderKeys.cancel(o.id))) {
+    if (member(o) && !seen.has(EntryKeys.reversal(o.id))) {
       out.push({ kind: "reversal", order_id: o.id, refund_id: null, customer_id: o.customer_id, at: new Date(o.canceled_at ?? o.updated_at) })
     }
   }
   for (const r of refunds) {
     const o = orders.get(r.order_id)
-    if (!member(o) || seen.has(OrderKeys.refund(r.id)) || seen.has(OrderKeys.cancel(o.id))) continue
-    if (seen.has(OrderKeys.accrual(o.id)) || (o.status !== "canceled" && inWindow(o.created_at))) {
+    if (!member(o) || seen.has(EntryKeys.clawback(r.id)) || seen.has(EntryKeys.reversal(o.id))) continue
+    if (seen.has(EntryKeys.accrual(o.id)) || (o.status !== "canceled" && inWindow(o.created_at))) {
       out.push({ kind: "clawback", order_id: o.id, refund_id: r.id, customer_id: o.customer_id, at: new Date(r.created_at) })
     }
   }
@@ -292,7 +292,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
     }
     try {
       if (c.kind === "clawback") {
-        const key = OrderKeys.refund(c.refund_id!)
+        const key = EntryKeys.clawback(c.refund_id!)
         if (clawedKeys.has(key)) {
           tallyCandidate(result, c.kind, "posted_by_sweep")
           continue
@@ -309,8 +309,8 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
         continue
       }
       if (c.kind === "accrual") {
-        const refundKeys = (await refundsOfOrder(scope, c.order_id)).map((r) => OrderKeys.refund(r.id))
-        const before = await loyalty.existingKeys([OrderKeys.accrual(c.order_id), ...refundKeys])
+        const refundKeys = (await refundsOfOrder(scope, c.order_id)).map((r) => EntryKeys.clawback(r.id))
+        const before = await loyalty.existingKeys([EntryKeys.accrual(c.order_id), ...refundKeys])
         const { result: outcome } = await accrueOrderWorkflow(scope as any).run({ input: { order_id: c.order_id } })
         tallyCandidate(result, c.kind, outcomeStatus(outcome.accrual, before))
         // The accrual sweeps the order's refunds: those clawbacks are applied here, their candidates come later.
@@ -322,7 +322,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
         }
         continue
       }
-      const before = await loyalty.existingKeys([OrderKeys.cancel(c.order_id)])
+      const before = await loyalty.existingKeys([EntryKeys.reversal(c.order_id)])
       const { result: outcome } = await reverseOrderWorkflow(scope as any).run({ input: { order_id: c.order_id } })
       tallyCandidate(result, c.kind, outcomeStatus(outcome, before))
     } catch (e) {

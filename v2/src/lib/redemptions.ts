@@ -19,11 +19,11 @@ import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpir
 import { redemptionProblems, type VerifyProblem } from "../core/domain/verify"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
-import { RedemptionKeys, type RedemptionRow } from "../modules/loyalty/redemption-store"
+import { type RedemptionRow } from "../modules/loyalty/redemption-store"
+import { EntryKeys } from "../core/domain/entry-keys"
 
 type Resolver = { resolve<T = any>(key: string): T }
 
-export { RedemptionKeys }
 export type { RedemptionRow }
 
 /** The rule that makes a code personal (recipe §5: another customer's or a guest's cart does not take it). */
@@ -46,6 +46,8 @@ export type RedemptionPlan =
   | { replay: RedemptionRow }
   | {
       replay: null
+      /** The member's Idempotency-Key: the ledger entry's key is the core's EntryKeys.redemption of it. */
+      client_key: string
       redemption: {
         id: string
         customer_id: string
@@ -77,7 +79,7 @@ export async function planRedemption(scope: Resolver, input: RedeemInput, now: D
   const loyalty = loyaltyOf(scope)
   const program = loyalty.getRulebook().program
   checkRedemption(points, Number.MAX_SAFE_INTEGER, program)
-  const idempotency_key = RedemptionKeys.redeem(customer_id, input.client_key)
+  const idempotency_key = EntryKeys.redemption(customer_id, input.client_key)
   const payload_hash = sha256Hex(canonicalJson({ points, region_id: region_id ?? null, cart_id: cart_id ?? null }))
   const [stored] = await loyalty.findRedemptions(`idempotency_key = ?`, [idempotency_key])
   if (stored) {
@@ -97,6 +99,7 @@ export async function planRedemption(scope: Resolver, input: RedeemInput, now: D
   checkRedemption(points, account?.points_balance ?? 0, program)
   return {
     replay: null,
+    client_key: input.client_key,
     redemption: {
       id: generateEntityId(undefined, "lred"),
       customer_id,

@@ -1,13 +1,14 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { activationDecision, activationEntryDraft, type ActivationFacts } from "../core/domain/activation"
 import { expiryDue, expiryEntryDraft } from "../core/domain/expiry"
-import { orderLedgerState, OrderKeys } from "../core/domain/order-ledger"
+import { orderLedgerState } from "../core/domain/order-ledger"
 import { memberContextOf } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { TierChangeEvent, TierReevaluation } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
+import { EntryKeys } from "../core/domain/entry-keys"
 
 /**
  * The periodic jobs' writes (v1's LoyaltyExpiryService, LoyaltyActivationService, LoyaltyTierService.reevaluateAll),
@@ -16,10 +17,6 @@ import { syncTierGroupsStep } from "./tier-groups"
  * (row lock, idempotency key checked under it). `now` travels as an ISO string (workflow inputs are serialized).
  */
 
-/** One expiry entry per customer and UTC day of the run (v1's key): a second run the same day is a replay. */
-export const ExpiryKeys = {
-  expiry: (customer_id: string, now: Date) => `expiry:${customer_id}:${now.toISOString().slice(0, 10)}`,
-}
 
 type Loyalty = LoyaltyModuleService
 const loyaltyOf = (container: { resolve<T>(key: string): T }) => container.resolve<Loyalty>(LOYALTY_MODULE)
@@ -40,7 +37,7 @@ export const expireAccountStep = createStep(
   "loyalty-expire-account",
   async ({ customer_id, now, after_months }: ExpireAccountInput, { container }) => {
     const at = new Date(now)
-    const key = ExpiryKeys.expiry(customer_id, at)
+    const key = EntryKeys.expiry(customer_id, at)
     const posted = await loyaltyOf(container).postUnderLock(customer_id, key, async ({ accountEntries }) => {
       const movements = (await accountEntries()).map((e) => ({ points: e.points, kind: e.kind, created_at: new Date(e.created_at) }))
       const due = expiryDue(movements, at, after_months)
@@ -98,7 +95,7 @@ export const activateOrderStep = createStep(
       new StepResponse<ActivateOrderOutcome, string[]>({ points: 0, waiting_for, customer_id: input.customer_id, tier_changes: [] }, [])
     if (input.order.status === "canceled") return none("canceled")
     if (!decision.due) return none(decision.waiting_for)
-    const key = OrderKeys.activation(input.order_id)
+    const key = EntryKeys.activation(input.order_id)
     const posted = await loyalty.postUnderLock(input.customer_id, key, ({ orderEntries }) => {
       const state = orderLedgerState(orderEntries)
       const remaining = state.earned_points - state.clawed_points

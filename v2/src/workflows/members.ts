@@ -6,6 +6,7 @@ import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, EntryRow, TierChangeEvent } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
+import { adjustmentEntryDraft } from "../core/domain/adjustment"
 
 type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean; tier_changes?: TierChangeEvent[] }
 
@@ -40,15 +41,8 @@ export const postAdjustmentStep = createStep(
   async (input: AdjustmentInput, { container }) => {
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
     const program = loyalty.getRulebook().program
-    const result = await loyalty.post({
-      customer_id: input.customer_id,
-      kind: "adjustment",
-      points: input.points,
-      reason: input.reason,
-      actor_id: input.actor_id,
-      idempotency_key: `adjustment:${input.key}`,
-      floor: program.negative_balance === "allow" ? "allow" : "refuse",
-    }, memberContextSource(container, input.customer_id))
+    const draft = adjustmentEntryDraft({ ...input, client_key: input.key, negative_balance: program.negative_balance })
+    const result = await loyalty.post(draft, memberContextSource(container, input.customer_id))
     return new StepResponse<{ entry: EntryRow; account: AccountRow; replayed: boolean; tier_changes?: TierChangeEvent[] }, string[]>(
       result,
       result.replayed ? [] : [result.entry.id]

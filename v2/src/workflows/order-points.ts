@@ -1,7 +1,6 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { evaluateAccrual } from "../core/domain/accrual"
-import { clawbackForRefund, reversalForCancel } from "../core/domain/clawback"
-import { accrualEntryDraft, orderLedgerState, OrderKeys, orderMovement } from "../core/domain/order-ledger"
+import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../core/domain/order-ledger"
 import { accruesPending } from "../core/domain/program"
 import { memberContextSource } from "../lib/member-facts"
 import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
@@ -10,6 +9,7 @@ import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { EntryRow, TierChangeEvent } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
+import { EntryKeys } from "../core/domain/entry-keys"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {
@@ -41,7 +41,7 @@ export const accrueOrderStep = createStep(
   "loyalty-accrue-order",
   async ({ order_id }: { order_id: string }, { container }) => {
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-    const key = OrderKeys.accrual(order_id)
+    const key = EntryKeys.accrual(order_id)
     const stored = await loyalty.findEntryByKey(key)
     if (stored) return new StepResponse<OrderPointsOutcome, string[]>({ status: "replayed", entries: [pick(stored)], customer_id: stored.customer_id }, [])
     const order = await loadOrderForLoyalty(container, order_id)
@@ -81,20 +81,10 @@ export const reverseOrderStep = createStep(
     const order = await loadOrderForLoyalty(container, order_id)
     if (!order?.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
     const floor = loyalty.getRulebook().program.negative_balance
-    const key = OrderKeys.cancel(order_id)
-    const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
-      const state = orderLedgerState(orderEntries)
-      const remaining = reversalForCancel({ earned_points: state.earned_points, clawed_before_points: state.clawed_points })
-      return {
-        ...orderMovement(state, remaining, floor),
-        customer_id: order.customer!.id,
-        kind: "reversal",
-        idempotency_key: key,
-        order_id,
-        reason: "order canceled",
-        details: { tombstone: !state.accrued, earned_points: state.earned_points, clawed_before_points: state.clawed_points },
-      }
-    }, order_id, memberContextSource(container, order.customer.id))
+    const key = EntryKeys.reversal(order_id)
+    const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) =>
+      reversalEntryDraft({ customer_id: order.customer!.id, order_id, state: orderLedgerState(orderEntries), floor })
+    , order_id, memberContextSource(container, order.customer.id))
     const entry = posted.entry!
     return new StepResponse<OrderPointsOutcome, string[]>(
       { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id, tier_changes: posted.tier_changes ?? [] },
@@ -121,31 +111,13 @@ export const clawbackRefundsStep = createStep(
     const tier_changes: TierChangeEvent[] = []
     let waiting = false
     for (const refund of await refundsOfOrder(container, order_id)) {
-      const key = OrderKeys.refund(refund.id)
+      const key = EntryKeys.clawback(refund.id)
       const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
         const state = orderLedgerState(orderEntries)
-        if (state.canceled) return null
-        if (!state.accrued) {
-          waiting = true
-          return null
-        }
-        const points = clawbackForRefund({
-          earned_points: state.earned_points,
-          order_total_minor: state.order_total_minor,
-          refunded_before_minor: state.refunded_minor,
-          refund_minor: refund.amount_minor,
-          clawed_before_points: state.clawed_points,
-        })
-        return {
-          ...orderMovement(state, points, floor),
-          customer_id: order.customer!.id,
-          kind: "clawback",
-          idempotency_key: key,
-          order_id,
-          source_id: refund.id,
-          reason: `refund${refund.note ? ` (${refund.note})` : ""}`,
-          details: { refund_minor: refund.amount_minor, refunded_before_minor: state.refunded_minor, order_total_minor: state.order_total_minor },
-        }
+        const facts = { id: refund.id, amount_minor: refund.amount_minor, reason: refund.note }
+        const decision = clawbackDecision({ customer_id: order.customer!.id, order_id, state, refund: facts, floor })
+        if (decision.action === "wait") waiting = true
+        return decision.action === "post" ? decision.draft : null
       }, order_id, memberContextSource(container, order.customer.id))
       tier_changes.push(...(posted.tier_changes ?? []))
       if (posted.entry) {

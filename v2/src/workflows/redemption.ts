@@ -1,6 +1,6 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { Modules } from "@medusajs/framework/utils"
-import { checkRedemption } from "../core/domain/redemption"
+import { checkRedemption, redemptionEntryDraft } from "../core/domain/redemption"
 import {
   planRedemption,
   promotionInput,
@@ -52,16 +52,10 @@ export const debitRedemptionStep = createStep(
     const { redemption, entry, replayed } = await loyalty.redeemUnderLock(
       { ...r, promotion_id },
       (balance) => checkRedemption(r.points, balance, program),
-      {
-        customer_id: r.customer_id,
-        kind: "redemption",
-        points: -r.points,
-        floor: "refuse",
-        idempotency_key: r.idempotency_key,
-        source_id: r.id,
-        reason: `redeemed for promotion code ${r.code} worth ${r.amount_minor} ${r.currency_code} (minor units)`,
-        details: { redemption_id: r.id, code: r.code, promotion_id, amount_minor: r.amount_minor, currency_code: r.currency_code },
-      }
+      redemptionEntryDraft(
+        { redemption_id: r.id, customer_id: r.customer_id, points: r.points, code: r.code, amount_minor: r.amount_minor, currency_code: r.currency_code, links: { promotion_id } },
+        plan.client_key
+      )
     )
     // A concurrent request under the same key won the lock: its redemption is the answer, our promotion an orphan.
     return new StepResponse(

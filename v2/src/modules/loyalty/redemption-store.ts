@@ -43,12 +43,6 @@ export type NewRedemption = Pick<
   "id" | "customer_id" | "points" | "amount_minor" | "currency_code" | "region_id" | "code" | "promotion_id" | "cart_id" | "expires_at" | "idempotency_key" | "payload_hash"
 >
 
-/** Deterministic idempotency keys of redemption movements (v1's RedemptionKeys). */
-export const RedemptionKeys = {
-  redeem: (customer_id: string, client_key: string) => `redemption:${customer_id}:${client_key}`,
-  void: (redemption_id: string) => `redemption_void:${redemption_id}`,
-}
-
 export function redemptionRow(row: any): RedemptionRow {
   return { ...row, points: Number(row.points), amount_minor: Number(row.amount_minor), expires_at: new Date(row.expires_at) }
 }

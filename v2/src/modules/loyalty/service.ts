@@ -18,6 +18,9 @@ import LoyaltyTierChange from "./models/loyalty-tier-change"
 import LoyaltyPromotion from "./models/loyalty-promotion"
 import { LoyaltyRedemption, LoyaltyRedemptionUse } from "./models/loyalty-redemption"
 import * as Redemptions from "./redemption-store"
+import { EntryKeys } from "../../core/domain/entry-keys"
+import { compensationEntryDraft } from "../../core/domain/adjustment"
+import { redemptionVoidEntryDraft } from "../../core/domain/redemption"
 
 export type AccountRow = {
   id: string
@@ -315,15 +318,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   async compensateEntry(entry_id: string, member: MemberContextSource | null = null, sharedContext: Context = {}): Promise<void> {
     const [entry] = await this.listLoyaltyLedgerEntries({ id: entry_id }, {}, sharedContext)
     if (!entry) return
-    await this.post({
-      customer_id: entry.customer_id,
-      kind: "adjustment",
-      points: -entry.points || 0,
-      pending_points: -entry.pending_delta || 0,
-      idempotency_key: `compensation:${entry.id}`,
-      reason: `workflow compensation of ${entry.id} (${entry.kind})`,
-      details: { compensates: entry.id },
-    }, member, sharedContext)
+    await this.post(compensationEntryDraft(entry), member, sharedContext)
   }
 
   /**
@@ -648,16 +643,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       return { outcome: "settled", redemption: await Redemptions.settleOne(knex, r.id, use.order_id, use.cart_id, now) }
     }
     if (use) return { outcome: "skipped", redemption: r }
-    const key = Redemptions.RedemptionKeys.void(r.id)
-    await this.postUnderLock(r.customer_id, key, () => ({
-      customer_id: r.customer_id,
-      kind: "redemption_void",
-      points: r.points,
-      idempotency_key: key,
-      source_id: r.id,
-      reason: "redemption code expired unused",
-      details: { redemption_id: r.id, code: r.code, promotion_id: r.promotion_id, expires_at: r.expires_at },
-    }), null, null, sharedContext)
+    const key = EntryKeys.redemptionVoid(r.id)
+    const code = { redemption_id: r.id, customer_id: r.customer_id, points: r.points, code: r.code, links: { promotion_id: r.promotion_id } }
+    await this.postUnderLock(r.customer_id, key, () => redemptionVoidEntryDraft(code, "expired", { expires_at: r.expires_at }), null, null, sharedContext)
     const { rows } = await knex.raw(
       `UPDATE loyalty_redemption SET status = 'voided', voided_at = ?, updated_at = now() WHERE id = ? RETURNING *`,
       [now, r.id]

@@ -10,6 +10,7 @@ import { liveTiers } from "../../../../../_shared/tiers"
 import { Account, Entry } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
+import { adjustmentEntryDraft } from "../../../../../../domain/adjustment"
 
 const Body = z
   .object({
@@ -29,15 +30,15 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const body = parseInput(Body, req.body, "body")
   const account = await memberAccount(req, req.params.customer_id)
   const program = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook().program
-  const result = await req.scope.resolve<LoyaltyLedgerService>("loyaltyLedgerService").post({
+  const draft = adjustmentEntryDraft({
     customer_id: account.customer_id,
-    kind: "adjustment",
     points: body.points,
     reason: body.reason,
     actor_id: adminUserId(req),
-    idempotency_key: `adjustment:${key}`,
-    floor: program.negative_balance === "allow" ? "allow" : "refuse",
+    client_key: key,
+    negative_balance: program.negative_balance,
   })
+  const result = await req.scope.resolve<LoyaltyLedgerService>("loyaltyLedgerService").post(draft)
   res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account, liveTiers(req)) })
 })
 
