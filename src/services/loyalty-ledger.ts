@@ -1,7 +1,8 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { assertReplay, EntryDraft, payloadHash, planPosting, Posting } from "../domain/ledger"
+import { EntryDraft, payloadHash, Posting } from "../domain/ledger"
+import { postOnce, postUnderLock, type LedgerPort } from "../domain/locked-posting"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 
@@ -68,23 +69,18 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
   }
 
   /**
-   * Appends `draft` exactly once per idempotency key. Under the account lock: an entry already stored under the
-   * key is returned when the payload matches (a redelivered event or retried request) and is a conflict otherwise.
+   * Appends `draft` exactly once per idempotency key (the core's postOnce): an exact replay returns the stored
+   * entry, another payload under the same key is a conflict.
    */
   async post(draft: EntryDraft): Promise<PostResult> {
-    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, async () => draft)
-    if (result.replayed) {
-      assertReplay(result.entry, draft)
-    }
-    return result as PostResult
+    return await this.atomicPhase_(async (manager) => await postOnce(this.port(manager), draft))
   }
 
   /**
-   * Locks the customer's account, then, unless an entry exists under `idempotency_key` (returned as a replay),
-   * asks `decide` for the draft to append. `decide` runs under the lock, so what it reads (earlier entries of an
-   * order, the balance) cannot change before the write; it returns null to write nothing.
-   * `order_id`: the entries of that order are read together with the idempotency check (one round trip) and
-   * handed to `decide` through `ctx.entriesOfOrder`.
+   * The core's postUnderLock on this store: locks the customer's account, then, unless an entry exists under
+   * `idempotency_key` (returned as a replay), asks `decide` for the draft to append, under the lock; null writes
+   * nothing. `order_id`: the entries of that order are read together with the idempotency check (one round trip)
+   * and handed to `decide` through `ctx.entriesOfOrder`.
    */
   async postUnderLock(
     customer_id: string,
@@ -92,45 +88,37 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
     decide: (ctx: LockedContext) => Promise<EntryDraft | null>,
     { order_id }: { order_id?: string } = {}
   ): Promise<PostResult | { entry: null; account: LoyaltyAccount; replayed: false }> {
-    return await this.atomicPhase_(async (manager) => {
-      // Lock first; create the account only when missing (customers from before the install).
-      let account = await this.lockAccount(manager, customer_id)
-      if (!account) {
-        await this.withTransaction(manager).ensureAccount(customer_id)
-        account = (await this.lockAccount(manager, customer_id))!
-      }
-      const entries = manager.getRepository(LoyaltyLedgerEntry)
-      // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
-      // snapshot it started with, so an entry committed by the lock's previous holder would be missed.
-      const found = await entries.find({
-        where: order_id ? [{ idempotency_key }, { order_id }] : { idempotency_key },
-        order: { seq: "ASC" },
-      })
-      const stored = found.find((e) => e.idempotency_key === idempotency_key)
-      if (stored) {
-        return { entry: stored, account, replayed: true }
-      }
-      const ofOrder = found.filter((e) => e.order_id === order_id)
-      const draft = await decide({
-        manager,
-        account,
-        entriesOfOrder: async (id) => (id === order_id ? ofOrder : await this.entriesOfOrder(manager, id)),
-      })
-      if (!draft) {
-        return { entry: null, account, replayed: false }
-      }
-      const posting = planPosting(account, draft)
-      const { entry, updated_at } = await this.append(manager, account, draft, posting)
-      const next = { ...account, ...posting.next, updated_at } as LoyaltyAccount
-      if (posting.next.points_lifetime !== account.points_lifetime) {
-        // Tiers follow lifetime points; a lower figure is a correction (no grace for points taken back).
-        const correction = posting.next.points_lifetime < account.points_lifetime
-        const tier = await this.tiers_(manager).recompute(customer_id, { reason: draft.kind, correction, locked: next })
-        const below_since = tier.below_since === undefined ? next.tier_below_since : tier.below_since
-        return { entry, account: { ...next, tier: tier.to, tier_below_since: below_since } as LoyaltyAccount, replayed: false }
-      }
-      return { entry, account: next, replayed: false }
-    })
+    return await this.atomicPhase_(async (manager) =>
+      await postUnderLock(this.port(manager), { customer_id, idempotency_key, order_id }, async ({ account, orderEntries }) =>
+        await decide({
+          manager,
+          account,
+          entriesOfOrder: async (id) => (id === order_id ? orderEntries : await this.entriesOfOrder(manager, id)),
+        })
+      )
+    )
+  }
+
+  /** The ledger's storage in `manager`'s transaction, as the core's locked write needs it. */
+  private port(manager: EntityManager): LedgerPort<LoyaltyAccount, LoyaltyLedgerEntry> {
+    return {
+      lockAccount: async (customer_id) => await this.lockAccount(manager, customer_id),
+      openAccount: async (customer_id) => void (await this.withTransaction(manager).ensureAccount(customer_id)),
+      entriesByKey: async (idempotency_key, order_id) =>
+        await manager.getRepository(LoyaltyLedgerEntry).find({
+          where: order_id ? [{ idempotency_key }, { order_id }] : { idempotency_key },
+          order: { seq: "ASC" },
+        }),
+      append: async (account, draft, posting) => {
+        const { entry, updated_at } = await this.append(manager, account, draft, posting)
+        return { entry, account: { ...account, ...posting.next, updated_at } as LoyaltyAccount }
+      },
+      lifetimeChanged: async (account, { reason, correction }) => {
+        const tier = await this.tiers_(manager).recompute(account.customer_id, { reason, correction, locked: account })
+        const below_since = tier.below_since === undefined ? account.tier_below_since : tier.below_since
+        return { ...account, tier: tier.to, tier_below_since: below_since } as LoyaltyAccount
+      },
+    }
   }
 
   /**

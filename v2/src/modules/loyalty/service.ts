@@ -1,7 +1,8 @@
 import type { Context } from "@medusajs/framework/types"
 import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/errors"
-import { assertReplay, type EntryDraft, payloadHash, planPosting, type Posting } from "../../core/domain/ledger"
+import { type EntryDraft, payloadHash, type Posting } from "../../core/domain/ledger"
+import { postOnce, postUnderLock, type LedgerPort } from "../../core/domain/locked-posting"
 import type { OrderEntry } from "../../core/domain/order-ledger"
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/verify"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../../core/domain/facts"
@@ -254,9 +255,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * Locks the customer's account (opening it when missing), then, unless an entry exists under `idempotency_key`
-   * (returned as a replay), asks `decide` for the draft to append. `decide` runs under the lock, so what it reads
-   * (the order's earlier entries, the balance) cannot change before the write; it returns null to write nothing.
+   * The core's postUnderLock (src/domain/locked-posting.ts) on this module's tables: locks the customer's account
+   * (opening it when missing), then, unless an entry exists under `idempotency_key` (returned as a replay), asks
+   * `decide` for the draft to append, under the lock; null writes nothing. The tier changes the write caused come
+   * back for the calling workflow to emit once it has succeeded.
    */
   @InjectTransactionManager()
   async postUnderLock(
@@ -268,47 +270,47 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     @MedusaContext() sharedContext: Context = {}
   ): Promise<PostResult> {
     const knex = knexOf(sharedContext)
-    let account = await lockAccount(knex, customer_id)
     const tier_changes: TierChangeEvent[] = []
-    if (!account) {
-      const opened = await this.ensureAccount(customer_id, member, sharedContext)
-      if (opened.tier_change) tier_changes.push(opened.tier_change)
-      account = (await lockAccount(knex, customer_id))!
-    }
-    // Read after the lock, never in the locking statement: a statement that waited for the lock still sees the
-    // snapshot it started with, so an entry committed by the lock's previous holder would be missed.
-    const { rows } = await knex.raw(
-      `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ? OR (order_id IS NOT NULL AND order_id = ?) ORDER BY seq`,
-      [idempotency_key, order_id]
-    )
-    const found = rows as EntryRow[]
-    const stored = found.find((e) => e.idempotency_key === idempotency_key)
-    if (stored) return { entry: stored, account, replayed: true }
-    const accountEntries = async () => (await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE account_id = ? ORDER BY seq`, [account!.id])).rows as EntryRow[]
-    const draft = await decide({ account, orderEntries: found.filter((e) => e.order_id === order_id), accountEntries })
-    if (!draft) return { entry: null, account, replayed: false, tier_changes }
-    const posting = planPosting(account, draft)
-    const entry = await appendEntry(knex, account, draft, posting)
-    const { rows: updated } = await knex.raw(
-      `UPDATE loyalty_account SET points_balance = ?, points_pending = ?, points_lifetime = ?, updated_at = now()
-        WHERE id = ? RETURNING *`,
-      [posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime, account.id]
-    )
-    let next = accountRow(updated[0])
-    if (next.points_lifetime !== account.points_lifetime) {
-      // Tiers follow lifetime points, under the same lock and in the same transaction (as v1's ledger).
-      const recomputed = await this.recomputeTier(knex, next, { correction: next.points_lifetime < account.points_lifetime, member, reason: draft.kind })
-      next = recomputed.account
-      if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
-    }
-    return { entry, account: next, replayed: false, tier_changes }
+    const result = await postUnderLock(this.port(knex, member, tier_changes, sharedContext), { customer_id, idempotency_key, order_id }, ({ account, orderEntries }) => {
+      const accountEntries = async () => (await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE account_id = ? ORDER BY seq`, [account.id])).rows as EntryRow[]
+      return decide({ account, orderEntries, accountEntries })
+    })
+    return result.replayed ? result : { ...result, tier_changes }
   }
 
   /** Appends `draft` exactly once per idempotency key: an exact replay returns the stored entry, anything else is a conflict. */
-  async post(draft: EntryDraft, member: MemberContextSource | null = null, sharedContext: Context = {}): Promise<PostResult & { entry: EntryRow }> {
-    const result = await this.postUnderLock(draft.customer_id, draft.idempotency_key, () => draft, draft.order_id ?? null, member, sharedContext)
-    if (result.replayed) assertReplay(result.entry, draft)
-    return result as PostResult & { entry: EntryRow }
+  @InjectTransactionManager()
+  async post(draft: EntryDraft, member: MemberContextSource | null = null, @MedusaContext() sharedContext: Context = {}): Promise<PostResult & { entry: EntryRow }> {
+    const tier_changes: TierChangeEvent[] = []
+    const result = await postOnce(this.port(knexOf(sharedContext), member, tier_changes, sharedContext), draft)
+    return result.replayed ? result : { ...result, tier_changes }
+  }
+
+  /** The ledger's storage in the caller's transaction, as the core's locked write needs it; tier changes are collected. */
+  private port(knex: Knex, member: MemberContextSource | null, tier_changes: TierChangeEvent[], sharedContext: Context): LedgerPort<AccountRow, EntryRow> {
+    return {
+      lockAccount: async (customer_id) => await lockAccount(knex, customer_id),
+      openAccount: async (customer_id) => {
+        const opened = await this.ensureAccount(customer_id, member, sharedContext)
+        if (opened.tier_change) tier_changes.push(opened.tier_change)
+      },
+      entriesByKey: async (idempotency_key, order_id) =>
+        (await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ? OR (order_id IS NOT NULL AND order_id = ?) ORDER BY seq`, [idempotency_key, order_id])).rows as EntryRow[],
+      append: async (account, draft, posting) => {
+        const entry = await appendEntry(knex, account, draft, posting)
+        const { rows } = await knex.raw(
+          `UPDATE loyalty_account SET points_balance = ?, points_pending = ?, points_lifetime = ?, updated_at = now()
+            WHERE id = ? RETURNING *`,
+          [posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime, account.id]
+        )
+        return { entry, account: accountRow(rows[0]) }
+      },
+      lifetimeChanged: async (account, { reason, correction }) => {
+        const recomputed = await this.recomputeTier(knex, account, { correction, member, reason })
+        if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
+        return recomputed.account
+      },
+    }
   }
 
   /**
