@@ -143,3 +143,46 @@ function decideDowngrade({ qualified, policy, below_since, now }: TierDecisionIn
   }
   return { tier: current, below_since: since, change: "none", reason: `below ${current.code} since ${since.toISOString()}: keeps it until ${grace_ends_at.toISOString()}`, grace_ends_at }
 }
+
+/** Corrections take back the points a tier was earned with: that tier is not kept through a grace period. */
+const CORRECTION_POLICY: DowngradePolicy = { policy: "grace", grace_days: 0 }
+
+/** A member's tier re-evaluated: what to store and whether it is a change to record and announce. */
+export interface TierRecompute {
+  decision: TierDecision
+  from: string | null
+  to: string
+  /** The stored tier or its below_since differ from the decision: write both. */
+  store: boolean
+  /** The tier itself changes: a history row and `loyalty.tier_changed`, with `reason`. */
+  changed: boolean
+  /** What triggered the evaluation, then what was decided (the history's reason). */
+  reason: string
+}
+
+/**
+ * Re-evaluates the stored tier of a member from their facts (both adapters, under the account's lock): the tier
+ * they qualify for, then decideTierChange with the ladder's downgrade policy, or no grace at all when `correction`
+ * (lifetime points went down). Null when the rulebook has no tier ladder (the account is left as it is).
+ * Invariant: `store` is false exactly when tier and below_since would be written unchanged.
+ */
+export function recomputeTier(
+  rulebook: Rulebook,
+  account: { tier: string | null; tier_below_since: Date | null },
+  facts: MemberFacts,
+  o: { trigger: string; correction: boolean; now: Date }
+): TierRecompute | null {
+  if (!rulebook.tiers) return null
+  const stored = rulebook.tiers.tiers.find((t) => t.code === account.tier)
+  const decision = decideTierChange({
+    current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
+    qualified: evaluateTier(rulebook, facts) as TierRef,
+    policy: o.correction ? CORRECTION_POLICY : rulebook.tiers.downgrade,
+    below_since: account.tier_below_since,
+    now: o.now,
+  })
+  const to = decision.tier.code
+  const changed = account.tier !== to
+  const store = changed || +(account.tier_below_since ?? 0) !== +(decision.below_since ?? 0)
+  return { decision, from: account.tier, to, store, changed, reason: `${o.trigger}: ${decision.reason}` }
+}

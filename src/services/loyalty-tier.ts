@@ -2,7 +2,7 @@ import { CustomerGroupService, generateEntityId, TransactionBaseService } from "
 import { EntityManager, MoreThan } from "typeorm"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
-import { decideTierChange, evaluateTier, type DowngradePolicy, type TierChange, type TierDef, type TierRef } from "../domain/tiers"
+import { recomputeTier, type TierChange, type TierDef } from "../domain/tiers"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
@@ -45,8 +45,6 @@ const factParams = (customer_id: string, now: Date): unknown[] => [
   [...LIFETIME_KINDS],
 ]
 const PAGE = 200
-/** Corrections take back the points a tier was earned with: that tier is not kept through a grace period. */
-const NO_GRACE: DowngradePolicy = { policy: "grace", grace_days: 0 }
 
 /**
  * Tiers of members (domain/tiers.ts decides), stored on the account and mirrored by Medusa customer groups, one per
@@ -94,24 +92,13 @@ export default class LoyaltyTierService extends TransactionBaseService {
       }
       const tiers = rulebook.tiers.tiers
       const { facts, tier_groups } = await this.readForRecompute(manager, customer_id, now, tiers)
-      const stored = tiers.find((t) => t.code === account.tier)
-      const decision = decideTierChange({
-        current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
-        qualified: evaluateTier(rulebook, facts) as TierRef,
-        policy: correction ? NO_GRACE : rulebook.tiers.downgrade,
-        below_since: account.tier_below_since,
-        now,
-      })
-      const from = account.tier
-      const to = decision.tier.code
-      const changed = from !== to
-      if (changed || +(account.tier_below_since ?? 0) !== +(decision.below_since ?? 0)) {
+      const { decision, from, to, store, changed, reason: why } = recomputeTier(rulebook, account, facts, { trigger: reason, correction, now })!
+      if (store) {
         await manager.getRepository(LoyaltyAccount).update({ id: account.id }, { tier: to, tier_below_since: decision.below_since })
       }
       // On a transaction-bound clone: its activeManager_ is this transaction's even on an instance shared by handlers.
       const group_ids = await this.withTransaction(manager).syncGroups(customer_id, tiers.find((t) => t.code === to)!, tiers, facts.group_ids, tier_groups)
       if (changed) {
-        const why = `${reason}: ${decision.reason}`
         await manager.getRepository(LoyaltyTierChange).insert({
           id: generateEntityId("", "ltch"), customer_id, from_tier: from, to_tier: to, reason: why, rulebook_version: rulebook.version,
         })

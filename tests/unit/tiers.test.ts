@@ -1,4 +1,4 @@
-import { decideTierChange, evaluateTier, nextTier, type DowngradePolicy, type TierRef } from "../../src/domain/tiers"
+import { decideTierChange, evaluateTier, nextTier, recomputeTier, type DowngradePolicy, type TierRef } from "../../src/domain/tiers"
 import { accrualFile, compileOk, defaultProgramRulebook, LADDER, member, memberWhen, rule, tier, tiersFile } from "./support/rule-files"
 
 const rulebook = defaultProgramRulebook()
@@ -110,5 +110,34 @@ describe("decideTierChange: upgrades at once, downgrades by policy", () => {
   it("keeps the grace clock of the first drop when the member falls further", () => {
     const decision = decideTierChange({ current: ref("platinum"), qualified: ref("silver"), policy: GRACE_30, below_since: daysBefore(5), now })
     expect([decision.tier.code, decision.below_since]).toEqual(["platinum", daysBefore(5)])
+  })
+})
+
+describe("recomputeTier: what both majors store and announce after a ledger change", () => {
+  const now = new Date("2026-12-05T12:00:00Z")
+  const longAgo = new Date("2026-01-01T00:00:00Z")
+  const grace = rulebook.tiers!.downgrade
+
+  it.each([
+    ["a new member gets the base tier", null, null, 0, false, { to: "bronze", store: true, changed: true }],
+    ["a member still qualifying is left as stored", "silver", null, 1500, false, { to: "silver", store: false, changed: false }],
+    ["an upgrade is stored and announced", "silver", null, 6000, false, { to: "gold", store: true, changed: true }],
+    ["requalifying clears a stored below_since", "silver", longAgo, 1500, false, { to: "silver", store: true, changed: false }],
+    ["a correction below the tier downgrades at once", "gold", null, 1500, true, { to: "silver", store: true, changed: true }],
+  ] as const)("%s", (_case, tier, below_since, points_lifetime, correction, expected) => {
+    const r = recomputeTier(rulebook, { tier, tier_below_since: below_since }, member({ points_lifetime }), { trigger: "accrual", correction, now })
+    expect(r).toMatchObject({ from: tier, ...expected })
+    expect(r!.reason).toMatch(/^accrual: /)
+  })
+
+  it("keeps a tier through the ladder's 30-day grace when it is not a correction, storing since when", () => {
+    expect(grace).toEqual({ policy: "grace", grace_days: 30 })
+    const r = recomputeTier(rulebook, { tier: "gold", tier_below_since: null }, member({ points_lifetime: 1500 }), { trigger: "reevaluation", correction: false, now })
+    expect(r).toMatchObject({ to: "gold", store: true, changed: false, decision: { below_since: now } })
+  })
+
+  it("returns null for a rulebook without a tier ladder", () => {
+    const plain = compileOk([{ name: "accrual.json", text: accrualFile([rule()]) }])
+    expect(recomputeTier(plain, { tier: null, tier_below_since: null }, member(), { trigger: "accrual", correction: false, now })).toBeNull()
   })
 })

@@ -7,7 +7,7 @@ import type { OrderEntry } from "../../core/domain/order-ledger"
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/verify"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../../core/domain/facts"
 import { LIFETIME_KINDS } from "../../core/domain/ledger"
-import { decideTierChange, evaluateTier, type DowngradePolicy, type TierRef } from "../../core/domain/tiers"
+import { recomputeTier } from "../../core/domain/tiers"
 import type { Rulebook } from "../../core/domain/rulebook"
 import type { RulebookState } from "../../core/domain/rulebook-state"
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/options"
@@ -46,7 +46,6 @@ export type MemberContextSource = () => Promise<MemberContext>
 /** Facts of a member when no context is given: no orders, no groups (the ledger figures are always read). */
 const NO_CONTEXT: MemberContext = { orders_count: 0, spend_last_365d_minor: 0, group_ids: [], created_at: null }
 /** Corrections take back the points a tier was earned with: that tier is not kept through a grace period (as v1). */
-const NO_GRACE: DowngradePolicy = { policy: "grace", grace_days: 0 }
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export type EntryRow = OrderEntry & {
@@ -171,7 +170,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     )
     if (inserted.rows.length) {
       // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
-      const { account, tier_change } = await this.recomputeTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
+      const { account, tier_change } = await this.applyTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
       return { account, created: true, tier_change }
     }
     const { rows } = await knex.raw(`SELECT * FROM loyalty_account WHERE customer_id = ?`, [customer_id])
@@ -213,11 +212,11 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
 
   /**
    * Re-evaluates the tier of `account` (locked by the caller, as this transaction last wrote it) with the core's
-   * evaluateTier and decideTierChange over the live tiers file, and stores tier and tier_below_since when they change.
-   * `correction`: lifetime points went down (clawback, reversal, negative adjustment): no grace, as v1.
+   * recomputeTier over the live tiers file, and stores tier and tier_below_since when they change.
+   * `correction`: lifetime points went down (clawback, reversal, negative adjustment): no grace.
    * Without a live rulebook or a tiers file the account is left as it is.
    */
-  private async recomputeTier(
+  private async applyTier(
     knex: Knex,
     account: AccountRow,
     { correction, member, reason, now = new Date() }: { correction: boolean; member: MemberContextSource | null; reason: string; now?: Date }
@@ -226,32 +225,24 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return unchanged
     const facts = await memberFactsUnder(knex, account, account.customer_id, member ? await member() : NO_CONTEXT, now)
-    const stored = rulebook.tiers.tiers.find((t) => t.code === account.tier)
-    const decision = decideTierChange({
-      current: stored ? { code: stored.code, name: stored.name, rank: stored.rank } : null,
-      qualified: evaluateTier(rulebook, facts) as TierRef,
-      policy: correction ? NO_GRACE : rulebook.tiers.downgrade,
-      below_since: account.tier_below_since ? new Date(account.tier_below_since) : null,
-      now,
-    })
-    const below = decision.below_since
-    if (decision.tier.code === account.tier && +(account.tier_below_since ?? 0) === +(below ?? 0)) return unchanged
+    const below_since = account.tier_below_since ? new Date(account.tier_below_since) : null
+    const r = recomputeTier(rulebook, { tier: account.tier, tier_below_since: below_since }, facts, { trigger: reason, correction, now })!
+    if (!r.store) return unchanged
     const { rows } = await knex.raw(
       `UPDATE loyalty_account SET tier = ?, tier_below_since = ?, updated_at = now() WHERE id = ? RETURNING *`,
-      [decision.tier.code, below, account.id]
+      [r.to, r.decision.below_since, account.id]
     )
     let tier_change: TierChangeEvent | null = null
-    if (decision.tier.code !== account.tier) {
-      // The tier history (v1's loyalty_tier_change), in the posting's transaction: it exists exactly when the change does.
-      const why = `${reason}: ${decision.reason}`
+    if (r.changed) {
+      // The tier history, in the posting's transaction: it exists exactly when the change does.
       await knex.raw(
         `INSERT INTO loyalty_tier_change (id, customer_id, from_tier, to_tier, reason, rulebook_version) VALUES (?, ?, ?, ?, ?, ?)`,
-        [newId("ltch"), account.customer_id, account.tier, decision.tier.code, why, rulebook.version]
+        [newId("ltch"), account.customer_id, r.from, r.to, r.reason, rulebook.version]
       )
       // The workflow that called emits it (loyalty.tier_changed) once it has succeeded: see workflows/tier-events.ts.
-      tier_change = { customer_id: account.customer_id, from: account.tier, to: decision.tier.code, reason: why, rulebook_version: rulebook.version }
+      tier_change = { customer_id: account.customer_id, from: r.from, to: r.to, reason: r.reason, rulebook_version: rulebook.version }
     }
-    return { account: accountRow(rows[0]), change: tier_change ? decision.change : "none", tier_change }
+    return { account: accountRow(rows[0]), change: tier_change ? r.decision.change : "none", tier_change }
   }
 
   /**
@@ -306,7 +297,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
         return { entry, account: accountRow(rows[0]) }
       },
       lifetimeChanged: async (account, { reason, correction }) => {
-        const recomputed = await this.recomputeTier(knex, account, { correction, member, reason })
+        const recomputed = await this.applyTier(knex, account, { correction, member, reason })
         if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
         return recomputed.account
       },
@@ -337,7 +328,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const knex = knexOf(sharedContext)
     const account = await lockAccount(knex, customer_id)
     if (!account) return null
-    const { account: next, change, tier_change } = await this.recomputeTier(knex, account, { correction: false, member, reason: "reevaluation", now })
+    const { account: next, change, tier_change } = await this.applyTier(knex, account, { correction: false, member, reason: "reevaluation", now })
     return { from: account.tier, to: next.tier, change, tier_change }
   }
 
