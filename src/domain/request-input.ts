@@ -5,6 +5,7 @@
  */
 import { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import { MAX_STORABLE_POINTS } from "./ledger"
 import { allowedKeysOf } from "./rule-issues"
 
 /**
@@ -90,3 +91,14 @@ export const RedeemBody = z
   .object({ points: z.number().int(), region_id: z.string().min(1).optional(), cart_id: z.string().min(1).optional() })
   .strict()
   .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
+
+/**
+ * POST /admin/loyalty/accounts/:customer_id/adjustments body (both adapters): a signed, non-zero movement that fits
+ * the ledger's points column (larger is a 400 here, not a 500 at the write), and why.
+ */
+export const AdjustmentBody = z
+  .object({
+    points: z.number().int().min(-MAX_STORABLE_POINTS).max(MAX_STORABLE_POINTS).refine((n) => n !== 0, "must not be 0"),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()

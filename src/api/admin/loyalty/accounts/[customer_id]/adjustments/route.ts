@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { MAX_STORABLE_POINTS } from "../../../../../../domain/ledger"
+import { AdjustmentBody } from "../../../../../../domain/request-input"
 import type LoyaltyLedgerService from "../../../../../../services/loyalty-ledger"
 import type LoyaltyRulesService from "../../../../../../services/loyalty-rules"
 import { route } from "../../../../../_shared/handler"
@@ -12,14 +12,6 @@ import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
 import { adjustmentEntryDraft } from "../../../../../../domain/adjustment"
 
-const Body = z
-  .object({
-    // One movement must fit the ledger's points column (PostgreSQL integer): larger is a 400 here, not a 500 there.
-    points: z.number().int().min(-MAX_STORABLE_POINTS).max(MAX_STORABLE_POINTS).refine((n) => n !== 0, "must not be 0"),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict()
-
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments { points, reason } + Idempotency-Key → { entry,
  * loyalty_account }. A debit may take the balance below zero only when the program allows negative balances.
@@ -27,7 +19,7 @@ const Body = z
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const key = idempotencyKeyOf(req)
-  const body = parseInput(Body, req.body, "body")
+  const body = parseInput(AdjustmentBody, req.body, "body")
   const account = await memberAccount(req, req.params.customer_id)
   const program = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook().program
   const draft = adjustmentEntryDraft({
@@ -48,7 +40,7 @@ export const openapi: RouteDocs = {
     description: "A debit may take the balance below zero only when the program allows negative balances. The entry's `actor_id` is the admin user.",
     query: NoQuery,
     headers: IdempotencyHeaders,
-    body: Body,
+    body: AdjustmentBody,
     response: z.strictObject({ entry: Entry, loyalty_account: Account }),
     errors: [
       Refusals.insufficientPoints("a debit below zero when the program refuses negative balances"),

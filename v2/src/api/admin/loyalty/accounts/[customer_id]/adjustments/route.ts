@@ -1,17 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
-import { MAX_STORABLE_POINTS } from "../../../../../../core/domain/ledger"
-import { idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { AdjustmentBody, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/request-input"
 import { serializeAccount, serializeEntry } from "../../../../../../core/domain/views"
 import { adminUserId, liveTiers, memberAccount, route } from "../../../../../../lib/http"
 import { postAdjustmentWorkflow } from "../../../../../../workflows/members"
-
-const Body = z
-  .object({
-    points: z.number().int().min(-MAX_STORABLE_POINTS).max(MAX_STORABLE_POINTS).refine((n) => n !== 0, "must not be 0"),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict()
 
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments { points, reason } + Idempotency-Key → { entry, loyalty_account }.
@@ -20,7 +11,7 @@ const Body = z
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const key = idempotencyKeyOf(req)
-  const body = parseInput(Body, req.body, "body")
+  const body = parseInput(AdjustmentBody, req.body, "body")
   const account = await memberAccount(req, req.params.customer_id)
   const { result } = await postAdjustmentWorkflow(req.scope).run({
     input: { customer_id: account.customer_id, points: body.points, reason: body.reason, key, actor_id: adminUserId(req) },
