@@ -2,6 +2,7 @@ import { CustomerGroupService, generateEntityId, TransactionBaseService } from "
 import { EntityManager, MoreThan } from "typeorm"
 import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
 import { LIFETIME_KINDS } from "../domain/ledger"
+import { tierGroupMoves } from "../domain/tier-groups"
 import { recomputeTier, type TierChange, type TierDef } from "../domain/tiers"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
@@ -186,22 +187,11 @@ export default class LoyaltyTierService extends TransactionBaseService {
   ): Promise<string[]> {
     const groups = this.deps_.customerGroupService.withTransaction(this.activeManager_)
     const target = by_name.get(tier.customer_group) ?? (await this.groupId(tier, true))
-    const others = new Map<string, string>()
-    for (const t of tiers) {
-      const id = t !== tier ? by_name.get(t.customer_group) : undefined
-      if (id !== undefined) others.set(t.customer_group, id)
-    }
-    let ids = current
-    for (const id of others.values()) {
-      if (!ids.includes(id)) continue
-      await groups.removeCustomer(id, [customer_id])
-      ids = ids.filter((g) => g !== id)
-    }
-    if (target && !ids.includes(target)) {
-      await groups.addCustomers(target, [customer_id])
-      ids = [...ids, target]
-    }
-    return ids
+    const ladder_group_ids = tiers.map((t) => by_name.get(t.customer_group)).filter((id): id is string => id !== undefined)
+    const moves = tierGroupMoves({ current, ladder_group_ids, target })
+    for (const id of moves.removed) await groups.removeCustomer(id, [customer_id])
+    for (const id of moves.added) await groups.addCustomers(id, [customer_id])
+    return moves.after
   }
 
   /**

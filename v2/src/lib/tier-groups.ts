@@ -1,4 +1,5 @@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { tierGroupMoves } from "../core/domain/tier-groups"
 import type { TierDef } from "../core/domain/tiers"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
@@ -66,11 +67,10 @@ export async function syncTierGroups(scope: Resolver, customer_id: string): Prom
   const query = scope.resolve<any>(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "customer", fields: ["id", "groups.id"], filters: { id: customer_id } })
   if (!data[0]) return none
-  const current = new Set<string>((data[0].groups ?? []).map((g: { id: string }) => g.id))
+  const current: string[] = (data[0].groups ?? []).map((g: { id: string }) => g.id)
   const byName = await tierGroupIds(scope, tiers)
   const target = tier ? byName.get(tier.customer_group) ?? (await ensureGroup(scope, tier)) : null
-  const removed = [...byName.values()].filter((id) => id !== target && current.has(id))
-  const added = target && !current.has(target) ? [target] : []
+  const { added, removed } = tierGroupMoves({ current, ladder_group_ids: byName.values(), target })
   if (removed.length) await customers(scope).removeCustomerFromGroup(removed.map((customer_group_id) => ({ customer_id, customer_group_id })))
   if (added.length) await customers(scope).addCustomerToGroup(added.map((customer_group_id) => ({ customer_id, customer_group_id })))
   return { customer_id, tier: account.tier, added, removed }
