@@ -3,6 +3,7 @@
  * discount itself (value, validity, usage limit) is data the service reconciles into a Medusa discount restricted to
  * the promotion's customer group, so Medusa's own checkout enforces the dates and limits.
  */
+import { canonicalJson, sha256Hex } from "./canonical-json"
 import type { TopLevelCondition } from "./condition"
 import type { MemberFacts } from "./facts"
 import type { DiscountDefinition, PromotionEntry } from "./promotion-schema"
@@ -60,4 +61,47 @@ export type PromotionReconcileResult = {
 /** An empty result for `rulebook_version`, to fill while reconciling. */
 export function emptyPromotionReconcile(rulebook_version: string): PromotionReconcileResult {
   return { rulebook_version, created: [], updated: [], disabled: [], unchanged: [], conflicts: [], pending: [], failed: [] }
+}
+
+/**
+ * What versions a promotion's platform side (a v1 discount, a v2 promotion, and its customer group): a different
+ * hash means they may need an update. The file it came from is not part of it (moving a promotion between files
+ * changes nothing in the store).
+ */
+export function promotionDefinitionHash(def: PromotionDef): string {
+  const { file: _file, ...rest } = def
+  return sha256Hex(canonicalJson(rest))
+}
+
+/** A promotion the store tracks (created by reconcile) with its customer group. */
+export interface TrackedPromotion {
+  code: string
+  customer_group_id: string
+  disabled_at: Date | null
+}
+
+/**
+ * Decides a member's promotion group moves: in the group of every tracked, enabled promotion of the rulebook they are
+ * eligible for, out of every other tracked promotion's group (a group shared by several promotions is kept while one
+ * of them wants the member). Groups of untracked promotions are never touched. `eligible`: the codes of tracked,
+ * enabled promotions the member qualifies for.
+ */
+export function promotionGroupMoves(a: {
+  rulebook: Rulebook
+  member: MemberFacts
+  tracked: readonly TrackedPromotion[]
+  current_group_ids: readonly string[]
+}): { added: string[]; removed: string[]; eligible: string[] } {
+  const qualifies = new Set(eligiblePromotions(a.rulebook, a.member).map((p) => p.code))
+  const live = new Set(a.rulebook.promotions.map((p) => p.code))
+  const wanted = new Map<string, boolean>()
+  for (const row of a.tracked) {
+    const should = row.disabled_at === null && live.has(row.code) && qualifies.has(row.code)
+    wanted.set(row.customer_group_id, (wanted.get(row.customer_group_id) ?? false) || should)
+  }
+  const current = new Set(a.current_group_ids)
+  const added = [...wanted].filter(([id, should]) => should && !current.has(id)).map(([id]) => id)
+  const removed = [...wanted].filter(([id, should]) => !should && current.has(id)).map(([id]) => id)
+  const eligible = [...qualifies].filter((code) => a.tracked.some((r) => r.code === code && r.disabled_at === null))
+  return { added, removed, eligible }
 }

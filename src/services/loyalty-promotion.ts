@@ -6,9 +6,8 @@ import {
   TransactionBaseService,
 } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { canonicalJson, sha256Hex } from "../domain/canonical-json"
 import type { MemberFacts } from "../domain/facts"
-import { eligiblePromotions, type PromotionDef } from "../domain/promotions"
+import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../domain/promotions"
 import type { Rulebook } from "../domain/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyPromotion } from "../models/loyalty-promotion"
@@ -155,7 +154,6 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
    */
   async syncMember(customer_id: string, member: MemberFacts, rulebook?: Rulebook): Promise<string[]> {
     const book = rulebook ?? this.deps_.loyaltyRulesService.getRulebook()
-    const eligible = new Set(eligiblePromotions(book, member).map((p) => p.code))
     return await this.atomicPhase_(async (manager) => {
       // The tracked promotions and whether the member is in each one's group, in one round trip.
       const rows: { code: string; customer_group_id: string; disabled_at: Date | null; is_member: boolean }[] = await manager.query(
@@ -165,26 +163,11 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
            FROM loyalty_promotion p`,
         [customer_id]
       )
-      const live = new Set(book.promotions.map((p) => p.code))
-      const wanted = new Map<string, boolean>()
-      for (const row of rows) {
-        const should = row.disabled_at === null && live.has(row.code) && eligible.has(row.code)
-        wanted.set(row.customer_group_id, (wanted.get(row.customer_group_id) ?? false) || should)
-      }
-      if (!wanted.size) return [...eligible]
-      const isIn = new Set(rows.filter((r) => r.is_member).map((r) => r.customer_group_id))
+      const current_group_ids = rows.filter((r) => r.is_member).map((r) => r.customer_group_id)
+      const { added, removed, eligible } = promotionGroupMoves({ rulebook: book, member, tracked: rows, current_group_ids })
       const groups = this.deps_.customerGroupService.withTransaction(manager)
-      const added: string[] = []
-      const removed: string[] = []
-      for (const [group_id, should] of wanted) {
-        if (should && !isIn.has(group_id)) {
-          await groups.addCustomers(group_id, [customer_id])
-          added.push(group_id)
-        } else if (!should && isIn.has(group_id)) {
-          await groups.removeCustomer(group_id, [customer_id])
-          removed.push(group_id)
-        }
-      }
+      for (const group_id of added) await groups.addCustomers(group_id, [customer_id])
+      for (const group_id of removed) await groups.removeCustomer(group_id, [customer_id])
       if (added.length || removed.length) {
         await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyPromotionService.Events.MEMBER_SYNCED, {
           customer_id,
@@ -192,7 +175,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
           removed_group_ids: removed,
         })
       }
-      return [...eligible].filter((code) => rows.some((r) => r.code === code && r.disabled_at === null))
+      return eligible
     })
   }
 
@@ -305,7 +288,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`loyalty_promotion:${def.code}`])
     const repo = manager.getRepository(LoyaltyPromotion)
     let row = await repo.findOne({ where: { code: def.code } })
-    const hash = definitionHash(def)
+    const hash = promotionDefinitionHash(def)
     const byCode: { id: string }[] = await manager.query(`SELECT id FROM discount WHERE code = $1 AND deleted_at IS NULL`, [def.code])
     const holder = byCode[0]?.id ?? null
     if (holder && holder !== row?.discount_id) {
@@ -489,12 +472,6 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
   private async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.transactionManager_ ? await work(this.transactionManager_) : await this.manager_.transaction(work)
   }
-}
-
-/** What versions a promotion's Medusa side: a change here means the discount or group may need an update. */
-function definitionHash(def: PromotionDef): string {
-  const { file: _file, ...rest } = def
-  return sha256Hex(canonicalJson(rest))
 }
 
 function ruleDescription(def: PromotionDef): string {

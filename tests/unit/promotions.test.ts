@@ -1,4 +1,4 @@
-import { eligiblePromotions } from "../../src/domain/promotions"
+import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves } from "../../src/domain/promotions"
 import { accrualFile, compileOk, defaultProgramRulebook, member, memberWhen, promotion, promotionsFile, rule } from "./support/rule-files"
 
 const rulebook = defaultProgramRulebook()
@@ -50,5 +50,38 @@ describe("eligiblePromotions on other member facts", () => {
 
   it("returns nothing for a rulebook without promotions", async () => {
     expect(await codesFor({ tier: "gold" }, compileOk([{ name: "accrual.json", text: accrualFile([rule()]) }]))).toEqual([])
+  })
+})
+
+describe("promotionGroupMoves: a member in the groups of the tracked promotions they qualify for, out of the others", () => {
+  const tracked = [
+    { code: "MEMBER5", customer_group_id: "g_member5", disabled_at: null },
+    { code: "SILVER10", customer_group_id: "g_silver10", disabled_at: null },
+    { code: "GOLD15", customer_group_id: "g_gold15", disabled_at: new Date("2026-11-01T00:00:00Z") },
+  ]
+  it.each([
+    ["a silver member joins MEMBER5 and SILVER10", "silver", [], ["g_member5", "g_silver10"], [], ["MEMBER5", "SILVER10"]],
+    ["a member already in place moves nothing", "silver", ["g_member5", "g_silver10", "vip"], [], [], ["MEMBER5", "SILVER10"]],
+    ["a bronze member leaves SILVER10's group", "bronze", ["g_member5", "g_silver10"], [], ["g_silver10"], ["MEMBER5"]],
+    ["a disabled promotion's group is left, an untracked code is ignored", "gold", ["g_gold15"], ["g_member5"], ["g_gold15"], ["MEMBER5"]],
+  ] as const)("%s", (_case, tier, current, added, removed, eligible) => {
+    const moves = promotionGroupMoves({ rulebook, member: member({ tier }), tracked, current_group_ids: current })
+    expect(moves).toEqual({ added, removed, eligible })
+  })
+
+  it("keeps a group shared by two promotions while one of them wants the member", () => {
+    const shared = [
+      { code: "MEMBER5", customer_group_id: "g_shared", disabled_at: null },
+      { code: "SILVER10", customer_group_id: "g_shared", disabled_at: null },
+    ]
+    expect(promotionGroupMoves({ rulebook, member: member({ tier: "bronze" }), tracked: shared, current_group_ids: ["g_shared"] })).toEqual({ added: [], removed: [], eligible: ["MEMBER5"] })
+  })
+})
+
+describe("promotionDefinitionHash", () => {
+  it("changes with the definition, not with the file it came from", () => {
+    const [def] = rulebook.promotions
+    expect(promotionDefinitionHash({ ...def, file: "other.json" })).toBe(promotionDefinitionHash(def))
+    expect(promotionDefinitionHash({ ...def, name: `${def.name}!` })).not.toBe(promotionDefinitionHash(def))
   })
 })

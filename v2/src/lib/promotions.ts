@@ -1,8 +1,6 @@
-import { createHash } from "crypto"
 import { Modules } from "@medusajs/framework/utils"
-import { canonicalJson } from "../core/domain/canonical-json"
 import { currencyDecimals } from "../core/domain/currency"
-import { eligiblePromotions, type PromotionDef } from "../core/domain/promotions"
+import { promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../core/domain/promotions"
 import type { Rulebook } from "../core/domain/rulebook"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
@@ -23,11 +21,6 @@ const loyaltyOf = (scope: Resolver) => scope.resolve<LoyaltyModuleService>(LOYAL
 const promotionsOf = (scope: Resolver) => scope.resolve<any>(Modules.PROMOTION)
 const customersOf = (scope: Resolver) => scope.resolve<any>(Modules.CUSTOMER)
 
-/** What versions a promotion's Medusa side (as v1): a change means the promotion or its group may need an update. */
-export function definitionHash(def: PromotionDef): string {
-  const { file: _file, ...rest } = def
-  return createHash("sha256").update(canonicalJson(rest)).digest("hex")
-}
 
 /**
  * The v2 application method of a promotion's discount. Percentage: whole percent off the order ("total") or off
@@ -64,7 +57,7 @@ async function reconcileOne(scope: Resolver, def: PromotionDef, version: string,
     // v2 keeps a promotion's dates on a campaign: not built in the v2 adapter yet.
     return { pending: "starts_at/ends_at need a v2 campaign (not supported by the v2 adapter yet)" }
   }
-  const hash = definitionHash(def)
+  const hash = promotionDefinitionHash(def)
   const group_id = await groupIdFor(scope, def)
   const rule = { attribute: GROUP_RULE_ATTRIBUTE, operator: "in", values: [group_id] }
   const limit = def.discount.usage_limit ?? null
@@ -160,16 +153,7 @@ export async function syncPromotionGroups(scope: Resolver, customer_id: string, 
   const account = await loyalty.findAccount(customer_id)
   if (!account) return { added: [], removed: [] }
   const facts = await memberFactsOf(scope, account)
-  const eligible = new Set(eligiblePromotions(book, facts).map((p) => p.code))
-  const live = new Set(book.promotions.map((p) => p.code))
-  const wanted = new Map<string, boolean>()
-  for (const row of rows) {
-    const should = row.disabled_at === null && live.has(row.code) && eligible.has(row.code)
-    wanted.set(row.customer_group_id, (wanted.get(row.customer_group_id) ?? false) || should)
-  }
-  const current = new Set(facts.group_ids)
-  const added = [...wanted].filter(([id, should]) => should && !current.has(id)).map(([id]) => id)
-  const removed = [...wanted].filter(([id, should]) => !should && current.has(id)).map(([id]) => id)
+  const { added, removed } = promotionGroupMoves({ rulebook: book, member: facts, tracked: rows, current_group_ids: facts.group_ids })
   const pairs = (ids: string[]): GroupPair[] => ids.map((customer_group_id) => ({ customer_id, customer_group_id }))
   if (removed.length) await customersOf(scope).removeCustomerFromGroup(pairs(removed))
   if (added.length) await customersOf(scope).addCustomerToGroup(pairs(added))
