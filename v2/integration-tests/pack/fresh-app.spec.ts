@@ -5,7 +5,7 @@ import os from "os"
 import path from "path"
 
 /**
- * The pack-install test of issue [9]: `npm pack` the v2 plugin → install the tarball into a NEW Medusa 2.21 app (a
+ * The pack-install test: `npm pack` the v2 plugin → install the tarball into a NEW Medusa 2.21 app (a
  * hand-written host as the recipe's section 1; create-medusa-app needs GitHub) → `medusa db:migrate` → boot → the
  * plugin's routes answer. Everything real: npm, the Medusa CLI, PostgreSQL, HTTP. Timings go to the console.
  * Needs PostgreSQL at DB_HOST/DB_USERNAME (.env.test: localhost, postgres) and the npm cache or registry.

@@ -23,6 +23,6 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const rulebook = liveRulebookOrNull(req)
   const next = rulebook?.tiers ? nextTier(rulebook, account.tier, facts) : null
   const next_tier = next && { code: next.code, name: next.name, threshold: next.threshold?.value ?? null, points_needed: next.points_needed }
-  // next_expiry: expiry lots are not computed by the v2 adapter yet (issue [9] part 2).
+  // next_expiry: expiry lots are not computed by the v2 adapter yet.
   res.json({ loyalty_account: { ...serializeAccount(account, rulebook?.tiers ?? null), next_expiry: null, next_tier } })
 })
