@@ -1,5 +1,6 @@
 import type { EntryDraft } from "./ledger"
 import type { SpendableOn } from "./program"
+import { DAY_MS } from "./time"
 
 /**
  * When an order's pending points become available. The conditions are those the accrual was awarded under (stored
@@ -25,7 +26,6 @@ export type ActivationDecision =
   | { due: true; /** The moment the last condition came true. */ eligible_since: Date }
   | { due: false; waiting_for: ActivationCondition }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export function activationDecision(f: ActivationFacts, now: Date): ActivationDecision {
   const since: number[] = []

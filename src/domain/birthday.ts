@@ -5,6 +5,7 @@
  * Pure: the caller passes the instant (never the clock).
  */
 import { daysInMonth, localTime } from "./store-time"
+import { DAY_MS } from "./time"
 
 /** A birthday set or changed this recently earns nothing (no moving one's birthday to today for points). */
 export const BIRTHDAY_CHANGE_COOLDOWN_DAYS = 30
@@ -60,7 +61,7 @@ export function birthdayDecision(input: { customer_id: string; birthday: unknown
   if (!b) return { award: false, reason: "invalid" }
   const { year, local_date } = birthdaysOn(input.now, input.timezone)
   if (celebratedOn(b, year) !== local_date.slice(5)) return { award: false, reason: "not_today" }
-  if (input.last_changed_at && input.now.getTime() - input.last_changed_at.getTime() < BIRTHDAY_CHANGE_COOLDOWN_DAYS * 86_400_000) {
+  if (input.last_changed_at && input.now.getTime() - input.last_changed_at.getTime() < BIRTHDAY_CHANGE_COOLDOWN_DAYS * DAY_MS) {
     return { award: false, reason: "recent_change" }
   }
   return { award: true, reference: birthdayReference(input.customer_id, year) }

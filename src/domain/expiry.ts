@@ -12,6 +12,7 @@
  */
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 import type { EntryDraft } from "./ledger"
+import { DAY_MS } from "./time"
 
 export interface Movement {
   /** Signed change of the available balance. */
@@ -75,8 +76,8 @@ export interface ExpiryReminder {
 export function expiryReminder(next: { points: number; expires_at: Date } | null, now: Date, reminder_days: number): ExpiryReminder | null {
   if (!next || reminder_days <= 0 || next.points <= 0) return null
   const left = next.expires_at.getTime() - now.getTime()
-  if (left <= 0 || left > reminder_days * 86_400_000) return null
-  return { points: next.points, expires_at: next.expires_at, expires_on: utcDay(next.expires_at), days_left: Math.ceil(left / 86_400_000) }
+  if (left <= 0 || left > reminder_days * DAY_MS) return null
+  return { points: next.points, expires_at: next.expires_at, expires_on: utcDay(next.expires_at), days_left: Math.ceil(left / DAY_MS) }
 }
 
 /**

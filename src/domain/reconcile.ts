@@ -5,6 +5,7 @@
  * its text report. No clock: callers pass `now`.
  */
 import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "./errors"
+import { DAY_MS } from "./time"
 
 /** The three business events a sweep replays, in the words of the ledger entry each one writes. */
 export const ReconcileKinds = ["accrual", "reversal", "clawback"] as const
@@ -74,7 +75,6 @@ export interface ReconcileResult {
   referrals?: { awarded: number; reversed: number }
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * The window of a run: `since` defaults to `default_days` before `until`, `until` to `now`. Invariant: since < until,

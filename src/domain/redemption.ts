@@ -7,8 +7,8 @@ import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 import { MAX_STORABLE_POINTS, type EntryDraft } from "./ledger"
 import type { ProgramSettings } from "./program"
 import { MAX_DISCOUNT_INTEGER } from "./promotion-schema"
+import { DAY_MS } from "./time"
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Refuses a redemption the program does not allow. Input errors first (so a malformed request never reveals the

@@ -7,6 +7,7 @@
 import { createHash } from "crypto"
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 import { EntryKeys } from "./entry-keys"
+import { DAY_MS } from "./time"
 
 /** Crockford-like alphabet without 0/O, 1/I/L: codes read aloud or typed from a screen. */
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -72,7 +73,7 @@ export function checkAttach(f: AttachFacts): string {
   if (f.orders > 0) {
     throw new LoyaltyError(LoyaltyErrorCodes.REFERRAL_NOT_ALLOWED, "A referral code can only be attached before the first order", { code: f.code })
   }
-  const deadline = f.signed_up_at.getTime() + f.attach_within_days * 86_400_000
+  const deadline = f.signed_up_at.getTime() + f.attach_within_days * DAY_MS
   if (f.now.getTime() > deadline) {
     throw new LoyaltyError(LoyaltyErrorCodes.REFERRAL_NOT_ALLOWED, `A referral code can only be attached within ${f.attach_within_days} days of signing up (until ${new Date(deadline).toISOString()})`, { code: f.code, deadline: new Date(deadline).toISOString() })
   }

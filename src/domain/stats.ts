@@ -6,6 +6,7 @@
 import { LoyaltyError, LoyaltyErrorCodes } from "./errors"
 import type { EntryKind } from "./ledger"
 import type { TiersDef } from "./tiers"
+import { DAY_MS } from "./time"
 
 /** The activity chart's buckets, each the sum of the `points` of its kinds (signed, the member's point of view). */
 export const ACTIVITY_BUCKETS = ["issued", "redeemed", "expired", "clawed_back", "adjusted"] as const
@@ -54,7 +55,6 @@ export interface ActivityDay {
 export const ACTIVITY_DEFAULT_DAYS = 30
 export const ACTIVITY_MAX_DAYS = 366
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`)
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 

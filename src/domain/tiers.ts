@@ -9,6 +9,7 @@ import { resolveFactPath } from "./fact-catalogue"
 import { compiledPredicate } from "./compiled-condition"
 import type { Rulebook } from "./rulebook"
 import type { DowngradePolicy } from "./tier-schema"
+import { DAY_MS } from "./time"
 
 export type { DowngradePolicy }
 
@@ -54,7 +55,6 @@ export interface NextTier extends TierRef {
   points_needed: number | null
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 function refOf(tier: TierDef): TierRef {
   return { code: tier.code, name: tier.name, rank: tier.rank }

@@ -9,6 +9,7 @@ import { allMovements, lotMovements, openLotsJoin, OPEN_LOTS_COLUMNS } from "../
 import { memberFactColumns, memberFactsOfRow } from "../utils/member-facts-sql"
 import { liveExpiryMonths } from "./loyalty-expiry"
 import LoyaltyRulesService from "./loyalty-rules"
+import { DAY_MS } from "../domain/time"
 
 type InjectedDependencies = { manager: EntityManager; loyaltyRulesService: LoyaltyRulesService }
 
@@ -21,7 +22,6 @@ export type MemberSummary = {
   rulebook: Rulebook | null
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const ACCOUNT_COLUMNS = `a.id, a.customer_id, a.points_balance, a.points_lifetime::float8 AS points_lifetime, a.points_pending, a.tier, a.tier_below_since,
   a.created_at, a.updated_at`
 

@@ -9,6 +9,7 @@ import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
 import { memberFactColumns, memberFactsOfRow, ONE_MEMBER_COLUMNS, ONE_MEMBER_FROM } from "../utils/member-facts-sql"
 import { readMembersPerTier } from "../utils/stats-sql"
+import { DAY_MS } from "../domain/time"
 
 type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }
@@ -37,7 +38,6 @@ export type RecomputeResult = { from: string | null; to: string | null; change: 
 export type TierCounts = { accounts_checked: number; upgraded: number; downgraded: number; unchanged: number }
 export type TierSummary = { code: string; name: string; rank: number; threshold: number | null; customer_group_id: string | null; member_count: number }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 /** Parameters $1–$4 of the member-facts SQL: customer, window start, now, the lifetime kinds. */
 const factParams = (customer_id: string, now: Date): unknown[] => [
   customer_id,

@@ -7,8 +7,8 @@ import { memberFactColumns, memberFactColumnsV2 } from "./member-facts-sql"
 import { currencyDecimals } from "../domain/currency"
 import type { MedusaSchema } from "./medusa-schema"
 import type { Rulebook } from "../domain/rulebook"
+import { DAY_MS } from "../domain/time"
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export interface BacktestWindow {
   since?: Date

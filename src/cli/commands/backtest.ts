@@ -5,6 +5,7 @@ import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
 import { medusaVersionOption, withReadOnly } from "../store"
 import { medusaSchemaOf } from "../../utils/medusa-schema"
+import { DAY_MS } from "../../domain/time"
 
 type BacktestFormat = "text" | "json" | "csv"
 
@@ -71,7 +72,7 @@ export function registerBacktest(program: Command): void {
 function parseUntil(value: string): Date {
   const date = parseNow(value)
   // A plain date means "through that day": the bound is exclusive, so move it to the next midnight (UTC).
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(date.getTime() + 24 * 60 * 60 * 1000) : date
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(date.getTime() + DAY_MS) : date
 }
 
 function parseLimit(value: string): number {

@@ -5,11 +5,11 @@ import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, MemberContext, MemberContextSource } from "../modules/loyalty/service"
 import { toMinorUnits } from "./money"
+import { DAY_MS } from "../core/domain/time"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * The member facts that come from Medusa's own modules (customer and order), read through Query: the loyalty

@@ -22,6 +22,7 @@ import * as Redemptions from "./redemption-store"
 import { EntryKeys } from "../../core/domain/entry-keys"
 import { compensationEntryDraft } from "../../core/domain/adjustment"
 import { redemptionVoidEntryDraft } from "../../core/domain/redemption"
+import { DAY_MS } from "../../core/domain/time"
 
 export type AccountRow = {
   id: string
@@ -46,7 +47,6 @@ export type MemberContextSource = () => Promise<MemberContext>
 /** Facts of a member when no context is given: no orders, no groups (the ledger figures are always read). */
 const NO_CONTEXT: MemberContext = { orders_count: 0, spend_last_365d_minor: 0, group_ids: [], created_at: null }
 /** Corrections take back the points a tier was earned with: that tier is not kept through a grace period (as v1). */
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export type EntryRow = OrderEntry & {
   id: string
