@@ -7,7 +7,7 @@
 import { createHash } from "crypto"
 import { inWindow } from "./campaign-window"
 import { compiledPredicate } from "./compiled-condition"
-import type { MemberFacts } from "./facts"
+import type { ActionFacts, ActionProperty, MemberFacts } from "./facts"
 import type { ActionLimitKey, ActionLimits } from "./action-schema"
 import type { TopLevelCondition } from "./condition"
 import { localTime, type LocalTime } from "./store-time"
@@ -18,21 +18,8 @@ export const BUILT_IN_ACTION_TYPES = ["signup", "birthday", "referral"] as const
 export const ACTION_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,49}$/
 
 /** A property value of an action: the merchant's own data, compared with `$.properties.<key>`. */
-export type ActionProperty = string | number | boolean | null
-
-/** The `action` fact of action rules. */
-export interface ActionFacts extends LocalTime {
-  /** "signup", "birthday", "referral" or a custom type such as "review". */
-  type: string
-  /** What the action is about (a review id, the year of a birthday): type + reference earns once, ever. */
-  reference: string
-  /** ISO 8601 instant the action occurred. */
-  occurred_at: string
-  /** The same instant in epoch milliseconds. */
-  occurred_at_ms: number
-  /** The merchant's data about the action (flat: keys to strings, numbers, booleans or null). */
-  properties: Record<string, ActionProperty>
-}
+// The action fact's types live with the other facts (facts.ts): the fact catalogue reads them without importing rules.
+export type { ActionFacts, ActionProperty } from "./facts"
 
 /** An action rule as compiled into the rulebook. */
 export interface ActionRuleDef {

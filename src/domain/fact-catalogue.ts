@@ -6,7 +6,7 @@
  * — resolved by {@link resolveFactPath}, not by jsonpath-plus: jsonpath-plus (json-rules-engine's default) returns
  * `$.items[*].tags` as a list of lists, which no default operator can test. Here a `[*]` path is always a flat list.
  */
-import type { ActionFacts, ActionProperty } from "./action"
+import type { ActionFacts, ActionProperty } from "./facts"
 import type { CustomerFacts, LineItemFacts, MemberFacts, OrderFacts, OrderTimeFacts } from "./facts"
 import { closestMatch } from "./text-distance"
 

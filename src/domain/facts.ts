@@ -2,6 +2,8 @@
  * Facts are plain data computed before evaluation: the engine never touches the database or the clock.
  * All money is integer minor units (Medusa's convention); all points are integers.
  */
+import type { LocalTime } from "./store-time"
+
 export interface LineItemFacts {
   id: string
   title: string
@@ -118,4 +120,21 @@ export function customerFacts(
     created_at: new Date(customer.created_at).toISOString(),
     ...state,
   }
+}
+
+/** A value of an action's properties (flat: no objects or arrays). */
+export type ActionProperty = string | number | boolean | null
+
+/** The `action` fact of action rules. */
+export interface ActionFacts extends LocalTime {
+  /** "signup", "birthday", "referral" or a custom type such as "review". */
+  type: string
+  /** What the action is about (a review id, the year of a birthday): type + reference earns once, ever. */
+  reference: string
+  /** ISO 8601 instant the action occurred. */
+  occurred_at: string
+  /** The same instant in epoch milliseconds. */
+  occurred_at_ms: number
+  /** The merchant's data about the action (flat: keys to strings, numbers, booleans or null). */
+  properties: Record<string, ActionProperty>
 }

@@ -9,9 +9,11 @@ import type { MemberFacts } from "./facts"
 import type { DiscountDefinition, PromotionEntry } from "./promotion-schema"
 import { defaultPromotionGroupName } from "./promotion-schema"
 import { compiledPredicate } from "./compiled-condition"
-import type { Rulebook } from "./rulebook"
 
 export type { DiscountDefinition }
+
+/** What promotion decisions read of a rulebook: its member promotions. */
+type WithPromotions = { readonly promotions: readonly PromotionDef[] }
 
 export interface PromotionDef {
   /** The Medusa discount code, unique across the rulebook. */
@@ -37,7 +39,7 @@ export function buildPromotionDef(file_name: string, entry: PromotionEntry): Pro
  * before `starts_at` lets the code work from its first minute without a re-sync.
  * Invariants: pure and synchronous (compiled conditions); the same rulebook and facts give the same list.
  */
-export function eligiblePromotions(rulebook: Rulebook, member: MemberFacts): PromotionDef[] {
+export function eligiblePromotions(rulebook: WithPromotions, member: MemberFacts): PromotionDef[] {
   const facts = { member }
   return rulebook.promotions.filter((p) => compiledPredicate(p.conditions)(facts))
 }
@@ -87,7 +89,7 @@ export interface TrackedPromotion {
  * enabled promotions the member qualifies for.
  */
 export function promotionGroupMoves(a: {
-  rulebook: Rulebook
+  rulebook: WithPromotions
   member: MemberFacts
   tracked: readonly TrackedPromotion[]
   current_group_ids: readonly string[]

@@ -7,8 +7,10 @@ import type { TopLevelCondition } from "./condition"
 import type { MemberFacts } from "./facts"
 import { resolveFactPath } from "./fact-catalogue"
 import { compiledPredicate } from "./compiled-condition"
-import type { Rulebook } from "./rulebook"
 import type { DowngradePolicy } from "./tier-schema"
+
+/** What tier decisions read of a rulebook (its ladder; null when it has no tiers file). */
+type WithTiers = { readonly tiers: TiersDef | null }
 import { DAY_MS } from "./time"
 
 export type { DowngradePolicy }
@@ -65,7 +67,7 @@ function refOf(tier: TierDef): TierRef {
  * Invariants: pure and synchronous (compiled conditions); never null with a tiers file (the base tier always
  * qualifies); the same rulebook and facts always give the same tier.
  */
-export function evaluateTier(rulebook: Rulebook, member: MemberFacts): TierRef | null {
+export function evaluateTier(rulebook: WithTiers, member: MemberFacts): TierRef | null {
   if (rulebook.tiers === null) return null
   const facts = { member }
   const best = [...rulebook.tiers.tiers].reverse().find((t) => compiledPredicate(t.conditions)(facts)) ?? rulebook.tiers.tiers[0]
@@ -78,7 +80,7 @@ export function evaluateTier(rulebook: Rulebook, member: MemberFacts): TierRef |
  * as the base tier. When the next tier has no simple threshold, `threshold`, `remaining` and `points_needed` are null.
  * Invariant: remaining and points_needed are integers ≥ 0 (0 when the member already qualifies).
  */
-export function nextTier(rulebook: Rulebook, current_code: string | null, member: MemberFacts): NextTier | null {
+export function nextTier(rulebook: WithTiers, current_code: string | null, member: MemberFacts): NextTier | null {
   if (rulebook.tiers === null) return null
   const tiers = rulebook.tiers.tiers
   const current = tiers.find((t) => t.code === current_code) ?? tiers[0]
@@ -167,7 +169,7 @@ export interface TierRecompute {
  * Invariant: `store` is false exactly when tier and below_since would be written unchanged.
  */
 export function recomputeTier(
-  rulebook: Rulebook,
+  rulebook: WithTiers,
   account: { tier: string | null; tier_below_since: Date | null },
   facts: MemberFacts,
   o: { trigger: string; correction: boolean; now: Date }

@@ -21,3 +21,28 @@ describe("src/domain is pure: only zod, json-rules-engine and crypto; no clock, 
     expect(text.match(/Date\.now\(|new Date\(\s*\)|process\.env|performance\.now\(|Math\.random\(/g)).toBeNull()
   })
 })
+
+describe("src/domain has no import cycles (type-only imports included)", () => {
+  const siblingImports = (file: string) => [...source(file).matchAll(/from\s+"\.\/([^"]+)"/g)].map((m) => `${m[1]}.ts`)
+  const graph = new Map(files.map((f) => [f, siblingImports(f)]))
+
+  /** The first cycle reachable from `start` (depth first), as file names, or null. */
+  function cycleFrom(start: string): string[] | null {
+    const done = new Set<string>()
+    const walk = (file: string, stack: string[]): string[] | null => {
+      if (stack.includes(file)) return [...stack.slice(stack.indexOf(file)), file]
+      if (done.has(file)) return null
+      for (const next of graph.get(file) ?? []) {
+        const found = walk(next, [...stack, file])
+        if (found) return found
+      }
+      done.add(file)
+      return null
+    }
+    return walk(start, [])
+  }
+
+  it.each(files)("%s is not on an import cycle", (file) => {
+    expect(cycleFrom(file)).toBeNull()
+  })
+})
