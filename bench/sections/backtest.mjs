@@ -10,8 +10,8 @@ import { performance } from "node:perf_hooks"
 const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..")
 const dist = (p) => require(path.join(ROOT, "dist", p))
-const { runBacktest } = dist("domain/backtest.js")
-const { compileRulebook } = dist("domain/rulebook.js")
+const { runBacktest } = dist("domain/reports/backtest.js")
+const { compileRulebook } = dist("domain/rules/rulebook.js")
 const { readRuleFiles } = dist("utils/rulebook-store.js")
 const { prng, randomAccrualFacts, randomMemberFacts } = dist("testing/random-rules.js")
 

@@ -112,7 +112,7 @@ export async function run(ctx) {
  */
 async function profile(ctx, container, orders, award, retrieve) {
   const proto = (name) => Object.getPrototypeOf(container.resolve(name))
-  const domain = ctx.require("../dist/domain/accrual.js")
+  const domain = ctx.require("../dist/domain/program/accrual.js")
   const parts = [
     ["order load with totals", proto("loyaltyAccrualService"), "loadOrderForFacts"],
     ["member query (replay check, customer, earlier orders, account)", proto("loyaltyAccrualService"), "readOrderMember"],

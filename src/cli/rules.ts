@@ -1,8 +1,8 @@
 import fs from "fs"
 import path from "path"
 import { Command, Option } from "commander"
-import type { RuleFileIssue } from "../domain/rule-issues"
-import { compileRulebook, type CompileResult } from "../domain/rulebook"
+import type { RuleFileIssue } from "../domain/rules/rule-issues"
+import { compileRulebook, type CompileResult } from "../domain/rules/rulebook"
 import { readRuleFiles } from "../utils/rulebook-store"
 import { DEFAULT_RULES_DIR } from "../utils/plugin-paths"
 

@@ -1,5 +1,5 @@
 import type { Logger } from "@medusajs/medusa"
-import { parsePluginOptions } from "../domain/options"
+import { parsePluginOptions } from "../domain/shared/options"
 import type LoyaltyRulesService from "../services/loyalty-rules"
 import { DEFAULT_RULES_DIR } from "../utils/plugin-paths"
 import { formatIssues, loadRules } from "../utils/rulebook-store"

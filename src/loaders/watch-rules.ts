@@ -1,5 +1,5 @@
 import type { Logger } from "@medusajs/medusa"
-import { parsePluginOptions } from "../domain/options"
+import { parsePluginOptions } from "../domain/shared/options"
 import type LoyaltyRulesAdminService from "../services/loyalty-rules-admin"
 import { DEFAULT_RULES_DIR } from "../utils/plugin-paths"
 import { watchRulesDir } from "../utils/rules-watcher"

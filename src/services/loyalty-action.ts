@@ -1,15 +1,15 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { actionFacts, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/action"
-import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import type { PendingAwardTerms } from "../domain/activation"
-import type { EntryDraft } from "../domain/ledger"
+import { actionFacts, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/program/action"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
+import type { PendingAwardTerms } from "../domain/ledger/activation"
+import type { EntryDraft } from "../domain/ledger/ledger"
 import { LoyaltyAction } from "../models/loyalty-action"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
 import type LoyaltyTierService from "./loyalty-tier"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

@@ -1,12 +1,12 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { activationDecision, activationEntryDraft, type ActivationFacts, type PendingAwardTerms } from "../domain/activation"
-import { orderLedgerState } from "../domain/order-ledger"
-import { SPENDABLE_ON, type SpendableOn } from "../domain/program"
+import { activationDecision, activationEntryDraft, type ActivationFacts, type PendingAwardTerms } from "../domain/ledger/activation"
+import { orderLedgerState } from "../domain/ledger/order-ledger"
+import { SPENDABLE_ON, type SpendableOn } from "../domain/rules/program"
 import { CAPTURED_AT_SQL } from "../utils/order-capture-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

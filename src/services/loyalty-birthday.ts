@@ -1,7 +1,7 @@
 import { Logger, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { birthdayDecision, birthdaysOn, birthdayValue } from "../domain/birthday"
-import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
+import { birthdayDecision, birthdaysOn, birthdayValue } from "../domain/program/birthday"
+import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import type LoyaltyActionService from "./loyalty-action"
 import type LoyaltyRulesService from "./loyalty-rules"
 

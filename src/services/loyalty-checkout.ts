@@ -1,7 +1,7 @@
 import { CartService, PaymentProviderService, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { LoyaltyError } from "../domain/errors"
-import { claimRefusal, RedemptionStatus } from "../domain/redemption-claim"
+import { LoyaltyError } from "../domain/shared/errors"
+import { claimRefusal, RedemptionStatus } from "../domain/ledger/redemption-claim"
 
 type InjectedDependencies = {
   manager: EntityManager

@@ -1,12 +1,12 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
-import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry } from "../domain/expiry"
+import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
+import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry } from "../domain/ledger/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

@@ -1,8 +1,8 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { EntryDraft, payloadHash, Posting } from "../domain/ledger"
-import { postOnce, postUnderLock, type LedgerPort } from "../domain/locked-posting"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
+import { EntryDraft, payloadHash, Posting } from "../domain/ledger/ledger"
+import { postOnce, postUnderLock, type LedgerPort } from "../domain/ledger/locked-posting"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 

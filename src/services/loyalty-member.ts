@@ -1,15 +1,15 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { nextExpiry } from "../domain/expiry"
-import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
-import { LIFETIME_KINDS } from "../domain/ledger"
-import type { Rulebook } from "../domain/rulebook"
+import { nextExpiry } from "../domain/ledger/expiry"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/rules/facts"
+import { LIFETIME_KINDS } from "../domain/ledger/ledger"
+import type { Rulebook } from "../domain/rules/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { allMovements, lotMovements, openLotsJoin, OPEN_LOTS_COLUMNS } from "../utils/expiry-lots-sql"
 import { memberFactColumns, memberFactsOfRow } from "../utils/member-facts-sql"
 import { liveExpiryMonths } from "./loyalty-expiry"
 import LoyaltyRulesService from "./loyalty-rules"
-import { DAY_MS } from "../domain/time"
+import { DAY_MS } from "../domain/shared/time"
 
 type InjectedDependencies = { manager: EntityManager; loyaltyRulesService: LoyaltyRulesService }
 

@@ -6,13 +6,13 @@ import {
   TransactionBaseService,
 } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import type { MemberFacts } from "../domain/facts"
-import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../domain/promotions"
-import type { Rulebook } from "../domain/rulebook"
+import type { MemberFacts } from "../domain/rules/facts"
+import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../domain/program/promotions"
+import type { Rulebook } from "../domain/rules/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyPromotion } from "../models/loyalty-promotion"
 import LoyaltyRulesService from "./loyalty-rules"
-import { emptyPromotionReconcile, type PromotionReconcileResult } from "../domain/promotions"
+import { emptyPromotionReconcile, type PromotionReconcileResult } from "../domain/program/promotions"
 
 type TierService = {
   withTransaction(m: EntityManager): TierService

@@ -10,9 +10,9 @@ import {
   ReconcileWindow,
   tallyCandidate,
   tallyFailure,
-} from "../domain/reconcile"
+} from "../domain/ledger/reconcile"
 import LoyaltyAccrualService, { OrderOutcome } from "./loyalty-accrual"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

@@ -9,14 +9,14 @@ import {
   TransactionBaseService,
 } from "@medusajs/medusa"
 import { EntityManager, In, LessThan } from "typeorm"
-import { canonicalJson, sha256Hex } from "../domain/canonical-json"
-import { currencyDecimals } from "../domain/currency"
-import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES, redemptionEntryDraft, redemptionVoidEntryDraft } from "../domain/redemption"
+import { canonicalJson, sha256Hex } from "../domain/shared/canonical-json"
+import { currencyDecimals } from "../domain/shared/currency"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
+import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES, redemptionEntryDraft, redemptionVoidEntryDraft } from "../domain/ledger/redemption"
 import { LoyaltyRedemption } from "../models/loyalty-redemption"
 import LoyaltyLedgerService, { Page } from "./loyalty-ledger"
 import LoyaltyRulesService from "./loyalty-rules"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

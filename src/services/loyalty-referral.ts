@@ -1,14 +1,14 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { LoyaltyError, LoyaltyErrorCodes } from "../domain/errors"
-import { accruesPending } from "../domain/program"
+import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
+import { accruesPending } from "../domain/rules/program"
 import { isOrderCaptured } from "../utils/order-capture-sql"
-import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/referral"
+import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/program/referral"
 import type LoyaltyActionService from "./loyalty-action"
 import type { ActionOutcome } from "./loyalty-action"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
-import { EntryKeys } from "../domain/entry-keys"
+import { EntryKeys } from "../domain/ledger/entry-keys"
 
 type InjectedDependencies = {
   manager: EntityManager

@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { resolveActivityRange, tierMembers, type ActivityDay, type TierMembers } from "../domain/stats"
+import { resolveActivityRange, tierMembers, type ActivityDay, type TierMembers } from "../domain/reports/stats"
 import { readActivity, readMembersPerTier } from "../utils/stats-sql"
 import type { RowQuery } from "../utils/ledger-verify"
 import type LoyaltyRulesService from "./loyalty-rules"

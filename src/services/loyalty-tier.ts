@@ -1,15 +1,15 @@
 import { CustomerGroupService, generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
-import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/facts"
-import { LIFETIME_KINDS } from "../domain/ledger"
-import { tierGroupMoves } from "../domain/tier-groups"
-import { recomputeTier, type TierChange, type TierDef } from "../domain/tiers"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/rules/facts"
+import { LIFETIME_KINDS } from "../domain/ledger/ledger"
+import { tierGroupMoves } from "../domain/program/tier-groups"
+import { recomputeTier, type TierChange, type TierDef } from "../domain/program/tiers"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
 import { memberFactColumns, memberFactsOfRow, ONE_MEMBER_COLUMNS, ONE_MEMBER_FROM } from "../utils/member-facts-sql"
 import { readMembersPerTier } from "../utils/stats-sql"
-import { DAY_MS } from "../domain/time"
+import { DAY_MS } from "../domain/shared/time"
 
 type EventBus = { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 type PromotionSync = { withTransaction(m: EntityManager): { syncMember(customer_id: string, member: MemberFacts): Promise<void> } }

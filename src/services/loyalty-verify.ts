@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { VerifyReport } from "../domain/verify"
+import { VerifyReport } from "../domain/ledger/verify"
 import { verifyLedger } from "../utils/ledger-verify"
 
 type InjectedDependencies = { manager: EntityManager }

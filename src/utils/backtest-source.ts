@@ -1,13 +1,13 @@
-import type { PastAward } from "../domain/action"
-import { runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestResult } from "../domain/backtest"
-import { MEMBER_WINDOW_DAYS } from "../domain/facts"
-import { LIFETIME_KINDS } from "../domain/ledger"
+import type { PastAward } from "../domain/program/action"
+import { runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestResult } from "../domain/reports/backtest"
+import { MEMBER_WINDOW_DAYS } from "../domain/rules/facts"
+import { LIFETIME_KINDS } from "../domain/ledger/ledger"
 import type { RowQuery } from "./ledger-verify"
 import { memberFactColumns, memberFactColumnsV2 } from "./member-facts-sql"
-import { currencyDecimals } from "../domain/currency"
+import { currencyDecimals } from "../domain/shared/currency"
 import type { MedusaSchema } from "./medusa-schema"
-import type { Rulebook } from "../domain/rulebook"
-import { DAY_MS } from "../domain/time"
+import type { Rulebook } from "../domain/rules/rulebook"
+import { DAY_MS } from "../domain/shared/time"
 
 
 export interface BacktestWindow {

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm"
-import type { Movement } from "../domain/expiry"
+import type { Movement } from "../domain/ledger/expiry"
 
 /**
  * The member's open credit lots for the expiry rules (domain/expiry.ts), computed in SQL so that only they leave

@@ -1,5 +1,5 @@
 import type { MedusaSchema } from "./medusa-schema"
-import { duplicateKeyProblems, redemptionProblems, VerifyAccountRow, VerifyAccumulator, VerifyEntryRow, VerifyReport } from "../domain/verify"
+import { duplicateKeyProblems, redemptionProblems, VerifyAccountRow, VerifyAccumulator, VerifyEntryRow, VerifyReport } from "../domain/ledger/verify"
 
 /** Runs one SQL statement and returns its rows: a TypeORM `manager.query` or a pg `client.query(...).rows`. */
 export type RowQuery = (sql: string, params?: unknown[]) => Promise<any[]>

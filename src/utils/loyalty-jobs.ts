@@ -1,4 +1,4 @@
-import { reconcileWindow, type ReconcileResult } from "../domain/reconcile"
+import { reconcileWindow, type ReconcileResult } from "../domain/ledger/reconcile"
 import type { BirthdayCounts } from "../services/loyalty-birthday"
 import type LoyaltyBirthdayService from "../services/loyalty-birthday"
 import type { ActivationCounts } from "../services/loyalty-activation"

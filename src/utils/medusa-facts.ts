@@ -1,9 +1,9 @@
 import type { LineItem, Order } from "@medusajs/medusa"
-import { currencyDecimals } from "../domain/currency"
-import { LineItemFacts, OrderFacts } from "../domain/facts"
+import { currencyDecimals } from "../domain/shared/currency"
+import { LineItemFacts, OrderFacts } from "../domain/rules/facts"
 
 // The customer half of the facts is platform-free: it lives in the core, shared with the v2 adapter.
-export { customerFacts, type CustomerRow } from "../domain/facts"
+export { customerFacts, type CustomerRow } from "../domain/rules/facts"
 
 /**
  * One query for an order with exactly the relations Medusa's `decorateTotals` reads (`getTotalsRelations` minus

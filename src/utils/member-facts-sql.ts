@@ -1,4 +1,4 @@
-import type { MemberFacts } from "../domain/facts"
+import type { MemberFacts } from "../domain/rules/facts"
 
 /**
  * The member-fact columns computed in SQL (groups, orders, 365-day points and spend), shared by the tier service

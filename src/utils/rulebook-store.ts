@@ -1,6 +1,6 @@
 import fs from "fs"
 import path from "path"
-import { applyRulebookLoad, emptyRulebookState, formatIssues, requireRulebook, type RulebookState } from "../domain/rulebook-state"
+import { applyRulebookLoad, emptyRulebookState, formatIssues, requireRulebook, type RulebookState } from "../domain/rules/rulebook-state"
 
 // The state machine (compile, keep the last good rulebook, format issues) is the core's (domain/rulebook-state.ts),
 // shared with the v2 adapter; this file only reads the directory.

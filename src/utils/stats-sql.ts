@@ -1,4 +1,4 @@
-import { ACTIVITY_BUCKETS, kindsOfBucket, type ActivityDay } from "../domain/stats"
+import { ACTIVITY_BUCKETS, kindsOfBucket, type ActivityDay } from "../domain/reports/stats"
 import type { RowQuery } from "./ledger-verify"
 
 /**

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm"
-import { addMonths, expiryDue, nextExpiry, type Movement } from "../../src/domain/expiry"
+import { addMonths, expiryDue, nextExpiry, type Movement } from "../../src/domain/ledger/expiry"
 import { allMovements, expiryMovements } from "../../src/utils/expiry-lots-sql"
 import { createDatabase, dropDatabase, migratedTemplate } from "../helpers/harness"
 

@@ -1,4 +1,4 @@
-import { addMonths } from "../../src/domain/expiry"
+import { addMonths } from "../../src/domain/ledger/expiry"
 import { createAdmin, createCustomer, expectOk, query, settleEvents, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Store } from "../helpers/harness"
 

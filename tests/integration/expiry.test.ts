@@ -1,4 +1,4 @@
-import { addMonths } from "../../src/domain/expiry"
+import { addMonths } from "../../src/domain/ledger/expiry"
 import { createAdmin, createCustomer, createProduct, createRegion, placeOrder, startStore, waitFor, query } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 import { cli, FIXTURE_STORE } from "../helpers/cli"

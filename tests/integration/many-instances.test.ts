@@ -22,8 +22,8 @@ import {
   waitFor,
 } from "../helpers/harness"
 import type { Admin, ApiClient, Customer, HandledEvents, Store, StoreProcess } from "../helpers/harness"
-import { compileRulebook } from "../../src/domain/rulebook"
-import { simulate, SimulationInput } from "../../src/domain/simulation"
+import { compileRulebook } from "../../src/domain/rules/rulebook"
+import { simulate, SimulationInput } from "../../src/domain/reports/simulation"
 import { readRuleFiles } from "../../src/utils/rulebook-store"
 import { prng } from "../../src/testing/random-rules"
 

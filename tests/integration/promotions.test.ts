@@ -1,6 +1,6 @@
 import fs from "fs"
 import path from "path"
-import { compileRulebook, type Rulebook } from "../../src/domain/rulebook"
+import { compileRulebook, type Rulebook } from "../../src/domain/rules/rulebook"
 import { api, createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, query, REPO_ROOT, startStore, waitFor } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 

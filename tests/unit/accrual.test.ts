@@ -1,4 +1,4 @@
-import { evaluateAccrual } from "../../src/domain/accrual"
+import { evaluateAccrual } from "../../src/domain/program/accrual"
 import { compileOk, defaultRulebook, facts, readRepoFile, rule, rulebookOf } from "./support/rule-files"
 
 describe("the default program (rules/accrual.json)", () => {

@@ -1,4 +1,4 @@
-import { actionFacts, actionPayloadHash, evaluateAction, type PastAward } from "../../src/domain/action"
+import { actionFacts, actionPayloadHash, evaluateAction, type PastAward } from "../../src/domain/program/action"
 import { accrualFile, compileIssues, compileOk, member, rule } from "./support/rule-files"
 
 const ACCRUAL = { name: "accrual.json", text: accrualFile([rule()]) }

@@ -1,5 +1,5 @@
-import { activationDecision, activationEntryDraft, activationReason, type ActivationFacts } from "../../src/domain/activation"
-import { EntryKeys } from "../../src/domain/entry-keys"
+import { activationDecision, activationEntryDraft, activationReason, type ActivationFacts } from "../../src/domain/ledger/activation"
+import { EntryKeys } from "../../src/domain/ledger/entry-keys"
 
 const NOW = new Date("2030-06-15T12:00:00Z")
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000)

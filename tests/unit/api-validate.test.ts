@@ -1,5 +1,5 @@
 import { NoQuery, PageQuery, parseInput } from "../../src/api/_shared/validate"
-import { SimulationInput } from "../../src/domain/simulation"
+import { SimulationInput } from "../../src/domain/reports/simulation"
 
 const problemOf = (fn: () => unknown): string => {
   try {

@@ -1,5 +1,5 @@
-import { aggregateBacktest, backtestActions, memberDeltas, runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestOrder } from "../../src/domain/backtest"
-import type { AccrualFacts, MemberFacts } from "../../src/domain/facts"
+import { aggregateBacktest, backtestActions, memberDeltas, runBacktest, type BacktestAction, type BacktestEntry, type BacktestMember, type BacktestOrder } from "../../src/domain/reports/backtest"
+import type { AccrualFacts, MemberFacts } from "../../src/domain/rules/facts"
 import { compileOk, defaultFiles, facts as factsOf, readRepoFile } from "./support/rule-files"
 
 const order = (customer_id: string, earned: number, candidate: number, entry_id = `${customer_id}-${earned}-${candidate}`): BacktestOrder => ({

@@ -1,4 +1,4 @@
-import { birthdayDecision, birthdaysOn, celebratedOn, parseBirthday } from "../../src/domain/birthday"
+import { birthdayDecision, birthdaysOn, celebratedOn, parseBirthday } from "../../src/domain/program/birthday"
 
 const DAY = 86_400_000
 const decide = (birthday: unknown, now: string, last_changed_at: Date | null = null, timezone = "America/New_York") =>

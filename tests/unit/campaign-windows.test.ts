@@ -1,6 +1,6 @@
-import { evaluateAccrual, orderTimeFacts } from "../../src/domain/accrual"
-import { inWindow } from "../../src/domain/campaign-window"
-import { localTime, parseOffsetDateTime } from "../../src/domain/store-time"
+import { evaluateAccrual, orderTimeFacts } from "../../src/domain/program/accrual"
+import { inWindow } from "../../src/domain/rules/campaign-window"
+import { localTime, parseOffsetDateTime } from "../../src/domain/shared/store-time"
 import { accrualFile, compileIssues, compileOk, facts, rule } from "./support/rule-files"
 
 const base = rule({ name: "base-earn" })

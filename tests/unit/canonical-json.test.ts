@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from "../../src/domain/canonical-json"
+import { canonicalJson, sha256Hex } from "../../src/domain/shared/canonical-json"
 
 describe("canonicalJson: one text per value", () => {
   it.each([

@@ -1,4 +1,4 @@
-import { applyBalanceFloor, clawbackForRefund, reversalForCancel } from "../../src/domain/clawback"
+import { applyBalanceFloor, clawbackForRefund, reversalForCancel } from "../../src/domain/ledger/clawback"
 import { prng } from "../../src/testing/random-rules"
 
 /** Runs a sequence of refunds against one order and returns each refund's clawback. */

@@ -6,7 +6,7 @@ import { execFileSync } from "child_process"
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { RULE_FILE_KINDS } from "../../src/domain/rule-schema"
+import { RULE_FILE_KINDS } from "../../src/domain/rules/rule-schema"
 import { REPO, readRepoFile } from "./support/rule-files"
 
 const CLI = path.join(REPO, "dist", "cli", "index.js")

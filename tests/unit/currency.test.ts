@@ -1,4 +1,4 @@
-import { currencyDecimals } from "../../src/domain/currency"
+import { currencyDecimals } from "../../src/domain/shared/currency"
 
 describe("currencyDecimals: decimal places of ISO currencies", () => {
   it.each(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"])(

@@ -4,15 +4,21 @@ import { REPO } from "./support/rule-files"
 
 const DOMAIN = path.join(REPO, "src/domain")
 const ALLOWED_MODULES = new Set(["zod", "json-rules-engine", "crypto", "node:crypto"])
-const files = fs.readdirSync(DOMAIN).filter((f) => f.endsWith(".ts")).sort()
+/** Every core file, as a path relative to src/domain (its subsystem folder included). */
+const files = (fs.readdirSync(DOMAIN, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).sort()
 const source = (file: string) => fs.readFileSync(path.join(DOMAIN, file), "utf8")
+/** The core file a relative import of `file` names, relative to src/domain; null when it leaves src/domain. */
+const coreFileOf = (file: string, spec: string): string | null => {
+  const target = path.relative(DOMAIN, path.resolve(DOMAIN, path.dirname(file), spec))
+  return target.startsWith("..") ? null : `${target}.ts`
+}
 
 describe("src/domain is pure: only zod, json-rules-engine and crypto; no clock, environment or file system", () => {
-  it.each(files)("%s imports only allowed modules or sibling domain files", (file) => {
+  it.each(files)("%s imports only allowed modules or other core files", (file) => {
     // Import/export-from lines and require()/import() calls; comment lines are skipped (prose says "from" too).
     const pattern = /^(?!\s*(?:\*|\/\/|\/\*))[^\n]*?(?:\bfrom\s+|^\s*import\s+|\brequire\(\s*|\bimport\(\s*)["']([^"']+)["']/gm
     const imports = [...source(file).matchAll(pattern)].map((m) => m[1])
-    const outside = imports.filter((m) => !(m.startsWith("./") && !m.includes("..")) && !ALLOWED_MODULES.has(m))
+    const outside = imports.filter((m) => !(m.startsWith(".") && coreFileOf(file, m) !== null) && !ALLOWED_MODULES.has(m))
     expect(outside).toEqual([])
   })
 
@@ -23,7 +29,8 @@ describe("src/domain is pure: only zod, json-rules-engine and crypto; no clock, 
 })
 
 describe("src/domain has no import cycles (type-only imports included)", () => {
-  const siblingImports = (file: string) => [...source(file).matchAll(/from\s+"\.\/([^"]+)"/g)].map((m) => `${m[1]}.ts`)
+  const siblingImports = (file: string) =>
+    [...source(file).matchAll(/from\s+"(\.\.?\/[^"]+)"/g)].map((m) => coreFileOf(file, m[1])).filter((f): f is string => f !== null)
   const graph = new Map(files.map((f) => [f, siblingImports(f)]))
 
   /** The first cycle reachable from `start` (depth first), as file names, or null. */

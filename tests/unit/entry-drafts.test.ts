@@ -1,8 +1,8 @@
-import { adjustmentEntryDraft, compensationEntryDraft } from "../../src/domain/adjustment"
-import { EntryKeys } from "../../src/domain/entry-keys"
-import { payloadHash } from "../../src/domain/ledger"
-import { clawbackDecision, orderLedgerState, reversalEntryDraft, type OrderEntry } from "../../src/domain/order-ledger"
-import { redemptionEntryDraft, redemptionVoidEntryDraft } from "../../src/domain/redemption"
+import { adjustmentEntryDraft, compensationEntryDraft } from "../../src/domain/ledger/adjustment"
+import { EntryKeys } from "../../src/domain/ledger/entry-keys"
+import { payloadHash } from "../../src/domain/ledger/ledger"
+import { clawbackDecision, orderLedgerState, reversalEntryDraft, type OrderEntry } from "../../src/domain/ledger/order-ledger"
+import { redemptionEntryDraft, redemptionVoidEntryDraft } from "../../src/domain/ledger/redemption"
 
 /** An accrual entry as stored: `pending` puts its points in pending_delta. */
 const accrual = (points: number, order_total_minor: number, pending = false): OrderEntry => ({

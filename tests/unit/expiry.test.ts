@@ -1,5 +1,5 @@
 import { createHash } from "crypto"
-import { addMonths, expiryDue, expiryEntryDraft, expiryReminder, nextExpiry, type Movement } from "../../src/domain/expiry"
+import { addMonths, expiryDue, expiryEntryDraft, expiryReminder, nextExpiry, type Movement } from "../../src/domain/ledger/expiry"
 
 const at = (iso: string) => new Date(iso.length === 10 ? `${iso}T12:00:00.000Z` : iso)
 const m = (points: number, kind: string, date: string): Movement => ({ points, kind, created_at: at(date) })

@@ -1,5 +1,5 @@
-import { checkFactPath, knownPaths, resolveFactPath } from "../../src/domain/fact-catalogue"
-import { evaluateAccrual } from "../../src/domain/accrual"
+import { checkFactPath, knownPaths, resolveFactPath } from "../../src/domain/rules/fact-catalogue"
+import { evaluateAccrual } from "../../src/domain/program/accrual"
 import { facts, item, rule, rulebookOf } from "./support/rule-files"
 
 describe("checkFactPath: what a catalogue path yields", () => {

@@ -1,4 +1,4 @@
-import { assertReplay, EntryDraft, payloadHash, planPosting } from "../../src/domain/ledger"
+import { assertReplay, EntryDraft, payloadHash, planPosting } from "../../src/domain/ledger/ledger"
 
 const draft = (over: Partial<EntryDraft> = {}): EntryDraft => ({
   customer_id: "cus_1",

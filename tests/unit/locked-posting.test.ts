@@ -1,6 +1,6 @@
-import { LoyaltyError } from "../../src/domain/errors"
-import { payloadHash, type AccountState, type EntryDraft, type Posting } from "../../src/domain/ledger"
-import { postOnce, postUnderLock, type LedgerPort } from "../../src/domain/locked-posting"
+import { LoyaltyError } from "../../src/domain/shared/errors"
+import { payloadHash, type AccountState, type EntryDraft, type Posting } from "../../src/domain/ledger/ledger"
+import { postOnce, postUnderLock, type LedgerPort } from "../../src/domain/ledger/locked-posting"
 
 type Account = AccountState & { customer_id: string; tier: string | null }
 type Entry = { idempotency_key: string; order_id: string | null; payload_hash: string; points: number }

@@ -1,4 +1,4 @@
-import { parsePluginOptions } from "../../src/domain/options"
+import { parsePluginOptions } from "../../src/domain/shared/options"
 
 const defaults = { rules_dir: "/pkg/rules" }
 

@@ -1,4 +1,4 @@
-import { amountPoints, applyMultipliers, combineBasisPoints, multiplierSteps, toBasisPoints } from "../../src/domain/points"
+import { amountPoints, applyMultipliers, combineBasisPoints, multiplierSteps, toBasisPoints } from "../../src/domain/program/points"
 import { prng } from "../../src/testing/random-rules"
 
 describe("amountPoints: points per whole block of minor units, rounded down", () => {

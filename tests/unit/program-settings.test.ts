@@ -1,4 +1,4 @@
-import { accruesPending, DEFAULT_PROGRAM } from "../../src/domain/program"
+import { accruesPending, DEFAULT_PROGRAM } from "../../src/domain/rules/program"
 import { accrualFile, compileIssues, compileOk, readRepoFile, rule } from "./support/rule-files"
 
 const ACCRUAL = { name: "accrual.json", text: accrualFile([rule()]) }

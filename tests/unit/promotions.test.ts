@@ -1,4 +1,4 @@
-import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves } from "../../src/domain/promotions"
+import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves } from "../../src/domain/program/promotions"
 import { accrualFile, compileOk, defaultProgramRulebook, member, memberWhen, promotion, promotionsFile, rule } from "./support/rule-files"
 
 const rulebook = defaultProgramRulebook()

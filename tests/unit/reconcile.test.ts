@@ -1,4 +1,4 @@
-import { LoyaltyError } from "../../src/domain/errors"
+import { LoyaltyError } from "../../src/domain/shared/errors"
 import {
   countApplied,
   emptyReconcileResult,
@@ -8,7 +8,7 @@ import {
   reconcileWindow,
   tallyCandidate,
   tallyFailure,
-} from "../../src/domain/reconcile"
+} from "../../src/domain/ledger/reconcile"
 
 const NOW = new Date("2026-03-31T12:00:00Z")
 const window = { since: new Date("2026-03-01T00:00:00Z"), until: NOW }

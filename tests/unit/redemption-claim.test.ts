@@ -1,5 +1,5 @@
-import { claimRefusal, type ClaimableRedemption, type ClaimAttempt } from "../../src/domain/redemption-claim"
-import { redemptionProblems } from "../../src/domain/verify"
+import { claimRefusal, type ClaimableRedemption, type ClaimAttempt } from "../../src/domain/ledger/redemption-claim"
+import { redemptionProblems } from "../../src/domain/ledger/verify"
 
 const now = new Date("2026-11-29T12:00:00Z")
 const code = (over: Partial<ClaimableRedemption> = {}): ClaimableRedemption => ({

@@ -1,6 +1,6 @@
 import { createHash } from "crypto"
-import { DEFAULT_PROGRAM, type ProgramSettings } from "../../src/domain/program"
-import { checkRedemption, REDEMPTION_CODE_ALPHABET, redemptionAmountMinor, redemptionCode, redemptionExpiresAt } from "../../src/domain/redemption"
+import { DEFAULT_PROGRAM, type ProgramSettings } from "../../src/domain/rules/program"
+import { checkRedemption, REDEMPTION_CODE_ALPHABET, redemptionAmountMinor, redemptionCode, redemptionExpiresAt } from "../../src/domain/ledger/redemption"
 
 const program = (redemption: Partial<ProgramSettings["redemption"]> = {}): ProgramSettings => ({
   ...DEFAULT_PROGRAM,

@@ -1,4 +1,4 @@
-import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_CODE_PATTERN, type AttachFacts } from "../../src/domain/referral"
+import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_CODE_PATTERN, type AttachFacts } from "../../src/domain/program/referral"
 import { compileIssues, accrualFile, rule } from "./support/rule-files"
 
 const DAY = 86_400_000

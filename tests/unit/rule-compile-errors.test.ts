@@ -1,5 +1,5 @@
-import { compileRulebook } from "../../src/domain/rulebook"
-import { MAX_CONDITION_DEPTH } from "../../src/domain/condition"
+import { compileRulebook } from "../../src/domain/rules/rulebook"
+import { MAX_CONDITION_DEPTH } from "../../src/domain/rules/condition"
 import { accrualFile, compileIssues, rule } from "./support/rule-files"
 
 const FILE = "accrual.json"

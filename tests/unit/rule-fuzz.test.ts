@@ -6,11 +6,11 @@
  */
 import fs from "fs"
 import path from "path"
-import { evaluateAccrual } from "../../src/domain/accrual"
-import { eligiblePromotions } from "../../src/domain/promotions"
-import { compileRulebook, type RuleFileIssue } from "../../src/domain/rulebook"
-import { evaluateTier } from "../../src/domain/tiers"
-import { referenceFiredNames } from "../../src/domain/reference-engine"
+import { evaluateAccrual } from "../../src/domain/program/accrual"
+import { eligiblePromotions } from "../../src/domain/program/promotions"
+import { compileRulebook, type RuleFileIssue } from "../../src/domain/rules/rulebook"
+import { evaluateTier } from "../../src/domain/program/tiers"
+import { referenceFiredNames } from "../../src/domain/rules/reference-engine"
 import { prng } from "../../src/testing/random-rules"
 import { facts, member, REPO } from "./support/rule-files"
 

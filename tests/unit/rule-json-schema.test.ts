@@ -1,7 +1,7 @@
 import fs from "fs"
 import path from "path"
-import { RULE_FILE_JSON_SCHEMAS } from "../../src/domain/json-schema"
-import { RULE_FILE_KINDS } from "../../src/domain/rule-schema"
+import { RULE_FILE_JSON_SCHEMAS } from "../../src/domain/rules/json-schema"
+import { RULE_FILE_KINDS } from "../../src/domain/rules/rule-schema"
 import { REPO, readRepoFile } from "./support/rule-files"
 
 describe("every rule file kind has a JSON Schema generator", () => {

@@ -1,4 +1,4 @@
-import { diffJson, GoldenTestFile, orderFacts, OrderInput, parseJsonInput, runGoldenTest, simulate, SimulationInput } from "../../src/domain/simulation"
+import { diffJson, GoldenTestFile, orderFacts, OrderInput, parseJsonInput, runGoldenTest, simulate, SimulationInput } from "../../src/domain/reports/simulation"
 import { compileOk, defaultFiles, defaultProgramRulebook, readRepoFile } from "./support/rule-files"
 
 describe("diffJson", () => {

@@ -1,5 +1,5 @@
-import { EntryKinds } from "../../src/domain/ledger"
-import { ACTIVITY_BUCKET_OF_KIND, ACTIVITY_BUCKETS, addDays, kindsOfBucket, resolveActivityRange, tierMembers, topMovers } from "../../src/domain/stats"
+import { EntryKinds } from "../../src/domain/ledger/ledger"
+import { ACTIVITY_BUCKET_OF_KIND, ACTIVITY_BUCKETS, addDays, kindsOfBucket, resolveActivityRange, tierMembers, topMovers } from "../../src/domain/reports/stats"
 import { compileOk, defaultFiles } from "./support/rule-files"
 
 describe("activity buckets", () => {

@@ -1,5 +1,5 @@
-import { compileRulebook } from "../../src/domain/rulebook"
-import { tierThreshold } from "../../src/domain/tier-ladder"
+import { compileRulebook } from "../../src/domain/rules/rulebook"
+import { tierThreshold } from "../../src/domain/rules/tier-ladder"
 import {
   accrualFile, compileIssues, compileOk, defaultFiles, LADDER, memberWhen, promotion, promotionsFile, readRepoFile, rule, tier, tiersFile,
 } from "./support/rule-files"

@@ -1,4 +1,4 @@
-import { tierGroupMoves } from "../../src/domain/tier-groups"
+import { tierGroupMoves } from "../../src/domain/program/tier-groups"
 
 const LADDER = ["g_bronze", "g_silver", "g_gold"]
 

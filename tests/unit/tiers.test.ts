@@ -1,4 +1,4 @@
-import { decideTierChange, evaluateTier, nextTier, recomputeTier, type DowngradePolicy, type TierRef } from "../../src/domain/tiers"
+import { decideTierChange, evaluateTier, nextTier, recomputeTier, type DowngradePolicy, type TierRef } from "../../src/domain/program/tiers"
 import { accrualFile, compileOk, defaultProgramRulebook, LADDER, member, memberWhen, rule, tier, tiersFile } from "./support/rule-files"
 
 const rulebook = defaultProgramRulebook()

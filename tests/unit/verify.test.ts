@@ -5,7 +5,7 @@ import {
   VerifyAccumulator,
   verifyAccount,
   VerifyEntryRow,
-} from "../../src/domain/verify"
+} from "../../src/domain/ledger/verify"
 
 const CUS = "cus_1"
 let n = 0

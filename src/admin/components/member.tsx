@@ -1,6 +1,6 @@
 import { Badge, Button, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
-import { currencyDecimals } from "../../domain/currency"
+import { currencyDecimals } from "../../domain/shared/currency"
 import { Account, Entry, Redemption, adminHref, day, errorMessage, fmt, useIntentKey, useLoyaltyPost, useLoyaltyQuery } from "./api"
 
 /** Balance, pending, lifetime and the tier with its progress toward the next one. */

@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/utils"
-import { isLoyaltyError, LoyaltyErrorCode } from "../../domain/errors"
-import { ERROR_TYPE_BY_CODE } from "../../domain/views"
+import { isLoyaltyError, LoyaltyErrorCode } from "../../domain/shared/errors"
+import { ERROR_TYPE_BY_CODE } from "../../domain/http/views"
 
 /**
  * The one table from domain error codes to Medusa error types (and so HTTP statuses) is the core's

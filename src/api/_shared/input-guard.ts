@@ -1,5 +1,5 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/shared/errors"
 
 /** Body size limit of every plugin route: Medusa's own default for file routes (body-parser's "100kb"), stated once. */
 export const BODY_LIMIT_BYTES = 100 * 1024

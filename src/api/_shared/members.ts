@@ -1,6 +1,6 @@
 import type { CustomerService, MedusaRequest } from "@medusajs/medusa"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
-import { nextTier } from "../../domain/tiers"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/shared/errors"
+import { nextTier } from "../../domain/program/tiers"
 import type LoyaltyLedgerService from "../../services/loyalty-ledger"
 import type LoyaltyMemberService from "../../services/loyalty-member"
 import type { LoyaltyAccount } from "../../models/loyalty-account"

@@ -1,8 +1,8 @@
 import { z } from "zod"
-import { EntryKinds } from "../../domain/ledger"
-import { ReconcileKinds } from "../../domain/reconcile"
-import { ACCRUAL_EVENT_TYPES } from "../../domain/rule-schema"
-import { VerifyChecks } from "../../domain/verify"
+import { EntryKinds } from "../../domain/ledger/ledger"
+import { ReconcileKinds } from "../../domain/ledger/reconcile"
+import { ACCRUAL_EVENT_TYPES } from "../../domain/rules/rule-schema"
+import { VerifyChecks } from "../../domain/ledger/verify"
 
 /**
  * The bodies the plugin's routes answer, as zod schemas for the OpenAPI document (src/api/openapi.ts) and for the

@@ -1,5 +1,5 @@
 import type { z } from "zod"
-import { RuleFilesList, RuleFilesMap, RuleFileInput, rulesValidateBody, withFilesLimit as withLimit } from "../../domain/rule-files-input"
+import { RuleFilesList, RuleFilesMap, RuleFileInput, rulesValidateBody, withFilesLimit as withLimit } from "../../domain/http/rule-files-input"
 import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "./input-guard"
 
 /** Candidate rule files in v1 request bodies: the core's schemas bound to this adapter's body-parser limit. */

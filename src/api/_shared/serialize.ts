@@ -5,7 +5,7 @@ import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
  * The public shapes of an account (`tier` as `{ code, name }`) and of a ledger entry live in the core (domain/views.ts),
  * shared with the v2 adapter; v1 routes keep importing them from here.
  */
-export { serializeAccount, serializeEntry } from "../../domain/views"
+export { serializeAccount, serializeEntry } from "../../domain/http/views"
 
 /** The public shape of a redemption; `amount` is in minor units of `currency_code` (500 = 5.00 USD). */
 export function serializeRedemption(r: LoyaltyRedemption) {

@@ -1,8 +1,8 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/errors"
-import type { Rulebook } from "../../domain/rulebook"
-import { closestMatch } from "../../domain/text-distance"
-import type { TiersDef } from "../../domain/tiers"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/shared/errors"
+import type { Rulebook } from "../../domain/rules/rulebook"
+import { closestMatch } from "../../domain/rules/text-distance"
+import type { TiersDef } from "../../domain/program/tiers"
 import type LoyaltyRulesService from "../../services/loyalty-rules"
 
 /** The live rulebook, or null when none is loaded (pages that only show a tier name must not fail for that). */

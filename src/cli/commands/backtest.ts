@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError, Option } from "commander"
-import type { BacktestResult } from "../../domain/backtest"
+import type { BacktestResult } from "../../domain/reports/backtest"
 import { backtestStore, type BacktestWindow } from "../../utils/backtest-source"
 import { parseNow } from "../options"
 import { compileDir, displayPath, formatIssueLines, locateIssues, resolveRulesDir } from "../rules"
 import { medusaVersionOption, withReadOnly } from "../store"
 import { medusaSchemaOf } from "../../utils/medusa-schema"
-import { DAY_MS } from "../../domain/time"
+import { DAY_MS } from "../../domain/shared/time"
 
 type BacktestFormat = "text" | "json" | "csv"
 

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander"
-import { formatReconcileReport, reconcileWindow } from "../../domain/reconcile"
+import { formatReconcileReport, reconcileWindow } from "../../domain/ledger/reconcile"
 import { ReconcileDefaults, runReconcileJob } from "../../utils/loyalty-jobs"
 import { parseNow } from "../options"
 import { withStore } from "../store"

@@ -1,7 +1,7 @@
 import fs from "fs"
 import path from "path"
 import { Command } from "commander"
-import { RULE_FILE_JSON_SCHEMAS } from "../../domain/json-schema"
+import { RULE_FILE_JSON_SCHEMAS } from "../../domain/rules/json-schema"
 import { displayPath } from "../rules"
 
 /** The exact text of `<kind>.schema.json` (the committed rules/schema files are this output). */

@@ -1,7 +1,7 @@
 import fs from "fs"
 import path from "path"
 import { Command } from "commander"
-import { GoldenTestFile, parseJsonInput, runGoldenTest, type FieldDiff } from "../../domain/simulation"
+import { GoldenTestFile, parseJsonInput, runGoldenTest, type FieldDiff } from "../../domain/reports/simulation"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, resolveRulesDir, type Format } from "../rules"
 
 interface TestReport {

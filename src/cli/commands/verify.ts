@@ -1,5 +1,5 @@
 import { Command } from "commander"
-import { formatVerifyReport, VerifyReport } from "../../domain/verify"
+import { formatVerifyReport, VerifyReport } from "../../domain/ledger/verify"
 import { verifyLedger } from "../../utils/ledger-verify"
 import { medusaSchemaOf } from "../../utils/medusa-schema"
 import { print } from "../options"

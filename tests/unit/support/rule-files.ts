@@ -1,9 +1,9 @@
 /** Small factories with defaults for rule-file and fact tests (unit tests only). */
 import fs from "fs"
 import path from "path"
-import { compileRulebook, type Rulebook } from "../../../src/domain/rulebook"
-import type { RuleFileIssue } from "../../../src/domain/rule-issues"
-import type { AccrualFacts, CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "../../../src/domain/facts"
+import { compileRulebook, type Rulebook } from "../../../src/domain/rules/rulebook"
+import type { RuleFileIssue } from "../../../src/domain/rules/rule-issues"
+import type { AccrualFacts, CustomerFacts, LineItemFacts, MemberFacts, OrderFacts } from "../../../src/domain/rules/facts"
 
 export const REPO = path.resolve(__dirname, "../../..")
 

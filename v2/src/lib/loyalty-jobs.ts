@@ -8,14 +8,14 @@ import {
   type ReconcileCandidate,
   type ReconcileResult,
   type ReconcileStatus,
-} from "../core/domain/reconcile"
+} from "../core/domain/ledger/reconcile"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import { refundsOfOrder } from "./order-facts"
 import { expireRedemptions, settleUsedRedemptions, type ExpireCounts as RedemptionExpireCounts } from "./redemptions"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import { activateOrderWorkflow, expireAccountWorkflow, reevaluateTierWorkflow, type OrderActivationSide } from "../workflows/jobs"
 import { accrueOrderWorkflow, clawbackRefundsWorkflow, reverseOrderWorkflow, type OrderPointsOutcome } from "../workflows/order-points"
-import { EntryKeys } from "../core/domain/entry-keys"
+import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 /**
  * The periodic jobs of the v2 plugin, with v1's names and result shapes (docs/operations.md): expire, activate,

@@ -1,11 +1,11 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/currency"
-import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../core/domain/facts"
+import { currencyDecimals } from "../core/domain/shared/currency"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../core/domain/rules/facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, MemberContext, MemberContextSource } from "../modules/loyalty/service"
 import { toMinorUnits } from "./money"
-import { DAY_MS } from "../core/domain/time"
+import { DAY_MS } from "../core/domain/shared/time"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }

@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/currency"
-import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../core/domain/facts"
+import { currencyDecimals } from "../core/domain/shared/currency"
+import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../core/domain/rules/facts"
 import { toMinorUnits } from "./money"
 
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }

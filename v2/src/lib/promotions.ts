@@ -1,12 +1,12 @@
 import { Modules } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/currency"
-import { promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../core/domain/promotions"
-import type { Rulebook } from "../core/domain/rulebook"
+import { currencyDecimals } from "../core/domain/shared/currency"
+import { promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../core/domain/program/promotions"
+import type { Rulebook } from "../core/domain/rules/rulebook"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { TrackedPromotionRow } from "../modules/loyalty/service"
 import { memberFactsOf } from "./member-facts"
-import { emptyPromotionReconcile, type PromotionReconcileResult } from "../core/domain/promotions"
+import { emptyPromotionReconcile, type PromotionReconcileResult } from "../core/domain/program/promotions"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type GroupPair = { customer_id: string; customer_group_id: string }

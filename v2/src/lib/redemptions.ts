@@ -12,15 +12,15 @@
  */
 import { randomBytes } from "crypto"
 import { ContainerRegistrationKeys, generateEntityId, MedusaError, Modules } from "@medusajs/framework/utils"
-import { canonicalJson, sha256Hex } from "../core/domain/canonical-json"
-import { currencyDecimals } from "../core/domain/currency"
-import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/errors"
-import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES } from "../core/domain/redemption"
-import { redemptionProblems, type VerifyProblem } from "../core/domain/verify"
+import { canonicalJson, sha256Hex } from "../core/domain/shared/canonical-json"
+import { currencyDecimals } from "../core/domain/shared/currency"
+import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/shared/errors"
+import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpiresAt, REDEMPTION_CODE_RANDOM_BYTES } from "../core/domain/ledger/redemption"
+import { redemptionProblems, type VerifyProblem } from "../core/domain/ledger/verify"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import { type RedemptionRow } from "../modules/loyalty/redemption-store"
-import { EntryKeys } from "../core/domain/entry-keys"
+import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 type Resolver = { resolve<T = any>(key: string): T }
 

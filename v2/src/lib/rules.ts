@@ -1,7 +1,7 @@
 import fs from "fs"
 import path from "path"
-import { applyRulebookLoad, emptyRulebookState, requireRulebook, type RulebookState } from "../core/domain/rulebook-state"
-import type { Rulebook } from "../core/domain/rulebook"
+import { applyRulebookLoad, emptyRulebookState, requireRulebook, type RulebookState } from "../core/domain/rules/rulebook-state"
+import type { Rulebook } from "../core/domain/rules/rulebook"
 
 const PACKAGE_NAME = "medusa-plugin-loyalty-rules-v2"
 

@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { tierGroupMoves } from "../core/domain/tier-groups"
-import type { TierDef } from "../core/domain/tiers"
+import { tierGroupMoves } from "../core/domain/program/tier-groups"
+import type { TierDef } from "../core/domain/program/tiers"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 

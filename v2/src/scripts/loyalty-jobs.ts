@@ -1,5 +1,5 @@
 import type { ExecArgs } from "@medusajs/framework/types"
-import { formatReconcileReport } from "../core/domain/reconcile"
+import { formatReconcileReport } from "../core/domain/ledger/reconcile"
 import { runActivateJob, runExpireJob, runReconcileJob, runTiersJob } from "../lib/loyalty-jobs"
 
 /**

@@ -1,14 +1,14 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { activationDecision, activationEntryDraft, type ActivationFacts } from "../core/domain/activation"
-import { expiryDue, expiryEntryDraft } from "../core/domain/expiry"
-import { orderLedgerState } from "../core/domain/order-ledger"
+import { activationDecision, activationEntryDraft, type ActivationFacts } from "../core/domain/ledger/activation"
+import { expiryDue, expiryEntryDraft } from "../core/domain/ledger/expiry"
+import { orderLedgerState } from "../core/domain/ledger/order-ledger"
 import { memberContextOf } from "../lib/member-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { TierChangeEvent, TierReevaluation } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
-import { EntryKeys } from "../core/domain/entry-keys"
+import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 /**
  * The periodic jobs' writes (v1's LoyaltyExpiryService, LoyaltyActivationService, LoyaltyTierService.reevaluateAll),

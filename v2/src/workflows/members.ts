@@ -6,7 +6,7 @@ import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow, EntryRow, TierChangeEvent } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
-import { adjustmentEntryDraft } from "../core/domain/adjustment"
+import { adjustmentEntryDraft } from "../core/domain/ledger/adjustment"
 
 type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean; tier_changes?: TierChangeEvent[] }
 

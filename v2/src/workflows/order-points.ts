@@ -1,7 +1,7 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { evaluateAccrual } from "../core/domain/accrual"
-import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../core/domain/order-ledger"
-import { accruesPending } from "../core/domain/program"
+import { evaluateAccrual } from "../core/domain/program/accrual"
+import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../core/domain/ledger/order-ledger"
+import { accruesPending } from "../core/domain/rules/program"
 import { memberContextSource } from "../lib/member-facts"
 import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
 import { LOYALTY_MODULE } from "../modules/loyalty"
@@ -9,7 +9,7 @@ import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { EntryRow, TierChangeEvent } from "../modules/loyalty/service"
 import { emitTierChangesStep } from "./tier-events"
 import { syncTierGroupsStep } from "./tier-groups"
-import { EntryKeys } from "../core/domain/entry-keys"
+import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {

@@ -1,6 +1,6 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { Modules } from "@medusajs/framework/utils"
-import { checkRedemption, redemptionEntryDraft } from "../core/domain/redemption"
+import { checkRedemption, redemptionEntryDraft } from "../core/domain/ledger/redemption"
 import {
   planRedemption,
   promotionInput,

@@ -3,7 +3,7 @@
  * its transaction (the knex of the shared context). Decisions are the core's (domain/redemption*.ts).
  */
 import { generateEntityId } from "@medusajs/framework/utils"
-import { claimRefusal, type RedemptionStatus } from "../../core/domain/redemption-claim"
+import { claimRefusal, type RedemptionStatus } from "../../core/domain/ledger/redemption-claim"
 
 type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
 

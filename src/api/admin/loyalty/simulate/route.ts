@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { ActionInput, MemberInput, OrderInput, SimulationInput } from "../../../../domain/simulation"
+import { ActionInput, MemberInput, OrderInput, SimulationInput } from "../../../../domain/reports/simulation"
 import type LoyaltyRulesAdminService from "../../../../services/loyalty-rules-admin"
 import { route } from "../../../_shared/handler"
 import { AccrualFacts, Contribution, TierRef } from "../../../_shared/response-schemas"

@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { EntryKinds } from "../../../core/domain/ledger"
+import { EntryKinds } from "../../../core/domain/ledger/ledger"
 
 /**
  * The append-only points ledger (the same columns, kinds and idempotency keys as the v1 plugin's

@@ -1,8 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../../../core/domain/errors"
-import { PageQuery, parseInput } from "../../../../core/domain/request-input"
-import { serializeAccount } from "../../../../core/domain/views"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../../../core/domain/shared/errors"
+import { PageQuery, parseInput } from "../../../../core/domain/http/request-input"
+import { serializeAccount } from "../../../../core/domain/http/views"
 import { liveTiers, loyaltyOf, queryOf, route } from "../../../../lib/http"
 
 const Query = PageQuery.extend({ q: z.string().trim().min(1).max(200).optional(), tier: z.string().trim().min(1).max(40).optional() }).strict()

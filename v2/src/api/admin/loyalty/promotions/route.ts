@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../core/domain/request-input"
+import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
 
 /** GET /admin/loyalty/promotions → the member promotions this plugin created, with their v2 promotion and group. */

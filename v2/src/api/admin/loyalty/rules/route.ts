@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../core/domain/request-input"
-import { describeRules } from "../../../../core/domain/rules-admin"
+import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
+import { describeRules } from "../../../../core/domain/http/rules-admin"
 import { loyaltyOf, route } from "../../../../lib/http"
 
 /** GET /admin/loyalty/rules → { rules: { version, loaded_at, rules_dir, files, last_reload_error } } (v1's shape). */

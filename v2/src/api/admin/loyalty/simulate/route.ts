@@ -1,9 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../../../core/domain/errors"
-import { NoQuery, parseInput } from "../../../../core/domain/request-input"
-import { simulationView } from "../../../../core/domain/rules-admin"
-import { OrderInput, simulate, SimulationInput } from "../../../../core/domain/simulation"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../../../core/domain/shared/errors"
+import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
+import { simulationView } from "../../../../core/domain/http/rules-admin"
+import { OrderInput, simulate, SimulationInput } from "../../../../core/domain/reports/simulation"
 import { loyaltyOf, route } from "../../../../lib/http"
 import { accrualFacts, loadOrderForLoyalty } from "../../../../lib/order-facts"
 

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../core/domain/request-input"
+import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
 import { redemptionVerifyProblems } from "../../../../lib/redemptions"
 

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { AdjustmentBody } from "../../../../../../domain/request-input"
+import { AdjustmentBody } from "../../../../../../domain/http/request-input"
 import type LoyaltyLedgerService from "../../../../../../services/loyalty-ledger"
 import type LoyaltyRulesService from "../../../../../../services/loyalty-rules"
 import { route } from "../../../../../_shared/handler"
@@ -10,7 +10,7 @@ import { liveTiers } from "../../../../../_shared/tiers"
 import { Account, Entry } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
-import { adjustmentEntryDraft } from "../../../../../../domain/adjustment"
+import { adjustmentEntryDraft } from "../../../../../../domain/ledger/adjustment"
 
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments { points, reason } + Idempotency-Key → { entry,

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
-import { serializeAccount } from "../../../../../core/domain/views"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { serializeAccount } from "../../../../../core/domain/http/views"
 import { liveTiers, memberAccount, route } from "../../../../../lib/http"
 
 /** GET /admin/loyalty/accounts/:customer_id → that customer's account (404 for an unknown customer). */

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { runReconcileJob } from "../../../../../lib/loyalty-jobs"
 

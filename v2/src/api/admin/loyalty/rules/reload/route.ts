@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
-import { describeRules, reloadRefusal } from "../../../../../core/domain/rules-admin"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { describeRules, reloadRefusal } from "../../../../../core/domain/http/rules-admin"
 import { loyaltyOf, route } from "../../../../../lib/http"
 import { reconcilePromotions } from "../../../../../lib/promotions"
 

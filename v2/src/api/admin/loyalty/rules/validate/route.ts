@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
-import { rulesValidateBody, validateRuleFiles } from "../../../../../core/domain/rules-admin"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { rulesValidateBody, validateRuleFiles } from "../../../../../core/domain/http/rules-admin"
 import { route } from "../../../../../lib/http"
 
 /** The contents' total, as v1's limit (Medusa v2's JSON body parser must let a body of this size through to be reached). */

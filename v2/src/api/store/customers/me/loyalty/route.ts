@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../../core/domain/request-input"
-import { nextTier } from "../../../../../core/domain/tiers"
-import { serializeAccount } from "../../../../../core/domain/views"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { nextTier } from "../../../../../core/domain/program/tiers"
+import { serializeAccount } from "../../../../../core/domain/http/views"
 import { currentCustomerId, liveRulebookOrNull, loyaltyOf, memberAccount, route } from "../../../../../lib/http"
 
 /**

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { AdjustmentBody, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/request-input"
-import { serializeAccount, serializeEntry } from "../../../../../../core/domain/views"
+import { AdjustmentBody, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
+import { serializeAccount, serializeEntry } from "../../../../../../core/domain/http/views"
 import { adminUserId, liveTiers, memberAccount, route } from "../../../../../../lib/http"
 import { postAdjustmentWorkflow } from "../../../../../../workflows/members"
 

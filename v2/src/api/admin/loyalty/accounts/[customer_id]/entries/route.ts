@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { PageQuery, parseInput } from "../../../../../../core/domain/request-input"
-import { serializeEntry } from "../../../../../../core/domain/views"
+import { PageQuery, parseInput } from "../../../../../../core/domain/http/request-input"
+import { serializeEntry } from "../../../../../../core/domain/http/views"
 import { loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
 
 /** GET /admin/loyalty/accounts/:customer_id/entries?limit&offset → the customer's entries, newest first. */

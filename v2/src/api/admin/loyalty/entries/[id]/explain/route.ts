@@ -1,8 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../../../../../core/domain/errors"
-import { NoQuery, parseInput } from "../../../../../../core/domain/request-input"
-import { explainEntry } from "../../../../../../core/domain/rules-admin"
-import { serializeEntry } from "../../../../../../core/domain/views"
+import { LoyaltyError, LoyaltyErrorCodes } from "../../../../../../core/domain/shared/errors"
+import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
+import { explainEntry } from "../../../../../../core/domain/http/rules-admin"
+import { serializeEntry } from "../../../../../../core/domain/http/views"
 import { loyaltyOf, route } from "../../../../../../lib/http"
 
 /** GET /admin/loyalty/entries/:id/explain → { entry, rulebook: { version, files } | null, facts, rules_fired }. */

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { PageQuery, parseInput } from "../../../../../../core/domain/request-input"
-import { serializeEntry } from "../../../../../../core/domain/views"
+import { PageQuery, parseInput } from "../../../../../../core/domain/http/request-input"
+import { serializeEntry } from "../../../../../../core/domain/http/views"
 import { currentCustomerId, loyaltyOf, route } from "../../../../../../lib/http"
 
 /** GET /store/customers/me/loyalty/entries?limit&offset → my ledger entries, newest first. */

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { Modules } from "@medusajs/framework/utils"
-import { eligiblePromotions } from "../../../../../../core/domain/promotions"
-import { NoQuery, parseInput } from "../../../../../../core/domain/request-input"
+import { eligiblePromotions } from "../../../../../../core/domain/program/promotions"
+import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
 import { memberFactsOf } from "../../../../../../lib/member-facts"
 

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/request-input"
+import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
 import { serializeRedemption } from "../../../../../../lib/redemptions"
 import { redeemPointsWorkflow } from "../../../../../../workflows/redemption"
