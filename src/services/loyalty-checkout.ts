@@ -2,6 +2,7 @@ import { CartService, PaymentProviderService, TransactionBaseService } from "@me
 import { EntityManager } from "typeorm"
 import { LoyaltyError } from "../domain/shared/errors"
 import { claimRefusal, RedemptionStatus } from "../domain/ledger/redemption-claim"
+import { refusalResponse, type RefusalResponse } from "../domain/http/checkout-refusal"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -25,7 +26,6 @@ type HeldCode = {
 export type ClaimOutcome = { refusal: LoyaltyError | null; claimed_discount_ids: string[] }
 
 /** A completion answer in the shape of Medusa's CartCompletionStrategy (stored on the idempotency key). */
-export type RefusalResponse = { response_code: 400; response_body: { code: string; type: "not_allowed"; message: string } }
 
 const HELD_CODES_SQL = `
   SELECT c.customer_id AS cart_customer_id, (c.completed_at IS NOT NULL) AS cart_completed,
@@ -152,9 +152,4 @@ export default class LoyaltyCheckoutService extends TransactionBaseService {
     const rows: HeldCode[] = await manager.query(HELD_CODES_SQL, [cart_id])
     return rows.map((r) => ({ ...r, expires_at: new Date(r.expires_at) }))
   }
-}
-
-/** The 400 answer of a refused checkout, shaped like Medusa's error responses ({ code, type, message }). */
-export function refusalResponse(refusal: LoyaltyError): RefusalResponse {
-  return { response_code: 400, response_body: { code: refusal.code, type: "not_allowed", message: refusal.message } }
 }

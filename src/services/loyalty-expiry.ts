@@ -1,6 +1,5 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
-import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry } from "../domain/ledger/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
@@ -132,7 +131,7 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
    * has no expiry). Without a live rulebook it answers null rather than failing the balance page.
    */
   async nextExpiryFor(customer_id: string, now: Date): Promise<{ points: number; expires_at: Date } | null> {
-    const months = liveExpiryMonths(this.deps_.loyaltyRulesService)
+    const months = this.deps_.loyaltyRulesService.liveExpiryMonths()
     if (!months) return null
     // No account means no entries, hence no lots: null, as before.
     return nextExpiry(await expiryMovements(this.activeManager_, customer_id), now, months)
@@ -150,18 +149,5 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
       return posted.entry && !posted.replayed ? -posted.entry.points : 0
     }
     return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)
-  }
-}
-
-/**
- * The live program's expiry period in months, or null when points never expire or no rulebook is loaded yet
- * (a balance page answers without an expiry rather than failing). Other errors (invalid options) propagate.
- */
-export function liveExpiryMonths(rules: Pick<LoyaltyRulesService, "getRulebook">): number | null {
-  try {
-    return rules.getRulebook().program.expiry?.after_months ?? null
-  } catch (e) {
-    if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE) return null
-    throw e
   }
 }

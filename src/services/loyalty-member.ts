@@ -7,7 +7,6 @@ import type { Rulebook } from "../domain/rules/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { allMovements, lotMovements, openLotsJoin, OPEN_LOTS_COLUMNS } from "../utils/expiry-lots-sql"
 import { memberFactColumns, memberFactsOfRow } from "../utils/member-facts-sql"
-import { liveExpiryMonths } from "./loyalty-expiry"
 import LoyaltyRulesService from "./loyalty-rules"
 import { DAY_MS } from "../domain/shared/time"
 
@@ -40,7 +39,7 @@ export default class LoyaltyMemberService extends TransactionBaseService {
 
   /** The summary as of `now`, or null when the customer has no account yet (the caller opens it and asks again). */
   async summary(customer_id: string, now: Date): Promise<MemberSummary | null> {
-    const months = liveExpiryMonths(this.deps_.loyaltyRulesService)
+    const months = this.deps_.loyaltyRulesService.liveExpiryMonths()
     const rulebook = this.deps_.loyaltyRulesService.findRulebook()
     const tiers = rulebook?.tiers != null
     const manager = this.activeManager_

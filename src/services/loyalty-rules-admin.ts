@@ -80,7 +80,7 @@ export type SettingsView = {
 }
 
 /** Members the backtest report lists: this many biggest gainers, then as many biggest losers. */
-export const BACKTEST_TOP_MEMBERS = 10
+const BACKTEST_TOP_MEMBERS = 10
 
 export type ReloadOutcome =
   | { ok: true; rules: RulesView; promotions: unknown }

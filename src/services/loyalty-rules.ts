@@ -69,6 +69,19 @@ export default class LoyaltyRulesService {
     }
   }
 
+  /**
+   * The live program's expiry period in months, or null when points never expire or no rulebook is loaded yet
+   * (a balance page answers without an expiry rather than failing). Other errors (invalid options) propagate.
+   */
+  liveExpiryMonths(): number | null {
+    try {
+      return this.getRulebook().program.expiry?.after_months ?? null
+    } catch (e) {
+      if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.RULES_UNAVAILABLE) return null
+      throw e
+    }
+  }
+
   /** Live version, load time, files and the last load error, for the admin API and logs. */
   state(): RulebookState {
     return rulesState(this.options.rules_dir, new Date())

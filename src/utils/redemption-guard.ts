@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm"
 import type LoyaltyCheckoutService from "../services/loyalty-checkout"
-import { refusalResponse, type RefusalResponse } from "../services/loyalty-checkout"
+import { refusalResponse, type RefusalResponse } from "../domain/http/checkout-refusal"
 
 /** What the guard needs from a container: Medusa's awilix cradle/container or a request scope. */
 export type Resolver = { resolve<T = unknown>(name: string): T }
