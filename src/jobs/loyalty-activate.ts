@@ -1,9 +1,10 @@
 import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
-import { runActivateJob, runScheduled } from "../utils/loyalty-jobs"
+import { runScheduled } from "../utils/scheduled-job"
+import type LoyaltyJobsService from "../services/loyalty-jobs"
 
 /** Hourly: pending points whose pending period is over become available. */
 export default async function loyaltyActivate({ container }: ScheduledJobArgs): Promise<void> {
-  await runScheduled(container, "activate", async () => ({ summary: await runActivateJob(container, new Date()) }))
+  await runScheduled(container, "activate", async () => ({ summary: await container.resolve<LoyaltyJobsService>("loyaltyJobsService").activate(new Date()) }))
 }
 
 export const config: ScheduledJobConfig = {

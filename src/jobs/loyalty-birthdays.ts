@@ -1,5 +1,6 @@
 import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
-import { runBirthdaysJob, runScheduled } from "../utils/loyalty-jobs"
+import { runScheduled } from "../utils/scheduled-job"
+import type LoyaltyJobsService from "../services/loyalty-jobs"
 
 /**
  * Birthdays: the `birthday` action for members whose birthday is today in the program's time zone. Hourly, so the
@@ -7,7 +8,7 @@ import { runBirthdaysJob, runScheduled } from "../utils/loyalty-jobs"
  */
 export default async function loyaltyBirthdays({ container }: ScheduledJobArgs): Promise<void> {
   await runScheduled(container, "birthdays", async () => {
-    const summary = await runBirthdaysJob(container, new Date())
+    const summary = await container.resolve<LoyaltyJobsService>("loyaltyJobsService").birthdays(new Date())
     return { summary, warn: summary.failed > 0 }
   })
 }

@@ -1,7 +1,8 @@
 import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
-import { ReconcileDefaults, runReconcileJob, runScheduled } from "../utils/loyalty-jobs"
-
-const MINUTE_MS = 60 * 1000
+import { runScheduled } from "../utils/scheduled-job"
+import { ReconcileDefaults } from "../domain/ledger/reconcile"
+import { MINUTE_MS } from "../domain/shared/time"
+import type LoyaltyJobsService from "../services/loyalty-jobs"
 
 /**
  * Hourly: order events of the last 7 days the ledger has not seen (lost events, crashes) are applied. The last
@@ -12,7 +13,7 @@ export default async function loyaltyReconcile({ container }: ScheduledJobArgs):
     const { days, settle_minutes, limit } = ReconcileDefaults.job
     const now = new Date()
     const until = new Date(now.getTime() - settle_minutes * MINUTE_MS)
-    const { failures, ...counts } = await runReconcileJob(container, { until, limit, default_days: days }, now)
+    const { failures, ...counts } = await container.resolve<LoyaltyJobsService>("loyaltyJobsService").reconcile({ until, limit, default_days: days }, now)
     for (const f of failures.slice(0, 20)) {
       logger.warn(`loyalty: reconcile ${f.kind} of order ${f.order_id}${f.refund_id ? ` refund ${f.refund_id}` : ""} failed: ${f.code} ${f.message}`)
     }

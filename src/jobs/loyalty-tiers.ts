@@ -1,9 +1,10 @@
 import type { ScheduledJobArgs, ScheduledJobConfig } from "@medusajs/medusa"
-import { runScheduled, runTiersJob } from "../utils/loyalty-jobs"
+import { runScheduled } from "../utils/scheduled-job"
+import type LoyaltyJobsService from "../services/loyalty-jobs"
 
 /** Daily: re-evaluate every member's tier (365-day window facts move with time; downgrade grace periods end). */
 export default async function loyaltyTiers({ container }: ScheduledJobArgs): Promise<void> {
-  await runScheduled(container, "tiers", async () => ({ summary: await runTiersJob(container, new Date()) }))
+  await runScheduled(container, "tiers", async () => ({ summary: await container.resolve<LoyaltyJobsService>("loyaltyJobsService").tiers(new Date()) }))
 }
 
 export const config: ScheduledJobConfig = {

@@ -1,5 +1,5 @@
 import { Command } from "commander"
-import { runActivateJob } from "../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
 import { withStore } from "../store"
 
@@ -13,7 +13,7 @@ export function registerActivate(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const counts = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runActivateJob(c, now))
+      const counts = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").activate(now))
       print({ now, ...counts }, !!opts.json, (r) =>
         `activate as of ${now.toISOString()}: ${r.points_activated} point(s) activated in ${r.entries_posted} entr${r.entries_posted === 1 ? "y" : "ies"}, ${r.orders_checked} pending order(s) and ${r.awards_checked} pending award(s) checked`
       )

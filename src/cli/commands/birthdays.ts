@@ -1,5 +1,5 @@
 import { Command } from "commander"
-import { runBirthdaysJob } from "../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
 import { withStore } from "../store"
 
@@ -13,7 +13,7 @@ export function registerBirthdays(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runBirthdaysJob(c, now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").birthdays(now))
       print({ now, birthdays: result }, !!opts.json, (r) =>
         [
           `birthdays on ${r.birthdays.local_date} (as of ${now.toISOString()})`,

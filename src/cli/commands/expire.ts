@@ -1,5 +1,5 @@
 import { Command } from "commander"
-import { runExpireJob } from "../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
 import { withStore } from "../store"
 
@@ -13,7 +13,7 @@ export function registerExpire(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runExpireJob(c, now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").expire(now))
       print({ now, ...result }, !!opts.json, (r) =>
         [
           `expire as of ${now.toISOString()}`,

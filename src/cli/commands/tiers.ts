@@ -1,5 +1,5 @@
 import { Command } from "commander"
-import { runTiersJob } from "../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
 import { withStore } from "../store"
 
@@ -13,7 +13,7 @@ export function registerTiers(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => runTiersJob(c, now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").tiers(now))
       print({ now, ...result }, !!opts.json, (r) =>
         `tiers as of ${now.toISOString()}: ${r.accounts_checked} account(s) checked, ${r.upgraded} upgraded, ${r.downgraded} downgraded, ${r.unchanged} unchanged`
       )

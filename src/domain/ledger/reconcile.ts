@@ -171,3 +171,9 @@ export function formatReconcileReport(r: ReconcileResult): string {
 }
 
 const APPLIED_FIELD: Record<ReconcileKind, keyof ReconcileApplied> = { accrual: "accruals", reversal: "reversals", clawback: "clawbacks" }
+
+/** Reconcile defaults: the route and the CLI look 30 days back; the hourly job 7 days, skipping the last minutes. */
+export const ReconcileDefaults = {
+  days: 30,
+  job: { days: 7, settle_minutes: 10, limit: 5000 },
+} as const

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { runActivateJob } from "../../../../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../../../../services/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
 import { ActivationCounts } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
@@ -12,7 +12,7 @@ const Body = z.object({}).strict()
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  res.json({ activation: await runActivateJob(req.scope, new Date()) })
+  res.json({ activation: await req.scope.resolve<LoyaltyJobsService>("loyaltyJobsService").activate(new Date()) })
 })
 
 export const openapi: RouteDocs = {

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { runBirthdaysJob } from "../../../../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../../../../services/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
 import { Refusals, type RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
@@ -18,7 +18,7 @@ const BirthdayCounts = z.strictObject({
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  res.json({ birthdays: await runBirthdaysJob(req.scope, new Date()) })
+  res.json({ birthdays: await req.scope.resolve<LoyaltyJobsService>("loyaltyJobsService").birthdays(new Date()) })
 })
 
 export const openapi: RouteDocs = {

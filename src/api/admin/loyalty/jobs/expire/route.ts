@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { runExpireJob } from "../../../../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../../../../services/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
 import { ExpiryCounts, ReminderCounts, VoidCounts } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
@@ -14,7 +14,7 @@ const Body = z.object({}).strict()
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  const { expiry, redemptions, reminders } = await runExpireJob(req.scope, new Date())
+  const { expiry, redemptions, reminders } = await req.scope.resolve<LoyaltyJobsService>("loyaltyJobsService").expire(new Date())
   res.json({ expiry, redemptions, reminders })
 })
 

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { runReconcileJob } from "../../../../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../../../../services/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
 import { ReconcileResult } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
@@ -23,7 +23,7 @@ const Body = z
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const body = parseInput(Body, req.body, "body")
-  res.json({ reconcile: await runReconcileJob(req.scope, body, new Date()) })
+  res.json({ reconcile: await req.scope.resolve<LoyaltyJobsService>("loyaltyJobsService").reconcile(body, new Date()) })
 })
 
 export const openapi: RouteDocs = {

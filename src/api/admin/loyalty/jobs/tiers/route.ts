@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { runTiersJob } from "../../../../../utils/loyalty-jobs"
+import type LoyaltyJobsService from "../../../../../services/loyalty-jobs"
 import { route } from "../../../../_shared/handler"
 import { TierCounts } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
@@ -13,7 +13,7 @@ const Body = z.object({}).strict()
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  res.json({ tiers: await runTiersJob(req.scope, new Date()) })
+  res.json({ tiers: await req.scope.resolve<LoyaltyJobsService>("loyaltyJobsService").tiers(new Date()) })
 })
 
 export const openapi: RouteDocs = {
