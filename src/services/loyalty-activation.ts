@@ -51,7 +51,7 @@ const GONE_OUT_AT_SQL = `(CASE WHEN o.status = 'completed' OR NOT EXISTS (
 END)`
 
 /**
- * Pending points becoming available. The conditions (domain/activation.ts) are those stored on the accrual: its
+ * Pending points becoming available. The conditions (domain/ledger/activation.ts) are those stored on the accrual: its
  * pending_days (falling back to today's program for accruals that did not store it) and its spendable_on (an
  * accrual without one predates the setting and never waited for a capture). The facts come from Medusa:
  * - "gone out": every line item of the order is fulfilled (fulfilled_quantity ≥ quantity), whatever the

@@ -34,7 +34,7 @@ export type ExpiryCounts = {
 const PAGE = 200
 
 /**
- * Points expiry, first in first out (domain/expiry.ts). Each account is handled in its own transaction under its
+ * Points expiry, first in first out (domain/ledger/expiry.ts). Each account is handled in its own transaction under its
  * row lock, so one failing account neither rolls back the others nor holds every lock for the whole sweep.
  * Pending points have no clock: their lot starts when the activation entry makes them available.
  */

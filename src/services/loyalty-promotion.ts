@@ -29,7 +29,7 @@ type InjectedDependencies = {
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
-/** The core's reconcile result (domain/promotions.ts), shared by both adapters. */
+/** The core's reconcile result (domain/program/promotions.ts), shared by both adapters. */
 export type ReconcileResult = PromotionReconcileResult
 
 export type CustomerPromotion = {

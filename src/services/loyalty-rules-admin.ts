@@ -28,7 +28,7 @@ type InjectedDependencies = {
   loyaltyTierService: LoyaltyTierService
 }
 
-// The views are the core's (domain/rules-admin.ts), shared with the v2 adapter.
+// The views are the core's (domain/http/rules-admin.ts), shared with the v2 adapter.
 export type { IssueView, RulesView }
 
 export type SimulationFacts = z.output<typeof SimulationInput>
@@ -108,7 +108,7 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
   }
 
   /**
-   * The CLI's backtest (utils/backtest-source.ts, domain/backtest.ts) of candidate `files` against the store's newest
+   * The CLI's backtest (utils/backtest-source.ts, domain/reports/backtest.ts) of candidate `files` against the store's newest
    * `limit` accruals since `since`: in one read-only snapshot (REPEATABLE READ READ ONLY), so nothing can be written
    * and postings landing meanwhile cannot show up half-way. An invalid candidate gives its located issues.
    */

@@ -11,7 +11,7 @@ export type Activity = { from: string; to: string; days: ActivityDay[] }
 
 /**
  * Store-wide figures for the admin dashboard, read by bounded SQL on the ledger and accounts (utils/stats-sql.ts);
- * what the figures mean is decided in domain/stats.ts. Read-only.
+ * what the figures mean is decided in domain/reports/stats.ts. Read-only.
  */
 export default class LoyaltyStatsService extends TransactionBaseService {
   protected readonly deps_: InjectedDependencies

@@ -48,7 +48,7 @@ const factParams = (customer_id: string, now: Date): unknown[] => [
 const PAGE = 200
 
 /**
- * Tiers of members (domain/tiers.ts decides), stored on the account and mirrored by Medusa customer groups, one per
+ * Tiers of members (domain/program/tiers.ts decides), stored on the account and mirrored by Medusa customer groups, one per
  * tier: a member belongs to their tier's group only. Called by the ledger after every change of lifetime points
  * (same transaction, account already locked) and by the daily re-evaluation (window facts, grace periods).
  */

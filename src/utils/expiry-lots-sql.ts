@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm"
 import type { Movement } from "../domain/ledger/expiry"
 
 /**
- * The member's open credit lots for the expiry rules (domain/expiry.ts), computed in SQL so that only they leave
+ * The member's open credit lots for the expiry rules (domain/ledger/expiry.ts), computed in SQL so that only they leave
  * the database, not the member's whole history. A LATERAL join over the entries of `customer` (an SQL expression),
  * giving OPEN_LOTS_COLUMNS; served by the (customer_id, created_at) INCLUDE (kind, points, seq) index.
  *

@@ -6,7 +6,7 @@ export type RowQuery = (sql: string, params?: unknown[]) => Promise<any[]>
 
 /**
  * Reads the ledger account by account (keyset pages, each account's entries in seq order) and checks it with the
- * pure rules of domain/verify.ts. Plain SQL only, so the CLI can run it with a bare pg connection, no Medusa boot.
+ * pure rules of domain/ledger/verify.ts. Plain SQL only, so the CLI can run it with a bare pg connection, no Medusa boot.
  * Memory: one page of accounts and their entries at a time.
  */
 export async function verifyLedger(query: RowQuery, pageSize = 500, { schema = "v1" }: { schema?: MedusaSchema } = {}): Promise<VerifyReport> {

@@ -1,8 +1,8 @@
 import fs from "fs"
 import path from "path"
-import { applyRulebookLoad, emptyRulebookState, formatIssues, requireRulebook, type RulebookState } from "../domain/rules/rulebook-state"
+import { applyRulebookLoad, emptyRulebookState, formatIssues, requireRulebook, ruleFileNames, type RulebookState } from "../domain/rules/rulebook-state"
 
-// The state machine (compile, keep the last good rulebook, format issues) is the core's (domain/rulebook-state.ts),
+// The state machine (compile, keep the last good rulebook, format issues) is the core's (domain/rules/rulebook-state.ts),
 // shared with the v2 adapter; this file only reads the directory.
 export { formatIssues, requireRulebook, type RulebookState }
 
@@ -12,12 +12,7 @@ const states = new Map<string, RulebookState>()
 
 /** Reads the top-level `*.json` files of `dir` (sub-folders such as `tests/` and `schema/` are not rules). */
 export function readRuleFiles(dir: string): Array<{ name: string; text: string }> {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith(".json"))
-    .map((d) => d.name)
-    .sort()
-    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }))
+  return ruleFileNames(fs.readdirSync(dir, { withFileTypes: true })).map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }))
 }
 
 /**

@@ -113,7 +113,7 @@ interface PlacedOrder extends PlannedOrder {
 }
 
 
-/** Cumulative clawback, restated here independently of src/domain/clawback.ts: floor(earned × refunded / total). */
+/** Cumulative clawback, restated here independently of src/domain/ledger/clawback.ts: floor(earned × refunded / total). */
 function clawedAfter(earned: number, refunded: number, total: number): number {
   return Math.floor((earned * Math.min(refunded, total)) / total)
 }

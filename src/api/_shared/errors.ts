@@ -4,7 +4,7 @@ import { ERROR_TYPE_BY_CODE } from "../../domain/http/views"
 
 /**
  * The one table from domain error codes to Medusa error types (and so HTTP statuses) is the core's
- * ERROR_TYPE_BY_CODE (domain/views.ts, shared with the v2 adapter). Never INVALID_ARGUMENT for client errors:
+ * ERROR_TYPE_BY_CODE (domain/http/views.ts, shared with the v2 adapter). Never INVALID_ARGUMENT for client errors:
  * Medusa v1 answers it with a 500.
  */
 const MEDUSA_TYPE_BY_CODE: Record<LoyaltyErrorCode, string> = ERROR_TYPE_BY_CODE

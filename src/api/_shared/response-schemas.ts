@@ -144,7 +144,7 @@ export const PromotionReconcile = z.strictObject({
   failed: z.array(CodeReason),
 }).meta({ id: "PromotionReconcileResult" })
 
-/** Order and customer facts (domain/facts.ts) as an accrual or a simulation saw them. */
+/** Order and customer facts (domain/rules/facts.ts) as an accrual or a simulation saw them. */
 const LineItemFacts = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -201,7 +201,7 @@ export const VoidCounts = z.strictObject({ examined: int(), voided: int(), settl
 export const ActivationCounts = z.strictObject({ orders_checked: int(), awards_checked: int(), entries_posted: int(), points_activated: int() }).meta({ id: "ActivationCounts" })
 export const TierCounts = z.strictObject({ accounts_checked: int(), upgraded: int(), downgraded: int(), unchanged: int() }).meta({ id: "TierCounts" })
 
-/** domain/reconcile.ts ReconcileResult: `since`/`until` as ISO strings, `redemptions_settled` when codes were swept, `referrals` when referral awards were. */
+/** domain/ledger/reconcile.ts ReconcileResult: `since`/`until` as ISO strings, `redemptions_settled` when codes were swept, `referrals` when referral awards were. */
 export const ReconcileResult = z.strictObject({
   since: IsoDateTime,
   until: IsoDateTime,
@@ -218,7 +218,7 @@ export const ReconcileResult = z.strictObject({
   referrals: z.strictObject({ awarded: int(), reversed: int() }).optional(),
 }).meta({ id: "ReconcileResult" })
 
-/** domain/verify.ts VerifyReport. */
+/** domain/ledger/verify.ts VerifyReport. */
 export const VerifyReport = z.strictObject({
   ok: z.boolean(),
   accounts_checked: int(),

@@ -2,7 +2,7 @@ import type { LoyaltyAction } from "../../models/loyalty-action"
 import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
 
 /**
- * The public shapes of an account (`tier` as `{ code, name }`) and of a ledger entry live in the core (domain/views.ts),
+ * The public shapes of an account (`tier` as `{ code, name }`) and of a ledger entry live in the core (domain/http/views.ts),
  * shared with the v2 adapter; v1 routes keep importing them from here.
  */
 export { serializeAccount, serializeEntry } from "../../domain/http/views"

@@ -59,7 +59,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
 
 /**
  * An issue's message for a client. Unknown keys get a plain sentence: the domain's strict schemas carry their allowed
- * keys in the message behind an internal marker (domain/rule-issues.ts) that must never reach a response.
+ * keys in the message behind an internal marker (domain/rules/rule-issues.ts) that must never reach a response.
  */
 function issueMessage(issue: z.core.$ZodIssue, keys: string[] | undefined): string {
   if (issue.code !== "unrecognized_keys") return issue.message

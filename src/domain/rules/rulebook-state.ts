@@ -69,3 +69,11 @@ export function requireRulebook(state: RulebookState): Rulebook {
     { rules_dir: state.rules_dir, issues }
   )
 }
+
+/**
+ * Which entries of a rules directory are rule files: the top-level `*.json` files, in name order (sub-folders such
+ * as `tests/` and `schema/` are not rules). The adapters list the directory and read the files; this decides which.
+ */
+export function ruleFileNames(entries: ReadonlyArray<{ name: string; isFile(): boolean }>): string[] {
+  return entries.filter((d) => d.isFile() && d.name.endsWith(".json")).map((d) => d.name).sort()
+}

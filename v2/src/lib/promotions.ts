@@ -11,7 +11,7 @@ import { emptyPromotionReconcile, type PromotionReconcileResult } from "../core/
 type Resolver = { resolve<T = any>(key: string): T }
 type GroupPair = { customer_id: string; customer_group_id: string }
 
-/** The core's reconcile result (domain/promotions.ts), shared by both adapters. */
+/** The core's reconcile result (domain/program/promotions.ts), shared by both adapters. */
 export type ReconcileResult = PromotionReconcileResult
 
 /** The customer-group rule that restricts a member promotion to its group (recipe §5). */

@@ -1,6 +1,6 @@
 import fs from "fs"
 import path from "path"
-import { applyRulebookLoad, emptyRulebookState, requireRulebook, type RulebookState } from "../core/domain/rules/rulebook-state"
+import { applyRulebookLoad, emptyRulebookState, requireRulebook, ruleFileNames, type RulebookState } from "../core/domain/rules/rulebook-state"
 import type { Rulebook } from "../core/domain/rules/rulebook"
 
 const PACKAGE_NAME = "medusa-plugin-loyalty-rules-v2"
@@ -27,17 +27,12 @@ export function defaultRulesDir(): string {
 }
 
 // Module services are built once per app, routes and workflows resolve them per request; the compiled rulebook
-// lives here, one state per directory (the same state machine as the v1 adapter: core/domain/rulebook-state.ts).
+// lives here, one state per directory (the same state machine as the v1 adapter: core/domain/rules/rulebook-state.ts).
 const states = new Map<string, RulebookState>()
 
 /** Top-level `*.json` files of `dir`, sorted by name (sub-folders such as tests/ and schema/ are not rules). */
 export function readRuleFiles(dir: string): Array<{ name: string; text: string }> {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith(".json"))
-    .map((d) => d.name)
-    .sort()
-    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }))
+  return ruleFileNames(fs.readdirSync(dir, { withFileTypes: true })).map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }))
 }
 
 export function reloadRules(dir: string): RulebookState {

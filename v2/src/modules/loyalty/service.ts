@@ -246,7 +246,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * The core's postUnderLock (src/domain/locked-posting.ts) on this module's tables: locks the customer's account
+   * The core's postUnderLock (src/domain/ledger/locked-posting.ts) on this module's tables: locks the customer's account
    * (opening it when missing), then, unless an entry exists under `idempotency_key` (returned as a replay), asks
    * `decide` for the draft to append, under the lock; null writes nothing. The tier changes the write caused come
    * back for the calling workflow to emit once it has succeeded.

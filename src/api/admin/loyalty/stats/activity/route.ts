@@ -30,7 +30,7 @@ const Response = z.object({
  * (zero-filled), oldest first. `to` defaults to today (UTC), `from` to 29 days before `to`; at most 366 days.
  * Each bucket is the signed sum of its entries' points (the member's point of view, as on the entries), so a day's
  * buckets add up to its change of `outstanding_points` (Σ points of all entries up to the end of the day: what
- * members hold). Kinds → buckets (domain/stats.ts): issued = accrual + activation (points that became available;
+ * members hold). Kinds → buckets (domain/reports/stats.ts): issued = accrual + activation (points that became available;
  * pending points count when activated), redeemed = redemption + redemption_void (≤ 0 unless codes came back),
  * expired = expiry, clawed_back = clawback + reversal, adjusted = adjustment.
  */
