@@ -44,7 +44,7 @@ describe("the packed v2 plugin carries the repository's core byte for byte", () 
     const compiled = filesUnder(path.join(pkg, ".medusa/server/src/core/domain"))
     expect(compiled).toEqual(filesUnder(path.join(ROOT, "src/domain")).map((f) => f.replace(/\.ts$/, ".js")))
     const service = fs.readFileSync(path.join(pkg, ".medusa/server/src/modules/loyalty/service.js"), "utf8")
-    expect(service).toContain('require("../../core/domain/ledger")')
+    expect(service).toContain('require("../../core/domain/ledger/locked-posting")')
     // No second copy of the accrual arithmetic anywhere else in the package.
     const all = filesUnder(path.join(pkg, ".medusa/server/src")).filter((f) => f.endsWith(".js") && !f.startsWith("core/"))
     for (const f of all) expect([f, /function (evaluateAccrual|clawbackForRefund|planPosting)\b/.test(fs.readFileSync(path.join(pkg, ".medusa/server/src", f), "utf8"))]).toEqual([f, false])
