@@ -246,6 +246,8 @@ medusaIntegrationTestRunner({
       // ...and the member's next cart uses the code.
       const used = await complete(jack, next.id)
       expect(await orderOf(used.order.id)).toMatchObject({ discount_total: 5 })
+      // order.placed settles the codes after the completion answered: verify only once it has.
+      await waitFor("both codes settled", async () => (await mine(jack)).redemptions.every((r: any) => r.status === "settled"))
       await expectLedgerClean()
     })
 
