@@ -196,6 +196,7 @@ medusaIntegrationTestRunner({
       expect([again.type, again.order.id]).toEqual(["order", first.order.id])
       const { data: orders } = await query().graph({ entity: "order", fields: ["id", "discount_total"], filters: { customer_id: dan.id } })
       expect(orders.filter((o: any) => Number(o.discount_total) > 0).map((o: any) => o.id)).toEqual([first.order.id])
+      await waitFor("the settlement", async () => (await mine(dan)).redemptions[0]?.status === "settled")
       await expectLedgerClean()
     })
 
