@@ -1,26 +1,28 @@
 import { errorHandler, type MedusaNextFunction, type MedusaRequest, type MedusaResponse } from "@medusajs/medusa"
+import { ERROR_TYPE_BY_CODE } from "../../domain/http/views"
 import { toMedusaError } from "./errors"
 
 type ErrorHandler = (err: unknown, req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) => void
 type HttpError = { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; length?: unknown; limit?: unknown }
-type Answer = { status: number; code: string; message: string }
+type Answer = { status: number; code: string; message: string; type?: string }
 
 /**
  * The error middleware of the plugin's router (src/api/middlewares.ts `errorHandler`). Medusa's own handler answers
  * 500 "An unknown error occurred" for anything that is not a MedusaError, which includes the request errors raised
  * before a handler runs: body-parser's malformed JSON and too-large body, and express's URIError for a malformed
- * %-escape in the path. Those get a 4xx here; everything else goes on to Medusa's handler as before (domain errors
- * through the one code table), which never shows a stack or a driver message for an unexpected error.
+ * %-escape in the path. Those get a 4xx here, and so does a domain error whose code Medusa's handler would drop
+ * (codeKeptAnswer); everything else goes on to Medusa's handler (domain errors through the one code table), which
+ * never shows a stack or a driver message for an unexpected error.
  */
 export function loyaltyErrorHandler(): ErrorHandler {
   const medusa = errorHandler() as unknown as ErrorHandler
   return (err, req, res, next) => {
-    const answer = requestError(err as HttpError)
+    const answer = requestError(err as HttpError) ?? codeKeptAnswer(err)
     if (!answer || res.headersSent) {
       medusa(toMedusaError(err), req, res, next)
       return
     }
-    res.status(answer.status).json({ type: "invalid_data", code: answer.code, message: answer.message })
+    res.status(answer.status).json({ type: answer.type ?? "invalid_data", code: answer.code, message: answer.message })
   }
 }
 
@@ -41,6 +43,17 @@ function requestError(err: HttpError): Answer | null {
     return { status, code: "INVALID_INPUT", message: `Invalid request: ${err.message}` }
   }
   return null
+}
+
+/**
+ * A domain error Medusa's handler would answer without its code: Medusa v1 replaces the code of every
+ * duplicate_error with "invalid_request_error", so a client could not tell IDEMPOTENCY_CONFLICT (a retry with
+ * another payload) from any other 422. Answered here with the same status and type, the code kept (as on Medusa v2).
+ */
+function codeKeptAnswer(err: unknown): Answer | null {
+  const e = toMedusaError(err) as { type?: unknown; code?: unknown; message?: unknown }
+  if (e?.type !== "duplicate_error" || typeof e.code !== "string" || !(e.code in ERROR_TYPE_BY_CODE)) return null
+  return { status: 422, type: "duplicate_error", code: e.code, message: String(e.message) }
 }
 
 function tooLarge(err: HttpError): string {
