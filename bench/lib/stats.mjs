@@ -58,8 +58,9 @@ export function verdictOf(ratio, target) {
   return ratio <= target ? "ok" : "over"
 }
 
-/** The plugin's seeded PRNG (mulberry32, src/testing/random-rules.ts): one implementation for tests and bench. */
-export const { prng } = createRequire(import.meta.url)("../../dist/testing/random-rules.js")
+/** The tests' seeded PRNG (mulberry32, tests/support/random-rules.ts, compiled by `npm run bench` into dist-bench/):
+ * one implementation for tests and bench. */
+export const { prng } = createRequire(import.meta.url)("../../dist-bench/tests/support/random-rules.js")
 
 /**
  * The order of `variants` for round `r`: rotated each round, so no variant always runs first (or right after a

@@ -13,7 +13,7 @@ const dist = (p) => require(path.join(ROOT, "dist", p))
 const { runBacktest } = dist("domain/reports/backtest.js")
 const { compileRulebook } = dist("domain/rules/rulebook.js")
 const { readRuleFiles } = dist("utils/rulebook-store.js")
-const { prng, randomAccrualFacts, randomMemberFacts } = dist("testing/random-rules.js")
+const { prng, randomAccrualFacts, randomMemberFacts } = require(path.join(ROOT, "dist-bench", "tests", "support", "random-rules.js"))
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 

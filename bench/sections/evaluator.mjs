@@ -16,7 +16,7 @@ const { evaluateAccrual, computeAccrual } = dist("domain/program/accrual.js")
 const { compileRulebook } = dist("domain/rules/rulebook.js")
 const { resolveFactPath } = dist("domain/rules/fact-catalogue.js")
 const { readRuleFiles } = dist("utils/rulebook-store.js")
-const { prng, randomAccrualFacts, randomAccrualFile } = dist("testing/random-rules.js")
+const { prng, randomAccrualFacts, randomAccrualFile } = require(path.join(ROOT, "dist-bench", "tests", "support", "random-rules.js"))
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const byPriorityThenName = (a, b) => b.priority - a.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)

@@ -25,7 +25,7 @@ import type { Admin, ApiClient, Customer, HandledEvents, Store, StoreProcess } f
 import { compileRulebook } from "../../src/domain/rules/rulebook"
 import { simulate, SimulationInput } from "../../src/domain/reports/simulation"
 import { readRuleFiles } from "../../src/utils/rulebook-store"
-import { prng } from "../../src/testing/random-rules"
+import { prng } from "../support/random-rules"
 
 /**
  * Two Medusa servers on ONE database and ONE Redis event queue (@medusajs/event-bus-redis, BullMQ), as a store runs

@@ -1,5 +1,5 @@
 import { applyBalanceFloor, clawbackForRefund, reversalForCancel } from "../../src/domain/ledger/clawback"
-import { prng } from "../../src/testing/random-rules"
+import { prng } from "../support/random-rules"
 
 /** Runs a sequence of refunds against one order and returns each refund's clawback. */
 function clawbacks(earned_points: number, order_total_minor: number, refunds_minor: number[]): number[] {

@@ -11,7 +11,7 @@ import { referenceFiredNames } from "../../src/domain/rules/reference-engine"
 import type { Rulebook } from "../../src/domain/rules/rulebook"
 import { eligiblePromotions } from "../../src/domain/program/promotions"
 import { evaluateTier } from "../../src/domain/program/tiers"
-import { prng, randomAccrualFacts, randomAccrualFile, randomCondition, randomMemberFacts } from "../../src/testing/random-rules"
+import { prng, randomAccrualFacts, randomAccrualFile, randomCondition, randomMemberFacts } from "../support/random-rules"
 import { readRuleFiles } from "../../src/utils/rulebook-store"
 import { compileOk, REPO } from "./support/rule-files"
 

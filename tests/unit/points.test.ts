@@ -1,5 +1,5 @@
 import { amountPoints, applyMultipliers, combineBasisPoints, multiplierSteps, toBasisPoints } from "../../src/domain/program/points"
-import { prng } from "../../src/testing/random-rules"
+import { prng } from "../support/random-rules"
 
 describe("amountPoints: points per whole block of minor units, rounded down", () => {
   it.each([

@@ -11,7 +11,7 @@ import { eligiblePromotions } from "../../src/domain/program/promotions"
 import { compileRulebook, type RuleFileIssue } from "../../src/domain/rules/rulebook"
 import { evaluateTier } from "../../src/domain/program/tiers"
 import { referenceFiredNames } from "../../src/domain/rules/reference-engine"
-import { prng } from "../../src/testing/random-rules"
+import { prng } from "../support/random-rules"
 import { facts, member, REPO } from "./support/rule-files"
 
 const MUTATIONS_PER_FILE = 1000

@@ -3,9 +3,9 @@
  * come from small shared pools so conditions hit as often as they miss; rules are built from the fact catalogue so
  * every generated file passes the validator the store runs (what the store cannot load need not agree).
  */
-import type { ConditionNode, Operator, Primitive, TopLevelCondition } from "../domain/rules/condition"
-import { checkFactPath, knownPaths, type FactName, type PathValue, type ScalarType } from "../domain/rules/fact-catalogue"
-import type { AccrualFacts, LineItemFacts, MemberFacts } from "../domain/rules/facts"
+import type { ConditionNode, Operator, Primitive, TopLevelCondition } from "../../src/domain/rules/condition"
+import { checkFactPath, knownPaths, type FactName, type PathValue, type ScalarType } from "../../src/domain/rules/fact-catalogue"
+import type { AccrualFacts, LineItemFacts, MemberFacts } from "../../src/domain/rules/facts"
 
 export type Random = () => number
 
