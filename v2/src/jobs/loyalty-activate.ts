@@ -7,4 +7,5 @@ export default async function loyaltyActivate(container: MedusaContainer): Promi
   await runScheduled(container, "activate", () => runActivateJob(container, new Date()))
 }
 
-export const config = { name: "loyalty-activate", schedule: "7 * * * *" } // every hour at minute 7, as v1
+// Every hour at minute 7: the schedule docs/operations.md publishes.
+export const config = { name: "loyalty-activate", schedule: "7 * * * *" }

@@ -7,4 +7,5 @@ export default async function loyaltyExpire(container: MedusaContainer): Promise
   await runScheduled(container, "expire", () => runExpireJob(container, new Date()))
 }
 
-export const config = { name: "loyalty-expire", schedule: "15 2 * * *" } // every day at 02:15 (server time), as v1
+// Every day at 02:15 (server time): the schedule docs/operations.md publishes.
+export const config = { name: "loyalty-expire", schedule: "15 2 * * *" }

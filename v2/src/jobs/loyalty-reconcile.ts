@@ -7,4 +7,5 @@ export default async function loyaltyReconcile(container: MedusaContainer): Prom
   await runScheduled(container, "reconcile", () => runReconcileJob(container, { now: new Date(), default_days: 7, limit: 1000 }))
 }
 
-export const config = { name: "loyalty-reconcile", schedule: "23 * * * *" } // every hour at minute 23, as v1
+// Every hour at minute 23: the schedule docs/operations.md publishes.
+export const config = { name: "loyalty-reconcile", schedule: "23 * * * *" }

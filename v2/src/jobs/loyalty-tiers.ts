@@ -7,4 +7,5 @@ export default async function loyaltyTiers(container: MedusaContainer): Promise<
   await runScheduled(container, "tiers", () => runTiersJob(container, new Date()))
 }
 
-export const config = { name: "loyalty-tiers", schedule: "45 2 * * *" } // every day at 02:45, after the expire job, as v1
+// Every day at 02:45, after the expire job, so tier conditions read the balances it left.
+export const config = { name: "loyalty-tiers", schedule: "45 2 * * *" }

@@ -12,9 +12,9 @@ type Handler = (req: MedusaRequest, res: MedusaResponse) => Promise<void>
 const STATUS_BY_TYPE: Record<string, number> = { invalid_data: 400, not_allowed: 400, not_found: 404, duplicate_error: 422, unexpected_state: 500 }
 
 /**
- * Wraps a route so a domain error answers v1's contract: the status and `type` of the core's table and the domain
- * `code` kept (Medusa v2's own handler would replace the code of a 422 with "invalid_request_error"). Other errors go
- * to Medusa's handler.
+ * Wraps a route so a domain error answers the plugin's public error contract (docs/api.md#errors): the status and
+ * `type` of the core's ERROR_TYPE_BY_CODE and the domain `code` kept (Medusa v2's own handler would replace the code
+ * of a 422 with "invalid_request_error"). Other errors go to Medusa's handler.
  */
 export function route(handler: Handler): Handler {
   return async (req, res) => {

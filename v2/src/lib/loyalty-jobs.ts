@@ -18,10 +18,10 @@ import { accrueOrderWorkflow, clawbackRefundsWorkflow, reverseOrderWorkflow, typ
 import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 /**
- * The periodic jobs of the v2 plugin, with v1's names and result shapes (docs/operations.md): expire, activate,
- * tiers, reconcile. Called by the scheduled jobs (src/jobs), the admin routes (POST /admin/loyalty/jobs/*) and the
- * `medusa exec` script (src/scripts/loyalty-jobs.ts). Every run is idempotent. `now` is a parameter so tests and
- * operators can run a job as of another time; the routes and schedules pass the server clock.
+ * The periodic jobs of the v2 plugin, with the plugin's public names and result shapes (docs/operations.md): expire,
+ * activate, tiers, reconcile. Called by the scheduled jobs (src/jobs), the admin routes (POST /admin/loyalty/jobs/*)
+ * and the `medusa exec` script (src/scripts/loyalty-jobs.ts). Every run is idempotent. `now` is a parameter so tests
+ * and operators can run a job as of another time; the routes and schedules pass the server clock.
  */
 
 type Resolver = { resolve<T = any>(key: string): T }
@@ -49,7 +49,7 @@ async function eachAccount(scope: Resolver, positive_balance: boolean, visit: (c
 /**
  * expire: every account with a positive balance loses the points older than the program's `expiry.after_months`
  * that it has not spent (FIFO), one entry per member and UTC day. `enabled: false` when points never expire.
- * `redemptions`: expired redemption codes voided first by the same run, their points given back (v1), so they are
+ * `redemptions`: expired redemption codes voided first by the same run, their points given back, so they are
  * not expired with the rest.
  */
 export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry: ExpiryCounts; redemptions: RedemptionExpireCounts; failures: JobFailure[] }> {
@@ -77,7 +77,7 @@ export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry
 }
 
 /**
- * The order's side of activation, read through Query (v1's pendingOrders SQL, v2's tables):
+ * The order's side of activation, read through Query (the loyalty module cannot read order tables):
  * - gone out: every item fulfilled (detail.fulfilled_quantity ≥ quantity), or the order completed; since the latest
  *   non-canceled fulfillment's shipped_at (its created_at when not shipped); a completed order without fulfillments
  *   uses updated_at;
@@ -123,8 +123,8 @@ export async function runActivateJob(scope: Resolver, now: Date): Promise<{ acti
 }
 
 /**
- * One order (payment.captured, v1's order.payment_captured): its pending points become available when the capture
- * was the last thing they waited for. Returns the points activated (0: nothing pending, or still waiting).
+ * One order, on payment.captured: its pending points become available when the capture was the last thing they waited
+ * for. Returns the points activated (0: nothing pending, or still waiting).
  */
 export async function activateOrder(scope: Resolver, order_id: string, now: Date): Promise<number> {
   const { activation, failures } = await activatePending(scope, order_id, now)
@@ -229,7 +229,7 @@ async function refundsIn(scope: Resolver, since: Date, until: Date): Promise<Arr
 }
 
 /**
- * The order events of the window the ledger has not seen, as one timeline (v1's candidates, read through Query):
+ * The order events of the window the ledger has not seen, as one timeline (read through Query, oldest first):
  * - accrual: a member's order created in the window, not canceled, with neither an accrual nor a cancel entry;
  * - reversal: a member's canceled order, canceled in the window, without a cancel entry;
  * - clawback: a refund in the window of a member's order without its `refund:{id}` entry and without a cancel entry,
@@ -329,7 +329,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
       tallyFailure(result, c, e)
     }
   }
-  // Codes are swept whatever the window (v1): a used code left reserved could be claimed again until it expires.
+  // Codes are swept whatever the window: a used code left reserved could be claimed again until it expires.
   result.redemptions_settled = (await settleUsedRedemptions(scope, run.now)).settled
   return result
 }

@@ -14,9 +14,9 @@ type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; met
 /**
  * The member facts that come from Medusa's own modules (customer and order), read through Query: the loyalty
  * module cannot read other modules' data, so the workflow steps hand it this source and the module adds the ledger
- * figures (lifetime, balance, 365-day points) under the account's lock (LoyaltyModuleService.memberFactsUnderLock).
- * The same figures as v1's member-facts SQL:
- * - orders_count: the customer's orders that are not canceled (draft orders excluded: v1 keeps them in another table);
+ * figures (lifetime, balance, 365-day points) under the account's lock (the service's memberFactsUnder).
+ * The figures the core's MemberFacts defines (core/domain/rules/facts.ts):
+ * - orders_count: the customer's orders that are not canceled (draft orders excluded: they were never placed);
  * - spend_last_365d_minor: Σ (item subtotal − item discounts) of those placed in the last MEMBER_WINDOW_DAYS days,
  *   in minor units of the store's default currency (orders in other currencies left out, no conversion);
  * - group_ids and created_at of the customer.
@@ -68,7 +68,7 @@ export function memberContextSource(scope: Resolver, customer_id: string): Membe
   return () => memberContextOf(scope, customer_id)
 }
 
-/** The member facts tiers and promotions read (v1's LoyaltyTierService.memberFacts), as of `now`. */
+/** The member facts tiers and promotions read, as of `now`. */
 export async function memberFactsOf(scope: Resolver, account: AccountRow, now: Date = new Date()): Promise<MemberFacts> {
   const context = await memberContextOf(scope, account.customer_id, now)
   return await scope.resolve<LoyaltyModuleService>(LOYALTY_MODULE).memberFacts(account.customer_id, context, now)

@@ -1,8 +1,8 @@
 /**
  * Medusa v2 keeps amounts in the currency's major unit as decimals (BigNumber: 123.45 EUR); the core's facts and
- * clawbacks are integer minor units (12345), Medusa v1's convention. This is the one translation, at the adapter
- * edge: the decimal text is scaled by 10^decimals and rounded half away from zero to a whole minor unit (v1 stored
- * totals already rounded to minor units; v2 keeps sub-cent precision in computed tax totals).
+ * clawbacks are integer minor units (12345), so points arithmetic is exact. This is the one translation, at the
+ * adapter edge: the decimal text is scaled by 10^decimals and rounded half away from zero to a whole minor unit (v2
+ * keeps sub-cent precision in computed tax totals).
  */
 export function toMinorUnits(amount: unknown, decimals: number): number {
   const text = decimalText(amount)

@@ -31,12 +31,12 @@ const ORDER_FIELDS = [
 ]
 
 /**
- * Reads a v2 order with Medusa's own computed totals (query.graph) and maps it to the core's facts, the
- * counterpart of the v1 adapter's medusa-facts.ts: the same fields, amounts in integer minor units.
- * v1 → v2 field map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total =
- * discount_subtotal (tax excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's
- * core order, so gift_card_total is 0. Product collection and tags come from the product module (line items carry
- * only the collection's title).
+ * Reads a v2 order with Medusa's own computed totals (query.graph) and maps it to the core's OrderFacts
+ * (core/domain/rules/facts.ts), amounts in integer minor units, so rules read the same fields on any store. Field
+ * map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total = discount_subtotal (tax
+ * excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's core order, so
+ * gift_card_total is 0. Product collection and tags come from the product module (line items carry only the
+ * collection's title).
  */
 export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Promise<OrderForLoyalty | null> {
   const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
@@ -116,7 +116,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
   }
 }
 
-/** The full accrual facts once the member's account figures are known (as v1's factsOf). */
+/** The core's AccrualFacts once the member's account figures are known (customerFacts adds them to the customer). */
 export function accrualFacts(
   order: OrderForLoyalty,
   account: { points_balance: number; points_lifetime: number; tier: string | null }

@@ -93,11 +93,11 @@ async function reconcileOne(scope: Resolver, def: PromotionDef, version: string,
 }
 
 /**
- * Makes the store's v2 promotions match the rule files' member promotions (v1's reconcile): per promotion its
- * customer group and a promotion restricted to it by a customer.groups.id rule, created or brought back to the
- * definition; tracked promotions no longer in the files are made inactive. Idempotent, and it never touches a
- * promotion it did not create (a code held by another promotion is a conflict). Then every member's promotion
- * groups are re-synced when anything changed.
+ * Makes the store's v2 promotions match the rule files' member promotions: per promotion its customer group and a
+ * promotion restricted to it by a customer.groups.id rule, created or brought back to the definition; tracked
+ * promotions no longer in the files are made inactive. Idempotent, and it never touches a promotion it did not create
+ * (a code held by another promotion is a conflict). Then every member's promotion groups are re-synced when anything
+ * changed.
  */
 export async function reconcilePromotions(scope: Resolver, rulebook?: Rulebook): Promise<ReconcileResult> {
   const loyalty = loyaltyOf(scope)

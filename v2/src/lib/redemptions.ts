@@ -1,5 +1,5 @@
 /**
- * Redemptions on Medusa v2: points → a personal single-use v2 promotion code (v1's LoyaltyRedemptionService).
+ * Redemptions on Medusa v2: points → a personal single-use v2 promotion code (figures: core/domain/ledger/redemption.ts).
  *
  * - The code is a `standard` promotion with `limit: 1` and a `customer.id eq <member>` rule (v2 then applies it only
  *   to the member's carts), a fixed amount off the order in the currency of the region or cart it was redeemed for.
@@ -69,9 +69,9 @@ function invalid(message: string, field: string): LoyaltyError {
 }
 
 /**
- * Input checks, replay detection and the code's figures (v1's redeem before its transaction). Same client key and
- * request → the stored redemption; same key, another request → IDEMPOTENCY_CONFLICT. The balance checked here is
- * advisory (no promotion is created for a member who cannot pay); the debit checks it again under the lock.
+ * Input checks, replay detection and the code's figures, before anything is written. Same client key and request →
+ * the stored redemption; same key, another request → IDEMPOTENCY_CONFLICT. The balance checked here is advisory (no
+ * promotion is created for a member who cannot pay); the debit checks it again under the lock.
  */
 export async function planRedemption(scope: Resolver, input: RedeemInput, now: Date = new Date()): Promise<RedemptionPlan> {
   const { customer_id, points, region_id, cart_id } = input
@@ -166,7 +166,7 @@ export function promotionInput(r: { code: string; customer_id: string; amount_mi
   }
 }
 
-/** The public shape of a redemption (v1's serializeRedemption, plus what v2 adds: the order it paid for). */
+/** The public shape of a redemption (docs/api.md), plus the order it paid for and when it was settled or voided. */
 export function serializeRedemption(r: RedemptionRow) {
   return {
     id: r.id,
@@ -378,8 +378,8 @@ async function orderPromotionPairs(scope: Resolver, promotion_ids: string[]): Pr
 }
 
 /**
- * Verify's redemption checks (the core's redemptionProblems, as v1): a code an order used must be settled by exactly
- * one order — reserved → redemption_unsettled (reconcile settles it), voided → redemption_voided_used, more than one
+ * Verify's redemption checks (the core's redemptionProblems): a code an order used must be settled by exactly one
+ * order — reserved → redemption_unsettled (reconcile settles it), voided → redemption_voided_used, more than one
  * order → redemption_reused.
  */
 export async function redemptionVerifyProblems(scope: Resolver): Promise<VerifyProblem[]> {

@@ -27,7 +27,7 @@ export function defaultRulesDir(): string {
 }
 
 // Module services are built once per app, routes and workflows resolve them per request; the compiled rulebook
-// lives here, one state per directory (the same state machine as the v1 adapter: core/domain/rules/rulebook-state.ts).
+// lives here, one state per directory (the core's applyRulebookLoad: core/domain/rules/rulebook-state.ts).
 const states = new Map<string, RulebookState>()
 
 /** Top-level `*.json` files of `dir`, sorted by name (sub-folders such as tests/ and schema/ are not rules). */

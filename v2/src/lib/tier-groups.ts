@@ -27,7 +27,10 @@ function ladder(scope: Resolver): readonly TierDef[] | null {
   }
 }
 
-/** The ids of the ladder's existing customer groups, by group name (v1: tier.customer_group, "Loyalty tier: <name>" by default). */
+/**
+ * The ids of the ladder's existing customer groups, by group name (tier.customer_group: the core's
+ * defaultTierGroupName, "Loyalty: <name>", unless the file names one).
+ */
 export async function tierGroupIds(scope: Resolver, tiers: readonly TierDef[]): Promise<Map<string, string>> {
   const names = tiers.map((t) => t.customer_group)
   if (!names.length) return new Map()
@@ -36,9 +39,9 @@ export async function tierGroupIds(scope: Resolver, tiers: readonly TierDef[]): 
 }
 
 /**
- * The id of a tier's group, created on first need (named like v1's, metadata.loyalty_tier = code). Two members
- * reaching a tier at once may both try: the customer module refuses the second name (unique), which then reads
- * the winner's group.
+ * The id of a tier's group, created on first need (named tier.customer_group, metadata.loyalty_tier = code). Two
+ * members reaching a tier at once may both try: the customer module refuses the second name (unique), which then
+ * reads the winner's group.
  */
 async function ensureGroup(scope: Resolver, tier: TierDef): Promise<string> {
   const existing = (await tierGroupIds(scope, [tier])).get(tier.customer_group)
@@ -53,9 +56,9 @@ async function ensureGroup(scope: Resolver, tier: TierDef): Promise<string> {
 }
 
 /**
- * Makes the member's tier groups match the tier stored on their account (v1's syncGroups): in their tier's group,
- * out of every other tier's group; groups that are not the ladder's are never touched. Reads the tier after the
- * posting committed, so the last sync of a member follows their latest tier.
+ * Makes the member's tier groups match the tier stored on their account (the core's tierGroupMoves): in their tier's
+ * group, out of every other tier's group; groups that are not the ladder's are never touched. Reads the tier after
+ * the posting committed, so the last sync of a member follows their latest tier.
  */
 export async function syncTierGroups(scope: Resolver, customer_id: string): Promise<TierGroupSync> {
   const none: TierGroupSync = { customer_id, tier: null, added: [], removed: [] }

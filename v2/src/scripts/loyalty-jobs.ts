@@ -3,12 +3,13 @@ import { formatReconcileReport } from "../core/domain/ledger/reconcile"
 import { runActivateJob, runExpireJob, runReconcileJob, runTiersJob } from "../lib/loyalty-jobs"
 
 /**
- * The operators' commands for a v2 store (v1's `medusa-loyalty expire|activate|tiers|reconcile`), run inside the
- * store with `medusa exec`:
+ * The operators' commands for a v2 store, named as the CLI's `medusa-loyalty expire|activate|tiers|reconcile` so
+ * runbooks carry over; run inside the store with `medusa exec`:
  *   npx medusa exec ./node_modules/medusa-plugin-loyalty-rules-v2/.medusa/server/src/scripts/loyalty-jobs.js <command> [options]
  * commands: expire [--now <date>] | activate [--now <date>] | tiers [--now <date>]
  *           | reconcile [--since <date>] [--until <date>] [--limit <n>] [--format text|json]
- * Output: the job's JSON result (reconcile: v1's text report unless --format json). Exit code 1 on a bad command.
+ * Output: the job's JSON result (reconcile: the core's formatReconcileReport text unless --format json). Exit code 1
+ * on a bad command.
  */
 export default async function loyaltyJobs({ container, args }: ExecArgs): Promise<unknown> {
   const [command, ...rest] = args ?? []

@@ -3,7 +3,8 @@ import { clawbackRefundsWorkflow } from "../workflows/order-points"
 
 /**
  * order.return_received → catch up on the order's refunds. A return received without a refund claws nothing back:
- * points follow money (as in v1); the refund's own payment.refunded does the same sweep.
+ * points follow money (the core's clawbackDecision decides per refund); the refund's own payment.refunded does the
+ * same sweep.
  */
 export default async function orderReturnReceivedClawback({ event: { data }, container }: SubscriberArgs<{ order_id: string }>) {
   await clawbackRefundsWorkflow(container).run({ input: { order_id: data.order_id } })

@@ -3,9 +3,9 @@ import { activateOrder } from "../lib/loyalty-jobs"
 import { orderOfPayment } from "../lib/order-facts"
 
 /**
- * payment.captured ({ id: payment id }) → with `spendable_on: "captured"`, the order's pending points become available
- * when the capture was the last condition (v1's order.payment_captured). Idempotent (`order:{id}:activation`); a
- * lost event is repaired by the hourly activate job.
+ * payment.captured ({ id: payment id }) → with `spendable_on: "captured"`, the order's pending points become
+ * available when the capture was the last condition, so they do not wait for the hourly job. Idempotent
+ * (`order:{id}:activation`); a lost event is repaired by the hourly activate job.
  */
 export default async function paymentCapturedActivate({ event: { data }, container }: SubscriberArgs<{ id: string }>) {
   const order_id = await orderOfPayment(container, data.id)

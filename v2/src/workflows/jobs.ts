@@ -11,10 +11,10 @@ import { syncTierGroupsStep } from "./tier-groups"
 import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 /**
- * The periodic jobs' writes (v1's LoyaltyExpiryService, LoyaltyActivationService, LoyaltyTierService.reevaluateAll),
- * one member or order per workflow run, so one failure neither rolls back nor blocks the others. Decisions are the
- * core's (expiryDue, activationDecision, decideTierChange); every entry goes through the module's postUnderLock
- * (row lock, idempotency key checked under it). `now` travels as an ISO string (workflow inputs are serialized).
+ * The periodic jobs' writes (expiry, activation, tier re-evaluation), one member or order per workflow run, so one
+ * failure neither rolls back nor blocks the others. Decisions are the core's (expiryDue, activationDecision,
+ * recomputeTier); every entry goes through the module's postUnderLock (row lock, idempotency key checked under it).
+ * `now` travels as an ISO string (workflow inputs are serialized).
  */
 
 
@@ -58,7 +58,10 @@ export const expireAccountWorkflow = createWorkflow("loyalty-expire-account", (i
   return new WorkflowResponse(expireAccountStep(input))
 })
 
-/** The order's side of activation (v1's pendingOrders SQL, read through Query): when it went out, when it was captured. */
+/**
+ * The order's side of activation, read through Query (the module cannot read order tables): when it went out, when it
+ * was captured.
+ */
 export type OrderActivationSide = { status: string; gone_out_at: string | null; captured_at: string | null }
 
 export type ActivateOrderInput = {
@@ -131,7 +134,7 @@ export const reevaluateTierStep = createStep(
     const result = await loyaltyOf(container).reevaluateTier(customer_id, at, () => memberContextOf(container, customer_id, at))
     return new StepResponse<TierReevaluation | null>(result)
   }
-  // No compensation (as v1): the decision is recorded with its own history row; a later run decides again.
+  // No compensation: the decision is recorded with its own history row; a later run decides again.
 )
 
 export const reevaluateTierWorkflow = createWorkflow("loyalty-reevaluate-tier", (input: ReevaluateTierInput) => {

@@ -34,7 +34,7 @@ async function compensate(posted: string[] | undefined, { container }: { contain
 }
 
 /**
- * order.placed → the order's points, once: the same facts, rules and rounding as v1 (the core's evaluateAccrual).
+ * order.placed → the order's points, once: the core's evaluateAccrual over the order's facts (lib/order-facts.ts).
  * Guest and canceled orders earn nothing; a cancel handled first left a tombstone that keeps this from awarding.
  */
 export const accrueOrderStep = createStep(

@@ -82,7 +82,10 @@ export const activateRedemptionPromotionStep = createStep(
   }
 )
 
-/** A redemption for a cart (`cart_id`): the code applied to it, as v1 does. A cart that refuses it rolls the redemption back. */
+/**
+ * A redemption for a cart (`cart_id`): the code applied to it in the same run. A cart that refuses it rolls the
+ * redemption back, so no points go to a code the cart cannot take.
+ */
 export const applyRedemptionToCartStep = createStep(
   "loyalty-redemption-apply-to-cart",
   async (outcome: RedeemOutcome, { container }) => {

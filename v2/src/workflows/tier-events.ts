@@ -2,7 +2,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { TierChangeEvent } from "../modules/loyalty/service"
 
-/** v1's event name and payload ({ customer_id, from, to, reason, rulebook_version }). */
+/** The public event name and payload (docs/ledger.md#events): { customer_id, from, to, reason, rulebook_version }. */
 export const TIER_CHANGED_EVENT = "loyalty.tier_changed"
 
 type EventBus = {

@@ -5,10 +5,11 @@ import type LoyaltyModuleService from "../modules/loyalty/service"
 import { syncTierGroups, type TierGroupSync, undoTierGroupSync } from "../lib/tier-groups"
 
 /**
- * Tier customer groups follow the account's tier, and member promotions' groups the member's eligibility (v1: one Medusa customer group per tier, exact membership). Runs
- * as the last step of every workflow that posts to the ledger, so a tier change and the membership move together:
- * when a later step fails, the compensation puts the member back in the groups they were in. `customer_id` null
- * (the posting was skipped: guest, unknown order) does nothing.
+ * Tier customer groups follow the account's tier (exactly one tier group per member, the core's tierGroupMoves), and
+ * member promotions' groups the member's eligibility (promotionGroupMoves). Runs as the last step of every workflow
+ * that posts to the ledger, so a tier change and the membership move together: when a later step fails, the
+ * compensation puts the member back in the groups they were in. `customer_id` null (the posting was skipped: guest,
+ * unknown order) does nothing.
  */
 export const syncTierGroupsStep = createStep(
   "loyalty-sync-tier-groups",
@@ -18,7 +19,7 @@ export const syncTierGroupsStep = createStep(
     // so concurrent postings of one member never leave them in two tier groups or none.
     const sync = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).withMemberSyncLock(customer_id, async () => {
       const tier = await syncTierGroups(container, customer_id)
-      // Member promotions' groups follow the same facts (the tier just stored among them), as v1's syncMember.
+      // Member promotions' groups follow the same facts, so a promotion for a tier sees the tier just stored.
       const promo = await syncPromotionGroups(container, customer_id)
       return { ...tier, added: [...tier.added, ...promo.added], removed: [...tier.removed, ...promo.removed] }
     })

@@ -46,7 +46,6 @@ export type MemberContextSource = () => Promise<MemberContext>
 
 /** Facts of a member when no context is given: no orders, no groups (the ledger figures are always read). */
 const NO_CONTEXT: MemberContext = { orders_count: 0, spend_last_365d_minor: 0, group_ids: [], created_at: null }
-/** Corrections take back the points a tier was earned with: that tier is not kept through a grace period (as v1). */
 
 export type EntryRow = OrderEntry & {
   id: string
@@ -97,14 +96,17 @@ export type LockedContext = {
   accountEntries: () => Promise<EntryRow[]>
 }
 
-/** A tier change as `loyalty.tier_changed` carries it (v1's payload), written in the posting's transaction. */
+/**
+ * A tier change as `loyalty.tier_changed` carries it (its public payload, docs/ledger.md#events), written in the
+ * posting's transaction.
+ */
 export type TierChangeEvent = { customer_id: string; from: string | null; to: string; reason: string; rulebook_version: string | null }
 
 export type PostResult =
   | { entry: EntryRow; account: AccountRow; replayed: boolean; tier_changes?: TierChangeEvent[] }
   | { entry: null; account: AccountRow; replayed: false; tier_changes?: TierChangeEvent[] }
 
-/** What a re-evaluation of one member did (the tiers job's counts, v1's RecomputeResult). */
+/** What a re-evaluation of one member did: the tiers job counts upgraded / downgraded / unchanged from `change`. */
 export type TierReevaluation = { from: string | null; to: string | null; change: "upgrade" | "downgrade" | "none"; tier_change: TierChangeEvent | null }
 
 /** An order with pending points left, as the ledger knows it (the activation job adds the order's side). */
@@ -169,7 +171,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       [newId("lacc"), customer_id]
     )
     if (inserted.rows.length) {
-      // A new member gets their tier at once (the base tier on the default ladder), as v1's "enrolled" evaluation.
+      // A new member gets their tier at once (the base tier on the default ladder); the trigger "enrolled" tells the
+      // tier history why.
       const { account, tier_change } = await this.applyTier(knex, accountRow(inserted.rows[0]), { correction: false, member, reason: "enrolled" })
       return { account, created: true, tier_change }
     }
@@ -178,8 +181,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * A member's facts (v1's LoyaltyTierService.memberFacts): the ledger figures read here (accountFacts' one statement,
-   * in the caller's transaction if any), plus the customer/order `context` the caller read through Query.
+   * A member's facts (the core's MemberFacts, core/domain/rules/facts.ts): the ledger figures read here
+   * (accountFacts' one statement, in the caller's transaction if any), plus the customer/order `context` the caller
+   * read through Query.
    */
   @InjectManager()
   async memberFacts(customer_id: string, context: MemberContext, now: Date = new Date(), @MedusaContext() sharedContext: Context = {}): Promise<MemberFacts> {
@@ -188,8 +192,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * The account of a customer and its member facts (v1's LoyaltyMemberService.summary), null without an account:
-   * the account row and its 365-day ledger points in ONE statement, plus the caller's `context` (by default none: the
+   * The account of a customer and its member facts (what the member's summary shows), null without an account: the
+   * account row and its 365-day ledger points in ONE statement, plus the caller's `context` (by default none: the
    * ledger figures only). A read, so no transaction of its own (BEGIN/COMMIT would triple the round trips); it joins
    * the caller's when there is one.
    */
@@ -315,8 +319,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * The daily re-evaluation of one member (v1's recompute with reason "reevaluation"): under the account's row lock,
-   * as of `now` (window facts move with time, grace periods end). Null when the member has no account.
+   * The daily re-evaluation of one member (the core's recomputeTier, trigger "reevaluation"): under the account's row
+   * lock, as of `now` (window facts move with time, grace periods end). Null when the member has no account.
    */
   @InjectTransactionManager()
   async reevaluateTier(
@@ -380,7 +384,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
 
   /**
    * Orders (all, or just `order_id`) with pending points left (an accrual with pending points, no activation yet,
-   * Σ pending_delta > 0) and what their accrual was awarded under (v1's pendingOrders, the ledger half).
+   * Σ pending_delta > 0) and what their accrual was awarded under: activation's ledger half (the order's side is read
+   * through Query, lib/loyalty-jobs.ts orderActivationSide).
    */
   @InjectTransactionManager()
   async pendingOrders(order_id: string | null = null, @MedusaContext() sharedContext: Context = {}): Promise<PendingOrderRow[]> {
@@ -428,7 +433,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     return rows[0] ?? null
   }
 
-  /** Accounts per tier code (v1's readMembersPerTier): GET /admin/loyalty/tiers' member_count. */
+  /** Accounts per tier code: GET /admin/loyalty/tiers' member_count. */
   @InjectTransactionManager()
   async membersPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string, number>> {
     const { rows } = await knexOf(sharedContext).raw(
@@ -662,7 +667,10 @@ function pickPluginOptions(options: Record<string, unknown>): Record<string, unk
   return picked
 }
 
-/** An account row as read: points_lifetime is bigint, which pg returns as a string (exact below 2^53, as v1). */
+/**
+ * An account row as read: points_lifetime is bigint, which pg returns as a string (exact: the core's planPosting
+ * keeps it below 2^53).
+ */
 function accountRow(row: any): AccountRow {
   return { ...row, points_lifetime: Number(row.points_lifetime) }
 }
@@ -682,7 +690,7 @@ function windowParams(now: Date): unknown[] {
 
 /**
  * Member facts from the account and the ledger as `knex`'s transaction sees them (the caller holds the lock when it
- * decides a tier), plus the caller's customer/order context: v1's member-facts SQL, the ledger half.
+ * decides a tier), plus the caller's customer/order context (lib/member-facts.ts reads that half through Query).
  */
 async function memberFactsUnder(knex: Knex, account: AccountRow | null, customer_id: string, context: MemberContext, now: Date): Promise<MemberFacts> {
   const { rows } = await knex.raw(`SELECT (${points365dSql("?")}) AS n`, [customer_id, ...windowParams(now)])

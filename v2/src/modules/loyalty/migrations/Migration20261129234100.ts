@@ -2,8 +2,8 @@ import { Migration } from "@medusajs/framework/mikro-orm/migrations"
 
 /**
  * Written by hand (the generated migration before it is DML's): what DML cannot declare.
- * - The ledger is append-only at the database level, as in the v1 plugin: a trigger refuses UPDATE and DELETE
- *   (so a row's deleted_at can never be set either), corrections are new entries.
+ * - The ledger is append-only at the database level, so no code path can rewrite history: a trigger refuses UPDATE
+ *   and DELETE (so a row's deleted_at can never be set either), corrections are new entries.
  * - Idempotency keys and one account per customer are unique over every row (DML's unique indexes are partial,
  *   WHERE deleted_at IS NULL).
  */

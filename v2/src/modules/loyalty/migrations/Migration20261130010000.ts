@@ -1,7 +1,7 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations"
 
 /**
- * Tier history (v1's loyalty_tier_change, migration 1763942400000): one row per tier change of a member,
+ * Tier history (the table the Medusa 1 plugin keeps too, loyalty_tier_change): one row per tier change of a member,
  * append-only at the database level (a trigger refuses UPDATE and DELETE, so deleted_at is never set either).
  */
 export class Migration20261130010000 extends Migration {

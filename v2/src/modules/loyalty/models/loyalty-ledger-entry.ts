@@ -2,9 +2,10 @@ import { model } from "@medusajs/framework/utils"
 import { EntryKinds } from "../../../core/domain/ledger/ledger"
 
 /**
- * The append-only points ledger (the same columns, kinds and idempotency keys as the v1 plugin's
- * loyalty_ledger_entry). A database trigger refuses UPDATE and DELETE (migration LoyaltyLedgerAppendOnly); the
- * idempotency key is unique over every row (a full unique index, not DML's partial one).
+ * The append-only points ledger: kinds are the core's EntryKinds and idempotency keys its EntryKeys
+ * (core/domain/ledger), so the same event always lands under the same key. A database trigger refuses UPDATE and
+ * DELETE (migration Migration20261129234100); the idempotency key is unique over every row (a full unique index, not
+ * DML's partial one).
  */
 const LoyaltyLedgerEntry = model
   .define("loyalty_ledger_entry", {

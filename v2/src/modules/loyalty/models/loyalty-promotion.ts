@@ -1,10 +1,10 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * One row per member promotion the plugin manages (v1's loyalty_promotion): the Medusa v2 promotion and customer
- * group it created for a promotion code of the rule files. This table is how the plugin knows which promotions are
- * its own: a promotion with a rule file's code that is not tracked here belongs to someone else and is never touched.
- * `code` is unique over every row (migration Migration20261130011000).
+ * One row per member promotion the plugin manages: the Medusa v2 promotion and customer group it created for a
+ * promotion code of the rule files. This table is how the plugin knows which promotions are its own: a promotion with
+ * a rule file's code that is not tracked here belongs to someone else and is never touched. `code` is unique over
+ * every row (migration Migration20261130011000).
  */
 const LoyaltyPromotion = model.define("loyalty_promotion", {
   id: model.id({ prefix: "lpromo" }).primaryKey(),

@@ -1,9 +1,9 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * Points exchanged for a personal single-use v2 promotion code (v1's loyalty_redemption). `status`: reserved (the
- * points are debited, the code is usable), settled (an order used it), voided (expired unused: the points went back).
- * `idempotency_key` and `code` are unique over every row (migration Migration20261130100000, full indexes).
+ * Points exchanged for a personal single-use v2 promotion code. `status`: reserved (the points are debited, the code
+ * is usable), settled (an order used it), voided (expired unused: the points went back). `idempotency_key` and `code`
+ * are unique over every row (migration Migration20261130100000, full indexes).
  */
 export const LoyaltyRedemption = model.define("loyalty_redemption", {
   id: model.id({ prefix: "lred" }).primaryKey(),

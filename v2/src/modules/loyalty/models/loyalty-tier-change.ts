@@ -1,9 +1,10 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * One tier change of a member (v1's loyalty_tier_change: append-only, a database trigger refuses UPDATE and DELETE,
- * migration Migration20261130010000). `from_tier` is null for a member's first tier; `reason` says what triggered the
- * evaluation (a ledger kind, "enrolled") and what the core decided. Written by the ledger posting, in its transaction.
+ * One tier change of a member (append-only, so the history cannot be rewritten: a database trigger refuses UPDATE and
+ * DELETE, migration Migration20261130010000). `from_tier` is null for a member's first tier; `reason` says what
+ * triggered the evaluation (a ledger kind, "enrolled") and what the core decided. Written by the ledger posting, in
+ * its transaction.
  */
 const LoyaltyTierChange = model
   .define("loyalty_tier_change", {

@@ -3,7 +3,10 @@ import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { describeRules } from "../../../../core/domain/http/rules-admin"
 import { loyaltyOf, route } from "../../../../lib/http"
 
-/** GET /admin/loyalty/rules → { rules: { version, loaded_at, rules_dir, files, last_reload_error } } (v1's shape). */
+/**
+ * GET /admin/loyalty/rules → { rules: { version, loaded_at, rules_dir, files, last_reload_error } } (the core's
+ * describeRules, docs/api.md).
+ */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   res.json({ rules: describeRules(loyaltyOf(req).rulesState()) })

@@ -4,9 +4,9 @@ import { loyaltyOf, route } from "../../../../lib/http"
 import { tierGroupIds } from "../../../../lib/tier-groups"
 
 /**
- * GET /admin/loyalty/tiers → the ladder by rank with each tier's customer group (null until the first member
- * reaches it) and its number of members, v1's shape: `{ tiers: [{ code, name, rank, threshold, customer_group_id,
- * member_count }] }`.
+ * GET /admin/loyalty/tiers → the ladder by rank with each tier's customer group (null until the first member reaches
+ * it) and its number of members, the public shape (docs/api.md): `{ tiers: [{ code, name, rank, threshold,
+ * customer_group_id, member_count }] }`.
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

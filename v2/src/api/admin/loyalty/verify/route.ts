@@ -7,7 +7,7 @@ import { redemptionVerifyProblems } from "../../../../lib/redemptions"
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const report = await loyaltyOf(req).verifyLedger()
-  // Redemption codes (money at the checkout), as v1's verify: a used code must be settled by exactly one order.
+  // Redemption codes are money at the checkout, so they are verified too: a used code is settled by exactly one order.
   const redemptions = await redemptionVerifyProblems(req.scope)
   res.json({ ...report, ok: report.ok && !redemptions.length, problems: [...report.problems, ...redemptions] })
 })

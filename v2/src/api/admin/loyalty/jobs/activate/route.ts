@@ -6,7 +6,10 @@ import { runActivateJob } from "../../../../../lib/loyalty-jobs"
 
 const Body = z.object({}).strict()
 
-/** POST /admin/loyalty/jobs/activate → { activation: { orders_checked, entries_posted, points_activated } } (v1's shape; server clock). */
+/**
+ * POST /admin/loyalty/jobs/activate → { activation: { orders_checked, entries_posted, points_activated } } (the
+ * public shape, docs/operations.md, less `awards_checked`; server clock).
+ */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body ?? {}, "body")

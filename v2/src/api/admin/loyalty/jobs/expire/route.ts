@@ -4,11 +4,14 @@ import { NoQuery, parseInput } from "../../../../../core/domain/http/request-inp
 import { route } from "../../../../../lib/http"
 import { runExpireJob } from "../../../../../lib/loyalty-jobs"
 
-// No `now` override (as v1): a run with a later clock would really expire members' points. Time travel is for
+// No `now` override: a run with a later clock would really expire members' points. Time travel is for
 // tests (the job function in-process) and operators (`medusa exec … loyalty-jobs.js expire --now <date>`).
 const Body = z.object({}).strict()
 
-/** POST /admin/loyalty/jobs/expire → { expiry: { enabled, accounts_checked, entries_posted, points_expired }, redemptions } (v1's shape). */
+/**
+ * POST /admin/loyalty/jobs/expire → { expiry: { enabled, accounts_checked, entries_posted, points_expired },
+ * redemptions } (the public shape, docs/operations.md, less `reminders`).
+ */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body ?? {}, "body")

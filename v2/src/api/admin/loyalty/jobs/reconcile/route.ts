@@ -4,7 +4,8 @@ import { NoQuery, parseInput } from "../../../../../core/domain/http/request-inp
 import { route } from "../../../../../lib/http"
 import { runReconcileJob } from "../../../../../lib/loyalty-jobs"
 
-// An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z), as v1.
+// An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z): never a local time,
+// so the window does not depend on the server's time zone.
 const IsoDate = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "expected an ISO date such as 2025-03-01 or 2025-03-01T02:00:00Z" })
   .transform((v) => new Date(v))
@@ -19,9 +20,10 @@ const Body = z
 
 /**
  * POST /admin/loyalty/jobs/reconcile → { reconcile: { since, until, limit, scanned, applied: { accruals, reversals,
- * clawbacks }, already_seen, skipped, failures, complete, redemptions_settled } } (v1's shape): applies the order
- * events of the window the ledger has not seen, through the subscribers' workflows, then settles redemption codes
- * used by an order whose order.placed was lost. `complete: false`: the limit stopped it, run again.
+ * clawbacks }, already_seen, skipped, failures, complete, redemptions_settled } } (the public shape,
+ * docs/operations.md, less `referrals`): applies the order events of the window the ledger has not seen, through the
+ * subscribers' workflows, then settles redemption codes used by an order whose order.placed was lost.
+ * `complete: false`: the limit stopped it, run again.
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

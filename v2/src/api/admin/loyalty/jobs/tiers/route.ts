@@ -4,10 +4,13 @@ import { NoQuery, parseInput } from "../../../../../core/domain/http/request-inp
 import { route } from "../../../../../lib/http"
 import { runTiersJob } from "../../../../../lib/loyalty-jobs"
 
-// No `now` override (as v1): a later clock would really end grace periods.
+// No `now` override: a later clock would really end grace periods.
 const Body = z.object({}).strict()
 
-/** POST /admin/loyalty/jobs/tiers → { tiers: { accounts_checked, upgraded, downgraded, unchanged } } (v1's shape). */
+/**
+ * POST /admin/loyalty/jobs/tiers → { tiers: { accounts_checked, upgraded, downgraded, unchanged } } (the public
+ * shape, docs/operations.md).
+ */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body ?? {}, "body")

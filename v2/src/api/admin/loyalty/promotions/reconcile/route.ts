@@ -8,8 +8,9 @@ const Body = z.object({}).strict()
 
 /**
  * POST /admin/loyalty/promotions/reconcile → { created, updated, disabled, unchanged, conflicts, pending, failed,
- * rulebook_version } (v1's shape): makes the store's member promotions and their customer groups match the live
- * promotions files. Idempotent; never touches a promotion the plugin did not create.
+ * rulebook_version } (the core's PromotionReconcileResult, docs/api.md): makes the store's member promotions and
+ * their customer groups match the live promotions files. Idempotent; never touches a promotion the plugin did not
+ * create.
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

@@ -10,7 +10,7 @@ const Body = z.object({}).strict()
 /**
  * POST /admin/loyalty/rules/reload → { rules, promotions }: re-reads the rules directory and makes a valid rulebook
  * live (stored by version). Invalid → 400 { type, code: "RULES_INVALID", message, issues } and the previous rulebook
- * stays live (v1's contract). `promotions`: the member promotions reconcile (POST /admin/loyalty/promotions/reconcile).
+ * stays live (docs/api.md). `promotions`: the member promotions reconcile (POST /admin/loyalty/promotions/reconcile).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
@@ -22,7 +22,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
     return
   }
   await loyalty.rememberRulebook(state)
-  // The rulebook is live either way: a reconcile failure is answered as promotions: { error } (v1's contract).
+  // The rulebook is live either way, so the answer is 200: a reconcile failure comes back as promotions: { error }.
   const promotions = await reconcilePromotions(req.scope).catch((e: Error) => ({ error: e.message }))
   res.json({ rules: describeRules(state), promotions })
 })

@@ -3,7 +3,10 @@ import { NoQuery, parseInput } from "../../../../../core/domain/http/request-inp
 import { rulesValidateBody, validateRuleFiles } from "../../../../../core/domain/http/rules-admin"
 import { route } from "../../../../../lib/http"
 
-/** The contents' total, as v1's limit (Medusa v2's JSON body parser must let a body of this size through to be reached). */
+/**
+ * The contents' total: whole rule files, one limit on both majors so a rulebook one validates the other does too
+ * (Medusa v2's JSON body parser must let a body of this size through to be reached).
+ */
 const RULES_VALIDATE_BODY_LIMIT_BYTES = 1_000_000
 const Body = rulesValidateBody(RULES_VALIDATE_BODY_LIMIT_BYTES)
 

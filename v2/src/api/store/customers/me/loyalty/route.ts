@@ -5,10 +5,11 @@ import { serializeAccount } from "../../../../../core/domain/http/views"
 import { currentCustomerId, liveRulebookOrNull, loyaltyOf, memberAccount, route } from "../../../../../lib/http"
 
 /**
- * GET /store/customers/me/loyalty → the logged-in customer's account and next tier (v1's shape). One SQL statement
- * once the account exists (the account row and its ledger facts, as v1's memberSummary). The customer and order
- * facts (3–4 Query reads) are not read: next_tier shows the next tier's code, name and threshold (the rulebook's)
- * and points_needed, which the core's nextTier fills only for a `$.points_*` threshold, i.e. from the ledger figures.
+ * GET /store/customers/me/loyalty → the logged-in customer's account and next tier (the core's serializeAccount,
+ * docs/api.md). One SQL statement once the account exists (the account row and its ledger facts, accountFacts). The
+ * customer and order facts (3–4 Query reads) are not read: next_tier shows the next tier's code, name and threshold
+ * (the rulebook's) and points_needed, which the core's nextTier fills only for a `$.points_*` threshold, i.e. from
+ * the ledger figures.
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

@@ -4,7 +4,7 @@ import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-
 import { route } from "../../../../../../lib/http"
 import { expireRedemptionsWorkflow } from "../../../../../../workflows/redemption"
 
-// No `now` override (as v1): a later clock would really void members' codes. Tests call expireRedemptions(now).
+// No `now` override: a later clock would really void members' codes. Tests call expireRedemptions(now).
 const Body = z.object({}).strict()
 
 /** POST /admin/loyalty/jobs/redemptions/expire → voids expired unused codes (points back), as of the server clock. */

@@ -7,9 +7,9 @@ import { memberFactsOf } from "../../../../../../lib/member-facts"
 
 /**
  * GET /store/customers/me/loyalty/promotions → { promotions }: the member promotion codes the logged-in customer can
- * use now (v1's shape): eligible by their member facts, reconciled into an active v2 promotion. v2 silently ignores
- * a code the cart's customer may not use, so a storefront shows these codes and checks the cart after applying one
- * (see the README: "Telling a shopper why a code did not apply").
+ * use now (the public shape, docs/api.md): eligible by their member facts (the core's eligiblePromotions), reconciled
+ * into an active v2 promotion. v2 silently ignores a code the cart's customer may not use, so a storefront shows
+ * these codes and checks the cart after applying one (see the README: "Telling a shopper why a code did not apply").
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")

@@ -8,7 +8,7 @@ import { redeemPointsWorkflow } from "../../../../../../workflows/redemption"
 /**
  * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }
  * (a personal single-use promotion code); the same key and body again → 200 and the first redemption; the same key
- * with another body → 422 IDEMPOTENCY_CONFLICT; not enough points → 400 INSUFFICIENT_POINTS (v1's contract).
+ * with another body → 422 IDEMPOTENCY_CONFLICT; not enough points → 400 INSUFFICIENT_POINTS (docs/api.md).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
