@@ -3,8 +3,9 @@ import { EntityManager } from "typeorm"
 import {
   countApplied,
   emptyReconcileResult,
+  reconcileCandidate,
   ReconcileCandidate,
-  ReconcileKind,
+  ReconcileEvent,
   ReconcileResult,
   ReconcileStatus,
   ReconcileWindow,
@@ -26,44 +27,39 @@ export type ReconcileRun = ReconcileWindow & {
   batch_size?: number
 }
 
-type Row = { kind: ReconcileKind; order_id: string; refund_id: string | null; customer_id: string; at: Date; at_cursor: string; sort_id: string }
+type Row = Omit<ReconcileEvent, "at"> & { at: Date; at_cursor: string; sort_id: string }
 type Cursor = { at: string; sort_id: string; kind: string }
 
 const BATCH_SIZE = 200
 
 /**
- * The missed events of a window, as one timeline ordered by (at, sort_id, kind) and read in keyset pages, so a
- * big store is never loaded at once and applying a candidate (which removes it from the set) cannot shift a page:
- * - accrual: an order of a registered customer, created in the window, not canceled, with neither an accrual nor a
- *   cancel entry (a cancel entry settles the order: a canceled order is reversed, never awarded);
- * - reversal: a canceled order of a registered customer, canceled in the window, without a cancel entry;
- * - clawback: a refund in the window of such an order, without its `refund:{id}` entry, when the order has no cancel
- *   entry (the cancel took everything back) and either has its accrual or gets it in this run (created in the
- *   window and not canceled). Refunds of orders from before the window (or before the plugin) stay out.
- * `at::text` is the cursor: JavaScript dates keep milliseconds, PostgreSQL microseconds. Each branch filters by its
- * window before probing the ledger (unique index on idempotency_key); the keys are EntryKeys' formats spelled in SQL.
+ * The order events of a window, as one timeline ordered by (at, sort_id, kind) and read in keyset pages, so a big
+ * store is never loaded at once and applying a candidate cannot shift a page: every order created in the window,
+ * every order canceled in it, every refund made in it, each with what the ledger holds for its order (read with the
+ * page). Which of them were missed is the core's rule (reconcileCandidate), not this query's. `at::text` is the
+ * cursor: JavaScript dates keep milliseconds, PostgreSQL microseconds. The probes use the ledger's unique index on
+ * idempotency_key; the keys are EntryKeys' formats spelled in SQL.
  */
 const seen = (key: string) => `EXISTS (SELECT 1 FROM loyalty_ledger_entry e WHERE e.idempotency_key = ${key})`
-const ACCRUED = seen(`'order:' || o.id || ':accrual'`)
-const CANCEL_SEEN = seen(`'order:' || o.id || ':cancel'`)
-// Members only, as the subscribers (a soft-deleted customer's orders would be skipped as guests on every run).
-const MEMBER = `JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL`
-const CANDIDATES_SQL = `
-  SELECT kind, order_id, refund_id, customer_id, at, at::text AS at_cursor, sort_id FROM (
-    SELECT 'accrual' AS kind, o.id AS order_id, NULL::text AS refund_id, o.customer_id, o.created_at AS at, o.id AS sort_id
-      FROM "order" o ${MEMBER}
-     WHERE o.created_at >= $1 AND o.created_at < $2 AND o.status <> 'canceled' AND NOT ${ACCRUED} AND NOT ${CANCEL_SEEN}
+const ORDER_FLAGS = `coalesce(c.has_account AND c.deleted_at IS NULL, false) AS member, o.status = 'canceled' AS order_canceled,
+       ${seen(`'order:' || o.id || ':accrual'`)} AS accrued, ${seen(`'order:' || o.id || ':cancel'`)} AS cancel_seen`
+const CUSTOMER = `LEFT JOIN customer c ON c.id = o.customer_id`
+const EVENTS_SQL = `
+  SELECT *, at::text AS at_cursor FROM (
+    SELECT 'accrual' AS kind, o.id AS order_id, NULL::text AS refund_id, o.customer_id, o.created_at AS at, o.id AS sort_id,
+           true AS order_created_in_window, false AS refund_seen, ${ORDER_FLAGS}
+      FROM "order" o ${CUSTOMER}
+     WHERE o.created_at >= $1 AND o.created_at < $2
     UNION ALL
-    SELECT 'reversal', o.id, NULL, o.customer_id, coalesce(o.canceled_at, o.updated_at), o.id
-      FROM "order" o ${MEMBER}
+    SELECT 'reversal', o.id, NULL, o.customer_id, coalesce(o.canceled_at, o.updated_at), o.id,
+           o.created_at >= $1, false, ${ORDER_FLAGS}
+      FROM "order" o ${CUSTOMER}
      WHERE o.status = 'canceled' AND coalesce(o.canceled_at, o.updated_at) >= $1 AND coalesce(o.canceled_at, o.updated_at) < $2
-       AND NOT ${CANCEL_SEEN}
     UNION ALL
-    SELECT 'clawback', o.id, r.id, o.customer_id, r.created_at, r.id
-      FROM refund r JOIN "order" o ON o.id = r.order_id ${MEMBER}
+    SELECT 'clawback', o.id, r.id, o.customer_id, r.created_at, r.id,
+           o.created_at >= $1, ${seen(`'refund:' || r.id`)}, ${ORDER_FLAGS}
+      FROM refund r JOIN "order" o ON o.id = r.order_id ${CUSTOMER}
      WHERE r.created_at >= $1 AND r.created_at < $2
-       AND NOT ${seen(`'refund:' || r.id`)} AND NOT ${CANCEL_SEEN}
-       AND (${ACCRUED} OR (o.status <> 'canceled' AND o.created_at >= $1))
   ) timeline
    WHERE $3::timestamptz IS NULL OR (at, sort_id, kind) > ($3::timestamptz, $4::text, $5::text)
    ORDER BY at, sort_id, kind
@@ -90,24 +86,25 @@ export default class LoyaltyReconcileService extends TransactionBaseService {
     const clawedKeys = new Set<string>() // refund keys a refund sweep of this run already wrote
     let cursor: Cursor | null = null
     for (;;) {
-      const left = run.limit === null ? Infinity : run.limit - result.scanned
-      // One row more than the limit allows tells "stopped at the limit" from "window exhausted".
-      const rows = await this.candidates(run, cursor, Math.min(batch, left + 1))
+      const rows = await this.events(run, cursor, batch)
       for (const row of rows) {
+        const candidate = reconcileCandidate({ ...row, at: new Date(row.at) })
+        if (!candidate) continue
+        // A candidate beyond the limit tells "stopped at the limit" from "window exhausted".
         if (result.scanned >= (run.limit ?? Infinity)) {
           result.complete = false
           return result
         }
-        await this.applyOne(toCandidate(row), result, clawedKeys)
+        await this.applyOne(candidate, result, clawedKeys)
       }
-      if (rows.length < Math.min(batch, left + 1)) return result
+      if (rows.length < batch) return result
       const last = rows[rows.length - 1]
       cursor = { at: last.at_cursor, sort_id: last.sort_id, kind: last.kind }
     }
   }
 
-  private async candidates(run: ReconcileWindow, cursor: Cursor | null, take: number): Promise<Row[]> {
-    return await this.manager_.query(CANDIDATES_SQL, [
+  private async events(run: ReconcileWindow, cursor: Cursor | null, take: number): Promise<Row[]> {
+    return await this.manager_.query(EVENTS_SQL, [
       run.since,
       run.until,
       cursor?.at ?? null,
@@ -154,8 +151,4 @@ function countSwept(outcomes: readonly OrderOutcome[], result: ReconcileResult, 
 
 function statusOf(outcome: OrderOutcome | undefined): ReconcileStatus {
   return outcome ? outcome.status : "skipped"
-}
-
-function toCandidate(row: Row): ReconcileCandidate {
-  return { kind: row.kind, order_id: row.order_id, refund_id: row.refund_id, customer_id: row.customer_id, at: new Date(row.at) }
 }

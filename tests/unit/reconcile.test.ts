@@ -4,7 +4,10 @@ import {
   emptyReconcileResult,
   failureCode,
   formatReconcileReport,
+  compareReconcileCandidates,
+  reconcileCandidate,
   ReconcileCandidate,
+  ReconcileEvent,
   reconcileWindow,
   tallyCandidate,
   tallyFailure,
@@ -117,5 +120,49 @@ describe("formatReconcileReport", () => {
         "  stopped at the limit: run again to continue",
       ].join("\n")
     )
+  })
+})
+
+describe("reconcileCandidate (the rule both adapters apply to the window's order events)", () => {
+  const at = new Date("2026-03-10T00:00:00Z")
+  const base: ReconcileEvent = {
+    kind: "accrual", order_id: "order_1", refund_id: null, customer_id: "cus_1", member: true, at,
+    order_canceled: false, order_created_in_window: true, accrued: false, cancel_seen: false, refund_seen: false,
+  }
+  const refund = { ...base, kind: "clawback" as const, refund_id: "ref_1" }
+  const reversal = { ...base, kind: "reversal" as const, order_canceled: true }
+  it.each([
+    ["an order placed without its accrual is a missed accrual", base, true],
+    ["an order already accrued is not", { ...base, accrued: true }, false],
+    ["a guest's order is never missed (guests earn nothing)", { ...base, member: false }, false],
+    ["an order with no customer is never missed", { ...base, customer_id: null }, false],
+    ["a canceled order is never awarded", { ...base, order_canceled: true }, false],
+    ["an order with a cancel entry (a tombstone) is settled", { ...base, cancel_seen: true }, false],
+    ["a canceled order without its cancel entry is a missed reversal", reversal, true],
+    ["a canceled order whose cancel was handled is not", { ...reversal, cancel_seen: true }, false],
+    ["a guest's cancel is never missed", { ...reversal, member: false }, false],
+    ["a refund of an accrued order without its entry is a missed clawback", { ...refund, accrued: true }, true],
+    ["a refund of an order accrued by this run (created in the window, not canceled) is one too", refund, true],
+    ["a refund already clawed back is not", { ...refund, accrued: true, refund_seen: true }, false],
+    ["a refund of an order from before the window that never earned here is not", { ...refund, order_created_in_window: false }, false],
+    ["a refund of a canceled order never accrued is not", { ...refund, order_canceled: true }, false],
+    ["a refund of an order whose cancel took everything back is not", { ...refund, accrued: true, cancel_seen: true }, false],
+  ] as Array<[string, ReconcileEvent, boolean]>)("%s", (_name, event, missed) => {
+    const candidate = reconcileCandidate(event)
+    expect(candidate).toEqual(missed ? { kind: event.kind, order_id: event.order_id, refund_id: event.refund_id, customer_id: event.customer_id, at } : null)
+  })
+
+  it("orders candidates by event time, then by refund or order id, then by kind", () => {
+    const c = (kind: ReconcileCandidate["kind"], order_id: string, refund_id: string | null, iso: string): ReconcileCandidate =>
+      ({ kind, order_id, refund_id, customer_id: "cus_1", at: new Date(iso) })
+    const list = [
+      c("clawback", "order_a", "ref_b", "2026-03-02T00:00:00Z"),
+      c("reversal", "order_b", null, "2026-03-01T00:00:00Z"),
+      c("accrual", "order_b", null, "2026-03-01T00:00:00Z"),
+      c("accrual", "order_a", null, "2026-03-01T00:00:00Z"),
+    ]
+    expect([...list].sort(compareReconcileCandidates).map((x) => `${x.kind}:${x.refund_id ?? x.order_id}`)).toEqual([
+      "accrual:order_a", "accrual:order_b", "reversal:order_b", "clawback:ref_b",
+    ])
   })
 })

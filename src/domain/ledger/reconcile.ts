@@ -23,6 +23,51 @@ export interface ReconcileCandidate {
 }
 
 /**
+ * One order event of a window, as either adapter reads it from its platform: an order created (`accrual`), an order
+ * canceled (`reversal`) or a refund (`clawback`), with what the ledger holds for its order when it is decided.
+ */
+export interface ReconcileEvent {
+  kind: ReconcileKind
+  order_id: string
+  refund_id: string | null
+  customer_id: string | null
+  /** The customer has an account (registered, not deleted); guests earn nothing, so their events are never missed. */
+  member: boolean
+  at: Date
+  order_canceled: boolean
+  /** The order was created in the run's window: a missed accrual of it is replayed by this run. */
+  order_created_in_window: boolean
+  /** The order's accrual entry, its cancel entry, this refund's clawback entry (false for other kinds) exist. */
+  accrued: boolean
+  cancel_seen: boolean
+  refund_seen: boolean
+}
+
+/**
+ * The reconcile rule, for both adapters: the event is a missed one to replay, or null.
+ * - accrual: a member's order, not canceled, with neither an accrual nor a cancel entry;
+ * - reversal: a member's canceled order without a cancel entry;
+ * - clawback: a member's refund without its entry, when the order has no cancel entry (the cancel took everything
+ *   back) and has its accrual or gets it in this run (created in the window, not canceled). Refunds of orders from
+ *   before the window (or before the plugin) stay out: they never earned here.
+ * Invariant: a candidate's own entry is not in the ledger, and an order with a cancel entry yields no candidate.
+ */
+export function reconcileCandidate(e: ReconcileEvent): ReconcileCandidate | null {
+  if (!e.member || e.customer_id === null || e.cancel_seen) return null
+  const missed =
+    e.kind === "accrual" ? !e.order_canceled && !e.accrued
+      : e.kind === "reversal" ? e.order_canceled
+        : !e.refund_seen && (e.accrued || (!e.order_canceled && e.order_created_in_window))
+  return missed ? { kind: e.kind, order_id: e.order_id, refund_id: e.refund_id, customer_id: e.customer_id, at: e.at } : null
+}
+
+/** The timeline's order, replay order: event time, then the refund or order id, then the kind (a stable keyset). */
+export function compareReconcileCandidates(a: ReconcileCandidate, b: ReconcileCandidate): number {
+  const id = (c: ReconcileCandidate) => c.refund_id ?? c.order_id
+  return a.at.getTime() - b.at.getTime() || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
+}
+
+/**
  * What became of one candidate's own ledger entry: written now, found already there, nothing to write, or written
  * earlier in the same run by the refund sweep of another candidate of its order (already counted as applied).
  */

@@ -1,11 +1,15 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
+  compareReconcileCandidates,
   countApplied,
   emptyReconcileResult,
+  reconcileCandidate,
   reconcileWindow,
   tallyCandidate,
   tallyFailure,
   type ReconcileCandidate,
+  type ReconcileEvent,
+  type ReconcileKind,
   type ReconcileResult,
   type ReconcileStatus,
 } from "../core/domain/ledger/reconcile"
@@ -229,11 +233,9 @@ async function refundsIn(scope: Resolver, since: Date, until: Date): Promise<Arr
 }
 
 /**
- * The order events of the window the ledger has not seen, as one timeline (read through Query, oldest first):
- * - accrual: a member's order created in the window, not canceled, with neither an accrual nor a cancel entry;
- * - reversal: a member's canceled order, canceled in the window, without a cancel entry;
- * - clawback: a refund in the window of a member's order without its `refund:{id}` entry and without a cancel entry,
- *   when the order has its accrual or gets it in this run (created in the window and not canceled).
+ * The order events of the window (orders created, orders canceled, refunds, read through Query) with what the
+ * ledger holds for their orders; which were missed is the core's rule (reconcileCandidate), oldest first
+ * (compareReconcileCandidates).
  */
 async function candidates(scope: Resolver, since: Date, until: Date): Promise<ReconcileCandidate[]> {
   const window = { $gte: since, $lt: until }
@@ -243,30 +245,23 @@ async function candidates(scope: Resolver, since: Date, until: Date): Promise<Re
   const orders = new Map<string, OrderRow>([...created, ...canceled].map((o) => [o.id, o]))
   const missing = [...new Set(refunds.map((r) => r.order_id).filter((id) => !orders.has(id)))]
   if (missing.length) for (const o of await ordersWhere(scope, { id: missing })) orders.set(o.id, o)
-  const member = (o: OrderRow | undefined): o is OrderRow & { customer_id: string } => !!o?.customer_id && o.customer?.has_account === true
   const keys = [...orders.keys()].flatMap((id) => [EntryKeys.accrual(id), EntryKeys.reversal(id)]).concat(refunds.map((r) => EntryKeys.clawback(r.id)))
   const seen = await scope.resolve<LoyaltyModuleService>(LOYALTY_MODULE).existingKeys(keys)
-  const inWindow = (at: string | null) => !!at && new Date(at) >= since && new Date(at) < until
-  const out: ReconcileCandidate[] = []
-  for (const o of created) {
-    if (member(o) && o.status !== "canceled" && !seen.has(EntryKeys.accrual(o.id)) && !seen.has(EntryKeys.reversal(o.id))) {
-      out.push({ kind: "accrual", order_id: o.id, refund_id: null, customer_id: o.customer_id, at: new Date(o.created_at) })
-    }
-  }
-  for (const o of canceled) {
-    if (member(o) && !seen.has(EntryKeys.reversal(o.id))) {
-      out.push({ kind: "reversal", order_id: o.id, refund_id: null, customer_id: o.customer_id, at: new Date(o.canceled_at ?? o.updated_at) })
-    }
-  }
-  for (const r of refunds) {
-    const o = orders.get(r.order_id)
-    if (!member(o) || seen.has(EntryKeys.clawback(r.id)) || seen.has(EntryKeys.reversal(o.id))) continue
-    if (seen.has(EntryKeys.accrual(o.id)) || (o.status !== "canceled" && inWindow(o.created_at))) {
-      out.push({ kind: "clawback", order_id: o.id, refund_id: r.id, customer_id: o.customer_id, at: new Date(r.created_at) })
-    }
-  }
-  const sortId = (c: ReconcileCandidate) => c.refund_id ?? c.order_id
-  return out.sort((a, b) => a.at.getTime() - b.at.getTime() || sortId(a).localeCompare(sortId(b)) || a.kind.localeCompare(b.kind))
+  const event = (kind: ReconcileKind, o: OrderRow, at: string, refund_id: string | null): ReconcileEvent => ({
+    kind, order_id: o.id, refund_id, customer_id: o.customer_id ?? null, at: new Date(at),
+    member: !!o.customer_id && o.customer?.has_account === true,
+    order_canceled: o.status === "canceled",
+    order_created_in_window: new Date(o.created_at) >= since && new Date(o.created_at) < until,
+    accrued: seen.has(EntryKeys.accrual(o.id)),
+    cancel_seen: seen.has(EntryKeys.reversal(o.id)),
+    refund_seen: refund_id !== null && seen.has(EntryKeys.clawback(refund_id)),
+  })
+  const events = [
+    ...created.map((o) => event("accrual", o, o.created_at, null)),
+    ...canceled.map((o) => event("reversal", o, o.canceled_at ?? o.updated_at, null)),
+    ...refunds.flatMap((r) => (orders.has(r.order_id) ? [event("clawback", orders.get(r.order_id)!, r.created_at, r.id)] : [])),
+  ]
+  return events.map(reconcileCandidate).filter((c): c is ReconcileCandidate => c !== null).sort(compareReconcileCandidates)
 }
 
 /**
