@@ -90,7 +90,7 @@ export const Action = z.strictObject({
   created_at: IsoDateTime,
 }).meta({ id: "LoyaltyAction" })
 
-/** serializeRedemption: `amount` in minor units of `currency_code`. */
+/** serializeRedemption (domain/http/views.ts): `amount` in minor units of `currency_code`; `order_id` and `settled_at` once an order used the code, `voided_at` once its points came back. */
 export const Redemption = z.strictObject({
   id: z.string(),
   points: int(),
@@ -100,6 +100,9 @@ export const Redemption = z.strictObject({
   expires_at: IsoDateTime,
   status: z.enum(["reserved", "settled", "voided"]),
   cart_id: z.string().nullable(),
+  order_id: z.string().nullable(),
+  settled_at: IsoDateTime.nullable(),
+  voided_at: IsoDateTime.nullable(),
   created_at: IsoDateTime,
 }).meta({ id: "LoyaltyRedemption" })
 

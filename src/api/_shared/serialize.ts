@@ -6,20 +6,11 @@ import type { LoyaltyRedemption } from "../../models/loyalty-redemption"
  * shared with the v2 adapter; v1 routes keep importing them from here.
  */
 export { serializeAccount, serializeEntry } from "../../domain/http/views"
+import { serializeRedemption as serializeCoreRedemption } from "../../domain/http/views"
 
-/** The public shape of a redemption; `amount` is in minor units of `currency_code` (500 = 5.00 USD). */
+/** The public shape of a redemption (the core's, shared with the v2 adapter): the v1 discount's code is the code. */
 export function serializeRedemption(r: LoyaltyRedemption) {
-  return {
-    id: r.id,
-    points: r.points,
-    discount_code: r.discount_code,
-    amount: r.amount_minor,
-    currency_code: r.currency_code,
-    expires_at: r.expires_at,
-    status: r.status,
-    cart_id: r.cart_id,
-    created_at: r.created_at,
-  }
+  return serializeCoreRedemption({ ...r, code: r.discount_code })
 }
 
 /** The public shape of a recorded earning action: what was decided, the points, and why nothing was awarded. */

@@ -62,6 +62,40 @@ export function serializeEntry(e: EntryFields) {
   }
 }
 
+export type RedemptionFields = {
+  id: string
+  points: number
+  /** The single-use code the member types at checkout (a v1 discount's, a v2 promotion's). */
+  code: string
+  amount_minor: number
+  currency_code: string
+  expires_at: Date | string
+  status: string
+  cart_id: string | null
+  order_id: string | null
+  settled_at: Date | string | null
+  voided_at: Date | string | null
+  created_at: Date | string
+}
+
+/** The public shape of a redemption; `amount` is in minor units of `currency_code` (500 = 5.00 EUR). */
+export function serializeRedemption(r: RedemptionFields) {
+  return {
+    id: r.id,
+    points: r.points,
+    discount_code: r.code,
+    amount: r.amount_minor,
+    currency_code: r.currency_code,
+    expires_at: r.expires_at,
+    status: r.status,
+    cart_id: r.cart_id,
+    order_id: r.order_id,
+    settled_at: r.settled_at,
+    voided_at: r.voided_at,
+    created_at: r.created_at,
+  }
+}
+
 /**
  * The error type (HTTP status) of each domain error code, as Medusa's MedusaError.Types spell them (v1 and v2 alike):
  * the one table both adapters' error handling reads. Never "invalid_argument" for client errors: Medusa v1 answers it

@@ -166,23 +166,8 @@ export function promotionInput(r: { code: string; customer_id: string; amount_mi
   }
 }
 
-/** The public shape of a redemption (docs/api.md), plus the order it paid for and when it was settled or voided. */
-export function serializeRedemption(r: RedemptionRow) {
-  return {
-    id: r.id,
-    points: r.points,
-    discount_code: r.code,
-    amount: r.amount_minor,
-    currency_code: r.currency_code,
-    expires_at: r.expires_at,
-    status: r.status,
-    cart_id: r.cart_id,
-    order_id: r.order_id,
-    settled_at: r.settled_at,
-    voided_at: r.voided_at,
-    created_at: r.created_at,
-  }
-}
+/** The public shape of a redemption: the core's (core/domain/http/views.ts), shared with the Medusa 1 plugin. */
+export { serializeRedemption } from "../core/domain/http/views"
 
 // ── Checkout: the complete-cart workflow's validate hook ──
 
