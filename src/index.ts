@@ -4,5 +4,5 @@ export { evaluateAccrual } from "./domain/program/accrual"
 export { LoyaltyError, LoyaltyErrorCodes, isLoyaltyError } from "./domain/shared/errors"
 export { parsePluginOptions } from "./domain/shared/options"
 /** For a store's own cart completion strategy: claim loyalty codes in the order's transaction (docs/checkout-safety.md). */
-export { completeWithRedemptionClaims, precheckRedemptions } from "./utils/redemption-guard"
+export { completeWithRedemptionClaims, precheckRedemptions } from "./checkout/redemption-guard"
 export { claimRefusal } from "./domain/ledger/redemption-claim"

@@ -1,5 +1,5 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { guardCompletionStrategy, type Resolver } from "../../utils/redemption-guard"
+import { guardCompletionStrategy, type Resolver } from "../../checkout/redemption-guard"
 
 /**
  * Before Medusa's cart completion route: makes sure the store's completion strategy claims loyalty codes in the
