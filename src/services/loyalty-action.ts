@@ -3,7 +3,7 @@ import { EntityManager } from "typeorm"
 import { actionFacts, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/program/action"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import type { PendingAwardTerms } from "../domain/ledger/activation"
-import type { EntryDraft } from "../domain/ledger/ledger"
+import { actionDecision } from "../domain/ledger/action"
 import { LoyaltyAction } from "../models/loyalty-action"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import type LoyaltyLedgerService from "./loyalty-ledger"
@@ -97,19 +97,17 @@ export default class LoyaltyActionService extends TransactionBaseService {
         const occurred_at = input.occurred_at ?? now.toISOString()
         const facts = { action: actionFacts({ ...input, occurred_at, properties }, rulebook.program.timezone), member }
         const result = evaluateAction(rulebook, facts, await pastAwards(ctx.manager, input.customer_id))
-        const status = result.points > 0 ? "awarded" : result.refused.length > 0 ? "refused" : "no_rule"
+        const decision = actionDecision({ action: input, action_id, result, facts })
         decided = {
           result,
           row: {
             id: action_id, customer_id: input.customer_id, type: input.type, reference: input.reference,
-            occurred_at: new Date(facts.action.occurred_at), properties, payload_hash, status, points: result.points,
-            rule_names: result.rule_names, rulebook_version: rulebook.version,
-            reasons: status === "no_rule" ? [{ message: `no action rule applies to a "${input.type}" action` }] : result.refused,
+            occurred_at: new Date(facts.action.occurred_at), properties, payload_hash, status: decision.status, points: result.points,
+            rule_names: result.rule_names, rulebook_version: rulebook.version, reasons: decision.reasons,
             entry_id: null, actor_id: input.actor_id ?? null,
           },
         }
-        if (status !== "awarded") return null
-        return actionDraft(input, key, action_id, result, facts)
+        return decision.draft
       })
 
       if (posted.entry && posted.replayed) {
@@ -159,29 +157,6 @@ export default class LoyaltyActionService extends TransactionBaseService {
     if (!row.has_account) {
       throw new LoyaltyError(LoyaltyErrorCodes.ACTION_NOT_ALLOWED, `Customer ${customer_id} has no account (a guest): only members earn from actions`, { customer_id })
     }
-  }
-}
-
-function actionDraft(input: ActionReport, key: string, action_id: string, result: ActionResult, facts: { action: ReturnType<typeof actionFacts> }): EntryDraft {
-  return {
-    customer_id: input.customer_id,
-    kind: "action",
-    // Pending: out of balance and lifetime until activated (or taken back from pending).
-    points: input.pending ? 0 : result.points,
-    pending_points: input.pending ? result.points : 0,
-    idempotency_key: key,
-    source_id: action_id,
-    rule_names: result.rule_names,
-    rulebook_version: result.rulebook_version,
-    reason: `${input.type} ${input.reference}`,
-    actor_id: input.actor_id ?? null,
-    details: {
-      action: { type: facts.action.type, reference: facts.action.reference, occurred_at: facts.action.occurred_at, properties: facts.action.properties },
-      contributions: result.contributions,
-      refused: result.refused,
-      facts,
-      ...(input.pending ? { pending: input.pending } : {}),
-    },
   }
 }
 

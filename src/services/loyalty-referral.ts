@@ -9,6 +9,7 @@ import type { ActionOutcome } from "./loyalty-action"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
 import { EntryKeys } from "../domain/ledger/entry-keys"
+import { actionReversalEntryDraft } from "../domain/ledger/action"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -160,20 +161,15 @@ export default class LoyaltyReferralService extends TransactionBaseService {
         const { role, referred_id } = a.properties
         const key = referralReversalKey(referred_id, role)
         // Decided under the member's lock: an award still pending (not activated) is taken out of pending only.
-        const posted = await ledger.postUnderLock(a.customer_id, key, async (ctx) => {
-          const still_pending = await isPendingAward(ctx.manager, a.entry_id)
-          return {
-            customer_id: a.customer_id,
-            kind: "action",
-            points: still_pending ? 0 : -a.points,
-            pending_points: still_pending ? -a.points : 0,
-            idempotency_key: key,
+        const posted = await ledger.postUnderLock(a.customer_id, key, async (ctx) =>
+          actionReversalEntryDraft({
+            award: { action_id: a.id, customer_id: a.customer_id, entry_id: a.entry_id, points: a.points, type: "referral", reference: referralReference(referred_id, role), properties: a.properties },
+            still_pending: await isPendingAward(ctx.manager, a.entry_id),
             floor,
-            source_id: a.id,
-            reason: `referral ${referralReference(referred_id, role)} taken back: order ${order_id} canceled`,
-            details: { reversal_of: a.entry_id, action: { type: "referral", reference: referralReference(referred_id, role), properties: a.properties }, order_id },
-          }
-        })
+            why: `order ${order_id} canceled`,
+            details: { order_id },
+          })
+        )
         if (posted.entry && !posted.replayed) {
           reversed++
           await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyReferralService.Events.POINTS_REVERSED, {

@@ -1,3 +1,4 @@
+import { actionDecision, actionReversalEntryDraft } from "../../src/domain/ledger/action"
 import { adjustmentEntryDraft, compensationEntryDraft } from "../../src/domain/ledger/adjustment"
 import { EntryKeys } from "../../src/domain/ledger/entry-keys"
 import { payloadHash } from "../../src/domain/ledger/ledger"
@@ -129,5 +130,42 @@ describe("corrections", () => {
     expect(Object.is(draft.points, back)).toBe(true)
     expect(Object.is(draft.pending_points, back_pending)).toBe(true)
     expect(draft).toMatchObject({ kind: "adjustment", idempotency_key: "compensation:lent_1", details: { compensates: "lent_1" } })
+  })
+})
+
+describe("actionDecision / actionReversalEntryDraft: an action earns once, and is taken back from where its points are", () => {
+  const facts = { action: { type: "review", reference: "rev_1", occurred_at: "2026-03-01T10:00:00.000Z", properties: {}, local_date: "2026-03-01", weekday: 0, hour: 10 } } as any
+  const result = (points: number, refused: Array<{ rule: string; limit: string; max: number; count: number }> = []) =>
+    ({ points, rule_names: points ? ["review-bonus"] : [], contributions: points ? [{ rule: "review-bonus", points }] : [], refused, rulebook_version: "v1" }) as any
+  const action = { customer_id: "cus_1", type: "review", reference: "rev_1" }
+  const refusal = { rule: "review-bonus", limit: "per_day", max: 1, count: 1 }
+
+  it.each([
+    ["an award posts an action entry under the action's key", result(50), undefined, "awarded", { points: 50, pending_points: 0 }],
+    ["a pending award waits out of balance and lifetime", result(50), { order_id: "order_1", pending_days: 14, spendable_on: "placed", reversal_key: "k" }, "awarded", { points: 0, pending_points: 50 }],
+    ["every fired rule at its limit is a refusal, no entry", result(0, [refusal]), undefined, "refused", null],
+    ["no rule for the type is no_rule, no entry", result(0), undefined, "no_rule", null],
+  ] as Array<[string, any, any, string, { points: number; pending_points: number } | null]>)("%s", (_name, evaluated, pending, status, movement) => {
+    const decision = actionDecision({ action: { ...action, pending }, action_id: "lact_1", result: evaluated, facts })
+    expect(decision.status).toBe(status)
+    expect(decision.draft && { points: decision.draft.points, pending_points: decision.draft.pending_points, key: decision.draft.idempotency_key, reason: decision.draft.reason })
+      .toEqual(movement && { ...movement, key: "action:review:rev_1", reason: "review rev_1" })
+  })
+
+  it("records the reason nothing was awarded, and the rules held back beside an award", () => {
+    expect(actionDecision({ action, action_id: "lact_1", result: result(0), facts }).reasons).toEqual([{ message: 'no action rule applies to a "review" action' }])
+    expect(actionDecision({ action, action_id: "lact_1", result: result(50, [refusal]), facts }).reasons).toEqual([refusal])
+  })
+
+  it.each([
+    ["an activated award comes off the balance", false, { points: -500, pending_points: 0 }],
+    ["an award still pending comes out of pending only", true, { points: 0, pending_points: -500 }],
+  ])("%s", (_name, still_pending, movement) => {
+    const award = { action_id: "lact_1", customer_id: "cus_2", entry_id: "lent_1", points: 500, type: "referral", reference: "referrer:cus_3", properties: { role: "referrer" } }
+    const draft = actionReversalEntryDraft({ award, still_pending, floor: "stop_at_zero", why: "order order_1 canceled", details: { order_id: "order_1" } })
+    expect(draft).toMatchObject({
+      ...movement, kind: "action", floor: "stop_at_zero", idempotency_key: "action:referral:referrer:cus_3:reversed",
+      reason: "referral referrer:cus_3 taken back: order order_1 canceled", details: { reversal_of: "lent_1", order_id: "order_1" },
+    })
   })
 })

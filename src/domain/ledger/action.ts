@@ -1,0 +1,91 @@
+/**
+ * The ledger side of earning actions (signup, birthday, referral, custom): what a reported action comes to once
+ * its rules are evaluated, the `action` entry that awards it, and the entry that takes an award back. Keys are
+ * EntryKeys.action / EntryKeys.actionReversal: the same type + reference earns once, ever, and is taken back once.
+ */
+import type { ActionFacts, ActionResult, LimitRefusal } from "../program/action"
+import type { PendingAwardTerms } from "./activation"
+import { EntryKeys } from "./entry-keys"
+import type { EntryDraft } from "./ledger"
+import type { NegativeBalancePolicy } from "../rules/program"
+
+/** awarded (an entry), refused (every fired rule at its limit), no_rule (no action rule applies). */
+export type ActionStatus = "awarded" | "refused" | "no_rule"
+
+/** An action as reported, with the plugin-internal pending terms of an award that must wait (a referral's). */
+export interface ReportedAction {
+  customer_id: string
+  type: string
+  reference: string
+  actor_id?: string | null
+  pending?: PendingAwardTerms
+}
+
+export interface ActionDecision {
+  status: ActionStatus
+  /** Recorded on the action: why nothing was awarded, or the rules held back by their limits beside an award. */
+  reasons: Array<LimitRefusal | { message: string }>
+  /** The `action` entry to post, null unless awarded. */
+  draft: EntryDraft | null
+}
+
+/**
+ * What a reported action comes to, from its evaluation. Invariant: a draft exactly when status is "awarded"
+ * (points > 0); a pending award is out of balance and lifetime (points 0, pending +N) until activated.
+ */
+export function actionDecision(a: { action: ReportedAction; action_id: string; result: ActionResult; facts: { action: ActionFacts } }): ActionDecision {
+  const { action, result } = a
+  const status: ActionStatus = result.points > 0 ? "awarded" : result.refused.length > 0 ? "refused" : "no_rule"
+  if (status === "no_rule") return { status, reasons: [{ message: `no action rule applies to a "${action.type}" action` }], draft: null }
+  if (status === "refused") return { status, reasons: result.refused, draft: null }
+  return { status, reasons: result.refused, draft: actionEntryDraft(a) }
+}
+
+function actionEntryDraft(a: { action: ReportedAction; action_id: string; result: ActionResult; facts: { action: ActionFacts } }): EntryDraft {
+  const { action, result, facts } = a
+  return {
+    customer_id: action.customer_id,
+    kind: "action",
+    points: action.pending ? 0 : result.points,
+    pending_points: action.pending ? result.points : 0,
+    idempotency_key: EntryKeys.action(action.type, action.reference),
+    source_id: a.action_id,
+    rule_names: result.rule_names,
+    rulebook_version: result.rulebook_version,
+    reason: `${action.type} ${action.reference}`,
+    actor_id: action.actor_id ?? null,
+    details: {
+      action: { type: facts.action.type, reference: facts.action.reference, occurred_at: facts.action.occurred_at, properties: facts.action.properties },
+      contributions: result.contributions,
+      refused: result.refused,
+      facts,
+      ...(action.pending ? { pending: action.pending } : {}),
+    },
+  }
+}
+
+/**
+ * The entry that takes an award back (e.g. a referral whose first order was canceled), decided under the member's
+ * lock: an award still pending comes out of pending only, never out of the balance; an activated one comes off the
+ * balance within the program's floor. `why` completes the reason ("order X canceled").
+ */
+export function actionReversalEntryDraft(a: {
+  award: { action_id: string; customer_id: string; entry_id: string | null; points: number; type: string; reference: string; properties: Record<string, unknown> }
+  still_pending: boolean
+  floor: NegativeBalancePolicy
+  why: string
+  details?: Record<string, unknown>
+}): EntryDraft {
+  const { award } = a
+  return {
+    customer_id: award.customer_id,
+    kind: "action",
+    points: a.still_pending ? 0 : -award.points,
+    pending_points: a.still_pending ? -award.points : 0,
+    idempotency_key: EntryKeys.actionReversal(award.type, award.reference),
+    floor: a.floor,
+    source_id: award.action_id,
+    reason: `${award.type} ${award.reference} taken back: ${a.why}`,
+    details: { reversal_of: award.entry_id, action: { type: award.type, reference: award.reference, properties: award.properties }, ...a.details },
+  }
+}
