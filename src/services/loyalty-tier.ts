@@ -4,6 +4,8 @@ import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../domain/rules/facts"
 import { LIFETIME_KINDS } from "../domain/ledger/ledger"
 import { tierGroupMoves } from "../domain/program/tier-groups"
 import { recomputeTier, type TierChange, type TierDef } from "../domain/program/tiers"
+import { accountRowFacts, tierDecidedByAccountRow } from "../domain/program/member-inputs"
+import type { Rulebook } from "../domain/rules/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyTierChange } from "../models/loyalty-tier-change"
 import LoyaltyRulesService from "./loyalty-rules"
@@ -91,6 +93,10 @@ export default class LoyaltyTierService extends TransactionBaseService {
       if (!rulebook?.tiers || !account) {
         return { from: account?.tier ?? null, to: account?.tier ?? null, change: "none", below_since: account?.tier_below_since ?? null }
       }
+      if (locked && tierDecidedByAccountRow(rulebook)) {
+        const kept = await this.keepTierOfPosting(manager, rulebook, locked, { reason, correction, now })
+        if (kept) return kept
+      }
       const tiers = rulebook.tiers.tiers
       const { facts, tier_groups } = await this.readForRecompute(manager, customer_id, now, tiers)
       const { decision, from, to, store, changed, reason: why } = recomputeTier(rulebook, account, facts, { trigger: reason, correction, now })!
@@ -110,6 +116,24 @@ export default class LoyaltyTierService extends TransactionBaseService {
       await this.promotionService()?.withTransaction(manager).syncMember(customer_id, { ...facts, tier: to, group_ids })
       return { from, to, change: changed ? decision.change : "none", below_since: decision.below_since }
     })
+  }
+
+  /**
+   * A posting's re-evaluation when the rulebook decides tiers from the account row (tierDecidedByAccountRow): no
+   * facts to read. While the tier stays, groups and promotions stay too (they follow the tier); only a grace start
+   * or end is written. A change returns null: the full re-evaluation writes it (history, event, groups). The daily
+   * run still repairs groups changed by hand.
+   */
+  private async keepTierOfPosting(
+    manager: EntityManager,
+    rulebook: Rulebook,
+    account: LoyaltyAccount,
+    o: { reason: string; correction: boolean; now: Date }
+  ): Promise<RecomputeResult | null> {
+    const quick = recomputeTier(rulebook, account, accountRowFacts(account), { trigger: o.reason, correction: o.correction, now: o.now })!
+    if (quick.changed) return null
+    if (quick.store) await manager.getRepository(LoyaltyAccount).update({ id: account.id }, { tier_below_since: quick.decision.below_since })
+    return { from: account.tier, to: account.tier, change: "none", below_since: quick.decision.below_since }
   }
 
   /**

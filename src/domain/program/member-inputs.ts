@@ -1,0 +1,69 @@
+/**
+ * What the member-level decisions of a rulebook (the tier ladder, member promotions) read of the member facts, so
+ * a posting can tell whether the account row it holds under its lock is enough to decide the tier. Reading the
+ * other facts (orders, 365-day windows, spend, customer groups) costs a query over the order and ledger tables on
+ * every posting; the default program reads only lifetime points and the tier.
+ */
+import type { ConditionNode, TopLevelCondition } from "../rules/condition"
+import { parseFactPath } from "../rules/fact-catalogue"
+import type { MemberFacts } from "../rules/facts"
+import type { PromotionDef } from "./promotions"
+import type { TiersDef } from "./tiers"
+
+/** The member fields the account row itself holds: known under the account's lock without another read. */
+const ACCOUNT_ROW_FIELDS: ReadonlySet<string> = new Set(["customer_id", "points_balance", "points_lifetime", "tier"])
+/** A condition on the whole member fact (no path) or an unparsable path: reads everything. */
+const EVERYTHING = "*"
+
+/** The top-level member fields a condition tree reads (`$.points_lifetime` → points_lifetime); "*" for the whole fact. */
+export function memberFieldsRead(condition: TopLevelCondition): Set<string> {
+  const fields = new Set<string>()
+  const walk = (node: ConditionNode): void => {
+    if ("all" in node) node.all.forEach(walk)
+    else if ("any" in node) node.any.forEach(walk)
+    else if ("not" in node) walk(node.not)
+    else if (node.fact === "member") {
+      const first = node.path === undefined ? undefined : parseFactPath(node.path)?.[0]
+      fields.add(first && "prop" in first ? first.prop : EVERYTHING)
+    }
+  }
+  walk(condition)
+  return fields
+}
+
+const decidedByAccountRow = new WeakMap<object, boolean>()
+
+/**
+ * Whether a posting can decide the member's tier from the account row alone and leave groups and promotions as
+ * they are while the tier stays: every tier condition reads only account-row fields and every promotion reads at
+ * most the tier. Invariant: when true, recomputeTier on accountRowFacts decides exactly as on the full facts, and
+ * the eligible promotions can change only when the tier does. Memoized per compiled rulebook.
+ */
+export function tierDecidedByAccountRow(rulebook: { readonly tiers: TiersDef | null; readonly promotions: readonly PromotionDef[] }): boolean {
+  const known = decidedByAccountRow.get(rulebook)
+  if (known !== undefined) return known
+  const within = (conditions: TopLevelCondition, allowed: (field: string) => boolean) => [...memberFieldsRead(conditions)].every(allowed)
+  const decided =
+    (rulebook.tiers?.tiers ?? []).every((t) => within(t.conditions, (f) => ACCOUNT_ROW_FIELDS.has(f))) &&
+    rulebook.promotions.every((p) => within(p.conditions, (f) => f === "tier"))
+  decidedByAccountRow.set(rulebook, decided)
+  return decided
+}
+
+/**
+ * Member facts from the account row only; the fields it does not hold are empty. Only for decisions that
+ * tierDecidedByAccountRow says read nothing else.
+ */
+export function accountRowFacts(account: { customer_id: string; points_balance: number; points_lifetime: number; tier: string | null }): MemberFacts {
+  return {
+    customer_id: account.customer_id,
+    points_balance: account.points_balance,
+    points_lifetime: Number(account.points_lifetime),
+    tier: account.tier,
+    orders_count: 0,
+    points_last_365d: 0,
+    spend_last_365d_minor: 0,
+    group_ids: [],
+    created_at: "",
+  }
+}
