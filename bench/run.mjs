@@ -24,6 +24,7 @@ const SECTIONS = [
   { name: "ledger", load: () => import("./sections/ledger.mjs") },
   { name: "order_placed", load: () => import("./sections/order-placed.mjs") },
   { name: "http", load: () => import("./sections/http.mjs") },
+  { name: "checkout", load: () => import("./sections/checkout.mjs") }, // the checkout guard's cost per completion
   { name: "evaluator", load: () => import("./sections/evaluator.mjs") }, // compiled evaluator vs json-rules-engine
   { name: "backtest", load: () => import("./sections/backtest.mjs") },
   { name: "balance_flat", load: () => import("./sections/balance-flat.mjs") },

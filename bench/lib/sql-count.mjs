@@ -12,6 +12,8 @@ export function countSql(require) {
   const original = Client.prototype.query
   let count = 0
   let ms = 0
+  /** @type {string[]} the statements' text, for a caller that counts some of them */
+  let texts = []
   let inflight = 0
   let since = 0
   const begin = () => {
@@ -23,6 +25,7 @@ export function countSql(require) {
   }
   Client.prototype.query = function (...args) {
     begin()
+    texts.push(typeof args[0] === "string" ? args[0] : String(args[0]?.text ?? ""))
     const cb = typeof args.at(-1) === "function" ? args.length - 1 : -1
     if (cb >= 0) {
       const done = args[cb]
@@ -44,8 +47,8 @@ export function countSql(require) {
     return res
   }
   return {
-    reset: () => ((count = 0), (ms = 0)),
-    read: () => ({ count, ms }),
+    reset: () => ((count = 0), (ms = 0), (texts = [])),
+    read: () => ({ count, ms, texts }),
     restore: () => (Client.prototype.query = original),
   }
 }

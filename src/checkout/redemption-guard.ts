@@ -25,11 +25,12 @@ export async function completeWithRedemptionClaims<R extends Completion>(
   createOrder: () => Promise<R>
 ): Promise<R | RefusalResponse> {
   const checkout = container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").withTransaction(manager)
-  const { refusal, claimed_discount_ids } = await checkout.claim(cart_id)
+  const { refusal, claimed_discount_ids, held } = await checkout.claim(cart_id)
   if (refusal) {
     return await checkout.refuseCompletion(cart_id, refusal)
   }
   const result = await createOrder()
+  if (!held) return result // no loyalty code on the cart: nothing to attach or release
   const body = result.response_body as { type?: string; data?: { id?: string } } | undefined
   if (body?.type === "order" && body.data?.id) {
     await checkout.attachOrder(cart_id, body.data.id)

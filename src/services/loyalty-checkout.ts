@@ -23,7 +23,8 @@ type HeldCode = {
   claimed_by_cart_id: string | null
 }
 
-export type ClaimOutcome = { refusal: LoyaltyError | null; claimed_discount_ids: string[] }
+/** `held`: loyalty codes on the cart (0: a cart without loyalty, which the guard then leaves alone). */
+export type ClaimOutcome = { refusal: LoyaltyError | null; claimed_discount_ids: string[]; held: number }
 
 /** A completion answer in the shape of Medusa's CartCompletionStrategy (stored on the idempotency key). */
 
@@ -88,15 +89,16 @@ export default class LoyaltyCheckoutService extends TransactionBaseService {
   async claim(cart_id: string, now: Date = new Date()): Promise<ClaimOutcome> {
     return await this.atomicPhase_(async (manager) => {
       const claimed_discount_ids: string[] = []
-      for (const h of await this.heldCodes(manager, cart_id)) {
+      const held = await this.heldCodes(manager, cart_id)
+      for (const h of held) {
         const refusal = await this.claimOne(manager, cart_id, h, now)
         if (refusal === "claimed") claimed_discount_ids.push(h.discount_id)
         else if (refusal) {
           await this.withTransaction(manager).release(cart_id, claimed_discount_ids)
-          return { refusal, claimed_discount_ids: [] }
+          return { refusal, claimed_discount_ids: [], held: held.length }
         }
       }
-      return { refusal: null, claimed_discount_ids }
+      return { refusal: null, claimed_discount_ids, held: held.length }
     })
   }
 

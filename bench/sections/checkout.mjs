@@ -1,0 +1,117 @@
+// checkout: what the plugin's checkout guard adds to a cart completion (POST /store/carts/:id/complete) on Medusa
+// 1.20. A cart paying with a loyalty redemption code against the same cart paying with a plain Medusa discount of
+// the same value (the guard claims the loyalty code under a lock; Medusa applies both discounts alike), completed
+// one at a time in alternating order; and the plugin's SQL statements in a completion without any loyalty code.
+import { countSql } from "../lib/sql-count.mjs"
+import { median, nowMs, percentile } from "../lib/stats.mjs"
+
+const TARGET = 1.05
+
+/** @param {import("../lib/context.mjs").BenchContext} ctx */
+export async function run(ctx) {
+  const size = ctx.quick ? { rounds: 2, carts: 4 } : { rounds: 4, carts: 8 }
+  const { createAdmin, createCustomer, expectOk, prepareCart, redeemPoints } = ctx.require("../scripts/lib/commerce.js")
+  const { region, variant_id } = await ctx.fixtures()
+  const store = await ctx.store()
+  const admin = await createAdmin(store)
+  const member = await createCustomer(store)
+  await fund(store, member.id, 500 * size.rounds * size.carts + 1000)
+  // A plain fixed discount worth what a 500-point code is worth (5.00), reusable: the baseline's code.
+  const plain = `PLAIN${Date.now()}`
+  expectOk(
+    await admin.api.post("/admin/discounts", {
+      code: plain, rule: { type: "fixed", value: 500, allocation: "total" }, regions: [region.id], is_dynamic: false,
+    }),
+    "POST /admin/discounts"
+  )
+  const items = [{ variant_id, quantity: 1 }]
+  const cartWith = async (code) => (await prepareCart(store, { token: member, region, items, discountCode: code })).cart.id
+  const loyaltyCode = async () => {
+    const res = await redeemPoints(store, member, { points: 500, region_id: region.id })
+    if (res.status !== 201) throw new Error(`redemption answered ${res.status}: ${JSON.stringify(res.body)}`)
+    return res.body.redemption.discount_code
+  }
+  const complete = async (cart_id) => {
+    const t = nowMs()
+    const res = expectOk(await member.api.post(`/store/carts/${cart_id}/complete`), `POST /store/carts/${cart_id}/complete`)
+    if (res.type !== "order") throw new Error(`cart ${cart_id} completed as ${res.type}`)
+    return nowMs() - t
+  }
+
+  ctx.log(`  ${size.rounds} rounds x ${size.carts} carts per variant, completed one at a time, alternating`)
+  await complete(await cartWith(await loyaltyCode())) // warm-up: plans, the guard's first claim
+  await complete(await cartWith(plain))
+  const ms = { loyalty: [], plain: [] }
+  for (let r = 0; r < size.rounds; r++) {
+    const carts = []
+    for (let i = 0; i < size.carts; i++) carts.push({ kind: "loyalty", id: await cartWith(await loyaltyCode()) }, { kind: "plain", id: await cartWith(plain) })
+    if (r % 2) carts.reverse()
+    for (const c of carts) ms[c.kind].push(await complete(c.id))
+    ctx.log(`  round ${r + 1}/${size.rounds}: loyalty code p50 ${median(ms.loyalty).toFixed(1)} ms, plain discount p50 ${median(ms.plain).toFixed(1)} ms`)
+  }
+  const trips = await guardStatements(ctx, store, () => cartWith(undefined), complete)
+  await settled(store, member.id)
+
+  ctx.note(
+    `${size.rounds * size.carts} completions per variant, one at a time (A/B then B/A per round), each cart ` +
+      `prepared beforehand (items, address, shipping, manual payment); the baseline is a plain Medusa fixed discount of the same value`
+  )
+  const loyaltyP50 = median(ms.loyalty)
+  const plainP50 = median(ms.plain)
+  return [
+    {
+      name: "plugin: complete a cart paying with a loyalty code: latency", unit: "ms", median: loyaltyP50, p99: percentile(ms.loyalty, 99),
+      n: ms.loyalty.length, baseline_name: "medusa: the same cart with a plain discount: latency", target: TARGET,
+    },
+    { name: "medusa: the same cart with a plain discount: latency", unit: "ms", median: plainP50, p99: percentile(ms.plain, 99), n: ms.plain.length },
+    { name: "plugin: its SQL statements in a completion without a loyalty code", unit: "queries", median: median(trips.loyalty), n: trips.loyalty.length },
+    { name: "all SQL statements of that completion", unit: "queries", median: median(trips.all), n: trips.all.length },
+  ]
+}
+
+/** Waits until every order of the member has its accrual: the store is not stopped under its order.placed handlers. */
+async function settled(store, customer_id) {
+  const manager = store.container.resolve("manager")
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const [{ orders, accrued }] = await manager.query(
+      `SELECT (SELECT count(*)::int FROM "order" WHERE customer_id = $1) AS orders,
+              (SELECT count(*)::int FROM loyalty_ledger_entry WHERE customer_id = $1 AND kind = 'accrual') AS accrued`,
+      [customer_id]
+    )
+    if (accrued >= orders || Date.now() > deadline) return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** Points to spend, written through the plugin's own ledger (an adjustment). */
+async function fund(store, customer_id, points) {
+  const manager = store.container.resolve("manager")
+  const ledger = store.container.resolve("loyaltyLedgerService")
+  await manager.transaction((m) =>
+    ledger.withTransaction(m).post({ customer_id, kind: "adjustment", points, idempotency_key: `bench:checkout:${customer_id}`, reason: "bench" })
+  )
+}
+
+/** The statements of a completion without any loyalty code: all of them, and the plugin's (they name a loyalty_ table). */
+async function guardStatements(ctx, store, prepare, complete) {
+  const bus = store.container.resolve("eventBusService")
+  const carts = []
+  for (let i = 0; i < 3; i++) carts.push(await prepare())
+  await bus.stopEnqueuer() // its polls would land in the counts
+  const all = countSql(ctx.require)
+  const trips = { all: [], loyalty: [] }
+  try {
+    for (const id of carts) {
+      all.reset()
+      await complete(id)
+      const { count, texts } = all.read()
+      trips.all.push(count)
+      trips.loyalty.push(texts.filter((t) => /\bloyalty_/.test(t)).length)
+    }
+  } finally {
+    all.restore()
+    bus.startEnqueuer()
+  }
+  return trips
+}
