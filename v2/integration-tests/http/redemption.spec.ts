@@ -118,7 +118,7 @@ medusaIntegrationTestRunner({
       const badStep = await redeem(alice, { points: 550, region_id: store.region.id }, "r-3").catch(fail)
       expect([badStep.status, badStep.data.code]).toEqual([400, "INVALID_INPUT"])
       // Refusals created no promotion and wrote nothing.
-      expect(await loyalty().findRedemptions(`customer_id = ?`, [alice.id])).toHaveLength(1)
+      expect(await loyalty().findRedemptions({ customer_id: alice.id })).toHaveLength(1)
 
       const debit = await loyalty().findEntryByKey(`redemption:${alice.id}:r-1`)
       expect([debit.kind, debit.points, debit.balance_after, debit.source_id]).toEqual(["redemption", -500, 500, first.redemption.id])
@@ -220,7 +220,7 @@ medusaIntegrationTestRunner({
       const jack = await member("jack@redeem.test", 1000)
       const { data } = await redeem(jack, { points: 500, region_id: store.region.id }, "j-1")
       const code = data.redemption.discount_code
-      const promotion_id = (await loyalty().findRedemptions(`code = ?`, [code]))[0].promotion_id
+      const promotion_id = (await loyalty().findRedemptions({ code }))[0].promotion_id
       const cart = await readyCart(jack, [code])
       // v2's own usage check (after our claim, in the same workflow) fails: the workflow's compensation releases the claim.
       await knex().raw(`UPDATE promotion SET used = 1 WHERE id = ?`, [promotion_id])
@@ -235,7 +235,7 @@ medusaIntegrationTestRunner({
 
       // A checkout that crashed after its claim (no compensation ran) keeps the code: no other cart can use it.
       const { data: second } = await redeem(jack, { points: 500, region_id: store.region.id }, "j-2")
-      const other = (await loyalty().findRedemptions(`code = ?`, [second.redemption.discount_code]))[0]
+      const other = (await loyalty().findRedemptions({ code: second.redemption.discount_code }))[0]
       await claimCartRedemptions(getContainer(), { id: "cart_crashed", customer_id: jack.id, promotions: [{ id: other.promotion_id }] })
       const next = await readyCart(jack, [other.code])
       const refused = await complete(jack, next.id).catch(fail)
@@ -269,7 +269,7 @@ medusaIntegrationTestRunner({
       const frankCart = await readyCart(frank, [code])
       expect([frankCart.codes, frankCart.discount]).toEqual([[], 0])
       // The checkout guard itself, for a cart that holds the code though its customer is not the member (a guest or another customer).
-      const promotion_id = (await loyalty().findRedemptions(`code = ?`, [code]))[0].promotion_id
+      const promotion_id = (await loyalty().findRedemptions({ code }))[0].promotion_id
       for (const customer_id of [null, frank.id]) {
         const refusal = await claimCartRedemptions(getContainer(), { id: frankCart.id, customer_id, promotions: [{ id: promotion_id }] }).catch((e: any) => e)
         expect([refusal.type, refusal.code]).toEqual(["not_allowed", "REDEMPTION_NOT_YOURS"])
@@ -336,7 +336,7 @@ medusaIntegrationTestRunner({
       // ...and the reconcile job settles them (its route; the settle-only route is the same sweep).
       const { data: run } = await api.post("/admin/loyalty/jobs/reconcile", {}, store.admin)
       expect(run.reconcile).toMatchObject({ redemptions_settled: 2, failures: [] })
-      const settled = await loyalty().findRedemptions(`code = ANY(?)`, [codes])
+      const settled = await loyalty().findRedemptions({ codes })
       expect(codes.map((c) => settled.find((r: any) => r.code === c)).map((r: any) => [r.status, r.order_id])).toEqual([
         ["settled", orders[0]],
         ["settled", orders[1]],

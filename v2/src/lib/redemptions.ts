@@ -81,7 +81,7 @@ export async function planRedemption(scope: Resolver, input: RedeemInput, now: D
   checkRedemption(points, Number.MAX_SAFE_INTEGER, program)
   const idempotency_key = EntryKeys.redemption(customer_id, input.client_key)
   const payload_hash = sha256Hex(canonicalJson({ points, region_id: region_id ?? null, cart_id: cart_id ?? null }))
-  const [stored] = await loyalty.findRedemptions(`idempotency_key = ?`, [idempotency_key])
+  const [stored] = await loyalty.findRedemptions({ idempotency_key })
   if (stored) {
     if (stored.payload_hash !== payload_hash) {
       throw new LoyaltyError(
@@ -140,7 +140,7 @@ async function freshCode(scope: Resolver): Promise<string> {
     const code = redemptionCode(randomBytes(REDEMPTION_CODE_RANDOM_BYTES))
     const [promotions, redemptions] = await Promise.all([
       promotionsOf(scope).listPromotions({ code }, { select: ["id"], withDeleted: true }),
-      loyaltyOf(scope).findRedemptions(`code = ?`, [code]),
+      loyaltyOf(scope).findRedemptions({ code }),
     ])
     if (!promotions.length && !redemptions.length) return code
   }
@@ -197,7 +197,7 @@ export function promotionRefsOf(cart: HookCart): { promotion_ids: string[]; code
 /** The redemptions whose promotion or code is among `refs`. */
 export async function redemptionsFor(scope: Resolver, refs: { promotion_ids: string[]; codes: string[] }): Promise<RedemptionRow[]> {
   if (!refs.promotion_ids.length && !refs.codes.length) return []
-  return await loyaltyOf(scope).findRedemptions(`promotion_id = ANY(?) OR code = ANY(?)`, [refs.promotion_ids, refs.codes])
+  return await loyaltyOf(scope).findRedemptionsByPromotionsOrCodes(refs)
 }
 
 /**
@@ -292,9 +292,9 @@ export async function settleUsedRedemptions(scope: Resolver, now: Date = new Dat
   const loyalty = loyaltyOf(scope)
   const query = queryOf(scope)
   const counts: SettleCounts = { examined: 0, settled: 0, released: 0, failed: 0 }
-  const reserved = await loyalty.findRedemptions(`status = 'reserved'`, [])
+  const reserved = await loyalty.findRedemptions({ status: "reserved" })
   if (!reserved.length) return counts
-  const uses = await loyalty.findRedemptionUses(`redemption_id = ANY(?)`, [reserved.map((r) => r.id)])
+  const uses = await loyalty.findRedemptionUses({ redemption_ids: reserved.map((r) => r.id) })
   const orders = new Set<string>()
   // 1. Codes a checkout claimed: the order of that cart, if one was created.
   const carts = uses.filter((u) => !u.cart_id.startsWith("order:")).map((u) => u.cart_id)
@@ -368,7 +368,7 @@ async function orderPromotionPairs(scope: Resolver, promotion_ids: string[]): Pr
  * order → redemption_reused.
  */
 export async function redemptionVerifyProblems(scope: Resolver): Promise<VerifyProblem[]> {
-  const all = await loyaltyOf(scope).findRedemptions(`promotion_id IS NOT NULL`, [])
+  const all = await loyaltyOf(scope).findRedemptions({ has_promotion: true })
   if (!all.length) return []
   const orders = new Map<string, string[]>()
   for (const { promotion_id, order_id } of await orderPromotionPairs(scope, all.map((r) => r.promotion_id!))) {
@@ -393,7 +393,7 @@ export type ExpireCounts = { examined: number; voided: number; settled: number; 
  */
 export async function expireRedemptions(scope: Resolver, now: Date = new Date()): Promise<ExpireCounts> {
   const loyalty = loyaltyOf(scope)
-  const candidates = await loyalty.findRedemptions(`status = 'reserved' AND expires_at <= ?`, [now])
+  const candidates = await loyalty.findRedemptions({ status: "reserved", expires_at_or_before: now })
   const counts: ExpireCounts = { examined: candidates.length, voided: 0, settled: 0, skipped: 0, failed: 0 }
   for (const candidate of candidates) {
     try {
@@ -407,7 +407,7 @@ export async function expireRedemptions(scope: Resolver, now: Date = new Date())
     }
   }
   // Codes voided earlier whose promotion is still active (a crash between the void and the update): switched off.
-  const voided = await loyalty.findRedemptions(`status = 'voided' AND promotion_id IS NOT NULL`, [])
+  const voided = await loyalty.findRedemptions({ status: "voided", has_promotion: true })
   if (voided.length) {
     const active = await promotionsOf(scope).listPromotions({ id: voided.map((r) => r.promotion_id), status: "active" }, { select: ["id"] })
     for (const p of active) await promotionsOf(scope).updatePromotions({ id: p.id, status: "inactive" })

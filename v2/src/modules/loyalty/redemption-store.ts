@@ -57,9 +57,69 @@ export async function insertRedemption(knex: Knex, r: NewRedemption): Promise<Re
   return redemptionRow(rows[0])
 }
 
-export async function redemptionsWhere(knex: Knex, clause: string, params: unknown[], lock = false): Promise<RedemptionRow[]> {
-  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption WHERE ${clause} ORDER BY created_at, id${lock ? " FOR UPDATE" : ""}`, params)
+/** What a redemption read may ask for; every given field must hold (an empty filter: every redemption). */
+export type RedemptionFilter = {
+  customer_id?: string
+  idempotency_key?: string
+  code?: string
+  codes?: readonly string[]
+  status?: RedemptionStatus
+  expires_at_or_before?: Date
+  has_promotion?: boolean
+}
+
+/** The redemptions matching `filter`, oldest first. */
+export async function findRedemptions(knex: Knex, filter: RedemptionFilter): Promise<RedemptionRow[]> {
+  const where: string[] = ["TRUE"]
+  const bindings: unknown[] = []
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition)
+    bindings.push(...values)
+  }
+  if (filter.customer_id !== undefined) add(`customer_id = ?`, filter.customer_id)
+  if (filter.idempotency_key !== undefined) add(`idempotency_key = ?`, filter.idempotency_key)
+  if (filter.code !== undefined) add(`code = ?`, filter.code)
+  if (filter.codes !== undefined) add(`code = ANY(?)`, [...filter.codes])
+  if (filter.status !== undefined) add(`status = ?`, filter.status)
+  if (filter.expires_at_or_before !== undefined) add(`expires_at <= ?`, filter.expires_at_or_before)
+  if (filter.has_promotion !== undefined) add(filter.has_promotion ? `promotion_id IS NOT NULL` : `promotion_id IS NULL`)
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption WHERE ${where.join(" AND ")} ORDER BY created_at, id`, bindings)
   return rows.map(redemptionRow)
+}
+
+/** The redemptions whose v2 promotion is one of `promotion_ids` or whose code is one of `codes`, oldest first. */
+export async function findRedemptionsByPromotionsOrCodes(
+  knex: Knex,
+  refs: { promotion_ids: readonly string[]; codes: readonly string[] }
+): Promise<RedemptionRow[]> {
+  const { rows } = await knex.raw(
+    `SELECT * FROM loyalty_redemption WHERE promotion_id = ANY(?) OR code = ANY(?) ORDER BY created_at, id`,
+    [[...refs.promotion_ids], [...refs.codes]]
+  )
+  return rows.map(redemptionRow)
+}
+
+/** One redemption under its row lock (a claim, a settlement and an expiry void take turns), null when missing. */
+export async function lockRedemption(knex: Knex, id: string): Promise<RedemptionRow | null> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption WHERE id = ? FOR UPDATE`, [id])
+  return rows[0] ? redemptionRow(rows[0]) : null
+}
+
+/** What a read of checkout uses may ask for; every given field must hold. */
+export type RedemptionUseFilter = { redemption_ids?: readonly string[]; code?: string }
+
+/** The uses (checkout claims) matching `filter`, oldest first. */
+export async function findRedemptionUses(knex: Knex, filter: RedemptionUseFilter): Promise<RedemptionUseRow[]> {
+  const where: string[] = ["TRUE"]
+  const bindings: unknown[] = []
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition)
+    bindings.push(...values)
+  }
+  if (filter.redemption_ids !== undefined) add(`redemption_id = ANY(?)`, [...filter.redemption_ids])
+  if (filter.code !== undefined) add(`code = ?`, filter.code)
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption_use WHERE ${where.join(" AND ")} ORDER BY created_at, id`, bindings)
+  return rows
 }
 
 export async function useOfCode(knex: Knex, code: string): Promise<RedemptionUseRow | null> {
@@ -77,7 +137,7 @@ export async function useOfCode(knex: Knex, code: string): Promise<RedemptionUse
 export async function claimCodes(knex: Knex, input: { cart_id: string; customer_id: string | null; redemptions: string[]; now: Date }): Promise<string[]> {
   const inserted: string[] = []
   for (const id of [...input.redemptions].sort()) {
-    const [r] = await redemptionsWhere(knex, `id = ?`, [id], true)
+    const r = await lockRedemption(knex, id)
     if (!r) continue
     const held = await useOfCode(knex, r.code)
     const refusal = claimRefusal(
@@ -118,7 +178,7 @@ export async function releaseCodes(knex: Knex, cart_id: string, codes: string[])
  * Returns whether this call settled it.
  */
 export async function settleOne(knex: Knex, id: string, order_id: string, cart_id: string | null, now: Date): Promise<RedemptionRow | null> {
-  const [r] = await redemptionsWhere(knex, `id = ?`, [id], true)
+  const r = await lockRedemption(knex, id)
   if (!r || r.status !== "reserved") return null
   const { rows } = await knex.raw(
     `UPDATE loyalty_redemption SET status = 'settled', order_id = ?, settled_at = ?, updated_at = now() WHERE id = ? RETURNING *`,

@@ -205,7 +205,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     @MedusaContext() sharedContext: Context = {}
   ): Promise<{ account: AccountRow; facts: MemberFacts } | null> {
     const { rows } = await readerOf(sharedContext).raw(
-      `SELECT a.*, (${points365dSql("a.customer_id")}) AS points_last_365d FROM loyalty_account a WHERE a.customer_id = ?`,
+      `SELECT a.*,
+              (SELECT COALESCE(SUM(e.points), 0)::float8 FROM loyalty_ledger_entry e
+                WHERE e.customer_id = a.customer_id AND e.kind = ANY(?) AND e.created_at > ? AND e.created_at <= ?) AS points_last_365d
+         FROM loyalty_account a WHERE a.customer_id = ?`,
       [...windowParams(now), customer_id]
     )
     if (!rows[0]) return null
@@ -546,17 +549,25 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
 
   // ── Redemptions (points → a personal single-use promotion code; lib/redemptions.ts, workflows/redemption.ts) ──
 
-  /** Redemptions matching `clause` (SQL over loyalty_redemption with ? bindings), oldest first. */
+  /** The redemptions matching `filter`, oldest first. */
   @InjectTransactionManager()
-  async findRedemptions(clause: string, params: unknown[], @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionRow[]> {
-    return await Redemptions.redemptionsWhere(knexOf(sharedContext), clause, params)
+  async findRedemptions(filter: Redemptions.RedemptionFilter, @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionRow[]> {
+    return await Redemptions.findRedemptions(knexOf(sharedContext), filter)
   }
 
-  /** The uses (checkout claims) of codes matching `clause` over loyalty_redemption_use. */
+  /** The redemptions a cart or an order carries: by its promotions' ids or by its adjustments' codes, oldest first. */
   @InjectTransactionManager()
-  async findRedemptionUses(clause: string, params: unknown[], @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionUseRow[]> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_redemption_use WHERE ${clause} ORDER BY created_at, id`, params)
-    return rows
+  async findRedemptionsByPromotionsOrCodes(
+    refs: { promotion_ids: readonly string[]; codes: readonly string[] },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Redemptions.RedemptionRow[]> {
+    return await Redemptions.findRedemptionsByPromotionsOrCodes(knexOf(sharedContext), refs)
+  }
+
+  /** The uses (checkout claims) matching `filter`, oldest first. */
+  @InjectTransactionManager()
+  async findRedemptionUses(filter: Redemptions.RedemptionUseFilter, @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionUseRow[]> {
+    return await Redemptions.findRedemptionUses(knexOf(sharedContext), filter)
   }
 
   /** A customer's redemptions, newest first, and their count. */
@@ -591,7 +602,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       return draft
     }, null, null, sharedContext)
     if (posted.replayed || !created) {
-      const [stored] = await Redemptions.redemptionsWhere(knex, `idempotency_key = ?`, [redemption.idempotency_key])
+      const [stored] = await Redemptions.findRedemptions(knex, { idempotency_key: redemption.idempotency_key })
       return { redemption: stored, entry: posted.entry!, replayed: true }
     }
     return { redemption: created, entry: posted.entry!, replayed: false }
@@ -634,7 +645,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     @MedusaContext() sharedContext: Context = {}
   ): Promise<{ outcome: "voided" | "settled" | "skipped"; redemption: Redemptions.RedemptionRow | null }> {
     const knex = knexOf(sharedContext)
-    const [r] = await Redemptions.redemptionsWhere(knex, `id = ?`, [id], true)
+    const r = await Redemptions.lockRedemption(knex, id)
     if (!r || r.status !== "reserved" || r.expires_at.getTime() > now.getTime()) return { outcome: "skipped", redemption: r ?? null }
     const use = await Redemptions.useOfCode(knex, r.code)
     if (use?.order_id) {
@@ -676,14 +687,9 @@ function accountRow(row: any): AccountRow {
 }
 
 /**
- * points_last_365d of the member whose id is the SQL expression `customer`: the lifetime kinds' points in entries
- * created in (now − MEMBER_WINDOW_DAYS, now]. Bindings: windowParams(now), after those of `customer`.
+ * The bindings of the 365-day window of member facts: the lifetime kinds' points in entries created in
+ * (now − MEMBER_WINDOW_DAYS, now].
  */
-function points365dSql(customer: string): string {
-  return `SELECT COALESCE(SUM(points), 0)::float8 FROM loyalty_ledger_entry
-    WHERE customer_id = ${customer} AND kind = ANY(?) AND created_at > ? AND created_at <= ?`
-}
-
 function windowParams(now: Date): unknown[] {
   return [[...LIFETIME_KINDS], new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS), now]
 }
@@ -693,7 +699,11 @@ function windowParams(now: Date): unknown[] {
  * decides a tier), plus the caller's customer/order context (lib/member-facts.ts reads that half through Query).
  */
 async function memberFactsUnder(knex: Knex, account: AccountRow | null, customer_id: string, context: MemberContext, now: Date): Promise<MemberFacts> {
-  const { rows } = await knex.raw(`SELECT (${points365dSql("?")}) AS n`, [customer_id, ...windowParams(now)])
+  const { rows } = await knex.raw(
+    `SELECT COALESCE(SUM(points), 0)::float8 AS n FROM loyalty_ledger_entry
+      WHERE customer_id = ? AND kind = ANY(?) AND created_at > ? AND created_at <= ?`,
+    [customer_id, ...windowParams(now)]
+  )
   return factsOf(account, customer_id, Number(rows[0]?.n ?? 0), context, now)
 }
 
