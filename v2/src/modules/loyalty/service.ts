@@ -119,6 +119,10 @@ type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
  * is `postUnderLock`: it locks the account row (SELECT … FOR UPDATE), checks the idempotency key, lets the caller
  * decide the draft from what the ledger holds, and appends the entry and moves the cached balances in the same
  * transaction. The points arithmetic is the core's (planPosting, payloadHash, assertReplay).
+ *
+ * Writes and locking reads are @InjectTransactionManager (their own transaction, or the caller's when the shared
+ * context carries one); plain reads are @InjectManager over readerOf: autocommit on the pool, or the caller's
+ * transaction when they are handed one, so a read never pays BEGIN/COMMIT for nothing.
  */
 class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedgerEntry, LoyaltyRulebook, LoyaltyTierChange, LoyaltyPromotion, LoyaltyRedemption, LoyaltyRedemptionUse }) {
   protected readonly pluginOptions_: PluginOptions
@@ -372,12 +376,12 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /** Customer ids of accounts after `after` (keyset page, ascending); `positive_balance` keeps those with points to expire. */
-  @InjectTransactionManager()
+  @InjectManager()
   async accountIdsPage(
     page: { after: string; limit: number; positive_balance?: boolean },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<string[]> {
-    const { rows } = await knexOf(sharedContext).raw(
+    const { rows } = await readerOf(sharedContext).raw(
       `SELECT customer_id FROM loyalty_account WHERE customer_id > ? ${page.positive_balance ? "AND points_balance > 0" : ""}
         ORDER BY customer_id LIMIT ?`,
       [page.after, page.limit]
@@ -390,9 +394,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
    * Σ pending_delta > 0) and what their accrual was awarded under: activation's ledger half (the order's side is read
    * through Query, lib/loyalty-jobs.ts orderActivationSide).
    */
-  @InjectTransactionManager()
+  @InjectManager()
   async pendingOrders(order_id: string | null = null, @MedusaContext() sharedContext: Context = {}): Promise<PendingOrderRow[]> {
-    const { rows } = await knexOf(sharedContext).raw(
+    const { rows } = await readerOf(sharedContext).raw(
       `SELECT e.order_id, min(e.customer_id) AS customer_id,
               max(CASE WHEN e.kind = 'accrual' AND (e.details->>'pending_days') ~ '^[0-9]+$'
                        THEN (e.details->>'pending_days')::int END) AS pending_days,
@@ -410,10 +414,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /** Which of `keys` have a ledger entry (reconcile's probe of the events the ledger has seen). */
-  @InjectTransactionManager()
+  @InjectManager()
   async existingKeys(keys: string[], @MedusaContext() sharedContext: Context = {}): Promise<Set<string>> {
     if (!keys.length) return new Set()
-    const { rows } = await knexOf(sharedContext).raw(`SELECT idempotency_key FROM loyalty_ledger_entry WHERE idempotency_key = ANY(?)`, [keys])
+    const { rows } = await readerOf(sharedContext).raw(`SELECT idempotency_key FROM loyalty_ledger_entry WHERE idempotency_key = ANY(?)`, [keys])
     return new Set(rows.map((r: { idempotency_key: string }) => r.idempotency_key))
   }
 
@@ -424,31 +428,31 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     return rows[0] ? accountRow(rows[0]) : null
   }
 
-  @InjectTransactionManager()
+  @InjectManager()
   async findEntry(id: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE id = ?`, [id])
+    const { rows } = await readerOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE id = ?`, [id])
     return rows[0] ?? null
   }
 
-  @InjectTransactionManager()
+  @InjectManager()
   async findEntryByKey(key: string, @MedusaContext() sharedContext: Context = {}): Promise<EntryRow | null> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [key])
+    const { rows } = await readerOf(sharedContext).raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [key])
     return rows[0] ?? null
   }
 
   /** Accounts per tier code: GET /admin/loyalty/tiers' member_count. */
-  @InjectTransactionManager()
+  @InjectManager()
   async membersPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string, number>> {
-    const { rows } = await knexOf(sharedContext).raw(
+    const { rows } = await readerOf(sharedContext).raw(
       `SELECT tier, count(*)::int AS n FROM loyalty_account WHERE tier IS NOT NULL AND deleted_at IS NULL GROUP BY tier`
     )
     return new Map(rows.map((r: { tier: string; n: number }) => [r.tier, r.n]))
   }
 
   /** The member promotions this plugin created (the only v2 promotions it ever changes), by code. */
-  @InjectTransactionManager()
+  @InjectManager()
   async trackedPromotions(@MedusaContext() sharedContext: Context = {}): Promise<TrackedPromotionRow[]> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT * FROM loyalty_promotion ORDER BY code`)
+    const { rows } = await readerOf(sharedContext).raw(`SELECT * FROM loyalty_promotion ORDER BY code`)
     return rows
   }
 
@@ -469,16 +473,16 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /** Every member's customer id (reconcile re-syncs their promotion groups). */
-  @InjectTransactionManager()
+  @InjectManager()
   async memberIds(@MedusaContext() sharedContext: Context = {}): Promise<string[]> {
-    const { rows } = await knexOf(sharedContext).raw(`SELECT customer_id FROM loyalty_account ORDER BY customer_id`)
+    const { rows } = await readerOf(sharedContext).raw(`SELECT customer_id FROM loyalty_account ORDER BY customer_id`)
     return rows.map((r: { customer_id: string }) => r.customer_id)
   }
 
   /** A customer's tier changes, oldest first. */
-  @InjectTransactionManager()
+  @InjectManager()
   async tierHistory(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<TierChangeRow[]> {
-    const { rows } = await knexOf(sharedContext).raw(
+    const { rows } = await readerOf(sharedContext).raw(
       `SELECT id, customer_id, from_tier, to_tier, reason, rulebook_version, created_at FROM loyalty_tier_change
         WHERE customer_id = ? ORDER BY created_at, id`,
       [customer_id]
@@ -487,9 +491,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /** A customer's entries, newest first, and their count. */
-  @InjectTransactionManager()
+  @InjectManager()
   async pageEntries(customer_id: string, page: { limit: number; offset: number }, @MedusaContext() sharedContext: Context = {}): Promise<[EntryRow[], number]> {
-    const knex = knexOf(sharedContext)
+    const knex = readerOf(sharedContext)
     const { rows } = await knex.raw(
       `SELECT * FROM loyalty_ledger_entry WHERE customer_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?`,
       [customer_id, page.limit, page.offset]
@@ -499,7 +503,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /** Accounts newest first; `customer_ids` restricts the list (the route resolves an email search to ids), `tier` the tier. */
-  @InjectTransactionManager()
+  @InjectManager()
   async pageAccounts(
     filter: { customer_ids?: string[]; q?: string; tier?: string },
     page: { limit: number; offset: number },
@@ -517,7 +521,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
       params.push(filter.tier)
     }
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
-    const knex = knexOf(sharedContext)
+    const knex = readerOf(sharedContext)
     const { rows } = await knex.raw(
       `SELECT * FROM loyalty_account ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
       [...params, page.limit, page.offset]
@@ -526,10 +530,15 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     return [rows.map(accountRow), counted[0].n]
   }
 
-  /** Ledger integrity (the core's checks) over one REPEATABLE READ-consistent read of accounts and entries. */
-  @InjectTransactionManager()
+  /**
+   * Ledger integrity (the core's checks) over the accounts and entries. No transaction of its own: the module's
+   * transactions run at the database's READ COMMITTED, where every statement takes its own snapshot, so BEGIN/COMMIT
+   * would not make the reads agree with each other either; a posting that commits between them can show as drift
+   * until the next run.
+   */
+  @InjectManager()
   async verifyLedger(@MedusaContext() sharedContext: Context = {}): Promise<VerifyReport> {
-    const knex = knexOf(sharedContext)
+    const knex = readerOf(sharedContext)
     const acc = new VerifyAccumulator()
     const { rows: accounts } = await knex.raw(`SELECT id, customer_id, points_balance, points_pending, points_lifetime::float8 AS points_lifetime FROM loyalty_account ORDER BY id`)
     const { rows: entries } = await knex.raw(
@@ -550,30 +559,30 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   // ── Redemptions (points → a personal single-use promotion code; lib/redemptions.ts, workflows/redemption.ts) ──
 
   /** The redemptions matching `filter`, oldest first. */
-  @InjectTransactionManager()
+  @InjectManager()
   async findRedemptions(filter: Redemptions.RedemptionFilter, @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionRow[]> {
-    return await Redemptions.findRedemptions(knexOf(sharedContext), filter)
+    return await Redemptions.findRedemptions(readerOf(sharedContext), filter)
   }
 
   /** The redemptions a cart or an order carries: by its promotions' ids or by its adjustments' codes, oldest first. */
-  @InjectTransactionManager()
+  @InjectManager()
   async findRedemptionsByPromotionsOrCodes(
     refs: { promotion_ids: readonly string[]; codes: readonly string[] },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<Redemptions.RedemptionRow[]> {
-    return await Redemptions.findRedemptionsByPromotionsOrCodes(knexOf(sharedContext), refs)
+    return await Redemptions.findRedemptionsByPromotionsOrCodes(readerOf(sharedContext), refs)
   }
 
   /** The uses (checkout claims) matching `filter`, oldest first. */
-  @InjectTransactionManager()
+  @InjectManager()
   async findRedemptionUses(filter: Redemptions.RedemptionUseFilter, @MedusaContext() sharedContext: Context = {}): Promise<Redemptions.RedemptionUseRow[]> {
-    return await Redemptions.findRedemptionUses(knexOf(sharedContext), filter)
+    return await Redemptions.findRedemptionUses(readerOf(sharedContext), filter)
   }
 
   /** A customer's redemptions, newest first, and their count. */
-  @InjectTransactionManager()
+  @InjectManager()
   async pageRedemptions(customer_id: string, page: { limit: number; offset: number }, @MedusaContext() sharedContext: Context = {}): Promise<[Redemptions.RedemptionRow[], number]> {
-    const knex = knexOf(sharedContext)
+    const knex = readerOf(sharedContext)
     const { rows } = await knex.raw(
       `SELECT * FROM loyalty_redemption WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
       [customer_id, page.limit, page.offset]
