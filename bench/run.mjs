@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url"
 import { createContext } from "./lib/context.mjs"
 import { gitState, machineInfo, postgresVersion } from "./lib/machine.mjs"
 import { costRatio, verdictOf } from "./lib/stats.mjs"
-import { renderTable } from "./lib/table.mjs"
+import { renderGoals, renderTable } from "./lib/table.mjs"
 
 /**
  * The sections, in run order. Each module exports `async function run(ctx)` returning rows
@@ -72,6 +72,8 @@ function withRatios(section, rows) {
       row.ratio = costRatio(row.median, base.median, row.unit)
     }
     if (row.ratio !== undefined && row.verdict === undefined) row.verdict = verdictOf(row.ratio, row.target)
+    // A goal on the figure itself (e.g. at most 12 SQL round trips), not on a ratio.
+    if (row.max !== undefined && row.verdict === undefined) row.verdict = row.median <= row.max ? "ok" : "over"
     return row
   })
 }
@@ -168,6 +170,7 @@ async function main() {
       `ratio = plugin cost / baseline cost in the same run (> 1: slower than the baseline)\n\n`
   )
   stdoutWrite(renderTable(rows) + "\n")
+  stdoutWrite(`\ngoals (every row with a target):\n${renderGoals(rows)}\n`)
   for (const n of ctx.notes) stdoutWrite(`\n* ${n.section}: ${n.text}`)
   const failed = Object.entries(sections).filter(([, v]) => !v.ok)
   for (const [name, v] of failed) stdoutWrite(`\n! ${name} failed: ${v.error}`)

@@ -40,7 +40,7 @@ export function renderTable(rows) {
     n: r.n === undefined ? "" : String(r.n),
     ratio: r.ratio === undefined ? "" : `${fmt(r.ratio, "x")}x`,
     baseline_name: r.baseline_name ?? "",
-    target: r.target === undefined ? "" : `<= ${r.target}x`,
+    target: r.target !== undefined ? `<= ${r.target}x` : r.max !== undefined ? `<= ${r.max}` : "",
     verdict: r.verdict ?? "",
   }))
   const width = cols.map(([k, h]) => Math.max(h.length, ...cells.map((c) => c[k].length)))
@@ -54,4 +54,20 @@ export function renderTable(rows) {
     out.push(line((k) => c[k]))
   }
   return out.join("\n")
+}
+
+/**
+ * The goals of the run in one table: every row with a target (a ratio to its baseline) or a max (a bound on the
+ * figure itself), its figure, ratio and verdict.
+ * @param {Array<Record<string, any>>} rows
+ * @returns {string}
+ */
+export function renderGoals(rows) {
+  const goals = rows.filter((r) => r.target !== undefined || r.max !== undefined)
+  return renderTable(
+    goals.map((r) => ({
+      section: r.section, name: r.name, median: r.median, unit: r.unit, n: r.n, ratio: r.ratio, baseline_name: r.baseline_name,
+      target: r.target, max: r.max, verdict: r.verdict,
+    }))
+  )
 }
