@@ -65,7 +65,7 @@ describe("custom earning actions reported by the merchant's backend", () => {
 
   it("the same type + reference with other data is refused with 422 and writes nothing", async () => {
     const res = await report({ customer_id: ann.id, type: "review", reference: "review_1", occurred_at: "2026-11-02T15:00:00Z", properties: { rating: 1 } })
-    expect(res.status).toBe(422)
+    expect([res.status, res.body.code]).toEqual([422, "IDEMPOTENCY_CONFLICT"])
     expect(await entriesOf(ann.id)).toHaveLength(1)
   })
 

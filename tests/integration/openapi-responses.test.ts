@@ -234,7 +234,7 @@ describe("real answers match the OpenAPI document", () => {
     expect((replay.body as { redemption: { id: string } }).redemption.id).toBe(list.redemptions[0].id)
     await expectDocumented("POST", "/store/customers/me/loyalty/redemptions", replay)
     const conflict = await redeem(600)
-    expect(conflict.status).toBe(422)
+    expect([conflict.status, (conflict.body as { code: string }).code]).toEqual([422, "IDEMPOTENCY_CONFLICT"])
     await expectDocumented("POST", "/store/customers/me/loyalty/redemptions", conflict)
   })
 

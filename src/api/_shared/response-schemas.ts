@@ -241,8 +241,8 @@ export const VerifyReport = z.strictObject({
 /**
  * The error body of every refusal (Medusa's error handler, or the plugin's for request errors: error-handler.ts):
  * `type` is Medusa's error type (invalid_data, not_allowed, not_found, duplicate_error, unexpected_state, …), `code`
- * the plugin's LoyaltyError code (INVALID_INPUT, NOT_FOUND, …) except where Medusa's handler replaces it
- * (422 → invalid_request_error) or raised the error itself without a code, `message` names each field at fault.
+ * the plugin's LoyaltyError code (INVALID_INPUT, NOT_FOUND, IDEMPOTENCY_CONFLICT, …) unless Medusa raised the error
+ * itself without a code, `message` names each field at fault.
  */
 export const ErrorBody = z
   .strictObject({

@@ -47,11 +47,11 @@ export type RouteDocs = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELET
 /** Refusals several routes share, worded once (the statuses follow errors.ts's one table). */
 export const Refusals = {
   notFound: (when: string): ErrorDocs => ({ status: 404, code: "NOT_FOUND", when }),
-  /** Medusa's error handler answers DUPLICATE_ERROR with 422 and replaces the code with its own. */
+  /** Answered by the plugin's error handler with its code kept (Medusa's own would replace it). */
   idempotencyConflict: {
     status: 422,
-    code: "invalid_request_error",
-    when: "the Idempotency-Key was already used with a different body (IDEMPOTENCY_CONFLICT; Medusa's handler answers this code)",
+    code: "IDEMPOTENCY_CONFLICT",
+    when: "the Idempotency-Key was already used with a different body",
   } as ErrorDocs,
   insufficientPoints: (when: string): ErrorDocs => ({ status: 400, code: "INSUFFICIENT_POINTS", when }),
   rulesUnavailable: { status: 500, code: "RULES_UNAVAILABLE", when: "no valid rulebook could be loaded (the message locates every issue)" } as ErrorDocs,

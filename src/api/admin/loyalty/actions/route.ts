@@ -64,7 +64,7 @@ export const openapi: RouteDocs = {
     errors: [
       { status: 400, code: "ACTION_NOT_ALLOWED", when: "the customer is a guest (no account)" },
       Refusals.notFound("no such customer"),
-      { status: 422, code: "invalid_request_error", when: "the type + reference was already reported with other data (IDEMPOTENCY_CONFLICT)" },
+      { status: 422, code: "IDEMPOTENCY_CONFLICT", when: "the type + reference was already reported with other data" },
       Refusals.rulesUnavailable,
     ],
   },
