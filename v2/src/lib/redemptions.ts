@@ -19,7 +19,7 @@ import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpir
 import { redemptionProblems, type VerifyProblem } from "../core/domain/ledger/verify"
 import { LOYALTY_MODULE } from "../modules/loyalty"
 import type LoyaltyModuleService from "../modules/loyalty/service"
-import { type RedemptionRow } from "../modules/loyalty/redemption-store"
+import type { RedemptionRow } from "../modules/loyalty/types"
 import { EntryKeys } from "../core/domain/ledger/entry-keys"
 
 type Resolver = { resolve<T = any>(key: string): T }
@@ -201,7 +201,7 @@ export async function redemptionsFor(scope: Resolver, refs: { promotion_ids: str
 }
 
 /**
- * Claims the cart's redemption codes for this checkout (see redemption-store.ts claimCodes): a refusal becomes a
+ * Claims the cart's redemption codes for this checkout (see modules/loyalty/stores/redemptions.ts claimCodes): a refusal becomes a
  * 400 `not_allowed` with the refusal's `code` (REDEMPTION_ALREADY_USED, REDEMPTION_NOT_YOURS, REDEMPTION_EXPIRED)
  * and a message a storefront can show. Returns the codes claimed by this call (the compensation releases them).
  */

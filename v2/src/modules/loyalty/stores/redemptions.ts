@@ -1,11 +1,10 @@
 /**
- * The redemption tables' SQL (loyalty_redemption, loyalty_redemption_use), run by the loyalty module service inside
- * its transaction (the knex of the shared context). Decisions are the core's (domain/redemption*.ts).
+ * loyalty_redemption (points turned into a personal promotion code) and loyalty_redemption_use (a checkout's claim
+ * of a code, unique by code). Decisions are the core's (domain/ledger/redemption*.ts).
  */
-import { generateEntityId } from "@medusajs/framework/utils"
-import { claimRefusal, type RedemptionStatus } from "../../core/domain/ledger/redemption-claim"
-
-type Knex = { raw(sql: string, bindings?: unknown[]): Promise<{ rows: any[] }> }
+import { claimRefusal, type RedemptionStatus } from "../../../core/domain/ledger/redemption-claim"
+import type { Knex, Page } from "./knex"
+import { newId } from "./knex"
 
 export type RedemptionRow = {
   id: string
@@ -43,7 +42,7 @@ export type NewRedemption = Pick<
   "id" | "customer_id" | "points" | "amount_minor" | "currency_code" | "region_id" | "code" | "promotion_id" | "cart_id" | "expires_at" | "idempotency_key" | "payload_hash"
 >
 
-export function redemptionRow(row: any): RedemptionRow {
+function redemptionRow(row: any): RedemptionRow {
   return { ...row, points: Number(row.points), amount_minor: Number(row.amount_minor), expires_at: new Date(row.expires_at) }
 }
 
@@ -105,6 +104,26 @@ export async function lockRedemption(knex: Knex, id: string): Promise<Redemption
   return rows[0] ? redemptionRow(rows[0]) : null
 }
 
+/** A customer's redemptions, newest first, and their count. */
+export async function pageRedemptions(knex: Knex, customer_id: string, page: Page): Promise<[RedemptionRow[], number]> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_redemption WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [
+    customer_id,
+    page.limit,
+    page.offset,
+  ])
+  const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_redemption WHERE customer_id = ?`, [customer_id])
+  return [rows.map(redemptionRow), counted[0].n]
+}
+
+/** → voided as of `voided_at` (the database clock without one): an expiry, or the redeem workflow's compensation. */
+export async function voidRedemption(knex: Knex, id: string, voided_at?: Date): Promise<RedemptionRow | null> {
+  const { rows } = await knex.raw(
+    `UPDATE loyalty_redemption SET status = 'voided', voided_at = COALESCE(?::timestamptz, now()), updated_at = now() WHERE id = ? RETURNING *`,
+    [voided_at ?? null, id]
+  )
+  return rows[0] ? redemptionRow(rows[0]) : null
+}
+
 /** What a read of checkout uses may ask for; every given field must hold. */
 export type RedemptionUseFilter = { redemption_ids?: readonly string[]; code?: string }
 
@@ -149,7 +168,7 @@ export async function claimCodes(knex: Knex, input: { cart_id: string; customer_
     const { rows } = await knex.raw(
       `INSERT INTO loyalty_redemption_use (id, code, redemption_id, cart_id, customer_id) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (code) DO NOTHING RETURNING code`,
-      [generateEntityId(undefined, "lruse"), r.code, r.id, input.cart_id, input.customer_id]
+      [newId("lruse"), r.code, r.id, input.cart_id, input.customer_id]
     )
     if (!rows.length) {
       // Another checkout's insert committed while we waited on the index: the code is theirs.
@@ -187,7 +206,7 @@ export async function settleOne(knex: Knex, id: string, order_id: string, cart_i
   await knex.raw(
     `INSERT INTO loyalty_redemption_use (id, code, redemption_id, cart_id, customer_id, order_id) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (code) DO UPDATE SET order_id = COALESCE(loyalty_redemption_use.order_id, EXCLUDED.order_id), updated_at = now()`,
-    [generateEntityId(undefined, "lruse"), r.code, r.id, cart_id ?? `order:${order_id}`, r.customer_id, order_id]
+    [newId("lruse"), r.code, r.id, cart_id ?? `order:${order_id}`, r.customer_id, order_id]
   )
   return redemptionRow(rows[0])
 }

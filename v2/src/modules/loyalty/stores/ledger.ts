@@ -1,0 +1,156 @@
+/** loyalty_ledger_entry: the append-only ledger (a trigger refuses UPDATE and DELETE). */
+import { LIFETIME_KINDS, payloadHash, type EntryDraft, type Posting } from "../../../core/domain/ledger/ledger"
+import type { OrderEntry } from "../../../core/domain/ledger/order-ledger"
+import type { VerifyAccountRow, VerifyEntryRow } from "../../../core/domain/ledger/verify"
+import { MEMBER_WINDOW_DAYS } from "../../../core/domain/rules/facts"
+import { DAY_MS } from "../../../core/domain/shared/time"
+import type { Knex, Page } from "./knex"
+import { newId } from "./knex"
+
+export type EntryRow = OrderEntry & {
+  id: string
+  seq: number
+  account_id: string
+  customer_id: string
+  kind: string
+  balance_after: number
+  pending_after: number
+  order_id: string | null
+  source_id: string | null
+  rule_names: string[]
+  rulebook_version: string | null
+  reason: string | null
+  actor_id: string | null
+  idempotency_key: string
+  payload_hash: string
+  created_at: Date
+}
+
+/** An order with pending points left, as the ledger knows it (the activation job adds the order's side). */
+export type PendingOrderRow = { order_id: string; customer_id: string; pending_days: number | null; spendable_on: string | null }
+
+/** The member facts' window: entries of the lifetime kinds created in (after, until]. */
+export type MemberWindow = { kinds: string[]; after: Date; until: Date }
+
+/** The window of member facts as of `now`: the last MEMBER_WINDOW_DAYS days. */
+export function memberWindow(now: Date): MemberWindow {
+  return { kinds: [...LIFETIME_KINDS], after: new Date(now.getTime() - MEMBER_WINDOW_DAYS * DAY_MS), until: now }
+}
+
+/** The points of a member's entries in `window` (points_last_365d). */
+export async function windowPoints(knex: Knex, customer_id: string, window: MemberWindow): Promise<number> {
+  const { rows } = await knex.raw(
+    `SELECT COALESCE(SUM(points), 0)::float8 AS n FROM loyalty_ledger_entry
+      WHERE customer_id = ? AND kind = ANY(?) AND created_at > ? AND created_at <= ?`,
+    [customer_id, window.kinds, window.after, window.until]
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Appends `draft` as posted (points and balances after the floor) to `account`. */
+export async function appendEntry(knex: Knex, account: { id: string }, draft: EntryDraft, posting: Posting): Promise<EntryRow> {
+  const { rows } = await knex.raw(
+    `INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
+       pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
+       payload_hash, details)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb) RETURNING *`,
+    [
+      newId("lent"), account.id, draft.customer_id, draft.kind, posting.points, posting.balance_after,
+      posting.pending_delta, posting.pending_after, draft.order_id ?? null, draft.source_id ?? null,
+      JSON.stringify(draft.rule_names ?? []), draft.rulebook_version ?? null, draft.reason ?? null,
+      draft.actor_id ?? null, draft.idempotency_key, payloadHash(draft), JSON.stringify(draft.details ?? {}),
+    ]
+  )
+  return rows[0]
+}
+
+/** Entries stored under `idempotency_key`, plus every entry of `order_id` when one is given, in append order. */
+export async function entriesByKeyOrOrder(knex: Knex, idempotency_key: string, order_id: string | null): Promise<EntryRow[]> {
+  const { rows } = await knex.raw(
+    `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ? OR (order_id IS NOT NULL AND order_id = ?) ORDER BY seq`,
+    [idempotency_key, order_id]
+  )
+  return rows
+}
+
+/** Every entry of an account in append order. */
+export async function accountEntries(knex: Knex, account_id: string): Promise<EntryRow[]> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE account_id = ? ORDER BY seq`, [account_id])
+  return rows
+}
+
+export async function findEntry(knex: Knex, id: string): Promise<EntryRow | null> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE id = ?`, [id])
+  return rows[0] ?? null
+}
+
+export async function findEntryByKey(knex: Knex, idempotency_key: string): Promise<EntryRow | null> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ?`, [idempotency_key])
+  return rows[0] ?? null
+}
+
+/** A customer's entries, newest first, and their count. */
+export async function pageEntries(knex: Knex, customer_id: string, page: Page): Promise<[EntryRow[], number]> {
+  const { rows } = await knex.raw(`SELECT * FROM loyalty_ledger_entry WHERE customer_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?`, [
+    customer_id,
+    page.limit,
+    page.offset,
+  ])
+  const { rows: counted } = await knex.raw(`SELECT count(*)::int AS n FROM loyalty_ledger_entry WHERE customer_id = ?`, [customer_id])
+  return [rows, counted[0].n]
+}
+
+/**
+ * Orders (all, or just `order_id`) with pending points left (an accrual with pending points, no activation yet,
+ * Σ pending_delta > 0) and what their accrual was awarded under.
+ */
+export async function pendingOrders(knex: Knex, order_id: string | null): Promise<PendingOrderRow[]> {
+  const { rows } = await knex.raw(
+    `SELECT e.order_id, min(e.customer_id) AS customer_id,
+            max(CASE WHEN e.kind = 'accrual' AND (e.details->>'pending_days') ~ '^[0-9]+$'
+                     THEN (e.details->>'pending_days')::int END) AS pending_days,
+            max(CASE WHEN e.kind = 'accrual' THEN e.details->>'spendable_on' END) AS spendable_on
+       FROM loyalty_ledger_entry e
+      WHERE e.order_id IS NOT NULL AND (?::text IS NULL OR e.order_id = ?)
+      GROUP BY e.order_id
+     HAVING bool_or(e.kind = 'accrual' AND e.pending_delta > 0)
+        AND NOT bool_or(e.kind = 'activation')
+        AND sum(e.pending_delta) > 0
+      ORDER BY e.order_id`,
+    [order_id, order_id]
+  )
+  return rows.map((r: any) => ({ ...r, pending_days: r.pending_days === null ? null : Number(r.pending_days) }))
+}
+
+/** Which of `keys` have an entry. */
+export async function existingKeys(knex: Knex, keys: readonly string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set()
+  const { rows } = await knex.raw(`SELECT idempotency_key FROM loyalty_ledger_entry WHERE idempotency_key = ANY(?)`, [[...keys]])
+  return new Set(rows.map((r: { idempotency_key: string }) => r.idempotency_key))
+}
+
+/** What the core's integrity checks read: every account, every account's entries in append order, duplicated keys. */
+export type LedgerForVerify = {
+  accounts: Array<VerifyAccountRow & { id: string }>
+  entries_by_account: Map<string, VerifyEntryRow[]>
+  duplicated: Array<{ id: string; customer_id: string; idempotency_key: string }>
+}
+
+export async function ledgerForVerify(knex: Knex): Promise<LedgerForVerify> {
+  const { rows: accounts } = await knex.raw(`SELECT id, customer_id, points_balance, points_pending, points_lifetime::float8 AS points_lifetime FROM loyalty_account ORDER BY id`)
+  const { rows: entries } = await knex.raw(
+    `SELECT id, account_id, customer_id, kind, points, balance_after, pending_delta, pending_after FROM loyalty_ledger_entry ORDER BY account_id, seq`
+  )
+  const entries_by_account = new Map<string, VerifyEntryRow[]>()
+  for (const e of entries) {
+    const list = entries_by_account.get(e.account_id) ?? []
+    list.push(e)
+    entries_by_account.set(e.account_id, list)
+  }
+  const { rows: duplicated } = await knex.raw(
+    `SELECT id, customer_id, idempotency_key FROM loyalty_ledger_entry
+      WHERE idempotency_key IN (SELECT idempotency_key FROM loyalty_ledger_entry GROUP BY idempotency_key HAVING count(*) > 1)
+      ORDER BY seq`
+  )
+  return { accounts, entries_by_account, duplicated }
+}
