@@ -3,9 +3,11 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import fs from "fs"
 import os from "os"
 import path from "path"
-import { runActivateJob, runExpireJob, runTiersJob } from "../../src/lib/loyalty-jobs"
+import { runActivateJob } from "../../src/workflows/jobs/activate"
+import { runExpireJob } from "../../src/workflows/jobs/expire"
+import { runTiersJob } from "../../src/workflows/jobs/tiers"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
-import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
+import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points/workflows"
 import { createStore, waitFor } from "./store"
 
 jest.setTimeout(600_000)

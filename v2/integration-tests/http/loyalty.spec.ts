@@ -6,8 +6,8 @@ import os from "os"
 import path from "path"
 import { promisify } from "util"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
-import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points"
-import { syncTierGroupsStep } from "../../src/workflows/tier-groups"
+import { accrueOrderWorkflow, reverseOrderWorkflow } from "../../src/workflows/order-points/workflows"
+import { syncTierGroupsStep } from "../../src/workflows/tiers/workflows"
 import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { createStore, waitFor } from "./store"
 
@@ -130,7 +130,7 @@ medusaIntegrationTestRunner({
       expect([account.points_lifetime, account.tier]).toEqual([1000, "silver"]) // 900 + 100 first-order bonus
       // group_ids: the member's customer groups, here their tier's (joined by the accrual workflow's last step).
       await waitFor("the Silver group", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Silver")
-      const { memberFactsOf } = await import("../../src/lib/member-facts")
+      const { memberFactsOf } = await import("../../src/workflows/members/member-facts")
       const facts = await memberFactsOf(getContainer(), account)
       expect(facts).toMatchObject({
         customer_id: customer.id, points_lifetime: 1000, points_balance: 1000, tier: "silver",
@@ -202,7 +202,7 @@ medusaIntegrationTestRunner({
       expect(errors.map((e: any) => e.error?.message)).toEqual(["a later step failed"])
       expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Bronze"])
       // Without the failure the same step moves them: Silver's group only.
-      const { syncTierGroupsWorkflow } = await import("../../src/workflows/tier-groups")
+      const { syncTierGroupsWorkflow } = await import("../../src/workflows/tiers/workflows")
       const { result } = await syncTierGroupsWorkflow(getContainer()).run({ input: { customer_id: customer.id } })
       expect(result).toMatchObject({ tier: "silver", added: [(await groupIdsByName())["Loyalty: Silver"]], removed: [(await groupIdsByName())["Loyalty: Bronze"]] })
       expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Silver"])

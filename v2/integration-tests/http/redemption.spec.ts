@@ -1,7 +1,9 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
-import { claimCartRedemptions, expireRedemptions, settleUsedRedemptions } from "../../src/lib/redemptions"
+import { claimCartRedemptions } from "../../src/workflows/redemption/checkout"
+import { expireRedemptions } from "../../src/workflows/redemption/expire"
+import { settleUsedRedemptions } from "../../src/workflows/redemption/settle"
 import { createStore, waitFor } from "./store"
 
 jest.setTimeout(600_000)

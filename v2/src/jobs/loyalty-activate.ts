@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { runActivateJob } from "../lib/loyalty-jobs"
+import { runActivateJob } from "../workflows/jobs/activate"
 import { runScheduled } from "../lib/scheduled"
 
 /** Hourly: pending points whose period is over (and, with spendable_on "captured", whose payment is captured) become available. */

@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { runExpireJob } from "../lib/loyalty-jobs"
+import { runExpireJob } from "../workflows/jobs/expire"
 import { runScheduled } from "../lib/scheduled"
 
 /** Daily: expire points older than the program's period (FIFO), once per member and day. */

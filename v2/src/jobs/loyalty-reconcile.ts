@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { runReconcileJob } from "../lib/loyalty-jobs"
+import { runReconcileJob } from "../workflows/jobs/reconcile"
 import { runScheduled } from "../lib/scheduled"
 
 /** Hourly: the order events of the last 7 days the ledger has not seen (lost events), applied once. */

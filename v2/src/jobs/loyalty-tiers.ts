@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { runTiersJob } from "../lib/loyalty-jobs"
+import { runTiersJob } from "../workflows/jobs/tiers"
 import { runScheduled } from "../lib/scheduled"
 
 /** Daily: re-evaluate every member's tier (365-day window facts move with time; downgrade grace periods end). */

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/shared/errors"
 import { ERROR_TYPE_BY_CODE } from "../core/domain/http/views"
 import { LOYALTY_MODULE } from "../modules/loyalty"
-import { memberContextSource } from "./member-facts"
+import { memberContextSource } from "../workflows/members/member-facts"
 import type LoyaltyModuleService from "../modules/loyalty/service"
 import type { AccountRow } from "../modules/loyalty/service"
 

@@ -34,3 +34,8 @@ function decimalText(amount: unknown): string | null {
   }
   return null
 }
+
+/** Integer minor units → v2's decimal major units (500 EUR cents → 5). */
+export function toMajorUnits(minor: number, decimals: number): number {
+  return Number((minor / 10 ** decimals).toFixed(decimals))
+}

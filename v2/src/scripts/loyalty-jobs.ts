@@ -1,6 +1,9 @@
 import type { ExecArgs } from "@medusajs/framework/types"
 import { formatReconcileReport } from "../core/domain/ledger/reconcile"
-import { runActivateJob, runExpireJob, runReconcileJob, runTiersJob } from "../lib/loyalty-jobs"
+import { runActivateJob } from "../workflows/jobs/activate"
+import { runExpireJob } from "../workflows/jobs/expire"
+import { runReconcileJob } from "../workflows/jobs/reconcile"
+import { runTiersJob } from "../workflows/jobs/tiers"
 
 /**
  * The operators' commands for a v2 store, named as the CLI's `medusa-loyalty expire|activate|tiers|reconcile` so

@@ -1,5 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { enrollCustomerWorkflow } from "../workflows/members"
+import { enrollCustomerWorkflow } from "../workflows/members/workflows"
 
 /** customer.created → open a loyalty account (auto_enroll) for a registered customer. */
 export default async function customerCreatedEnroll({ event: { data }, container }: SubscriberArgs<{ id: string }>) {

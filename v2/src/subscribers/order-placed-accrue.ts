@@ -1,5 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { accrueOrderWorkflow } from "../workflows/order-points"
+import { accrueOrderWorkflow } from "../workflows/order-points/workflows"
 
 /** order.placed → the order's points, exactly once (the idempotency key makes redeliveries no-ops). */
 export default async function orderPlacedAccrue({ event: { data }, container }: SubscriberArgs<{ id: string }>) {

@@ -1,5 +1,5 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { clawbackRefundsWorkflow } from "../workflows/order-points"
+import { clawbackRefundsWorkflow } from "../workflows/order-points/workflows"
 
 /**
  * order.return_received → catch up on the order's refunds. A return received without a refund claws nothing back:

@@ -1,6 +1,6 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { activateOrder } from "../lib/loyalty-jobs"
-import { orderOfPayment } from "../lib/order-facts"
+import { activateOrder } from "../workflows/jobs/activate"
+import { orderOfPayment } from "../workflows/order-points/order-facts"
 
 /**
  * payment.captured ({ id: payment id }) → with `spendable_on: "captured"`, the order's pending points become

@@ -1,6 +1,6 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { orderOfPayment } from "../lib/order-facts"
-import { clawbackRefundsWorkflow } from "../workflows/order-points"
+import { orderOfPayment } from "../workflows/order-points/order-facts"
+import { clawbackRefundsWorkflow } from "../workflows/order-points/workflows"
 
 /** payment.refunded ({ id: payment id }) → claw back the refunded share of the order's points, once per refund. */
 export default async function paymentRefundedClawback({ event: { data }, container }: SubscriberArgs<{ id: string }>) {

@@ -284,7 +284,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     if (!r.changed) return { account: stored, change: "none", tier_change: null }
     // The tier history, in the posting's transaction: it exists exactly when the change does.
     await Tiers.insertTierChange(knex, { customer_id: account.customer_id, from_tier: r.from, to_tier: r.to, reason: r.reason, rulebook_version: rulebook.version })
-    // The workflow that called emits it (loyalty.tier_changed) once it has succeeded: see workflows/tier-events.ts.
+    // The workflow that called emits it (loyalty.tier_changed) once it has succeeded: see workflows/tiers/events.ts.
     const tier_change = { customer_id: account.customer_id, from: r.from, to: r.to, reason: r.reason, rulebook_version: rulebook.version }
     return { account: stored, change: r.decision.change, tier_change }
   }
@@ -409,7 +409,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     await Promotions.trackPromotion(transactionOf(sharedContext), row)
   }
 
-  // ── Redemptions (points → a personal single-use promotion code; lib/redemptions.ts, workflows/redemption.ts) ──
+  // ── Redemptions (points → a personal single-use promotion code; workflows/redemption/) ──
 
   /** The redemptions matching `filter`, oldest first. */
   @InjectManager()

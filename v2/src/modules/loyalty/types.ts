@@ -12,7 +12,7 @@ export type { Page } from "./stores/knex"
 
 /**
  * What member facts take from outside the loyalty module (customer and orders, read by the caller through Query;
- * see lib/member-facts.ts). `created_at` is the customer's, null when the customer row is gone.
+ * see workflows/members/member-facts.ts). `created_at` is the customer's, null when the customer row is gone.
  */
 export type MemberContext = Pick<MemberFacts, "orders_count" | "spend_last_365d_minor" | "group_ids"> & { created_at: string | null }
 /** Read only when needed (a posting that moves lifetime points, a new account). */

@@ -5,7 +5,7 @@ import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { simulationView } from "../../../../core/domain/http/rules-admin"
 import { OrderInput, simulate, SimulationInput } from "../../../../core/domain/reports/simulation"
 import { loyaltyOf, route } from "../../../../lib/http"
-import { accrualFacts, loadOrderForLoyalty } from "../../../../lib/order-facts"
+import { accrualFacts, loadOrderForLoyalty } from "../../../../workflows/order-points/order-facts"
 
 const ByOrder = z.object({ order_id: z.string().min(1) }).strict()
 const ByFacts = SimulationInput.extend({ order: OrderInput })

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
-import { tierGroupIds } from "../../../../lib/tier-groups"
+import { tierGroupIds } from "../../../../workflows/tiers/groups"
 
 /**
  * GET /admin/loyalty/tiers → the ladder by rank with each tier's customer group (null until the first member reaches

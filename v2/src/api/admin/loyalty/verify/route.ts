@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
-import { redemptionVerifyProblems } from "../../../../lib/redemptions"
+import { redemptionVerifyProblems } from "../../../../workflows/redemption/verify"
 
 /** GET /admin/loyalty/verify → the integrity report (the core's checks); 200 with ok: false and the problems on drift. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
-import { runActivateJob } from "../../../../../lib/loyalty-jobs"
+import { runActivateJob } from "../../../../../workflows/jobs/activate"
 
 const Body = z.object({}).strict()
 

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
-import { runExpireJob } from "../../../../../lib/loyalty-jobs"
+import { runExpireJob } from "../../../../../workflows/jobs/expire"
 
 // No `now` override: a run with a later clock would really expire members' points. Time travel is for
 // tests (the job function in-process) and operators (`medusa exec … loyalty-jobs.js expire --now <date>`).

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
-import { runReconcileJob } from "../../../../../lib/loyalty-jobs"
+import { runReconcileJob } from "../../../../../workflows/jobs/reconcile"
 
 // An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z): never a local time,
 // so the window does not depend on the server's time zone.

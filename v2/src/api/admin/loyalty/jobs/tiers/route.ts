@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
-import { runTiersJob } from "../../../../../lib/loyalty-jobs"
+import { runTiersJob } from "../../../../../workflows/jobs/tiers"
 
 // No `now` override: a later clock would really end grace periods.
 const Body = z.object({}).strict()

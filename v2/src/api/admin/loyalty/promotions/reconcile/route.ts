@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
-import { reconcilePromotions } from "../../../../../lib/promotions"
+import { reconcilePromotions } from "../../../../../workflows/promotions/reconcile"
 
 const Body = z.object({}).strict()
 

@@ -3,7 +3,7 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { describeRules, reloadRefusal } from "../../../../../core/domain/http/rules-admin"
 import { loyaltyOf, route } from "../../../../../lib/http"
-import { reconcilePromotions } from "../../../../../lib/promotions"
+import { reconcilePromotions } from "../../../../../workflows/promotions/reconcile"
 
 const Body = z.object({}).strict()
 

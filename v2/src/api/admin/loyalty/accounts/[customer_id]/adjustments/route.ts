@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { AdjustmentBody, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { serializeAccount, serializeEntry } from "../../../../../../core/domain/http/views"
 import { adminUserId, liveTiers, memberAccount, route } from "../../../../../../lib/http"
-import { postAdjustmentWorkflow } from "../../../../../../workflows/members"
+import { postAdjustmentWorkflow } from "../../../../../../workflows/members/workflows"
 
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments { points, reason } + Idempotency-Key → { entry, loyalty_account }.

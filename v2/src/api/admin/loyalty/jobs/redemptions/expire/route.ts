@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { route } from "../../../../../../lib/http"
-import { expireRedemptionsWorkflow } from "../../../../../../workflows/redemption"
+import { expireRedemptionsWorkflow } from "../../../../../../workflows/redemption/workflows"
 
 // No `now` override: a later clock would really void members' codes. Tests call expireRedemptions(now).
 const Body = z.object({}).strict()

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { route } from "../../../../../../lib/http"
-import { settleUsedRedemptionsWorkflow } from "../../../../../../workflows/redemption"
+import { settleUsedRedemptionsWorkflow } from "../../../../../../workflows/redemption/workflows"
 
 const Body = z.object({}).strict()
 

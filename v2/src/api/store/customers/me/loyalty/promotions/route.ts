@@ -3,7 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { eligiblePromotions } from "../../../../../../core/domain/program/promotions"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
-import { memberFactsOf } from "../../../../../../lib/member-facts"
+import { memberFactsOf } from "../../../../../../workflows/members/member-facts"
 
 /**
  * GET /store/customers/me/loyalty/promotions → { promotions }: the member promotion codes the logged-in customer can

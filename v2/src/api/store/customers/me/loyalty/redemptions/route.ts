@@ -2,8 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
-import { serializeRedemption } from "../../../../../../lib/redemptions"
-import { redeemPointsWorkflow } from "../../../../../../workflows/redemption"
+import { serializeRedemption } from "../../../../../../core/domain/http/views"
+import { redeemPointsWorkflow } from "../../../../../../workflows/redemption/workflows"
 
 /**
  * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }

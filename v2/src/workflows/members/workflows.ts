@@ -1,12 +1,12 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { memberContextSource } from "../lib/member-facts"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { AccountRow, EntryRow, TierChangeEvent } from "../modules/loyalty/service"
-import { emitTierChangesStep } from "./tier-events"
-import { syncTierGroupsStep } from "./tier-groups"
-import { adjustmentEntryDraft } from "../core/domain/ledger/adjustment"
+import { memberContextSource } from "./member-facts"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
+import type { AccountRow, EntryRow, TierChangeEvent } from "../../modules/loyalty/types"
+import { emitTierChangesStep } from "../tiers/events"
+import { syncTierGroupsStep } from "../tiers/workflows"
+import { adjustmentEntryDraft } from "../../core/domain/ledger/adjustment"
 
 type EnrollOutcome = { enrolled: boolean; reason?: string; account_id?: string; created?: boolean; tier_changes?: TierChangeEvent[] }
 

@@ -1,18 +1,12 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { Modules } from "@medusajs/framework/utils"
-import { checkRedemption, redemptionEntryDraft } from "../core/domain/ledger/redemption"
-import {
-  planRedemption,
-  promotionInput,
-  settleRedemptionsForOrder,
-  settleUsedRedemptions,
-  expireRedemptions,
-  type RedeemInput,
-  type RedemptionPlan,
-  type RedemptionRow,
-} from "../lib/redemptions"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
+import { checkRedemption, redemptionEntryDraft } from "../../core/domain/ledger/redemption"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
+import type { RedemptionRow } from "../../modules/loyalty/types"
+import { expireRedemptions } from "./expire"
+import { planRedemption, promotionInput, type RedeemInput, type RedemptionPlan } from "./plan"
+import { settleRedemptionsForOrder, settleUsedRedemptions } from "./settle"
 
 export type RedeemOutcome = { redemption: RedemptionRow; replayed: boolean }
 

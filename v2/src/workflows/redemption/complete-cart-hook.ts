@@ -1,6 +1,6 @@
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
-import { guardCartRedemptions, releaseCartRedemptions } from "../../lib/redemptions"
+import { guardCartRedemptions, releaseCartRedemptions } from "./checkout"
 
 /**
  * A redemption code pays for at most one order: before the order is created (and before the payment is

@@ -1,8 +1,8 @@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { tierGroupMoves } from "../core/domain/program/tier-groups"
-import type { TierDef } from "../core/domain/program/tiers"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
+import { tierGroupMoves } from "../../core/domain/program/tier-groups"
+import type { TierDef } from "../../core/domain/program/tiers"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type GroupPair = { customer_id: string; customer_group_id: string }

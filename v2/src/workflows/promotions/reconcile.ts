@@ -1,15 +1,10 @@
 import { Modules } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/shared/currency"
-import { promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../core/domain/program/promotions"
-import type { Rulebook } from "../core/domain/rules/rulebook"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { TrackedPromotionRow } from "../modules/loyalty/service"
-import { memberFactsOf } from "./member-facts"
-import { emptyPromotionReconcile, type PromotionReconcileResult } from "../core/domain/program/promotions"
-
-type Resolver = { resolve<T = any>(key: string): T }
-type GroupPair = { customer_id: string; customer_group_id: string }
+import { currencyDecimals } from "../../core/domain/shared/currency"
+import { emptyPromotionReconcile, promotionDefinitionHash, type PromotionDef, type PromotionReconcileResult } from "../../core/domain/program/promotions"
+import type { Rulebook } from "../../core/domain/rules/rulebook"
+import { loyaltyOf, promotionsOf, type Resolver } from "../../lib/container"
+import type { TrackedPromotionRow } from "../../modules/loyalty/types"
+import { syncPromotionGroups } from "./groups"
 
 /** The core's reconcile result (domain/program/promotions.ts), shared by both adapters. */
 export type ReconcileResult = PromotionReconcileResult
@@ -17,10 +12,7 @@ export type ReconcileResult = PromotionReconcileResult
 /** The customer-group rule that restricts a member promotion to its group (recipe §5). */
 export const GROUP_RULE_ATTRIBUTE = "customer.groups.id"
 
-const loyaltyOf = (scope: Resolver) => scope.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-const promotionsOf = (scope: Resolver) => scope.resolve<any>(Modules.PROMOTION)
 const customersOf = (scope: Resolver) => scope.resolve<any>(Modules.CUSTOMER)
-
 
 /**
  * The v2 application method of a promotion's discount. Percentage: whole percent off the order ("total") or off
@@ -129,33 +121,4 @@ export async function reconcilePromotions(scope: Resolver, rulebook?: Rulebook):
     for (const customer_id of await loyalty.memberIds()) await syncPromotionGroups(scope, customer_id, book)
   }
   return result
-}
-
-export type PromotionGroupSync = { added: string[]; removed: string[] }
-
-/**
- * Puts a member in the group of every tracked, live promotion they are eligible for (the core's eligiblePromotions
- * over their member facts) and out of every other tracked promotion's group. Untracked promotions are left to
- * reconcile. Returns what changed (a workflow compensation undoes it).
- */
-export async function syncPromotionGroups(scope: Resolver, customer_id: string, rulebook?: Rulebook): Promise<PromotionGroupSync> {
-  const loyalty = loyaltyOf(scope)
-  let book = rulebook
-  if (!book) {
-    try {
-      book = loyalty.getRulebook()
-    } catch {
-      return { added: [], removed: [] }
-    }
-  }
-  const rows = await loyalty.trackedPromotions()
-  if (!rows.length) return { added: [], removed: [] }
-  const account = await loyalty.findAccount(customer_id)
-  if (!account) return { added: [], removed: [] }
-  const facts = await memberFactsOf(scope, account)
-  const { added, removed } = promotionGroupMoves({ rulebook: book, member: facts, tracked: rows, current_group_ids: facts.group_ids })
-  const pairs = (ids: string[]): GroupPair[] => ids.map((customer_group_id) => ({ customer_id, customer_group_id }))
-  if (removed.length) await customersOf(scope).removeCustomerFromGroup(pairs(removed))
-  if (added.length) await customersOf(scope).addCustomerToGroup(pairs(added))
-  return { added, removed }
 }

@@ -1,15 +1,15 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { evaluateAccrual } from "../core/domain/program/accrual"
-import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../core/domain/ledger/order-ledger"
-import { accruesPending } from "../core/domain/rules/program"
-import { memberContextSource } from "../lib/member-facts"
-import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "../lib/order-facts"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { EntryRow, TierChangeEvent } from "../modules/loyalty/service"
-import { emitTierChangesStep } from "./tier-events"
-import { syncTierGroupsStep } from "./tier-groups"
-import { EntryKeys } from "../core/domain/ledger/entry-keys"
+import { evaluateAccrual } from "../../core/domain/program/accrual"
+import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../../core/domain/ledger/order-ledger"
+import { accruesPending } from "../../core/domain/rules/program"
+import { memberContextSource } from "../members/member-facts"
+import { accrualFacts, loadOrderForLoyalty, refundsOfOrder } from "./order-facts"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
+import type { EntryRow, TierChangeEvent } from "../../modules/loyalty/types"
+import { emitTierChangesStep } from "../tiers/events"
+import { syncTierGroupsStep } from "../tiers/workflows"
+import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {
@@ -34,7 +34,7 @@ async function compensate(posted: string[] | undefined, { container }: { contain
 }
 
 /**
- * order.placed → the order's points, once: the core's evaluateAccrual over the order's facts (lib/order-facts.ts).
+ * order.placed → the order's points, once: the core's evaluateAccrual over the order's facts (order-facts.ts).
  * Guest and canceled orders earn nothing; a cancel handled first left a tombstone that keeps this from awarding.
  */
 export const accrueOrderStep = createStep(

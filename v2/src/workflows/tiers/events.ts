@@ -1,6 +1,6 @@
 import { Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { TierChangeEvent } from "../modules/loyalty/service"
+import type { TierChangeEvent } from "../../modules/loyalty/types"
 
 /** The public event name and payload (docs/ledger.md#events): { customer_id, from, to, reason, rulebook_version }. */
 export const TIER_CHANGED_EVENT = "loyalty.tier_changed"

@@ -1,4 +1,6 @@
-import { promotionInput, promotionRefsOf, toMajorUnits } from "../redemptions"
+import { toMajorUnits } from "../../../lib/money"
+import { promotionRefsOf } from "../checkout"
+import { promotionInput } from "../plan"
 
 describe("a redemption code on Medusa v2", () => {
   it.each([

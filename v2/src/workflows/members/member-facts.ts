@@ -1,11 +1,11 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/shared/currency"
-import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../core/domain/rules/facts"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { AccountRow, MemberContext, MemberContextSource } from "../modules/loyalty/service"
-import { toMinorUnits } from "./money"
-import { DAY_MS } from "../core/domain/shared/time"
+import { currencyDecimals } from "../../core/domain/shared/currency"
+import { MEMBER_WINDOW_DAYS, type MemberFacts } from "../../core/domain/rules/facts"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
+import type { AccountRow, MemberContext, MemberContextSource } from "../../modules/loyalty/types"
+import { toMinorUnits } from "../../lib/money"
+import { DAY_MS } from "../../core/domain/shared/time"
 
 type Resolver = { resolve<T = any>(key: string): T }
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }
@@ -14,7 +14,7 @@ type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; met
 /**
  * The member facts that come from Medusa's own modules (customer and order), read through Query: the loyalty
  * module cannot read other modules' data, so the workflow steps hand it this source and the module adds the ledger
- * figures (lifetime, balance, 365-day points) under the account's lock (the service's memberFactsUnder).
+ * figures (lifetime, balance, 365-day points) under the account's lock (the service's applyTier).
  * The figures the core's MemberFacts defines (core/domain/rules/facts.ts):
  * - orders_count: the customer's orders that are not canceled (draft orders excluded: they were never placed);
  * - spend_last_365d_minor: Σ (item subtotal − item discounts) of those placed in the last MEMBER_WINDOW_DAYS days,

@@ -1,8 +1,8 @@
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { syncPromotionGroups } from "../lib/promotions"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import { syncTierGroups, type TierGroupSync, undoTierGroupSync } from "../lib/tier-groups"
+import { syncPromotionGroups } from "../promotions/groups"
+import { LOYALTY_MODULE } from "../../modules/loyalty"
+import type LoyaltyModuleService from "../../modules/loyalty/service"
+import { syncTierGroups, type TierGroupSync, undoTierGroupSync } from "./groups"
 
 /**
  * Tier customer groups follow the account's tier (exactly one tier group per member, the core's tierGroupMoves), and

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { currencyDecimals } from "../core/domain/shared/currency"
-import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../core/domain/rules/facts"
-import { toMinorUnits } from "./money"
+import { currencyDecimals } from "../../core/domain/shared/currency"
+import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../../core/domain/rules/facts"
+import { toMinorUnits } from "../../lib/money"
 
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }
 type Resolver = { resolve<T = unknown>(key: string): T }
