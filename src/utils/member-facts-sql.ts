@@ -26,7 +26,7 @@ export function memberFactColumns(customer: string): string {
 
 /**
  * The same member-fact columns over a Medusa v2 store's tables (the CLI's backtest against a v2 database; the v2
- * plugin itself reads these figures through Medusa's Query, see v2/src/lib/member-facts.ts). Parameters as
+ * plugin itself reads these figures through Medusa's Query, see v2/src/workflows/members/member-facts.ts). Parameters as
  * memberFactColumns plus $5 = the store's default currency code and $6 = 10^its decimals: v2 keeps amounts in major
  * units as numeric, so the window's spend is scaled to minor units and rounded once. Orders: not canceled, not draft,
  * not deleted; items and adjustments of the order's current version; spend = Σ(unit_price × quantity − the item's adjustments).
