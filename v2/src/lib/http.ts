@@ -1,11 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isLoyaltyError, LoyaltyError, LoyaltyErrorCodes } from "../core/domain/shared/errors"
+import { MedusaError } from "@medusajs/framework/utils"
+import { isLoyaltyError } from "../core/domain/shared/errors"
 import { ERROR_TYPE_BY_CODE } from "../core/domain/http/views"
-import { LOYALTY_MODULE } from "../modules/loyalty"
-import { memberContextSource } from "../workflows/members/member-facts"
-import type LoyaltyModuleService from "../modules/loyalty/service"
-import type { AccountRow } from "../modules/loyalty/service"
+import { liveRulebookOrNull as liveRulebookOf, loyaltyOf as loyaltyOfScope } from "./container"
 
 type Handler = (req: MedusaRequest, res: MedusaResponse) => Promise<void>
 
@@ -29,8 +26,7 @@ export function route(handler: Handler): Handler {
   }
 }
 
-export const loyaltyOf = (req: MedusaRequest) => req.scope.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-export const queryOf = (req: MedusaRequest) => req.scope.resolve<any>(ContainerRegistrationKeys.QUERY)
+export const loyaltyOf = (req: MedusaRequest) => loyaltyOfScope(req.scope)
 
 /** The logged-in customer (core middleware already refused the request without one). */
 export function currentCustomerId(req: MedusaRequest): string {
@@ -43,28 +39,7 @@ export function adminUserId(req: MedusaRequest): string | null {
   return (req as unknown as { auth_context?: { actor_id?: string } }).auth_context?.actor_id ?? null
 }
 
-/** The account of an existing customer, opened on first need; NOT_FOUND for an unknown customer. */
-export async function memberAccount(req: MedusaRequest, customer_id: string): Promise<AccountRow> {
-  const loyalty = loyaltyOf(req)
-  const found = await loyalty.findAccount(customer_id)
-  if (found) return found
-  const { data } = await queryOf(req).graph({ entity: "customer", fields: ["id"], filters: { id: customer_id } })
-  if (!data[0]) {
-    throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
-  }
-  return (await loyalty.ensureAccount(customer_id, memberContextSource(req.scope, customer_id))).account
-}
-
-/** The live rulebook, or null when none is live (pages that show a tier must not fail for that). */
-export function liveRulebookOrNull(req: MedusaRequest) {
-  try {
-    return loyaltyOf(req).getRulebook()
-  } catch {
-    return null
-  }
-}
-
-/** The live tier ladder, or null when no rulebook is live. */
+/** The live tier ladder, or null when no rulebook is live (pages that show a tier must not fail for that). */
 export function liveTiers(req: MedusaRequest) {
-  return liveRulebookOrNull(req)?.tiers ?? null
+  return liveRulebookOf(req.scope)?.tiers ?? null
 }

@@ -381,14 +381,17 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
-   * Ledger integrity (the core's checks) over the accounts and entries. No transaction of its own: the module's
-   * transactions run at the database's READ COMMITTED, where every statement takes its own snapshot, so BEGIN/COMMIT
-   * would not make the reads agree with each other either; a posting that commits between them can show as drift
-   * until the next run.
+   * Ledger integrity (the core's checks) over the accounts and entries. The reads must agree with each other, or a
+   * posting that commits between them (an order.placed handled meanwhile) shows as drift: they run in one REPEATABLE
+   * READ transaction, one snapshot (the database's default READ COMMITTED gives each statement its own).
    */
-  @InjectManager()
-  async verifyLedger(@MedusaContext() sharedContext: Context = {}): Promise<VerifyReport> {
-    const ledger = await Ledger.ledgerForVerify(readerOf(sharedContext))
+  async verifyLedger(sharedContext: Context = {}): Promise<VerifyReport> {
+    return await this.verifyLedgerInSnapshot({ ...sharedContext, isolationLevel: SNAPSHOT_ISOLATION })
+  }
+
+  @InjectTransactionManager()
+  protected async verifyLedgerInSnapshot(@MedusaContext() sharedContext: Context = {}): Promise<VerifyReport> {
+    const ledger = await Ledger.ledgerForVerify(transactionOf(sharedContext))
     const acc = new VerifyAccumulator()
     for (const a of ledger.accounts) acc.addAccount(a, ledger.entries_by_account.get(a.id) ?? [])
     acc.addProblems(duplicateKeyProblems(ledger.duplicated))
@@ -522,6 +525,9 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     }
   }
 }
+
+/** knex's spelling of REPEATABLE READ (it refuses any other): one snapshot for every statement of the transaction. */
+const SNAPSHOT_ISOLATION = "repeatable read"
 
 /** Medusa passes module options plus its own keys; the plugin options schema is strict, so keep only ours. */
 function pickPluginOptions(options: Record<string, unknown>): Record<string, unknown> {

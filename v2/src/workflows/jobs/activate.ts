@@ -1,3 +1,4 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { JOB_PAGE_SIZE, type JobFailure } from "./each-account"
 import { activateOrderWorkflow, type OrderActivationSide } from "./workflows"
@@ -46,7 +47,7 @@ export async function orderActivationSide(scope: Resolver, order_ids: string[]):
 }
 
 /** activate: every order with pending points whose conditions hold at `now` gets them made available, once. */
-export async function runActivateJob(scope: Resolver, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
+export async function runActivateJob(scope: MedusaContainer, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
   return await activatePending(scope, null, now)
 }
 
@@ -54,13 +55,13 @@ export async function runActivateJob(scope: Resolver, now: Date): Promise<{ acti
  * One order, on payment.captured: its pending points become available when the capture was the last thing they waited
  * for. Returns the points activated (0: nothing pending, or still waiting).
  */
-export async function activateOrder(scope: Resolver, order_id: string, now: Date): Promise<number> {
+export async function activateOrder(scope: MedusaContainer, order_id: string, now: Date): Promise<number> {
   const { activation, failures } = await activatePending(scope, order_id, now)
   if (failures.length) throw new Error(failures[0].message)
   return activation.points_activated
 }
 
-async function activatePending(scope: Resolver, order_id: string | null, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
+async function activatePending(scope: MedusaContainer, order_id: string | null, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
   const counts: ActivationCounts = { orders_checked: 0, entries_posted: 0, points_activated: 0 }
   const failures: JobFailure[] = []
   const pending = await loyaltyOf(scope).pendingOrders(order_id)
@@ -72,7 +73,7 @@ async function activatePending(scope: Resolver, order_id: string | null, now: Da
       if (!order) continue // the order is gone from Medusa: nothing to decide on
       counts.orders_checked++
       try {
-        const { result } = await activateOrderWorkflow(scope as any).run({
+        const { result } = await activateOrderWorkflow(scope).run({
           input: { order_id: p.order_id, customer_id: p.customer_id, now: now.toISOString(), pending_days: p.pending_days, spendable_on: p.spendable_on, order },
         })
         if (result.points > 0) {

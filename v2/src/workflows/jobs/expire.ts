@@ -1,4 +1,5 @@
-import { loyaltyOf, type Resolver } from "../../lib/container"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { loyaltyOf } from "../../lib/container"
 import { expireRedemptions, type ExpireCounts as RedemptionExpireCounts } from "../redemption/expire"
 import { eachAccount, type JobFailure } from "./each-account"
 import { expireAccountWorkflow } from "./workflows"
@@ -11,7 +12,7 @@ export type ExpiryCounts = { enabled: boolean; accounts_checked: number; entries
  * `redemptions`: expired redemption codes voided first by the same run, their points given back, so they are
  * not expired with the rest.
  */
-export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry: ExpiryCounts; redemptions: RedemptionExpireCounts; failures: JobFailure[] }> {
+export async function runExpireJob(scope: MedusaContainer, now: Date): Promise<{ expiry: ExpiryCounts; redemptions: RedemptionExpireCounts; failures: JobFailure[] }> {
   const redemptions = await expireRedemptions(scope, now)
   const counts: ExpiryCounts = { enabled: false, accounts_checked: 0, entries_posted: 0, points_expired: 0 }
   const failures: JobFailure[] = []
@@ -21,7 +22,7 @@ export async function runExpireJob(scope: Resolver, now: Date): Promise<{ expiry
   await eachAccount(scope, true, async (customer_id) => {
     counts.accounts_checked++
     try {
-      const { result } = await expireAccountWorkflow(scope as any).run({
+      const { result } = await expireAccountWorkflow(scope).run({
         input: { customer_id, now: now.toISOString(), after_months: expiry.after_months },
       })
       if (result.points > 0) {

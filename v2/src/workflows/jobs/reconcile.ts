@@ -1,3 +1,4 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import {
   compareReconcileCandidates,
   countApplied,
@@ -106,7 +107,7 @@ async function candidates(scope: Resolver, since: Date, until: Date): Promise<Re
  * events would have given and a second run finds nothing. One failing candidate is recorded and the sweep goes on.
  * `limit` stops after that many candidates (`complete: false`: run again).
  */
-export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promise<ReconcileResult> {
+export async function runReconcileJob(scope: MedusaContainer, run: ReconcileRun): Promise<ReconcileResult> {
   const window = reconcileWindow({ since: run.since, until: run.until, now: run.now, default_days: run.default_days ?? 30 })
   const limit = run.limit ?? null
   const result = emptyReconcileResult(window, limit)
@@ -129,7 +130,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
           continue
         }
         const before = await loyalty.existingKeys([key])
-        const { result: outcome } = await clawbackRefundsWorkflow(scope as any).run({ input: { order_id: c.order_id } })
+        const { result: outcome } = await clawbackRefundsWorkflow(scope).run({ input: { order_id: c.order_id } })
         const written = fresh(outcome, before)
         for (const e of written) if (e.idempotency_key !== key && !clawedKeys.has(e.idempotency_key)) {
           clawedKeys.add(e.idempotency_key)
@@ -142,7 +143,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
       if (c.kind === "accrual") {
         const refundKeys = (await refundsOfOrder(scope, c.order_id)).map((r) => EntryKeys.clawback(r.id))
         const before = await loyalty.existingKeys([EntryKeys.accrual(c.order_id), ...refundKeys])
-        const { result: outcome } = await accrueOrderWorkflow(scope as any).run({ input: { order_id: c.order_id } })
+        const { result: outcome } = await accrueOrderWorkflow(scope).run({ input: { order_id: c.order_id } })
         tallyCandidate(result, c.kind, outcomeStatus(outcome.accrual, before))
         // The accrual sweeps the order's refunds: those clawbacks are applied here, their candidates come later.
         for (const e of fresh(outcome.refunds, before)) {
@@ -154,7 +155,7 @@ export async function runReconcileJob(scope: Resolver, run: ReconcileRun): Promi
         continue
       }
       const before = await loyalty.existingKeys([EntryKeys.reversal(c.order_id)])
-      const { result: outcome } = await reverseOrderWorkflow(scope as any).run({ input: { order_id: c.order_id } })
+      const { result: outcome } = await reverseOrderWorkflow(scope).run({ input: { order_id: c.order_id } })
       tallyCandidate(result, c.kind, outcomeStatus(outcome, before))
     } catch (e) {
       tallyFailure(result, c, e)

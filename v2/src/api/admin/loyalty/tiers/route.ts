@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
-import { loyaltyOf, route } from "../../../../lib/http"
-import { tierGroupIds } from "../../../../workflows/tiers/groups"
+import { route } from "../../../../lib/http"
+import { tierOverview } from "../../../../workflows/tiers/overview"
 
 /**
  * GET /admin/loyalty/tiers → the ladder by rank with each tier's customer group (null until the first member reaches
@@ -10,17 +10,5 @@ import { tierGroupIds } from "../../../../workflows/tiers/groups"
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const loyalty = loyaltyOf(req)
-  const tiers = loyalty.getRulebook().tiers?.tiers ?? []
-  const [counts, groups] = await Promise.all([loyalty.membersPerTier(), tierGroupIds(req.scope, tiers)])
-  res.json({
-    tiers: tiers.map((t) => ({
-      code: t.code,
-      name: t.name,
-      rank: t.rank,
-      threshold: t.threshold?.value ?? null,
-      customer_group_id: groups.get(t.customer_group) ?? null,
-      member_count: counts.get(t.code) ?? 0,
-    })),
-  })
+  res.json({ tiers: await tierOverview(req.scope) })
 })

@@ -2,8 +2,8 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { describeRules, reloadRefusal } from "../../../../../core/domain/http/rules-admin"
-import { loyaltyOf, route } from "../../../../../lib/http"
-import { reconcilePromotions } from "../../../../../workflows/promotions/reconcile"
+import { route } from "../../../../../lib/http"
+import { reloadRulebook } from "../../../../../workflows/rules/reload"
 
 const Body = z.object({}).strict()
 
@@ -15,14 +15,11 @@ const Body = z.object({}).strict()
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body, "body")
-  const loyalty = loyaltyOf(req)
-  const state = loyalty.reloadRules()
-  if (state.error) {
-    res.status(400).json({ type: "invalid_data", code: "RULES_INVALID", message: reloadRefusal(state), issues: describeRules(state).last_reload_error!.issues })
+  const reload = await reloadRulebook(req.scope)
+  if (reload.refused) {
+    const issues = describeRules(reload.state).last_reload_error!.issues
+    res.status(400).json({ type: "invalid_data", code: "RULES_INVALID", message: reloadRefusal(reload.state), issues })
     return
   }
-  await loyalty.rememberRulebook(state)
-  // The rulebook is live either way, so the answer is 200: a reconcile failure comes back as promotions: { error }.
-  const promotions = await reconcilePromotions(req.scope).catch((e: Error) => ({ error: e.message }))
-  res.json({ rules: describeRules(state), promotions })
+  res.json({ rules: describeRules(reload.state), promotions: reload.promotions })
 })

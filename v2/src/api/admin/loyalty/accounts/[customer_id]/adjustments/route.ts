@@ -1,8 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { AdjustmentBody, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { serializeAccount, serializeEntry } from "../../../../../../core/domain/http/views"
-import { adminUserId, liveTiers, memberAccount, route } from "../../../../../../lib/http"
-import { postAdjustmentWorkflow } from "../../../../../../workflows/members/workflows"
+import { adminUserId, liveTiers, route } from "../../../../../../lib/http"
+import { postMemberAdjustment } from "../../../../../../workflows/members/member-account"
 
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments { points, reason } + Idempotency-Key → { entry, loyalty_account }.
@@ -12,9 +12,8 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const key = idempotencyKeyOf(req)
   const body = parseInput(AdjustmentBody, req.body, "body")
-  const account = await memberAccount(req, req.params.customer_id)
-  const { result } = await postAdjustmentWorkflow(req.scope).run({
-    input: { customer_id: account.customer_id, points: body.points, reason: body.reason, key, actor_id: adminUserId(req) },
+  const result = await postMemberAdjustment(req.scope, {
+    customer_id: req.params.customer_id, points: body.points, reason: body.reason, key, actor_id: adminUserId(req),
   })
   res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account, liveTiers(req)) })
 })

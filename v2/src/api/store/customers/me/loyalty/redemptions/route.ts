@@ -1,9 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/http/request-input"
-import { currentCustomerId, loyaltyOf, memberAccount, route } from "../../../../../../lib/http"
+import { currentCustomerId, loyaltyOf, route } from "../../../../../../lib/http"
 import { serializeRedemption } from "../../../../../../core/domain/http/views"
-import { redeemPointsWorkflow } from "../../../../../../workflows/redemption/workflows"
+import { redeemPoints } from "../../../../../../workflows/redemption/redeem"
 
 /**
  * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }
@@ -14,9 +13,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   const client_key = idempotencyKeyOf(req)
   const body = parseInput(RedeemBody, req.body, "body")
-  const customer_id = currentCustomerId(req)
-  await memberAccount(req, customer_id)
-  const { result } = await redeemPointsWorkflow(req.scope).run({ input: { ...body, customer_id, client_key } })
+  const result = await redeemPoints(req.scope, { ...body, customer_id: currentCustomerId(req), client_key })
   res.status(result.replayed ? 200 : 201).json({ redemption: serializeRedemption(result.redemption) })
 })
 
