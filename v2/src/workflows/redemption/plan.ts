@@ -13,7 +13,7 @@ import { checkRedemption, redemptionAmountMinor, redemptionCode, redemptionExpir
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { loyaltyOf, promotionsOf, queryOf, type Resolver } from "../../lib/container"
 import { toMajorUnits } from "../../lib/money"
-import type { RedemptionRow } from "../../modules/loyalty/types"
+import type { NewRedemption, RedemptionRow } from "../../modules/loyalty/types"
 
 /** The rule that makes a code personal (recipe §5: another customer's or a guest's cart does not take it). */
 export const CUSTOMER_RULE_ATTRIBUTE = "customer.id"
@@ -28,20 +28,8 @@ export type RedemptionPlan =
       replay: null
       /** The member's Idempotency-Key: the ledger entry's key is the core's EntryKeys.redemption of it. */
       client_key: string
-      redemption: {
-        id: string
-        customer_id: string
-        points: number
-        amount_minor: number
-        currency_code: string
-        region_id: string | null
-        code: string
-        promotion_id: null
-        cart_id: string | null
-        expires_at: Date
-        idempotency_key: string
-        payload_hash: string
-      }
+      /** The row to insert: the promotion is created later in the workflow, so none yet. */
+      redemption: NewRedemption & { promotion_id: null }
     }
 
 function invalid(message: string, field: string): LoyaltyError {
