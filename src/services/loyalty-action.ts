@@ -1,9 +1,8 @@
 import { generateEntityId, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import { actionFacts, actionPayloadHash, evaluateAction, type ActionProperty, type ActionResult, type PastAward } from "../domain/program/action"
-import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import type { PendingAwardTerms } from "../domain/ledger/activation"
-import { actionDecision } from "../domain/ledger/action"
+import { actionDecision, actionReplay, assertActionMember } from "../domain/ledger/action"
 import { LoyaltyAction } from "../models/loyalty-action"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import type LoyaltyLedgerService from "./loyalty-ledger"
@@ -128,16 +127,10 @@ export default class LoyaltyActionService extends TransactionBaseService {
     })
   }
 
-  /** A second report of a recorded action: the first outcome when the data match, a conflict otherwise. */
+  /** A second report of a recorded action: the first outcome when the data match, a conflict otherwise (the core's actionReplay). */
   private replay(stored: LoyaltyAction | null, payload_hash: string, key: string, entry: LoyaltyLedgerEntry | null): ActionOutcome {
-    if (!stored || stored.payload_hash !== payload_hash) {
-      throw new LoyaltyError(
-        LoyaltyErrorCodes.IDEMPOTENCY_CONFLICT,
-        `The action ${key.slice("action:".length)} was already reported with other data (customer, occurred_at or properties); a new action needs a new reference`,
-        { idempotency_key: key }
-      )
-    }
-    return { status: stored.status as ActionOutcome["status"], replayed: true, action: stored, entry }
+    const action = actionReplay(stored, payload_hash, key)
+    return { status: action.status as ActionOutcome["status"], replayed: true, action, entry }
   }
 
   /** A customer's actions, newest first (what was decided and why). */
@@ -150,13 +143,10 @@ export default class LoyaltyActionService extends TransactionBaseService {
     })
   }
 
-  /** Only registered customers earn: a guest (no account) or a missing customer is refused. */
+  /** Only registered customers earn (the core's assertActionMember): a guest or a missing customer is refused. */
   private async assertMember(manager: EntityManager, customer_id: string): Promise<void> {
     const [row] = await manager.query(`SELECT has_account FROM customer WHERE id = $1 AND deleted_at IS NULL`, [customer_id])
-    if (!row) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
-    if (!row.has_account) {
-      throw new LoyaltyError(LoyaltyErrorCodes.ACTION_NOT_ALLOWED, `Customer ${customer_id} has no account (a guest): only members earn from actions`, { customer_id })
-    }
+    assertActionMember(customer_id, row)
   }
 }
 

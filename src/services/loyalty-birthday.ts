@@ -1,6 +1,6 @@
 import { Logger, TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
-import { birthdayDecision, birthdaysOn, birthdayValue } from "../domain/program/birthday"
+import { birthdayChanged, birthdayDecision, birthdaysOn, birthdayValue, countBirthday, emptyBirthdayCounts, type BirthdayCounts } from "../domain/program/birthday"
 import { isLoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import type LoyaltyActionService from "./loyalty-action"
 import type LoyaltyRulesService from "./loyalty-rules"
@@ -13,21 +13,7 @@ type InjectedDependencies = {
   eventBusService: { withTransaction(m: EntityManager): { emit(event: string, data: unknown): Promise<unknown> } }
 }
 
-export type BirthdayCounts = {
-  /** The store-local date the run celebrated (program timezone). */
-  local_date: string
-  /** Members whose birthday falls on that date. */
-  candidates: number
-  awarded: number
-  /** Already awarded (or decided) this year: a second run writes nothing. */
-  already: number
-  /** Set or changed in the last 30 days: nothing awarded. */
-  recent_change: number
-  /** Every birthday rule had reached a limit, or no action rule applies to a birthday. */
-  refused: number
-  no_rule: number
-  failed: number
-}
+export type { BirthdayCounts }
 
 /**
  * Birthdays: records when a member's `metadata.birthday` is set or changed, and awards the `birthday` action once a
@@ -64,7 +50,7 @@ export default class LoyaltyBirthdayService extends TransactionBaseService {
         `SELECT birthday FROM loyalty_birthday_change WHERE customer_id = $1 AND changed_at <= $2 ORDER BY changed_at DESC, id DESC LIMIT 1`,
         [customer.id, at]
       )
-      if (before ? before.birthday === current : current === null) return false
+      if (!birthdayChanged(before, current)) return false
       await manager.query(`INSERT INTO loyalty_birthday_change (customer_id, birthday, changed_at) VALUES ($1, $2, $3)`, [customer.id, current, at])
       return true
     })
@@ -75,7 +61,7 @@ export default class LoyaltyBirthdayService extends TransactionBaseService {
     const rulebook = this.deps_.loyaltyRulesService.getRulebook()
     const timezone = rulebook.program.timezone
     const { local_date, month_days } = birthdaysOn(now, timezone)
-    const counts: BirthdayCounts = { local_date, candidates: 0, awarded: 0, already: 0, recent_change: 0, refused: 0, no_rule: 0, failed: 0 }
+    const counts = emptyBirthdayCounts(local_date)
     if (rulebook.actions.length === 0) return counts
     const members: Array<{ id: string; birthday: string; last_changed_at: Date | null; decided: boolean }> = await this.manager_.query(
       `SELECT c.id, c.metadata->>'birthday' AS birthday,
@@ -89,15 +75,11 @@ export default class LoyaltyBirthdayService extends TransactionBaseService {
     for (const m of members) {
       const decision = birthdayDecision({ customer_id: m.id, birthday: m.birthday, last_changed_at: m.last_changed_at && new Date(m.last_changed_at), now, timezone })
       if (!decision.award) {
-        if (decision.reason === "recent_change") {
-          counts.candidates++
-          counts.recent_change++
-        }
+        countBirthday(counts, decision, null)
         continue
       }
-      counts.candidates++
       if (m.decided) {
-        counts.already++
+        countBirthday(counts, decision, "already")
         continue
       }
       try {
@@ -112,17 +94,14 @@ export default class LoyaltyBirthdayService extends TransactionBaseService {
           }
           return result
         })
-        if (outcome.replayed) counts.already++
-        else if (outcome.status === "awarded") counts.awarded++
-        else if (outcome.status === "refused") counts.refused++
-        else counts.no_rule++
+        countBirthday(counts, decision, outcome.replayed ? "already" : outcome.status)
       } catch (e) {
         // A concurrent run recorded it first (its occurred_at differs): already decided.
         if (isLoyaltyError(e) && e.code === LoyaltyErrorCodes.IDEMPOTENCY_CONFLICT) {
-          counts.already++
+          countBirthday(counts, decision, "already")
           continue
         }
-        counts.failed++
+        countBirthday(counts, decision, "failed")
         this.deps_.logger.error(`loyalty: birthday of ${m.id} failed: ${(e as Error).message}`)
       }
     }

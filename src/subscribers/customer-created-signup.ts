@@ -2,6 +2,7 @@ import type { SubscriberArgs, SubscriberConfig } from "@medusajs/medusa"
 import type LoyaltyActionService from "../services/loyalty-action"
 import type LoyaltyRulesService from "../services/loyalty-rules"
 import { runForEvent } from "../utils/subscriber-run"
+import { signupAction } from "../domain/ledger/action"
 
 /**
  * customer.created → the `signup` earning action (reference: the customer id, so once per customer whatever the
@@ -13,11 +14,9 @@ export default async function customerCreatedSignup({
   container,
 }: SubscriberArgs<{ id: string; has_account?: boolean; created_at?: string | Date }>): Promise<void> {
   const rules: LoyaltyRulesService = container.resolve("loyaltyRulesService")
-  if (!rules.options.auto_enroll || !data.has_account || (rules.findRulebook()?.actions.length ?? 0) === 0) return
-  const occurred_at = data.created_at ? new Date(data.created_at).toISOString() : undefined
-  await runForEvent<LoyaltyActionService>(container, "loyaltyActionService", `signup of customer ${data.id}`, (s) =>
-    s.report({ customer_id: data.id, type: "signup", reference: data.id, occurred_at })
-  )
+  const signup = signupAction({ customer: data, auto_enroll: rules.options.auto_enroll, action_rules: rules.findRulebook()?.actions.length ?? 0 })
+  if (!signup) return
+  await runForEvent<LoyaltyActionService>(container, "loyaltyActionService", `signup of customer ${data.id}`, (s) => s.report(signup))
 }
 
 export const config: SubscriberConfig = {

@@ -1,4 +1,5 @@
 import { actionFacts, actionPayloadHash, evaluateAction, type PastAward } from "../../src/domain/program/action"
+import { actionReplay, assertActionMember, signupAction } from "../../src/domain/ledger/action"
 import { accrualFile, compileIssues, compileOk, member, rule } from "./support/rule-files"
 
 const ACCRUAL = { name: "accrual.json", text: accrualFile([rule()]) }
@@ -107,5 +108,28 @@ describe("the payload of a reported action", () => {
     expect(actionPayloadHash({ ...base, properties: { a: 1, b: "x" } })).toBe(actionPayloadHash({ ...base, properties: { b: "x", a: 1 } }))
     expect(actionPayloadHash({ ...base, properties: { a: 1 } })).not.toBe(actionPayloadHash({ ...base, properties: { a: 2 } }))
     expect(actionPayloadHash({ ...base, properties: {} })).not.toBe(actionPayloadHash({ ...base, customer_id: "cus_2", properties: {} }))
+  })
+})
+
+describe("who earns from an action, replays and signup", () => {
+  it("an unknown customer is NOT_FOUND and a guest is ACTION_NOT_ALLOWED; a registered customer passes", () => {
+    expect(() => assertActionMember("cus_x", null)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }))
+    expect(() => assertActionMember("cus_g", { has_account: false })).toThrow(expect.objectContaining({ code: "ACTION_NOT_ALLOWED" }))
+    expect(() => assertActionMember("cus_m", { has_account: true })).not.toThrow()
+  })
+
+  it("a replay with the same payload returns the stored action; other data, or no stored action, is IDEMPOTENCY_CONFLICT", () => {
+    const stored = { id: "lact_1", payload_hash: "h1" }
+    expect(actionReplay(stored, "h1", "action:review:r1")).toBe(stored)
+    expect(() => actionReplay(stored, "h2", "action:review:r1")).toThrow(expect.objectContaining({ code: "IDEMPOTENCY_CONFLICT", message: expect.stringContaining("review:r1") }))
+    expect(() => actionReplay(null, "h1", "action:review:r1")).toThrow(expect.objectContaining({ code: "IDEMPOTENCY_CONFLICT" }))
+  })
+
+  it("signup is reported for a registered customer under auto_enroll with action rules, referenced by the customer id", () => {
+    const customer = { id: "cus_1", has_account: true, created_at: "2026-11-29T10:00:00Z" }
+    expect(signupAction({ customer, auto_enroll: true, action_rules: 1 })).toEqual({ customer_id: "cus_1", type: "signup", reference: "cus_1", occurred_at: "2026-11-29T10:00:00.000Z" })
+    expect(signupAction({ customer: { ...customer, has_account: false }, auto_enroll: true, action_rules: 1 })).toBeNull()
+    expect(signupAction({ customer, auto_enroll: false, action_rules: 1 })).toBeNull()
+    expect(signupAction({ customer, auto_enroll: true, action_rules: 0 })).toBeNull()
   })
 })

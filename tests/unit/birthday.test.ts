@@ -1,4 +1,4 @@
-import { birthdayDecision, birthdaysOn, celebratedOn, parseBirthday } from "../../src/domain/program/birthday"
+import { birthdayChanged, birthdayDecision, birthdaysOn, celebratedOn, countBirthday, emptyBirthdayCounts, parseBirthday } from "../../src/domain/program/birthday"
 
 const DAY = 86_400_000
 const decide = (birthday: unknown, now: string, last_changed_at: Date | null = null, timezone = "America/New_York") =>
@@ -39,5 +39,24 @@ describe("birthdays", () => {
 
   it("refuses an invalid birthday", () => {
     expect(decide("someday", "2027-03-15T15:00:00Z")).toEqual({ award: false, reason: "invalid" })
+  })
+})
+
+describe("birthday changes and run counts", () => {
+  it("a first birthday is a change, the same birthday again is not, and a late event with no birthday finds nothing to record", () => {
+    expect(birthdayChanged(undefined, "03-15")).toBe(true)
+    expect(birthdayChanged({ birthday: "03-15" }, "03-15")).toBe(false)
+    expect(birthdayChanged({ birthday: "03-15" }, "04-01")).toBe(true)
+    expect(birthdayChanged({ birthday: "03-15" }, null)).toBe(true)
+    expect(birthdayChanged(undefined, null)).toBe(false)
+  })
+
+  it("counts every celebrated member once as a candidate and in exactly one outcome; other days count nowhere", () => {
+    const counts = emptyBirthdayCounts("2027-03-15")
+    countBirthday(counts, { award: true, reference: "cus_1:2027" }, "awarded")
+    countBirthday(counts, { award: true, reference: "cus_2:2027" }, "already")
+    countBirthday(counts, { award: false, reason: "recent_change" }, null)
+    countBirthday(counts, { award: false, reason: "not_today" }, null)
+    expect(counts).toEqual({ local_date: "2027-03-15", candidates: 3, awarded: 1, already: 1, recent_change: 1, refused: 0, no_rule: 0, failed: 0 })
   })
 })

@@ -7,6 +7,8 @@ import { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../shared/errors"
 import { MAX_STORABLE_POINTS } from "../ledger/ledger"
 import { allowedKeysOf } from "../rules/rule-issues"
+import { ACTION_TYPE_PATTERN, BUILT_IN_ACTION_TYPES } from "../program/action"
+import { parseOffsetDateTime } from "../shared/store-time"
 
 /**
  * A whole number written in decimal digits, as a query string gives it. Not z.coerce.number(): that accepts "0x10",
@@ -102,3 +104,29 @@ export const AdjustmentBody = z
     reason: z.string().trim().min(1).max(500),
   })
   .strict()
+
+const ActionProperty = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()])
+
+/**
+ * POST /admin/loyalty/actions body (both adapters): a custom action the merchant's backend reports. The built-in
+ * types (signup, birthday, referral) are the plugin's own and refused here; type + reference earns once, ever.
+ */
+export const ActionBody = z
+  .object({
+    customer_id: z.string().min(1).max(100),
+    type: z.string().regex(ACTION_TYPE_PATTERN, "lower-case letters, digits and _, starting with a letter (e.g. review, social_follow)")
+      .refine((t) => !(BUILT_IN_ACTION_TYPES as readonly string[]).includes(t), { error: `signup, birthday and referral are awarded by the plugin itself` })
+      .meta({ description: "a custom action type, e.g. review or social_follow" }),
+    reference: z.string().min(1).max(200).meta({ description: "what the action is about (e.g. the review id): type + reference earns once, ever" }),
+    occurred_at: z.string().refine((t) => parseOffsetDateTime(t) !== undefined, "expected an ISO 8601 date-time with an offset, e.g. 2026-11-29T10:00:00Z")
+      .optional().meta({ description: "when the action happened (default: now); limits and windows use it" }),
+    properties: z.record(z.string().max(100), ActionProperty).refine((p) => Object.keys(p).length <= 50, "at most 50 properties").optional()
+      .meta({ description: "flat data about the action, read by rules as $.properties.<key>" }),
+  })
+  .strict()
+
+/** GET /admin/loyalty/actions query (both adapters): a page, optionally one customer's or one type's actions. */
+export const ActionListQuery = PageQuery.extend({
+  customer_id: z.string().min(1).max(100).optional(),
+  type: z.string().regex(ACTION_TYPE_PATTERN).optional(),
+}).strict()

@@ -96,6 +96,41 @@ export function serializeRedemption(r: RedemptionFields) {
   }
 }
 
+export type ActionFields = {
+  id: string
+  customer_id: string
+  type: string
+  reference: string
+  occurred_at: Date | string
+  properties: Record<string, string | number | boolean | null>
+  status: string
+  points: number
+  rule_names: string[]
+  rulebook_version: string | null
+  reasons: Array<{ rule?: string; limit?: string; max?: number; period?: string; message: string }>
+  entry_id: string | null
+  created_at: Date | string
+}
+
+/** The public shape of a recorded earning action (both adapters): what was decided, the points, and why nothing was awarded. */
+export function serializeAction(a: ActionFields) {
+  return {
+    id: a.id,
+    customer_id: a.customer_id,
+    type: a.type,
+    reference: a.reference,
+    occurred_at: a.occurred_at,
+    properties: a.properties,
+    status: a.status,
+    points: a.points,
+    rule_names: a.rule_names,
+    rulebook_version: a.rulebook_version,
+    reasons: a.reasons,
+    entry_id: a.entry_id,
+    created_at: a.created_at,
+  }
+}
+
 /**
  * The error type (HTTP status) of each domain error code, as Medusa's MedusaError.Types spell them (v1 and v2 alike):
  * the one table both adapters' error handling reads. Never "invalid_argument" for client errors: Medusa v1 answers it

@@ -5,6 +5,7 @@
  */
 import type { ActionFacts, ActionResult, LimitRefusal } from "../program/action"
 import type { PendingAwardTerms } from "./activation"
+import { LoyaltyError, LoyaltyErrorCodes } from "../shared/errors"
 import { EntryKeys } from "./entry-keys"
 import type { EntryDraft } from "./ledger"
 import type { NegativeBalancePolicy } from "../rules/program"
@@ -88,4 +89,47 @@ export function actionReversalEntryDraft(a: {
     reason: `${award.type} ${award.reference} taken back: ${a.why}`,
     details: { reversal_of: award.entry_id, action: { type: award.type, reference: award.reference, properties: award.properties }, ...a.details },
   }
+}
+
+/**
+ * Who may earn from an action: a registered customer (one with an account). Invariant: an unknown customer is
+ * NOT_FOUND, a guest (has_account false) ACTION_NOT_ALLOWED, whatever the action; both adapters read the row, this
+ * decides.
+ */
+export function assertActionMember(customer_id: string, customer: { has_account: boolean | null } | null | undefined): void {
+  if (!customer) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Customer ${customer_id} was not found`, { customer_id })
+  if (!customer.has_account) {
+    throw new LoyaltyError(LoyaltyErrorCodes.ACTION_NOT_ALLOWED, `Customer ${customer_id} has no account (a guest): only members earn from actions`, { customer_id })
+  }
+}
+
+/**
+ * A second report of a recorded action (the same type + reference): the stored action when its payload hash is the
+ * report's (a replay answers the first outcome), IDEMPOTENCY_CONFLICT otherwise (other customer, occurred_at or
+ * properties), or when nothing is stored under a key the ledger holds. Invariant: one type + reference, one outcome.
+ */
+export function actionReplay<A extends { payload_hash: string }>(stored: A | null | undefined, payload_hash: string, key: string): A {
+  if (!stored || stored.payload_hash !== payload_hash) {
+    throw new LoyaltyError(
+      LoyaltyErrorCodes.IDEMPOTENCY_CONFLICT,
+      `The action ${key.slice("action:".length)} was already reported with other data (customer, occurred_at or properties); a new action needs a new reference`,
+      { idempotency_key: key }
+    )
+  }
+  return stored
+}
+
+/**
+ * The `signup` action of a new customer, or null when it earns nothing to report: only a registered customer
+ * (has_account) whose account opens on registration (auto_enroll), and only when the rulebook has action rules.
+ * Reference: the customer id, so the key `action:signup:<customer>` credits a customer once, whatever the redeliveries.
+ */
+export function signupAction(a: {
+  customer: { id: string; has_account?: boolean | null; created_at?: string | Date | null }
+  auto_enroll: boolean
+  action_rules: number
+}): { customer_id: string; type: "signup"; reference: string; occurred_at?: string } | null {
+  if (!a.auto_enroll || !a.customer.has_account || a.action_rules === 0) return null
+  const occurred_at = a.customer.created_at ? new Date(a.customer.created_at).toISOString() : undefined
+  return { customer_id: a.customer.id, type: "signup", reference: a.customer.id, ...(occurred_at ? { occurred_at } : {}) }
 }

@@ -77,3 +77,54 @@ export function birthdayValue(metadata: unknown): string | null {
   const v = (metadata as Record<string, unknown> | null | undefined)?.birthday
   return typeof v === "string" && v.trim() !== "" ? v.trim() : null
 }
+
+/**
+ * Whether a customer event records a birthday change: the birthday now (`birthdayValue`) differs from the one in
+ * force at the event's time (`before`: the latest recorded change at or before it; undefined when none is recorded).
+ * A first birthday is a change; a redelivery, an update of other fields, or a late event that finds nothing recorded
+ * and no birthday is not.
+ */
+export function birthdayChanged(before: { birthday: string | null } | null | undefined, current: string | null): boolean {
+  return before ? before.birthday !== current : current !== null
+}
+
+export type BirthdayCounts = {
+  /** The store-local date the run celebrated (program timezone). */
+  local_date: string
+  /** Members whose birthday falls on that date. */
+  candidates: number
+  awarded: number
+  /** Already awarded (or decided) this year: a second run writes nothing. */
+  already: number
+  /** Set or changed in the last 30 days: nothing awarded. */
+  recent_change: number
+  /** Every birthday rule had reached a limit, or no action rule applies to a birthday. */
+  refused: number
+  no_rule: number
+  failed: number
+}
+
+/** The counts of a birthdays run before any member is looked at. */
+export function emptyBirthdayCounts(local_date: string): BirthdayCounts {
+  return { local_date, candidates: 0, awarded: 0, already: 0, recent_change: 0, refused: 0, no_rule: 0, failed: 0 }
+}
+
+/**
+ * Adds one member's outcome to a run's counts. Invariant: every member whose birthday is celebrated on the date
+ * (award or recent change) is one candidate and lands in exactly one other count; an invalid or not-today birthday
+ * counts nowhere.
+ */
+export function countBirthday(
+  counts: BirthdayCounts,
+  decision: BirthdayDecision,
+  outcome: "awarded" | "refused" | "no_rule" | "already" | "failed" | null
+): void {
+  if (!decision.award) {
+    if (decision.reason !== "recent_change") return
+    counts.candidates++
+    counts.recent_change++
+    return
+  }
+  counts.candidates++
+  if (outcome) counts[outcome]++
+}

@@ -1,30 +1,16 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { ACTION_TYPE_PATTERN, BUILT_IN_ACTION_TYPES } from "../../../../domain/program/action"
-import { parseOffsetDateTime } from "../../../../domain/shared/store-time"
+import { ActionBody, ActionListQuery } from "../../../../domain/http/request-input"
 import type LoyaltyActionService from "../../../../services/loyalty-action"
 import { route } from "../../../_shared/handler"
 import { adminUserId } from "../../../_shared/members"
 import { serializeAction, serializeEntry } from "../../../_shared/serialize"
 import { Action, Entry, listPage } from "../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
-import { NoQuery, PageQuery, parseInput } from "../../../_shared/validate"
+import { NoQuery, parseInput } from "../../../_shared/validate"
 
-const Property = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()])
-
-const Body = z
-  .object({
-    customer_id: z.string().min(1).max(100),
-    type: z.string().regex(ACTION_TYPE_PATTERN, "lower-case letters, digits and _, starting with a letter (e.g. review, social_follow)")
-      .refine((t) => !(BUILT_IN_ACTION_TYPES as readonly string[]).includes(t), { error: `signup, birthday and referral are awarded by the plugin itself` })
-      .meta({ description: "a custom action type, e.g. review or social_follow" }),
-    reference: z.string().min(1).max(200).meta({ description: "what the action is about (e.g. the review id): type + reference earns once, ever" }),
-    occurred_at: z.string().refine((t) => parseOffsetDateTime(t) !== undefined, "expected an ISO 8601 date-time with an offset, e.g. 2026-11-29T10:00:00Z")
-      .optional().meta({ description: "when the action happened (default: now); limits and windows use it" }),
-    properties: z.record(z.string().max(100), Property).refine((p) => Object.keys(p).length <= 50, "at most 50 properties").optional()
-      .meta({ description: "flat data about the action, read by rules as $.properties.<key>" }),
-  })
-  .strict()
+// The body and list query are the core's (domain/http/request-input.ts), shared with the v2 route.
+const Body = ActionBody
 
 const Response = z.strictObject({ action: Action, entry: Entry.nullable(), replayed: z.boolean() })
 
@@ -40,10 +26,7 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.status(outcome.replayed ? 200 : 201).json({ action: serializeAction(outcome.action), entry: outcome.entry ? serializeEntry(outcome.entry) : null, replayed: outcome.replayed })
 })
 
-const Query = PageQuery.extend({
-  customer_id: z.string().min(1).max(100).optional(),
-  type: z.string().regex(ACTION_TYPE_PATTERN).optional(),
-}).strict()
+const Query = ActionListQuery
 
 /** GET /admin/loyalty/actions?customer_id&type&limit&offset → recorded actions, newest first, with their decisions. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
