@@ -1,6 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import { EntityManager, MoreThan } from "typeorm"
-import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry } from "../domain/ledger/expiry"
+import { expiryDue, expiryEntryDraft, expiryReminder, nextExpiry, pointsExpiringEvent } from "../domain/ledger/expiry"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { expiryMovements } from "../utils/expiry-lots-sql"
 import LoyaltyLedgerService from "./loyalty-ledger"
@@ -117,10 +117,10 @@ export default class LoyaltyExpiryService extends TransactionBaseService {
       )
       if (!inserted) return false
       const [{ points_balance }] = await manager.query(`SELECT points_balance FROM loyalty_account WHERE customer_id = $1`, [customer_id])
-      await this.deps_.eventBusService.withTransaction(manager).emit(LoyaltyExpiryService.Events.POINTS_EXPIRING, {
-        customer_id, points: reminder.points, expires_at: reminder.expires_at.toISOString(), expires_on: reminder.expires_on,
-        days_left: reminder.days_left, balance: points_balance,
-      })
+      await this.deps_.eventBusService.withTransaction(manager).emit(
+        LoyaltyExpiryService.Events.POINTS_EXPIRING,
+        pointsExpiringEvent(customer_id, reminder, points_balance)
+      )
       return true
     }
     return this.transactionManager_ ? await run(this.transactionManager_) : await this.manager_.transaction(run)

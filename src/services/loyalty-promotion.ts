@@ -7,7 +7,7 @@ import {
 } from "@medusajs/medusa"
 import { EntityManager } from "typeorm"
 import type { MemberFacts } from "../domain/rules/facts"
-import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves, type PromotionDef } from "../domain/program/promotions"
+import { eligiblePromotions, promotionDefinitionHash, promotionGroupMoves, promotionOpenAt, type PromotionDef } from "../domain/program/promotions"
 import type { Rulebook } from "../domain/rules/rulebook"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyPromotion } from "../models/loyalty-promotion"
@@ -217,7 +217,7 @@ export default class LoyaltyPromotionService extends TransactionBaseService {
       if (!row || row.disabled_at !== null || !row.discount_id) continue
       const d = await this.discountState(this.activeManager_, row.discount_id)
       if (!d || d.deleted_at || d.is_disabled) continue
-      if (d.starts_at > now || (d.ends_at && d.ends_at <= now)) continue
+      if (!promotionOpenAt({ starts_at: d.starts_at, ends_at: d.ends_at }, now)) continue
       if (d.usage_limit !== null && d.usage_count >= d.usage_limit) continue
       out.push({
         code: def.code,

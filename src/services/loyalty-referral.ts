@@ -3,7 +3,7 @@ import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import { accruesPending } from "../domain/rules/program"
 import { isOrderCaptured } from "../utils/order-capture-sql"
-import { checkAttach, normalizeReferralCode, referralCode, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralRole } from "../domain/program/referral"
+import { checkAttach, normalizeReferralCode, referralAwards, referralCode, referralReference, referralReversalKey, type ReferralRole } from "../domain/program/referral"
 import type LoyaltyActionService from "./loyalty-action"
 import type { ActionOutcome } from "./loyalty-action"
 import type LoyaltyLedgerService from "./loyalty-ledger"
@@ -92,7 +92,8 @@ export default class LoyaltyReferralService extends TransactionBaseService {
    */
   async awardFirstOrder(order_id: string): Promise<ActionOutcome[]> {
     return await this.atomicPhase_(async (manager) => {
-      if ((this.deps_.loyaltyRulesService.findRulebook()?.actions.length ?? 0) === 0) return []
+      const has_action_rules = (this.deps_.loyaltyRulesService.findRulebook()?.actions.length ?? 0) > 0
+      if (!has_action_rules) return []
       const [row] = await manager.query(
         `SELECT o.id, o.customer_id, o.created_at, o.status, r.referrer_id,
            (SELECT o2.id FROM "order" o2 WHERE o2.customer_id = o.customer_id ORDER BY o2.created_at, o2.id LIMIT 1) AS first_id
@@ -104,20 +105,14 @@ export default class LoyaltyReferralService extends TransactionBaseService {
       const program = this.deps_.loyaltyRulesService.getRulebook().program
       // The awards wait like the order's own points (pending_days, spendable_on "captured"), decided as the accrual does.
       const pending = accruesPending(program, program.spendable_on === "captured" && (await isOrderCaptured(manager, order_id)))
+      const awards = referralAwards({
+        order_id, order_status: row.status, order_created_at: row.created_at, first_order_id: row.first_id,
+        referred_id: row.customer_id, referrer_id: row.referrer_id, referrer_is_member: await isMember(manager, row.referrer_id),
+        has_action_rules, pending: pending ? { pending_days: program.pending_days, spendable_on: program.spendable_on } : null,
+      })
       const outcomes: ActionOutcome[] = []
-      for (const role of REFERRAL_ROLES) {
-        // A referrer who is no longer a member (deleted customer) earns nothing; the referred side still does.
-        if (role === "referrer" && !(await isMember(manager, row.referrer_id))) continue
-        outcomes.push(await actions.report({
-          customer_id: role === "referrer" ? row.referrer_id : row.customer_id,
-          type: "referral",
-          reference: referralReference(row.customer_id, role),
-          occurred_at: new Date(row.created_at).toISOString(),
-          properties: { role, order_id, referred_id: row.customer_id, referrer_id: row.referrer_id },
-          pending: pending
-            ? { order_id, pending_days: program.pending_days, spendable_on: program.spendable_on, reversal_key: referralReversalKey(row.customer_id, role) }
-            : undefined,
-        }))
+      for (const { customer_id, type, reference, occurred_at, properties, pending: terms } of awards) {
+        outcomes.push(await actions.report({ customer_id, type, reference, occurred_at, properties, pending: terms }))
       }
       return outcomes
     })

@@ -173,3 +173,21 @@ export function expiryEntryDraft(e: { customer_id: string; idempotency_key: stri
     details: { as_of: e.now.toISOString(), after_months: e.after_months },
   }
 }
+
+/** The public payload of `loyalty.points_expiring` (docs/ledger.md#events), the same on both majors. */
+export interface PointsExpiringEvent {
+  customer_id: string
+  points: number
+  expires_at: string
+  expires_on: string
+  days_left: number
+  balance: number
+}
+
+/** The `loyalty.points_expiring` payload of a reminder; `balance` is the member's balance when it is sent. */
+export function pointsExpiringEvent(customer_id: string, reminder: ExpiryReminder, balance: number): PointsExpiringEvent {
+  return {
+    customer_id, points: reminder.points, expires_at: reminder.expires_at.toISOString(), expires_on: reminder.expires_on,
+    days_left: reminder.days_left, balance,
+  }
+}

@@ -107,3 +107,27 @@ export function promotionGroupMoves(a: {
   const eligible = [...qualifies].filter((code) => a.tracked.some((r) => r.code === code && r.disabled_at === null))
   return { added, removed, eligible }
 }
+
+/** A member promotion's validity as the store keeps it: a v1 discount's dates, a v2 campaign's starts_at/ends_at. */
+export interface PromotionWindow {
+  starts_at: Date | null
+  ends_at: Date | null
+}
+
+/**
+ * The window of a promotion's discount from the rule files (null: open on that side). Invariant: a promotion with
+ * neither date needs no dated container in the store (no v2 campaign).
+ */
+export function promotionWindow(discount: Pick<DiscountDefinition, "starts_at" | "ends_at">): PromotionWindow {
+  return {
+    starts_at: discount.starts_at ? new Date(discount.starts_at) : null,
+    ends_at: discount.ends_at ? new Date(discount.ends_at) : null,
+  }
+}
+
+/** Whether a promotion with this window can be used at `now`: started (inclusive) and not ended (exclusive). */
+export function promotionOpenAt(window: PromotionWindow, now: Date): boolean {
+  if (window.starts_at && window.starts_at.getTime() > now.getTime()) return false
+  if (window.ends_at && window.ends_at.getTime() <= now.getTime()) return false
+  return true
+}
