@@ -1,28 +1,39 @@
 import fs from "fs"
 import path from "path"
-import { z } from "zod"
-import type { ErrorDocs, OperationDocs, RouteAuth, RouteDocs } from "./_shared/route-docs"
-import { ErrorBody } from "./_shared/response-schemas"
+import {
+  authByPath,
+  buildOpenApiDocument,
+  byText,
+  EXCLUDED_ROUTE_ENTRIES,
+  isRouteFileName,
+  routeOfModule,
+  routeOperations,
+  type DiscoveredRoute,
+  type HttpConventions,
+  type OpenApiDocument,
+  type OpenApiInfo,
+  type RouteOperation,
+} from "../domain/http/openapi-document"
+import type { RouteAuth } from "./_shared/route-docs"
 
 /**
- * The plugin's OpenAPI 3.1 document, built from what each route file exports: its handlers (the routes that exist)
- * and `openapi: RouteDocs` (the zod schemas the handlers validate with). scripts/openapi.mjs writes it to
+ * The v1 plugin's OpenAPI 3.1 document: the core's builder (domain/http/openapi-document.ts) over the route files
+ * under src/api (dist/api after the build), with Medusa 1.20's authentication. scripts/openapi.mjs writes it to
  * dist/openapi.json and docs/openapi.json at build time; tests/unit/openapi.test.ts checks both halves agree.
  * Not a route file: Medusa's file router loads only files named `route.*` (and `middlewares.*`).
  */
 
-/** Medusa 1.20's HTTP_METHODS (loaders/helpers/routing/types): the exports its file router registers as handlers. */
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"] as const
-export type HttpMethod = (typeof HTTP_METHODS)[number]
-
-/** A route file as Medusa's router sees it: its express path, the handlers it exports and its `openapi` export. */
-export type DiscoveredRoute = { file: string; path: string; handlers: HttpMethod[]; docs: RouteDocs | undefined }
-
-/** One documented operation: express path (`/admin/loyalty/accounts/:customer_id`), method, its docs. */
-export type RouteOperation = { method: HttpMethod; path: string; docs: OperationDocs }
-
-// Medusa's RoutesLoader excludes (the same three patterns), so discovery sees exactly the files Medusa loads.
-const EXCLUDED = [/\.DS_Store/, /(\.ts\.map|\.js\.map|\.d\.ts)/, /^_[^/\\]*(\.[^/\\]+)?$/]
+export {
+  HTTP_METHODS,
+  operationId,
+  routeDocsProblems,
+  routeOperations,
+  type DiscoveredRoute,
+  type HttpMethod,
+  type OpenApiDocument,
+  type OpenApiInfo,
+  type RouteOperation,
+} from "../domain/http/openapi-document"
 
 /**
  * Every route file under `apiDir` (src/api with ts-jest, dist/api after the build), loaded, as Medusa's file router
@@ -33,15 +44,13 @@ export function discoverRoutes(apiDir: string): DiscoveredRoute[] {
   const routes: DiscoveredRoute[] = []
   const walk = (dir: string, segments: string[]) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byText(a.name, b.name))) {
-      if (EXCLUDED.some((re) => re.test(entry.name))) continue
+      if (EXCLUDED_ROUTE_ENTRIES.some((re) => re.test(entry.name))) continue
       const full = path.join(dir, entry.name)
       if (entry.isDirectory()) {
         walk(full, [...segments, entry.name])
-      } else if (/^route\.(ts|js)$/.test(entry.name)) {
+      } else if (isRouteFileName(entry.name)) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const mod = require(full) as Record<string, unknown>
-        const handlers = HTTP_METHODS.filter((m) => typeof mod[m] === "function")
-        routes.push({ file: path.relative(apiDir, full), path: expressPath(segments), handlers, docs: mod.openapi as RouteDocs | undefined })
+        routes.push(routeOfModule(path.relative(apiDir, full), segments, require(full) as Record<string, unknown>))
       }
     }
   }
@@ -49,67 +58,25 @@ export function discoverRoutes(apiDir: string): DiscoveredRoute[] {
   return routes.sort((a, b) => byText(a.path, b.path))
 }
 
-function expressPath(segments: string[]): string {
-  // Medusa's pathSegmentReplacer: `[...]` is a catch-all, `[name]` a parameter.
-  return "/" + segments.map((s) => (s === "[...]" ? "*" : s.replace(/^\[(\w+)\]$/, ":$1"))).join("/")
-}
-
-/**
- * Handlers without an operation and operations without a handler, one line each; [] when the docs cover exactly
- * the routes that exist.
- */
-export function routeDocsProblems(routes: DiscoveredRoute[]): string[] {
-  return routes.flatMap((r) => {
-    const documented = Object.keys(r.docs ?? {}) as HttpMethod[]
-    const undocumented = r.handlers.filter((m) => !r.docs?.[m as keyof RouteDocs])
-    const unrouted = documented.filter((m) => !r.handlers.includes(m))
-    return [
-      ...(r.docs === undefined && r.handlers.length ? [`${r.file}: exports handlers but no \`openapi: RouteDocs\``] : []),
-      ...(r.docs !== undefined ? undocumented.map((m) => `${r.file}: ${m} ${r.path} has a handler but no openapi.${m}`) : []),
-      ...unrouted.map((m) => `${r.file}: openapi.${m} documents ${m} ${r.path}, which has no handler`),
-    ]
-  })
-}
-
-/** The operations of `routes`; throws listing every problem of routeDocsProblems, so a gap fails the build. */
-export function routeOperations(routes: DiscoveredRoute[]): RouteOperation[] {
-  const problems = routeDocsProblems(routes)
-  if (problems.length) {
-    throw new Error(`The OpenAPI route docs do not match the route handlers:\n  ${problems.join("\n  ")}`)
-  }
-  return routes.flatMap((r) => r.handlers.map((method) => ({ method, path: r.path, docs: r.docs![method as keyof RouteDocs]! })))
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-type JsonObject = { [key: string]: Json }
-export type OpenApiDocument = JsonObject & { openapi: string; paths: Record<string, Record<string, JsonObject>>; components: JsonObject }
-
-export type OpenApiInfo = { title: string; version: string; description?: string }
-
-const REASON: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content" }
-
-/** Security requirements by who may call a route (the schemes are in `components.securitySchemes`). */
-const SECURITY: Record<RouteAuth, JsonObject[]> = {
-  admin: [{ admin_session: [] }, { admin_bearer: [] }, { admin_api_token: [] }],
-  customer: [{ customer_session: [] }, { customer_bearer: [] }],
-  public: [],
-}
-
 /**
  * Medusa 1.20's authentication (loaders/passport): a session cookie (express-session's default name), a JWT from
- * the auth/token routes as a bearer token, or, for admins, a user's API token in `x-medusa-access-token`.
+ * the auth/token routes as a bearer token, or, for admins, a user's API token in `x-medusa-access-token`; the
+ * refusals every plugin route can answer (src/api/middlewares.ts: input guard, body limits, authentication).
  */
-const SECURITY_SCHEMES: JsonObject = {
-  admin_session: { type: "apiKey", in: "cookie", name: "connect.sid", description: "Admin session cookie from POST /admin/auth." },
-  admin_bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Admin JWT from POST /admin/auth/token." },
-  admin_api_token: { type: "apiKey", in: "header", name: "x-medusa-access-token", description: "An admin user's API token." },
-  customer_session: { type: "apiKey", in: "cookie", name: "connect.sid", description: "Customer session cookie from POST /store/auth." },
-  customer_bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Customer JWT from POST /store/auth/token." },
-}
-
-/** The refusals every plugin route can answer (src/api/middlewares.ts: input guard, body limits, authentication). */
-function commonErrors(auth: RouteAuth): ErrorDocs[] {
-  return [
+export const V1_HTTP: HttpConventions = {
+  securitySchemes: {
+    admin_session: { type: "apiKey", in: "cookie", name: "connect.sid", description: "Admin session cookie from POST /admin/auth." },
+    admin_bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Admin JWT from POST /admin/auth/token." },
+    admin_api_token: { type: "apiKey", in: "header", name: "x-medusa-access-token", description: "An admin user's API token." },
+    customer_session: { type: "apiKey", in: "cookie", name: "connect.sid", description: "Customer session cookie from POST /store/auth." },
+    customer_bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Customer JWT from POST /store/auth/token." },
+  },
+  security: {
+    admin: [{ admin_session: [] }, { admin_bearer: [] }, { admin_api_token: [] }],
+    customer: [{ customer_session: [] }, { customer_bearer: [] }],
+    public: [],
+  },
+  commonErrors: (auth: RouteAuth) => [
     {
       status: 400,
       code: "INVALID_INPUT",
@@ -117,166 +84,18 @@ function commonErrors(auth: RouteAuth): ErrorDocs[] {
     },
     { status: 413, code: "PAYLOAD_TOO_LARGE", when: "a body over the route's limit" },
     ...(auth === "public" ? [] : [{ status: 401, code: "", when: "no or invalid authentication (Medusa answers a plain-text `Unauthorized`)" }]),
-  ]
+  ],
+  authOf: authByPath,
+  // passport answers 401 before any plugin code runs: a bare text body, not the error JSON.
+  unauthorizedContent: { "text/plain": { schema: { type: "string", const: "Unauthorized" } } },
 }
 
 /** Who may call `expressPath` when its docs do not say: Medusa's /admin default, the plugin's /store/customers/me guard. */
-export function authOf(expressPath: string): RouteAuth {
-  if (expressPath.startsWith("/admin")) return "admin"
-  if (expressPath.startsWith("/store/customers/me") || expressPath.startsWith("/store/me")) return "customer"
-  return "public"
-}
+export const authOf = authByPath
 
-/**
- * The OpenAPI 3.1 document of `operations`. Pure and deterministic (paths sorted, methods in a fixed order), so the
- * committed docs/openapi.json can be compared with a fresh build. Request parts are converted as zod INPUT (what a
- * client sends), responses as OUTPUT (what the route answers). Throws when an operation's path parameters and its
- * `params` schema disagree, or a schema cannot be expressed as JSON Schema.
- */
+/** The OpenAPI 3.1 document of `operations` with Medusa 1.20's authentication (the core's buildOpenApiDocument). */
 export function buildOpenApi(operations: RouteOperation[], info: OpenApiInfo): OpenApiDocument {
-  const components: Record<string, Json> = {}
-  const paths: Record<string, Record<string, JsonObject>> = {}
-  const ordered = [...operations].sort((a, b) => byText(a.path, b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method))
-  const tags = new Set<string>()
-  for (const op of ordered) {
-    const openapiPath = op.path.replace(/:(\w+)/g, "{$1}")
-    const operation = buildOperation(op, openapiPath, components)
-    for (const t of operation.tags as string[]) tags.add(t)
-    ;(paths[openapiPath] ??= {})[op.method.toLowerCase()] = operation
-  }
-  return {
-    openapi: "3.1.0",
-    info: { ...info } as JsonObject,
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    tags: [...tags].sort().map((name) => ({ name })),
-    paths,
-    components: { schemas: sortKeys(components), securitySchemes: SECURITY_SCHEMES },
-  }
-}
-
-function buildOperation(op: RouteOperation, openapiPath: string, components: Record<string, Json>): JsonObject {
-  const d = op.docs
-  const auth = d.auth ?? authOf(op.path)
-  const operation: JsonObject = {
-    operationId: operationId(op.method, openapiPath),
-    summary: d.summary,
-    ...(d.description ? { description: d.description } : {}),
-    tags: d.tags ?? [defaultTag(op.path)],
-    security: SECURITY[auth],
-    parameters: [
-      ...pathParameters(op, openapiPath, components),
-      ...parametersOf(d.query, "query", components),
-      ...parametersOf(d.headers, "header", components),
-    ],
-  }
-  if (d.body) {
-    // Required when an empty body is refused: the parsers hand a route `{}` when none was sent.
-    operation.requestBody = {
-      required: !d.body.safeParse({}).success,
-      content: { "application/json": { schema: jsonSchema(d.body, "input", components) } },
-    }
-  }
-  const success = jsonSchema(d.response, "output", components)
-  const responses: JsonObject = {}
-  const main = d.status ?? 200
-  for (const [status, description] of [[main, REASON[main] ?? "Success"], ...Object.entries(d.alsoStatus ?? {})] as Array<[number | string, string]>) {
-    responses[String(status)] = { description, content: { "application/json": { schema: success } } }
-  }
-  for (const [status, rows] of groupByStatus([...commonErrors(auth), ...(d.errors ?? [])])) {
-    responses[String(status)] = errorResponse(status, rows, components)
-  }
-  operation.responses = sortKeys(responses)
-  return operation
-}
-
-function groupByStatus(rows: ErrorDocs[]): Array<[number, ErrorDocs[]]> {
-  const groups = new Map<number, ErrorDocs[]>()
-  for (const row of rows) groups.set(row.status, [...(groups.get(row.status) ?? []), row])
-  return [...groups.entries()].sort((a, b) => a[0] - b[0])
-}
-
-function errorResponse(status: number, rows: ErrorDocs[], components: Record<string, Json>): JsonObject {
-  const description = rows.map((r) => (r.code ? `\`${r.code}\`: ${r.when}` : r.when)).join("; ")
-  if (status === 401) {
-    // passport answers 401 before any plugin code runs: a bare text body, not the error JSON.
-    return { description, content: { "text/plain": { schema: { type: "string", const: "Unauthorized" } } } }
-  }
-  const plain = jsonSchema(ErrorBody, "output", components)
-  const custom = rows.filter((r) => r.body).map((r) => jsonSchema(r.body!, "output", components))
-  const schema: Json = custom.length ? { anyOf: [plain, ...custom] } : plain
-  return { description, content: { "application/json": { schema } } }
-}
-
-/** Path parameters: from `params` when given, else one string per `{name}` of the path; the two must agree. */
-function pathParameters(op: RouteOperation, openapiPath: string, components: Record<string, Json>): JsonObject[] {
-  const names = [...openapiPath.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
-  const declared = op.docs.params ? parametersOf(op.docs.params, "path", components) : names.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } }))
-  const got = declared.map((p) => p.name as string)
-  if (got.join() !== names.join()) {
-    throw new Error(`${op.method} ${op.path}: openapi params [${got.join(", ")}] do not match the path's [${names.join(", ")}]`)
-  }
-  return declared
-}
-
-/** One parameter per property of an object schema (query or headers or path), its description lifted out. */
-function parametersOf(schema: z.ZodType | undefined, where: "path" | "query" | "header", components: Record<string, Json>): JsonObject[] {
-  if (!schema) return []
-  const json = jsonSchema(schema, "input", components) as JsonObject
-  if (json.type !== "object") throw new Error(`a ${where} schema must be a zod object, got ${JSON.stringify(json).slice(0, 80)}`)
-  const required = new Set((json.required as string[] | undefined) ?? [])
-  return Object.entries((json.properties ?? {}) as Record<string, JsonObject>).map(([name, prop]) => {
-    const { description, ...rest } = prop
-    return { name, in: where, required: where === "path" || required.has(name), ...(description ? { description } : {}), schema: rest }
-  })
-}
-
-/**
- * A zod schema as a JSON Schema (draft 2020-12) for the document: no `$schema` (the document's jsonSchemaDialect
- * says it), any `$defs` moved to `components.schemas` (a `$ref` to `#/$defs/…` would point at the document root).
- */
-function jsonSchema(schema: z.ZodType, io: "input" | "output", components: Record<string, Json>): Json {
-  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as JsonObject
-  for (const [name, def] of Object.entries(($defs ?? {}) as JsonObject)) {
-    const moved = rewriteRefs(def)
-    if (components[name] !== undefined && JSON.stringify(components[name]) !== JSON.stringify(moved)) {
-      throw new Error(`two different schemas are both named ${name} (zod .meta({ id })); give one another id`)
-    }
-    components[name] = moved
-  }
-  return rewriteRefs(rest)
-}
-
-function rewriteRefs(value: Json): Json {
-  if (Array.isArray(value)) return value.map(rewriteRefs)
-  if (value === null || typeof value !== "object") return value
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === "$ref" && typeof v === "string" ? v.replace(/^#\/\$defs\//, "#/components/schemas/") : rewriteRefs(v)])
-  )
-}
-
-/** `get /admin/loyalty/accounts/{customer_id}/entries` → getAdminLoyaltyAccountsByCustomerIdEntries: unique per method and path. */
-export function operationId(method: string, openapiPath: string): string {
-  const words = openapiPath
-    .split("/")
-    .filter(Boolean)
-    .flatMap((s) => (s.startsWith("{") ? ["by", ...s.slice(1, -1).split(/[_-]/)] : s.split(/[_-]/)))
-  return method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")
-}
-
-/** `admin: accounts` for /admin/loyalty/accounts/…, `store` for /store/…. */
-function defaultTag(expressPath: string): string {
-  const [area, , section] = expressPath.split("/").filter(Boolean)
-  return area === "admin" && section ? `admin: ${section}` : area
-}
-
-/** Code-unit order, not the locale's: the document must come out byte-identical on every machine. */
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** Keys in code-unit order (response statuses are all three digits, so "200" < "400" < "413"). */
-function sortKeys<T extends Json>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byText(a, b)))
+  return buildOpenApiDocument(operations, info, V1_HTTP)
 }
 
 /**
