@@ -2,13 +2,10 @@ import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
-import type { BacktestMemberResult, TierMove } from "../domain/reports/backtest"
-import { compileRulebook, type CompileResult } from "../domain/rules/rulebook"
-import type { ProgramSettings } from "../domain/rules/program"
-import { topMovers } from "../domain/reports/stats"
+import { backtestReportView, compileCandidate, settingsView, type BacktestOutcome, type SettingsView } from "../domain/http/reports"
 import { simulate, simulateAction, SimulationInput, type ActionInput, type MemberInput } from "../domain/reports/simulation"
 import { actionFacts } from "../domain/program/action"
-import { describeRules, explainEntry, issueView, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/http/rules-admin"
+import { describeRules, explainEntry, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/http/rules-admin"
 import type { MemberFacts } from "../domain/rules/facts"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 import { backtestStore, type BacktestWindow } from "../utils/backtest-source"
@@ -28,59 +25,11 @@ type InjectedDependencies = {
   loyaltyTierService: LoyaltyTierService
 }
 
-// The views are the core's (domain/http/rules-admin.ts), shared with the v2 adapter.
+// The views are the core's (domain/http/rules-admin.ts, domain/http/reports.ts), shared with the v2 adapter.
 export type { IssueView, RulesView }
+export type { BacktestMemberView, BacktestOutcome, BacktestReportView, SettingsView } from "../domain/http/reports"
 
 export type SimulationFacts = z.output<typeof SimulationInput>
-
-/** A member of a backtest as the admin API shows it: the points of their evaluated orders and actions now and under the candidate. */
-export type BacktestMemberView = {
-  customer_id: string
-  email: string | null
-  orders: number
-  actions: number
-  current_points: number
-  candidate_points: number
-  delta_points: number
-  tier_current: string | null
-  tier_candidate: string | null
-}
-
-export type BacktestReportView = {
-  rulebook_version: string
-  live_rulebook_version: string | null
-  window: { since: string | null; limit_orders: number }
-  orders_evaluated: number
-  orders_changed: number
-  orders_skipped: number
-  actions_evaluated: number
-  actions_changed: number
-  actions_skipped: number
-  /** Orders and actions. */
-  current_points: number
-  candidate_points: number
-  /** The actions' share of current_points and candidate_points. */
-  action_current_points: number
-  action_candidate_points: number
-  liability_delta_points: number
-  members_evaluated: number
-  members_changing_tier: number
-  tier_moves: TierMove[]
-  members: BacktestMemberView[]
-  evaluation_ms: number
-}
-
-export type BacktestOutcome = { ok: true; report: BacktestReportView } | { ok: false; message: string; issues: IssueView[] }
-
-export type SettingsView = {
-  plugin_options: { rules_dir: string; auto_enroll: boolean; watch_rules: boolean }
-  program: ProgramSettings | null
-  rulebook_version: string | null
-  docs: Record<string, string>
-}
-
-/** Members the backtest report lists: this many biggest gainers, then as many biggest losers. */
-const BACKTEST_TOP_MEMBERS = 10
 
 export type ReloadOutcome =
   | { ok: true; rules: RulesView; promotions: unknown }
@@ -113,53 +62,21 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
    * and postings landing meanwhile cannot show up half-way. An invalid candidate gives its located issues.
    */
   async backtest(files: Array<{ name: string; content: string }>, window: { since?: Date; limit: number }, now: Date): Promise<BacktestOutcome> {
-    const compiled = compileFiles(files)
-    if (!compiled.ok) {
-      return { ok: false, message: `The candidate rule files are invalid (${compiled.issues.length} issue(s)); nothing was evaluated`, issues: compiled.issues.map(issueView) }
-    }
+    const compiled = compileCandidate(files)
+    if (!compiled.ok) return compiled
     const range: BacktestWindow = { since: window.since, limit: window.limit }
     const { result, evaluation_ms } = await this.manager_.transaction("REPEATABLE READ", async (m) => {
       await m.query("SET TRANSACTION READ ONLY")
       return await backtestStore((sql, params) => m.query(sql, params), compiled.rulebook, range, now)
     })
-    const t = result.totals
-    return {
-      ok: true,
-      report: {
-        rulebook_version: result.rulebook_version,
-        live_rulebook_version: this.deps_.loyaltyRulesService.findRulebook()?.version ?? null,
-        window: { since: window.since?.toISOString() ?? null, limit_orders: window.limit },
-        orders_evaluated: t.orders_evaluated,
-        orders_changed: t.orders_changed,
-        orders_skipped: t.skipped,
-        actions_evaluated: t.actions_evaluated,
-        actions_changed: t.actions_changed,
-        actions_skipped: t.actions_skipped,
-        current_points: t.points_now,
-        candidate_points: t.points_candidate,
-        action_current_points: t.action_points_now,
-        action_candidate_points: t.action_points_candidate,
-        liability_delta_points: t.liability_delta,
-        members_evaluated: t.members,
-        members_changing_tier: t.members_changing_tier,
-        tier_moves: t.tier_moves,
-        members: topMovers(result.members, BACKTEST_TOP_MEMBERS).map(memberView),
-        evaluation_ms: Math.round(evaluation_ms * 10) / 10,
-      },
-    }
+    const live_rulebook_version = this.deps_.loyaltyRulesService.findRulebook()?.version ?? null
+    return { ok: true, report: backtestReportView(result, { live_rulebook_version, since: window.since, limit_orders: window.limit, evaluation_ms }) }
   }
 
   /** The settings page: plugin options as parsed, the live program settings and version, the docs by name. */
   settings(): SettingsView {
     const rules = this.deps_.loyaltyRulesService
-    const { rules_dir, auto_enroll, watch_rules } = rules.options
-    const rulebook = rules.findRulebook()
-    return {
-      plugin_options: { rules_dir, auto_enroll, watch_rules },
-      program: rulebook?.program ?? null,
-      rulebook_version: rulebook?.version ?? null,
-      docs: pluginDocs(),
-    }
+    return settingsView(rules.options, rules.findRulebook(), pluginDocs())
   }
 
   /** Re-reads the rules directory. Valid: stored by version, live, promotions reconciled. Invalid: the previous one stays. */
@@ -247,23 +164,5 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
     const version = entry.rulebook_version
     const stored = version ? await this.deps_.loyaltyRulesService.storedRulebook(version) : null
     return { entry, ...explainEntry(entry, stored?.files ?? null) }
-  }
-}
-
-function compileFiles(files: Array<{ name: string; content: string }>): CompileResult {
-  return compileRulebook(files.map((f) => ({ name: f.name, text: f.content })))
-}
-
-function memberView(m: BacktestMemberResult): BacktestMemberView {
-  return {
-    customer_id: m.customer_id,
-    email: m.email,
-    orders: m.orders,
-    actions: m.actions,
-    current_points: m.points_now,
-    candidate_points: m.points_candidate,
-    delta_points: m.delta,
-    tier_current: m.tier_now,
-    tier_candidate: m.tier_candidate,
   }
 }

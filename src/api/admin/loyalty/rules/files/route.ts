@@ -1,9 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import type LoyaltyRulesService from "../../../../../services/loyalty-rules"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { route } from "../../../../_shared/handler"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
+import { liveRuleFilesView, RuleFilesResponse } from "../../../../../domain/http/reports"
 
 /**
  * GET /admin/loyalty/rules/files → { version, files: [{ name, content }] }: the text of the LIVE rulebook's files (what
@@ -12,18 +12,13 @@ import { NoQuery, parseInput } from "../../../../_shared/validate"
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const state = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").state()
-  const version = state.rulebook?.version ?? null
-  res.json({ version, files: version ? state.sources.map((s) => ({ name: s.name, content: s.text })) : [] })
+  res.json(liveRuleFilesView(req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").state()))
 })
 
 export const openapi: RouteDocs = {
   GET: {
     summary: "The live rulebook's files, as text (the starting point of a candidate to validate or backtest)",
     query: NoQuery,
-    response: z.strictObject({
-      version: z.string().nullable(),
-      files: z.array(z.strictObject({ name: z.string(), content: z.string() })),
-    }),
+    response: RuleFilesResponse,
   },
 }

@@ -1,28 +1,12 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import type LoyaltyStatsService from "../../../../../services/loyalty-stats"
 import { route } from "../../../../_shared/handler"
 import type { RouteDocs } from "../../../../_shared/route-docs"
-import { IsoDay, parseInput } from "../../../../_shared/validate"
+import { parseInput } from "../../../../_shared/validate"
+import { ActivityQuery, ActivityResponse } from "../../../../../domain/http/reports"
 
-const Query = z.object({ from: IsoDay.optional(), to: IsoDay.optional() }).strict()
-
-const Points = z.number().int()
-const Response = z.object({
-  from: IsoDay,
-  to: IsoDay,
-  days: z.array(
-    z.object({
-      date: IsoDay,
-      issued_points: Points,
-      redeemed_points: Points,
-      expired_points: Points,
-      clawed_back_points: Points,
-      adjusted_points: Points,
-      outstanding_points: Points,
-    })
-  ),
-})
+// The schemas are the core's, shared with the v2 adapter.
+const Query = ActivityQuery
 
 /**
  * GET /admin/loyalty/stats/activity?from=YYYY-MM-DD&to=YYYY-MM-DD → { from, to, days: [{ date, issued_points,
@@ -44,6 +28,6 @@ export const openapi: RouteDocs = {
     summary: "Points issued, redeemed, expired, clawed back and adjusted per day, with the outstanding points",
     description: "Signed sums per UTC day (zero-filled); `to` defaults to today, `from` to 29 days before `to`; at most 366 days, `from` ≤ `to`.",
     query: Query,
-    response: Response,
+    response: ActivityResponse,
   },
 }

@@ -1,11 +1,10 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import type LoyaltyStatsService from "../../../../../services/loyalty-stats"
 import { route } from "../../../../_shared/handler"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
+import { TierStatsResponse } from "../../../../../domain/http/reports"
 
-const Response = z.object({ tiers: z.array(z.object({ code: z.string(), name: z.string(), members: z.number().int().min(0) })) })
 
 /**
  * GET /admin/loyalty/stats/tiers → { tiers: [{ code, name, members }] }: accounts per tier of the live ladder by rank
@@ -18,5 +17,5 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
 })
 
 export const openapi: RouteDocs = {
-  GET: { summary: "Members per tier of the live ladder (plus members without a tier)", query: NoQuery, response: Response },
+  GET: { summary: "Members per tier of the live ladder (plus members without a tier)", query: NoQuery, response: TierStatsResponse },
 }
