@@ -108,9 +108,8 @@ function newKey(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `k-${Date.now()}-${Math.random().toString(36).slice(2)}`
 }
 
-/** 12345 → "12,345"; points are integers everywhere. */
-export const fmt = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"))
-export const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "–")
+/** 12345 → "12,345" and an ISO timestamp's day: the formats both majors' dashboards share (the core's admin-view). */
+export { formatPoints as fmt, formatDay as day } from "../../domain/reports/admin-view"
 
 /**
  * A dashboard URL for `path` (e.g. "customers/cus_1"): the dashboard is served under a store-chosen prefix (`/app` by

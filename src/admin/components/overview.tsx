@@ -2,6 +2,7 @@ import { Badge, Button, Container, Heading, Input, Table, Text } from "@medusajs
 import { useState } from "react"
 import { Account, adminHref, errorMessage, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
 import { DailyBars, DailyLine, LabelBars } from "./charts"
+import { ACTIVITY_SERIES, ACTIVITY_WINDOWS, activityRange } from "../../domain/reports/admin-view"
 
 type TierRow = { code: string; name: string; rank: number; threshold: number | null; customer_group_id: string | null; member_count: number }
 type Day = { date: string; issued_points: number; redeemed_points: number; expired_points: number; clawed_back_points: number; adjusted_points: number; outstanding_points: number }
@@ -66,8 +67,7 @@ export function Members() {
 /** Points issued, redeemed, expired and clawed back per day, and the liability over time; members per tier. */
 export function Activity() {
   const [days, setDays] = useState(30)
-  const to = new Date().toISOString().slice(0, 10)
-  const from = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10)
+  const { from, to } = activityRange(new Date(), days)
   const activity = useLoyaltyQuery<{ days: Day[] }>("/loyalty/stats/activity", { from, to })
   const tiers = useLoyaltyQuery<{ tiers: Array<{ code: string; name: string; members: number }> }>("/loyalty/stats/tiers")
   const rows = activity.data?.days ?? []
@@ -76,7 +76,7 @@ export function Activity() {
       <div className="flex items-center justify-between">
         <Heading level="h2">Activity</Heading>
         <div className="flex gap-x-2">
-          {[30, 90, 365].map((n) => (
+          {ACTIVITY_WINDOWS.map((n) => (
             <Button key={n} size="small" variant={n === days ? "primary" : "secondary"} onClick={() => setDays(n)}>{`${n} days`}</Button>
           ))}
         </div>
@@ -85,13 +85,7 @@ export function Activity() {
       <DailyBars
         testId="loyalty-chart-activity"
         rows={rows}
-        series={[
-          { key: "issued_points", label: "Issued", color: "#16a34a" },
-          { key: "redeemed_points", label: "Redeemed", color: "#2563eb" },
-          { key: "expired_points", label: "Expired", color: "#9ca3af" },
-          { key: "clawed_back_points", label: "Clawed back", color: "#dc2626" },
-          { key: "adjusted_points", label: "Adjusted", color: "#f59e0b" },
-        ]}
+        series={ACTIVITY_SERIES}
       />
       <DailyLine testId="loyalty-chart-liability" rows={rows} valueKey="outstanding_points" label="Outstanding points (liability)" />
       <Heading level="h3">Members per tier</Heading>

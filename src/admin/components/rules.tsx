@@ -1,6 +1,7 @@
 import { Badge, Button, Container, Heading, Input, Table, Text, Textarea } from "@medusajs/ui"
 import { useEffect, useState } from "react"
 import { RuleIssue, day, errorMessage, fmt, useLoyaltyPost, useLoyaltyQuery } from "./api"
+import { backtestSummary, issueLine, issuesOutsideFiles, validateSummary } from "../../domain/reports/admin-view"
 
 export type CandidateFile = { name: string; content: string }
 type RulesView = { version: string | null; loaded_at: string | null; rules_dir: string; files: string[]; last_reload_error: { at: string; issues: RuleIssue[] } | null }
@@ -35,9 +36,8 @@ export function CandidateEditor() {
     if (files === null && live.data) setFiles(live.data.files.map((f) => ({ ...f })))
   }, [live.data, files])
   const validate = useLoyaltyPost<{ valid: boolean; version?: string; issues: RuleIssue[] }>("/loyalty/rules/validate", { refresh: false })
-  const names = new Set(files?.map((f) => f.name))
   // Issues of the rulebook as a whole (e.g. "no accrual rules") name no file of the candidate.
-  const unplaced = validate.data && !validate.data.valid ? validate.data.issues.filter((x) => !names.has(x.file)) : []
+  const unplaced = validate.data && !validate.data.valid ? issuesOutsideFiles(validate.data.issues, (files ?? []).map((f) => f.name)) : []
   const edit = (i: number, patch: Partial<CandidateFile>) => setFiles((fs) => (fs ?? []).map((f, j) => (j === i ? { ...f, ...patch } : f)))
   const current = files ?? []
   return (
@@ -65,7 +65,7 @@ export function CandidateEditor() {
       {validate.error && <Text size="small" className="text-ui-fg-error">{validate.error}</Text>}
       {validate.data && (
         <Text size="small" data-testid="loyalty-validate-result" className={validate.data.valid ? "text-ui-fg-interactive" : "text-ui-fg-error"}>
-          {validate.data.valid ? `Valid: version ${validate.data.version?.slice(0, 12)}` : `${validate.data.issues.length} issue(s) — nothing was applied`}
+          {validateSummary(validate.data)}
         </Text>
       )}
       <Simulate />
@@ -83,7 +83,7 @@ export function Issues({ title, issues, source }: { title: string; issues: RuleI
       <Text size="small" weight="plus">{title}</Text>
       {issues.map((x, k) => (
         <div key={k} className="flex flex-col" data-issue-line={x.line ?? ""}>
-          <Text size="small" className="text-ui-fg-error">{`${x.file}:${x.line ?? "?"}:${x.column ?? "?"} ${x.pointer} — ${x.message}`}</Text>
+          <Text size="small" className="text-ui-fg-error">{issueLine(x)}</Text>
           {x.line && lines[x.line - 1] !== undefined && <pre className="text-xs">{`${x.line} | ${lines[x.line - 1]}`}</pre>}
           {x.hint && <Text size="small" className="text-ui-fg-subtle">{x.hint}</Text>}
         </div>
@@ -132,7 +132,7 @@ function Backtest({ files }: { files: CandidateFile[] }) {
       {report && (
         <>
           <Text data-testid="loyalty-backtest-delta">
-            {`${fmt(report.orders_evaluated)} orders · liability delta ${report.liability_delta_points > 0 ? "+" : ""}${fmt(report.liability_delta_points)} points`}
+            {backtestSummary(report)}
           </Text>
           <Table>
             <Table.Header>
