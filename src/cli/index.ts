@@ -5,6 +5,7 @@ import { registerBirthdays } from "./commands/birthdays"
 import { registerBacktest } from "./commands/backtest"
 import { registerExpire } from "./commands/expire"
 import { registerReconcile } from "./commands/reconcile"
+import { registerReview } from "./commands/review"
 import { registerSchema } from "./commands/schema"
 import { registerSimulate } from "./commands/simulate"
 import { registerTest } from "./commands/test"
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTest(program)
   registerSimulate(program)
   registerBacktest(program)
+  registerReview(program)
   registerSchema(program)
   return program
 }
