@@ -94,6 +94,11 @@ export const RedeemBody = z
   .strict()
   .refine((b) => !b.region_id !== !b.cart_id, { message: "exactly one of region_id or cart_id is required", path: ["region_id"] })
 
+/** POST /store/customers/me/loyalty/referral: a friend's referral code, as typed (both majors' routes). */
+export const ReferralAttachBody = z
+  .object({ code: z.string().min(1).max(40).meta({ description: "a friend's referral code (case, spaces and dashes do not matter)" }) })
+  .strict()
+
 /**
  * POST /admin/loyalty/accounts/:customer_id/adjustments body (both adapters): a signed, non-zero movement that fits
  * the ledger's points column (larger is a 400 here, not a 500 at the write), and why.

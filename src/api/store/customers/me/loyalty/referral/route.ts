@@ -6,10 +6,9 @@ import { currentCustomerId, memberAccount } from "../../../../../_shared/members
 import { IsoDateTime } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
+import { ReferralAttachBody } from "../../../../../../domain/http/request-input"
 
-const AttachBody = z
-  .object({ code: z.string().min(1).max(40).meta({ description: "a friend's referral code (case, spaces and dashes do not matter)" }) })
-  .strict()
+const AttachBody = ReferralAttachBody
 
 const Attached = z.strictObject({ code: z.string(), attached_at: IsoDateTime }).meta({ id: "AttachedReferral" })
 const CodeResponse = z.strictObject({
