@@ -1,4 +1,8 @@
 import type { Context } from "@medusajs/framework/types"
+import { checkAttach, normalizeReferralCode, referralCode } from "../../core/domain/program/referral"
+import { expiryReminder, nextExpiry, pointsExpiringEvent, type PointsExpiringEvent } from "../../core/domain/ledger/expiry"
+import * as Referrals from "./stores/referrals"
+import * as Reminders from "./stores/reminders"
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors"
 import type { EntryDraft } from "../../core/domain/ledger/ledger"
@@ -515,6 +519,69 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const code = { redemption_id: r.id, customer_id: r.customer_id, points: r.points, code: r.code, links: { promotion_id: r.promotion_id } }
     await this.postUnderLock(r.customer_id, key, () => redemptionVoidEntryDraft(code, "expired", { expires_at: r.expires_at }), null, null, sharedContext)
     return { outcome: "voided", redemption: await Redemptions.voidRedemption(knex, r.id, now) }
+  }
+
+  // ── Referrals and expiry reminders (workflows/referrals/, workflows/jobs/expire.ts) ──
+
+  /** The member's referral code (the core's referralCode: the same every time), stored so that a typed code finds its owner. */
+  @InjectTransactionManager()
+  async referralCodeOf(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<string> {
+    const code = referralCode(customer_id)
+    const stored = await Referrals.rememberCode(transactionOf(sharedContext), customer_id, code)
+    if (!stored) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `referral code ${code} collides with another member's`)
+    return stored
+  }
+
+  /** The code a member attached, or null. */
+  @InjectManager()
+  async findReferral(referred_id: string, @MedusaContext() sharedContext: Context = {}): Promise<Referrals.ReferralRow | null> {
+    return await Referrals.findReferral(readerOf(sharedContext), referred_id)
+  }
+
+  /**
+   * Attaches a friend's code to a member, once ever: the core's checkAttach over what this transaction sees (an
+   * earlier attach, the code's owner) and the caller's customer facts (signed up, orders placed); the primary key
+   * refuses a concurrent second attach with the same code as a sequential one.
+   */
+  @InjectTransactionManager()
+  async attachReferral(
+    input: { referred_id: string; code: string; signed_up_at: Date; orders: number; attach_within_days: number; now: Date },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Referrals.ReferralRow> {
+    const knex = transactionOf(sharedContext)
+    const { referred_id, now } = input
+    const code = normalizeReferralCode(input.code)
+    const owner = await Referrals.ownerOfCode(knex, code)
+    const attached = await Referrals.findReferral(knex, referred_id)
+    const referrer_id = checkAttach({
+      referred_id, referrer_id: owner ?? (code === referralCode(referred_id) ? referred_id : null), code, signed_up_at: input.signed_up_at,
+      attached_code: attached?.code ?? null, orders: input.orders, attach_within_days: input.attach_within_days, now,
+    })
+    const row = await Referrals.insertReferral(knex, { referred_id, referrer_id, code, attached_at: now })
+    if (!row) throw new LoyaltyError(LoyaltyErrorCodes.REFERRAL_ALREADY_ATTACHED, "A referral code is already attached to this account; it cannot be changed")
+    return row
+  }
+
+  /**
+   * The expiry reminder due for a member at `now` (the core's nextExpiry and expiryReminder over the account's
+   * movements), recorded once per member and expiry date: its `loyalty.points_expiring` payload, or null when none is
+   * due or this expiry date was reminded before.
+   */
+  @InjectTransactionManager()
+  async recordExpiryReminder(
+    customer_id: string,
+    now: Date,
+    policy: { after_months: number; reminder_days: number },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<PointsExpiringEvent | null> {
+    const knex = transactionOf(sharedContext)
+    const account = await Accounts.findAccount(knex, customer_id)
+    if (!account) return null
+    const movements = (await Ledger.accountEntries(knex, account.id)).map((e) => ({ points: e.points, kind: e.kind, created_at: new Date(e.created_at) }))
+    const reminder = expiryReminder(nextExpiry(movements, now, policy.after_months), now, policy.reminder_days)
+    if (!reminder) return null
+    const recorded = await Reminders.insertReminder(knex, { customer_id, expires_on: reminder.expires_on, points: reminder.points, expires_at: reminder.expires_at })
+    return recorded ? pointsExpiringEvent(customer_id, reminder, Number(account.points_balance)) : null
   }
 
   private findRulebook(): Rulebook | null {

@@ -1,0 +1,157 @@
+import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { actionFacts, evaluateAction } from "../../core/domain/program/action"
+import { actionDecision, actionReversalEntryDraft, pastAwardsOfEntries } from "../../core/domain/ledger/action"
+import { EntryKeys } from "../../core/domain/ledger/entry-keys"
+import { referralAwards, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralAward } from "../../core/domain/program/referral"
+import { accruesPending } from "../../core/domain/rules/program"
+import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
+import type { EntryRow, TierChangeEvent } from "../../modules/loyalty/types"
+import { memberContextOf, memberContextSource } from "../members/member-facts"
+import { emitTierChangesStep } from "../tiers/events"
+import { syncTierGroupsStep } from "../tiers/workflows"
+
+/**
+ * Referral awards: the referred member's first order earns both sides the `referral` action's points (the core's
+ * referralAwards, evaluateAction and actionDecision), and canceling that order takes them back (the core's
+ * actionReversalEntryDraft). Every entry goes through the module's postUnderLock under the keys EntryKeys.action /
+ * EntryKeys.actionReversal, so redeliveries replay; a later failing step compensates with counter-entries.
+ */
+
+export type ReferralOutcome = {
+  entries: Array<Pick<EntryRow, "id" | "customer_id" | "points" | "pending_delta" | "idempotency_key">>
+  /** The members whose tier groups follow (referrer, referred). */
+  customer_ids: string[]
+  tier_changes: TierChangeEvent[]
+}
+
+const NOTHING: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+const pick = (e: EntryRow) => ({ id: e.id, customer_id: e.customer_id, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
+
+async function compensate(posted: string[] | undefined, { container }: { container: Resolver }) {
+  const loyalty = loyaltyOf(container)
+  for (const id of posted ?? []) {
+    const entry = await loyalty.findEntry(id)
+    if (entry) await loyalty.compensateEntry(id, memberContextSource(container, entry.customer_id))
+  }
+}
+
+/** The order as the referral decision reads it: its customer, status, time, and that customer's first order. */
+async function firstOrderFacts(scope: Resolver, order_id: string) {
+  const query = queryOf(scope)
+  const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "status", "created_at", "customer_id"], filters: { id: order_id } })
+  if (!order?.customer_id) return null
+  const { data: orders } = await query.graph({ entity: "order", fields: ["id", "created_at", "is_draft_order"], filters: { customer_id: order.customer_id } })
+  const first = orders
+    .filter((o: any) => o.is_draft_order !== true)
+    .sort((a: any, b: any) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0]
+  return { order, first_order_id: (first?.id as string | undefined) ?? null }
+}
+
+async function isMember(scope: Resolver, customer_id: string): Promise<boolean> {
+  const { data } = await queryOf(scope).graph({ entity: "customer", fields: ["id", "has_account"], filters: { id: customer_id } })
+  return data[0]?.has_account === true
+}
+
+/** One side's award, evaluated and posted under that member's lock (limits counted from their ledger). */
+async function postAward(scope: Resolver, award: ReferralAward, order_id: string, now: Date) {
+  const loyalty = loyaltyOf(scope)
+  const rulebook = loyalty.getRulebook()
+  const key = EntryKeys.action(award.type, award.reference)
+  const context = await memberContextOf(scope, award.customer_id, now)
+  return await loyalty.postUnderLock(award.customer_id, key, async ({ accountEntries }) => {
+    const member = await loyalty.memberFacts(award.customer_id, context, now)
+    const facts = { action: actionFacts(award, rulebook.program.timezone), member }
+    const result = evaluateAction(rulebook, facts, pastAwardsOfEntries(await accountEntries()))
+    // No action row in v2: the award's source is the order that earned it.
+    return actionDecision({ action: award, action_id: order_id, result, facts }).draft
+  }, null, memberContextSource(scope, award.customer_id))
+}
+
+/** order.placed → both sides' referral awards when it is the referred member's first order (once each, ever). */
+export const awardReferralStep = createStep(
+  "loyalty-award-referral",
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const loyalty = loyaltyOf(container)
+    const rulebook = loyalty.getRulebook()
+    if (rulebook.actions.length === 0) return new StepResponse<ReferralOutcome, string[]>(NOTHING, [])
+    const found = await firstOrderFacts(container, order_id)
+    const referral = found && (await loyalty.findReferral(found.order.customer_id))
+    if (!found || !referral) return new StepResponse<ReferralOutcome, string[]>(NOTHING, [])
+    const { program } = rulebook
+    // The awards wait like the order's own points; a capture is never known at placement in v2 (as the accrual).
+    const pending = accruesPending(program, false) ? { pending_days: program.pending_days, spendable_on: program.spendable_on } : null
+    const awards = referralAwards({
+      order_id, order_status: found.order.status, order_created_at: found.order.created_at, first_order_id: found.first_order_id,
+      referred_id: found.order.customer_id, referrer_id: referral.referrer_id, referrer_is_member: await isMember(container, referral.referrer_id),
+      has_action_rules: true, pending,
+    })
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+    const appended: string[] = []
+    for (const award of awards) {
+      const posted = await postAward(container, award, order_id, new Date())
+      outcome.customer_ids.push(award.customer_id)
+      outcome.tier_changes.push(...(posted.tier_changes ?? []))
+      if (posted.entry) outcome.entries.push(pick(posted.entry))
+      if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
+    }
+    return new StepResponse(outcome, appended)
+  },
+  compensate
+)
+
+/**
+ * order.canceled → the referral awards that order earned (both sides) taken back, once each: out of pending when the
+ * award is still pending (not activated), else off the balance within the program's floor.
+ */
+export const reverseReferralStep = createStep(
+  "loyalty-reverse-referral",
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const loyalty = loyaltyOf(container)
+    const { data: [order] } = await queryOf(container).graph({ entity: "order", fields: ["id", "customer_id"], filters: { id: order_id } })
+    if (!order?.customer_id) return new StepResponse<ReferralOutcome, string[]>(NOTHING, [])
+    const floor = loyalty.getRulebook().program.negative_balance
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+    const appended: string[] = []
+    for (const role of REFERRAL_ROLES) {
+      const reference = referralReference(order.customer_id, role)
+      const award = await loyalty.findEntryByKey(EntryKeys.action("referral", reference))
+      const properties = ((award?.details as any)?.action?.properties ?? {}) as Record<string, unknown>
+      if (!award || properties.order_id !== order_id) continue
+      const posted = await loyalty.postUnderLock(award.customer_id, referralReversalKey(order.customer_id, role), async ({ accountEntries }) => {
+        const activated = (await accountEntries()).some((e) => e.idempotency_key === EntryKeys.awardActivation(award.idempotency_key))
+        return actionReversalEntryDraft({
+          award: { action_id: award.source_id ?? order_id, customer_id: award.customer_id, entry_id: award.id, points: award.points + award.pending_delta, type: "referral", reference, properties },
+          still_pending: award.pending_delta > 0 && !activated,
+          floor,
+          why: `order ${order_id} canceled`,
+          details: { order_id },
+        })
+      }, null, memberContextSource(container, award.customer_id))
+      outcome.customer_ids.push(award.customer_id)
+      outcome.tier_changes.push(...(posted.tier_changes ?? []))
+      if (posted.entry) outcome.entries.push(pick(posted.entry))
+      if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
+    }
+    return new StepResponse(outcome, appended)
+  },
+  compensate
+)
+
+const memberAt = (outcome: ReferralOutcome, i: number) => transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.customer_ids[i] ?? null }))
+const tierChangesOf = (outcome: ReferralOutcome) => transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes }))
+
+export const awardReferralWorkflow = createWorkflow("loyalty-award-referral", (input: { order_id: string }) => {
+  const awards = awardReferralStep(input)
+  syncTierGroupsStep(memberAt(awards, 0)).config({ name: "loyalty-award-referral-groups-0" })
+  syncTierGroupsStep(memberAt(awards, 1)).config({ name: "loyalty-award-referral-groups-1" })
+  emitTierChangesStep(tierChangesOf(awards))
+  return new WorkflowResponse(awards)
+})
+
+export const reverseReferralWorkflow = createWorkflow("loyalty-reverse-referral", (input: { order_id: string }) => {
+  const reversals = reverseReferralStep(input)
+  syncTierGroupsStep(memberAt(reversals, 0)).config({ name: "loyalty-reverse-referral-groups-0" })
+  syncTierGroupsStep(memberAt(reversals, 1)).config({ name: "loyalty-reverse-referral-groups-1" })
+  emitTierChangesStep(tierChangesOf(reversals))
+  return new WorkflowResponse(reversals)
+})
