@@ -4,12 +4,13 @@ import { runActivateJob } from "../workflows/jobs/activate"
 import { runExpireJob } from "../workflows/jobs/expire"
 import { runReconcileJob } from "../workflows/jobs/reconcile"
 import { runTiersJob } from "../workflows/jobs/tiers"
+import { runBirthdaysJob } from "../workflows/actions/report"
 
 /**
- * The operators' commands for a v2 store, named as the CLI's `medusa-loyalty expire|activate|tiers|reconcile` so
+ * The operators' commands for a v2 store, named as the CLI's `medusa-loyalty expire|activate|tiers|birthdays|reconcile` so
  * runbooks carry over; run inside the store with `medusa exec`:
  *   npx medusa exec ./node_modules/medusa-plugin-loyalty-rules-v2/.medusa/server/src/scripts/loyalty-jobs.js <command> [options]
- * commands: expire [--now <date>] | activate [--now <date>] | tiers [--now <date>]
+ * commands: expire [--now <date>] | activate [--now <date>] | tiers [--now <date>] | birthdays [--now <date>]
  *           | reconcile [--since <date>] [--until <date>] [--limit <n>] [--format text|json]
  * Output: the job's JSON result (reconcile: the core's formatReconcileReport text unless --format json). Exit code 1
  * on a bad command.
@@ -29,6 +30,9 @@ export default async function loyaltyJobs({ container, args }: ExecArgs): Promis
     case "tiers":
       out = await runTiersJob(container, now)
       break
+    case "birthdays":
+      out = { birthdays: await runBirthdaysJob(container, now) }
+      break
     case "reconcile": {
       const result = await runReconcileJob(container, {
         now,
@@ -43,7 +47,7 @@ export default async function loyaltyJobs({ container, args }: ExecArgs): Promis
     default:
       process.exitCode = 1
       // eslint-disable-next-line no-console
-      console.error(`usage: medusa exec <path>/loyalty-jobs.js expire|activate|tiers|reconcile [--now <date>] [--since <date>] [--until <date>] [--limit <n>] [--format text|json]`)
+      console.error(`usage: medusa exec <path>/loyalty-jobs.js expire|activate|tiers|birthdays|reconcile [--now <date>] [--since <date>] [--until <date>] [--limit <n>] [--format text|json]`)
       return null
   }
   // eslint-disable-next-line no-console

@@ -10,8 +10,11 @@ import { postOnce, postUnderLock, type LedgerPort } from "../../core/domain/ledg
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/ledger/verify"
 import type { MemberFacts } from "../../core/domain/rules/facts"
 import { recomputeTier } from "../../core/domain/program/tiers"
+import { accountRowFacts, tierDecidedByAccountRow } from "../../core/domain/program/member-inputs"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
 import type { RulebookState } from "../../core/domain/rules/rulebook-state"
+import type { ActivityDay } from "../../core/domain/reports/stats"
+import type { BacktestWindow, StoreBacktest } from "../../core/utils/backtest-source"
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/shared/options"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { compensationEntryDraft } from "../../core/domain/ledger/adjustment"
@@ -29,8 +32,14 @@ import * as Accounts from "./stores/accounts"
 import * as Ledger from "./stores/ledger"
 import * as Promotions from "./stores/promotions"
 import * as Redemptions from "./stores/redemptions"
+import * as Reports from "./stores/reports"
 import * as Rulebooks from "./stores/rulebooks"
 import * as Tiers from "./stores/tiers"
+import * as Actions from "./stores/actions"
+import type { ActionFilter, ActionRow, NewAction } from "./stores/actions"
+import { actionReplay } from "../../core/domain/ledger/action"
+import { birthdayChanged } from "../../core/domain/program/birthday"
+import type { PastAward } from "../../core/domain/program/action"
 import type {
   AccountListFilter,
   AccountRow,
@@ -239,10 +248,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
         if (opened.tier_change) tier_changes.push(opened.tier_change)
       },
       entriesByKey: (idempotency_key, order_id) => Ledger.entriesByKeyOrOrder(knex, idempotency_key, order_id),
-      append: async (account, draft, posting) => {
-        const entry = await Ledger.appendEntry(knex, account, draft, posting)
-        return { entry, account: await Accounts.storeBalances(knex, account.id, posting.next) }
-      },
+      // One statement: the entry, the balances and (the first time) the files of the rulebook version it names.
+      append: (account, draft, posting) => Ledger.appendEntryMovingBalances(knex, account, draft, posting, this.rulebookToStore(draft.rulebook_version)),
       lifetimeChanged: async (account, { reason, correction }) => {
         const recomputed = await this.applyTier(knex, account, { correction, member, reason })
         if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
@@ -277,10 +284,12 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const unchanged = { account, change: "none" as const, tier_change: null }
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return unchanged
-    // The customer/order half from `member`, the ledger half as this transaction sees it (the caller holds the lock).
-    const context = member ? await member() : NO_CONTEXT
-    const points = await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now))
-    const facts = factsOf(account, account.customer_id, points, context, now)
+    // Tiers that read only the account row (the core's tierDecidedByAccountRow) are decided from the locked row: no
+    // member context, no window query. Otherwise the customer/order half from `member`, the ledger half as this
+    // transaction sees it (the caller holds the lock).
+    const facts = tierDecidedByAccountRow(rulebook)
+      ? accountRowFacts(account)
+      : factsOf(account, account.customer_id, await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now)), member ? await member() : NO_CONTEXT, now)
     const below_since = account.tier_below_since ? new Date(account.tier_below_since) : null
     const r = recomputeTier(rulebook, { tier: account.tier, tier_below_since: below_since }, facts, { trigger: reason, correction, now })!
     if (!r.store) return unchanged
@@ -400,6 +409,35 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     for (const a of ledger.accounts) acc.addAccount(a, ledger.entries_by_account.get(a.id) ?? [])
     acc.addProblems(duplicateKeyProblems(ledger.duplicated))
     return acc.report()
+  }
+
+  // ── Reports ──
+
+  /** The activity chart: points per UTC day of `from`..`to` by bucket, and the outstanding points at each day's end. */
+  @InjectManager()
+  async activity(from: string, to: string, @MedusaContext() sharedContext: Context = {}): Promise<ActivityDay[]> {
+    return await Reports.activity(readerOf(sharedContext), from, to)
+  }
+
+  /** Accounts per tier code, null for accounts without a tier: the tier chart's counts. */
+  @InjectManager()
+  async accountsPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string | null, number>> {
+    return await Reports.accountsPerTier(readerOf(sharedContext))
+  }
+
+  /**
+   * The backtest's store half (accruals, recorded actions, members now) read in one READ ONLY REPEATABLE READ
+   * snapshot, as the CLI reads it: nothing can be written, and postings landing meanwhile cannot show up half-way.
+   */
+  async backtest(rulebook: Rulebook, window: BacktestWindow, now: Date, sharedContext: Context = {}): Promise<StoreBacktest> {
+    return await this.backtestInSnapshot(rulebook, window, now, { ...sharedContext, isolationLevel: SNAPSHOT_ISOLATION })
+  }
+
+  @InjectTransactionManager()
+  protected async backtestInSnapshot(rulebook: Rulebook, window: BacktestWindow, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<StoreBacktest> {
+    const knex = transactionOf(sharedContext)
+    await knex.raw("SET TRANSACTION READ ONLY")
+    return await Reports.backtest(knex, rulebook, window, now)
   }
 
   // ── Member promotions ──
@@ -582,6 +620,79 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     if (!reminder) return null
     const recorded = await Reminders.insertReminder(knex, { customer_id, expires_on: reminder.expires_on, points: reminder.points, expires_at: reminder.expires_at })
     return recorded ? pointsExpiringEvent(customer_id, reminder, Number(account.points_balance)) : null
+  }
+
+  // ── Earning actions (workflows/actions/) ──
+
+  /**
+   * Records an earning action once per type + reference, under the member's account lock (the core's postUnderLock):
+   * `decide` gets the member's facts and earlier awards as this transaction sees them and returns the action row and
+   * the entry to post (the core's evaluateAction + actionDecision); the row is inserted in the same transaction. An
+   * action already recorded answers it again when `payload_hash` matches, IDEMPOTENCY_CONFLICT otherwise (actionReplay).
+   */
+  @InjectTransactionManager()
+  async reportActionUnderLock(
+    report: { customer_id: string; type: string; reference: string; payload_hash: string; now: Date; context: MemberContext },
+    decide: (locked: { facts: MemberFacts; past: PastAward[] }) => { draft: EntryDraft | null; action: NewAction },
+    member: MemberContextSource | null = null,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ action: ActionRow; entry: EntryRow | null; replayed: boolean; tier_changes?: TierChangeEvent[] }> {
+    const knex = transactionOf(sharedContext)
+    const { customer_id, type, reference, payload_hash, now } = report
+    const key = EntryKeys.action(type, reference)
+    let existing: ActionRow | null = null
+    let decided: NewAction | null = null
+    const posted = await this.postUnderLock(customer_id, key, async ({ account }) => {
+      existing = await Actions.findAction(knex, type, reference)
+      if (existing) return null
+      const points = await Ledger.windowPoints(knex, customer_id, Ledger.memberWindow(now))
+      const decision = decide({ facts: factsOf(account, customer_id, points, report.context, now), past: await Actions.pastAwards(knex, customer_id) })
+      decided = decision.action
+      return decision.draft
+    }, null, member, sharedContext)
+    if (posted.replayed) return { action: actionReplay(await Actions.findAction(knex, type, reference), payload_hash, key), entry: posted.entry, replayed: true }
+    if (existing) return { action: actionReplay<ActionRow>(existing, payload_hash, key), entry: null, replayed: true }
+    const action = await Actions.insertAction(knex, { ...decided!, entry_id: posted.entry?.id ?? null })
+    return { action, entry: posted.entry, replayed: false, tier_changes: posted.tier_changes }
+  }
+
+  /** Recorded actions, newest first, and their count. */
+  @InjectManager()
+  async pageActions(filter: ActionFilter, page: Page, @MedusaContext() sharedContext: Context = {}): Promise<[ActionRow[], number]> {
+    return await Actions.pageActions(readerOf(sharedContext), filter, page)
+  }
+
+  /** Which birthday references (`<customer>:<year>`) are decided already. */
+  @InjectManager()
+  async recordedActionReferences(type: string, references: string[], @MedusaContext() sharedContext: Context = {}): Promise<Set<string>> {
+    return await Actions.recordedReferences(readerOf(sharedContext), type, references)
+  }
+
+  /** When each customer's birthday was last set or changed (absent: never seen to change). */
+  @InjectManager()
+  async lastBirthdayChanges(customer_ids: string[], @MedusaContext() sharedContext: Context = {}): Promise<Map<string, Date>> {
+    return await Actions.lastBirthdayChanges(readerOf(sharedContext), customer_ids)
+  }
+
+  /**
+   * A customer's birthday as of `at` (their updated_at): one row when it differs from the one in force then (the
+   * core's birthdayChanged), under a per-customer lock so concurrent deliveries of one update record it once.
+   */
+  @InjectTransactionManager()
+  async recordBirthdayChange(customer_id: string, birthday: string | null, at: Date, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    const knex = transactionOf(sharedContext)
+    await Actions.lockBirthdayChanges(knex, customer_id)
+    if (!birthdayChanged(await Actions.birthdayAt(knex, customer_id, at), birthday)) return false
+    await Actions.insertBirthdayChange(knex, { customer_id, birthday, changed_at: at })
+    return true
+  }
+
+  /** The live rulebook's files when `version` is the live one (an entry decided under it stores them with it), else null. */
+  private rulebookToStore(version: string | null | undefined): Rulebooks.StoredRulebook | null {
+    if (!version) return null
+    const state = this.rulesState()
+    if (state.rulebook?.version !== version) return null
+    return { version, files: state.sources, loaded_at: state.loaded_at ?? new Date(0) }
   }
 
   private findRulebook(): Rulebook | null {

@@ -9,6 +9,7 @@ export type { TierChangeRow } from "./stores/tiers"
 export type { TrackedPromotionRow, TrackedPromotion } from "./stores/promotions"
 export type { RedemptionRow, RedemptionUseRow, NewRedemption, RedemptionFilter, RedemptionUseFilter } from "./stores/redemptions"
 export type { Page } from "./stores/knex"
+export type { ActionRow, NewAction, ActionFilter } from "./stores/actions"
 
 /**
  * What member facts take from outside the loyalty module (customer and orders, read by the caller through Query;

@@ -1,0 +1,18 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
+import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { route } from "../../../../../lib/http"
+import { runBirthdaysJob } from "../../../../../workflows/actions/report"
+
+// No `now` override, like the other job routes: time travel is for the script's --now.
+const Body = z.object({}).strict()
+
+/**
+ * POST /admin/loyalty/jobs/birthdays → { birthdays: { local_date, candidates, awarded, already, recent_change, refused,
+ * no_rule, failed } }: the birthday action for members whose birthday is today in the program's time zone.
+ */
+export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  parseInput(NoQuery, req.query, "query")
+  parseInput(Body, req.body ?? {}, "body")
+  res.json({ birthdays: await runBirthdaysJob(req.scope, new Date()) })
+})
