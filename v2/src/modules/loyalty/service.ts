@@ -10,11 +10,8 @@ import { postOnce, postUnderLock, type LedgerPort } from "../../core/domain/ledg
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/ledger/verify"
 import type { MemberFacts } from "../../core/domain/rules/facts"
 import { recomputeTier } from "../../core/domain/program/tiers"
-import { accountRowFacts, tierDecidedByAccountRow } from "../../core/domain/program/member-inputs"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
 import type { RulebookState } from "../../core/domain/rules/rulebook-state"
-import type { ActivityDay } from "../../core/domain/reports/stats"
-import type { BacktestWindow, StoreBacktest } from "../../core/utils/backtest-source"
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/shared/options"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { compensationEntryDraft } from "../../core/domain/ledger/adjustment"
@@ -32,7 +29,6 @@ import * as Accounts from "./stores/accounts"
 import * as Ledger from "./stores/ledger"
 import * as Promotions from "./stores/promotions"
 import * as Redemptions from "./stores/redemptions"
-import * as Reports from "./stores/reports"
 import * as Rulebooks from "./stores/rulebooks"
 import * as Tiers from "./stores/tiers"
 import * as Actions from "./stores/actions"
@@ -248,8 +244,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
         if (opened.tier_change) tier_changes.push(opened.tier_change)
       },
       entriesByKey: (idempotency_key, order_id) => Ledger.entriesByKeyOrOrder(knex, idempotency_key, order_id),
-      // One statement: the entry, the balances and (the first time) the files of the rulebook version it names.
-      append: (account, draft, posting) => Ledger.appendEntryMovingBalances(knex, account, draft, posting, this.rulebookToStore(draft.rulebook_version)),
+      append: async (account, draft, posting) => {
+        const entry = await Ledger.appendEntry(knex, account, draft, posting)
+        return { entry, account: await Accounts.storeBalances(knex, account.id, posting.next) }
+      },
       lifetimeChanged: async (account, { reason, correction }) => {
         const recomputed = await this.applyTier(knex, account, { correction, member, reason })
         if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
@@ -284,12 +282,10 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const unchanged = { account, change: "none" as const, tier_change: null }
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return unchanged
-    // Tiers that read only the account row (the core's tierDecidedByAccountRow) are decided from the locked row: no
-    // member context, no window query. Otherwise the customer/order half from `member`, the ledger half as this
-    // transaction sees it (the caller holds the lock).
-    const facts = tierDecidedByAccountRow(rulebook)
-      ? accountRowFacts(account)
-      : factsOf(account, account.customer_id, await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now)), member ? await member() : NO_CONTEXT, now)
+    // The customer/order half from `member`, the ledger half as this transaction sees it (the caller holds the lock).
+    const context = member ? await member() : NO_CONTEXT
+    const points = await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now))
+    const facts = factsOf(account, account.customer_id, points, context, now)
     const below_since = account.tier_below_since ? new Date(account.tier_below_since) : null
     const r = recomputeTier(rulebook, { tier: account.tier, tier_below_since: below_since }, facts, { trigger: reason, correction, now })!
     if (!r.store) return unchanged
@@ -409,35 +405,6 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     for (const a of ledger.accounts) acc.addAccount(a, ledger.entries_by_account.get(a.id) ?? [])
     acc.addProblems(duplicateKeyProblems(ledger.duplicated))
     return acc.report()
-  }
-
-  // ── Reports ──
-
-  /** The activity chart: points per UTC day of `from`..`to` by bucket, and the outstanding points at each day's end. */
-  @InjectManager()
-  async activity(from: string, to: string, @MedusaContext() sharedContext: Context = {}): Promise<ActivityDay[]> {
-    return await Reports.activity(readerOf(sharedContext), from, to)
-  }
-
-  /** Accounts per tier code, null for accounts without a tier: the tier chart's counts. */
-  @InjectManager()
-  async accountsPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string | null, number>> {
-    return await Reports.accountsPerTier(readerOf(sharedContext))
-  }
-
-  /**
-   * The backtest's store half (accruals, recorded actions, members now) read in one READ ONLY REPEATABLE READ
-   * snapshot, as the CLI reads it: nothing can be written, and postings landing meanwhile cannot show up half-way.
-   */
-  async backtest(rulebook: Rulebook, window: BacktestWindow, now: Date, sharedContext: Context = {}): Promise<StoreBacktest> {
-    return await this.backtestInSnapshot(rulebook, window, now, { ...sharedContext, isolationLevel: SNAPSHOT_ISOLATION })
-  }
-
-  @InjectTransactionManager()
-  protected async backtestInSnapshot(rulebook: Rulebook, window: BacktestWindow, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<StoreBacktest> {
-    const knex = transactionOf(sharedContext)
-    await knex.raw("SET TRANSACTION READ ONLY")
-    return await Reports.backtest(knex, rulebook, window, now)
   }
 
   // ── Member promotions ──
