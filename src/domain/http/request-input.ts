@@ -9,6 +9,7 @@ import { MAX_STORABLE_POINTS } from "../ledger/ledger"
 import { allowedKeysOf } from "../rules/rule-issues"
 import { ACTION_TYPE_PATTERN, BUILT_IN_ACTION_TYPES } from "../program/action"
 import { parseOffsetDateTime } from "../shared/store-time"
+import { OrderInput, SimulationInput } from "../reports/simulation"
 
 /**
  * A whole number written in decimal digits, as a query string gives it. Not z.coerce.number(): that accepts "0x10",
@@ -135,3 +136,23 @@ export const ActionListQuery = PageQuery.extend({
   customer_id: z.string().min(1).max(100).optional(),
   type: z.string().regex(ACTION_TYPE_PATTERN).optional(),
 }).strict()
+
+/** GET /admin/loyalty/accounts query (both adapters): a page, optionally a search and a tier code. */
+export const AccountListQuery = PageQuery.extend({
+  q: z.string().trim().min(1).max(200).optional().meta({ description: "a substring of the customer's email or id, case-insensitive" }),
+  tier: z.string().trim().min(1).max(40).optional().meta({ description: "a tier code of the ladder (unknown: 400 with a suggestion)" }),
+}).strict()
+
+/** POST /admin/loyalty/jobs/reconcile body (both adapters): the window and how many candidates to look at. */
+export const ReconcileJobBody = z
+  .object({
+    since: IsoDateTime.optional().meta({ description: "inclusive; default 30 days before until" }),
+    until: IsoDateTime.optional().meta({ description: "exclusive; default now" }),
+    limit: z.number().int().min(1).max(10_000).default(1000).meta({ description: "most candidates to look at (default 1000)" }),
+  })
+  .strict()
+
+/** POST /admin/loyalty/simulate body (both adapters), a stored order: its facts and its member's figures now. */
+export const SimulateByOrder = z.object({ order_id: z.string().min(1) }).strict()
+/** POST /admin/loyalty/simulate body (both adapters), facts as given: at least `order`, missing facts defaulted. */
+export const SimulateByFacts = SimulationInput.extend({ order: OrderInput })

@@ -257,3 +257,83 @@ export const ErrorBody = z
 export const RulesInvalidBody = z
   .strictObject({ type: z.literal("invalid_data"), code: z.literal("RULES_INVALID"), message: z.string(), issues: z.array(RuleIssue) })
   .meta({ id: "LoyaltyRulesInvalidError", description: "The rule files are invalid; the previous rulebook stays live." })
+
+/*
+ * Route answers both majors give with the same shape (v1 src/api and v2 v2/src/api route files import them, so the
+ * two documents cannot describe one route two ways).
+ */
+
+/** GET /admin/loyalty/tiers: one rung of the ladder with its customer group (null until first needed) and member count. */
+export const TierSummary = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  rank: int(),
+  threshold: int().nullable(),
+  customer_group_id: z.string().nullable(),
+  member_count: int(),
+})
+
+/** GET /store/loyalty/tiers: a rung as any shopper may see it. */
+export const PublicTier = z.strictObject({ code: z.string(), name: z.string(), rank: int(), threshold: int().nullable() })
+
+/**
+ * GET /admin/loyalty/entries/:id/explain (rules-admin.ts explainEntry with the entry and its details). Stored history,
+ * as written by whichever plugin version wrote it: `details` and `facts` are described, not fixed.
+ */
+export const EntryExplanation = z.strictObject({
+  entry: z.strictObject({ ...Entry.shape, details: z.record(z.string(), z.unknown()).meta({ description: "the entry's stored details, without facts" }) }),
+  rulebook: z
+    .strictObject({ version: z.string(), files: z.array(z.strictObject({ name: z.string(), text: z.string() })).nullable() })
+    .nullable(),
+  facts: z.record(z.string(), z.unknown()).nullable().meta({ description: "the facts an accrual ({ order, customer }) or an earning action ({ action, member }) was evaluated with; null otherwise" }),
+  rules_fired: z.array(z.strictObject({ name: z.string(), type: z.string().nullable(), contribution: int() })),
+})
+
+/** GET /store/customers/me/loyalty/promotions: a member promotion code the customer can use now. */
+export const CustomerPromotion = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  discount: z.strictObject({
+    type: z.enum(["percentage", "fixed"]),
+    value: z.number().meta({ description: "percent, or minor units of currency_code" }),
+    allocation: z.enum(["total", "item"]),
+    currency_code: z.string().optional(),
+  }),
+  starts_at: IsoDateTime.nullable(),
+  ends_at: IsoDateTime.nullable(),
+})
+
+/** POST /admin/loyalty/rules/validate (rules-admin.ts validateRuleFiles): valid with a version, or the located issues. */
+export const RulesValidation = z.union([
+  z.strictObject({ valid: z.literal(true), version: z.string(), issues: z.array(RuleIssue).max(0) }),
+  z.strictObject({ valid: z.literal(false), issues: z.array(RuleIssue) }),
+])
+
+/** POST /admin/loyalty/rules/reload: the live rulebook and the member promotions reconcile (`{ error }` when it failed: the rulebook is live anyway). */
+export const RulesReloaded = z.strictObject({ rules: RulesView, promotions: z.union([PromotionReconcile, z.strictObject({ error: z.string() })]) })
+
+/** POST /admin/loyalty/simulate for an order (rules-admin.ts simulationView). */
+export const AccrualSimulation = z.strictObject({
+  points: int(),
+  amount_points: int(),
+  bonus_points: int(),
+  multiplier_bp: int(),
+  rule_names: z.array(z.string()),
+  contributions: z.array(Contribution),
+  pending: z.boolean(),
+  rulebook_version: z.string(),
+  tier: TierRef.nullable().optional().meta({ description: "present with a tiers file" }),
+  promotions: z.array(z.string()).optional().meta({ description: "codes the member would be eligible for; present with promotions files" }),
+  facts: AccrualFacts,
+})
+
+/** POST /admin/loyalty/simulate for an earning action. */
+export const ActionSimulation = z.strictObject({
+  points: int(),
+  rule_names: z.array(z.string()),
+  contributions: z.array(z.strictObject({ rule: z.string(), points: int() })),
+  refused: z.array(z.strictObject({ rule: z.string(), limit: z.string(), max: int(), period: z.string(), message: z.string() })),
+  rulebook_version: z.string(),
+  facts: z.strictObject({ action: z.record(z.string(), z.unknown()) }),
+}).meta({ id: "ActionSimulation" })

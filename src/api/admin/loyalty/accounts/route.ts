@@ -1,17 +1,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import type LoyaltyLedgerService from "../../../../services/loyalty-ledger"
 import { route } from "../../../_shared/handler"
 import { serializeAccount } from "../../../_shared/serialize"
 import { assertTierCode, liveTiers } from "../../../_shared/tiers"
 import { AccountWithEmail, listPage } from "../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../_shared/route-docs"
-import { PageQuery, parseInput } from "../../../_shared/validate"
-
-const Query = PageQuery.extend({
-  q: z.string().trim().min(1).max(200).optional().meta({ description: "a substring of the customer's email or id, case-insensitive" }),
-  tier: z.string().trim().min(1).max(40).optional().meta({ description: "a tier code of the ladder (unknown: 400 with a suggestion)" }),
-}).strict()
+import { AccountListQuery as Query, parseInput } from "../../../_shared/validate"
 
 /** GET /admin/loyalty/accounts?q&tier&limit&offset → accounts (with the customer's email), newest first; `tier` is a ladder code. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {

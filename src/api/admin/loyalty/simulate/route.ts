@@ -1,14 +1,14 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
-import { ActionInput, MemberInput, OrderInput, SimulationInput } from "../../../../domain/reports/simulation"
+import { ActionInput, MemberInput } from "../../../../domain/reports/simulation"
 import type LoyaltyRulesAdminService from "../../../../services/loyalty-rules-admin"
 import { route } from "../../../_shared/handler"
-import { AccrualFacts, Contribution, TierRef } from "../../../_shared/response-schemas"
+import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "../../../_shared/input-guard"
+import { simulationCandidate } from "../../../../domain/http/reports"
+import { AccrualSimulation, ActionSimulation } from "../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
-import { NoQuery, parseInput } from "../../../_shared/validate"
+import { NoQuery, parseInput, SimulateByFacts as ByFacts, SimulateByOrder as ByOrder } from "../../../_shared/validate"
 
-const ByOrder = z.object({ order_id: z.string().min(1) }).strict()
-const ByFacts = SimulationInput.extend({ order: OrderInput }) // facts mode needs at least `order`
 const ByAction = z
   .object({
     action: ActionInput.meta({ description: "the earning action: type, reference, occurred_at, properties, earlier_awards (for limits)" }),
@@ -18,45 +18,29 @@ const ByAction = z
   .strict()
 
 /**
- * POST /admin/loyalty/simulate { action, member?, customer_id? } → { points, rule_names, contributions, refused, … }: an
- * earning action's verdict.
- * POST /admin/loyalty/simulate { order_id } | { order, customer?, member? } → { points, amount_points, bonus_points,
- * rule_names, contributions, rulebook_version, tier?, promotions?, … }: the live rulebook's verdict; writes nothing.
+ * POST /admin/loyalty/simulate { action, member?, customer_id?, files? } → { points, rule_names, contributions, refused,
+ * … }: an earning action's verdict.
+ * POST /admin/loyalty/simulate { order_id, files? } | { order, customer?, member?, files? } → { points, amount_points,
+ * bonus_points, rule_names, contributions, rulebook_version, tier?, promotions?, … }: the verdict of the live
+ * rulebook, or of the candidate `files` (as rules/backtest takes them) when given; writes nothing. An invalid
+ * candidate → 400 { type, code: "RULES_INVALID", message, issues } (each issue's file and JSON pointer).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const raw = (req.body ?? {}) as Record<string, unknown>
+  const { files, ...raw } = (req.body ?? {}) as Record<string, unknown>
+  const candidate = simulationCandidate(files, RULES_VALIDATE_BODY_LIMIT_BYTES)
+  if (candidate && !candidate.ok) {
+    res.status(400).json(candidate.refusal)
+    return
+  }
   const service = req.scope.resolve<LoyaltyRulesAdminService>("loyaltyRulesAdminService")
   if ("action" in raw) {
-    res.json(await service.simulateAction(parseInput(ByAction, raw, "body")))
+    res.json(await service.simulateAction(parseInput(ByAction, raw, "body"), candidate?.rulebook))
     return
   }
   const input = "order_id" in raw ? parseInput(ByOrder, raw, "body") : parseInput(ByFacts, raw, "body")
-  res.json(await service.simulate(input))
+  res.json(await service.simulate(input, candidate?.rulebook))
 })
-
-const Simulation = z.strictObject({
-  points: z.number().int(),
-  amount_points: z.number().int(),
-  bonus_points: z.number().int(),
-  multiplier_bp: z.number().int(),
-  rule_names: z.array(z.string()),
-  contributions: z.array(Contribution),
-  pending: z.boolean(),
-  rulebook_version: z.string(),
-  tier: TierRef.nullable().optional().meta({ description: "present with a tiers file" }),
-  promotions: z.array(z.string()).optional().meta({ description: "codes the member would be eligible for; present with promotions files" }),
-  facts: AccrualFacts,
-})
-
-const ActionSimulation = z.strictObject({
-  points: z.number().int(),
-  rule_names: z.array(z.string()),
-  contributions: z.array(z.strictObject({ rule: z.string(), points: z.number().int() })),
-  refused: z.array(z.strictObject({ rule: z.string(), limit: z.string(), max: z.number().int(), period: z.string(), message: z.string() })),
-  rulebook_version: z.string(),
-  facts: z.strictObject({ action: z.record(z.string(), z.unknown()) }),
-}).meta({ id: "ActionSimulation" })
 
 export const openapi: RouteDocs = {
   POST: {
@@ -64,7 +48,7 @@ export const openapi: RouteDocs = {
     query: NoQuery,
     // The handler picks one by the presence of `order_id`.
     body: z.union([ByOrder, ByFacts, ByAction]),
-    response: z.union([Simulation, ActionSimulation]),
+    response: z.union([AccrualSimulation, ActionSimulation]),
     errors: [Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code)"), Refusals.rulesUnavailable],
   },
 }

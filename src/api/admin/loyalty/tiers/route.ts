@@ -2,6 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import type LoyaltyTierService from "../../../../services/loyalty-tier"
 import { route } from "../../../_shared/handler"
+import { TierSummary } from "../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../_shared/validate"
 
@@ -15,14 +16,6 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ tiers: await req.scope.resolve<LoyaltyTierService>("loyaltyTierService").summary() })
 })
 
-const TierSummary = z.strictObject({
-  code: z.string(),
-  name: z.string(),
-  rank: z.number().int(),
-  threshold: z.number().int().nullable(),
-  customer_group_id: z.string().nullable(),
-  member_count: z.number().int(),
-})
 
 export const openapi: RouteDocs = {
   GET: { summary: "The tier ladder by rank, with each tier's customer group and member count", query: NoQuery, response: z.strictObject({ tiers: z.array(TierSummary) }) },

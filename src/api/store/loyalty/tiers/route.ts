@@ -2,6 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import type LoyaltyRulesService from "../../../../services/loyalty-rules"
 import { route } from "../../../_shared/handler"
+import { PublicTier } from "../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../_shared/validate"
 
@@ -11,8 +12,6 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const tiers = req.scope.resolve<LoyaltyRulesService>("loyaltyRulesService").getRulebook().tiers?.tiers ?? []
   res.json({ tiers: tiers.map((t) => ({ code: t.code, name: t.name, rank: t.rank, threshold: t.threshold?.value ?? null })) })
 })
-
-const PublicTier = z.strictObject({ code: z.string(), name: z.string(), rank: z.number().int(), threshold: z.number().int().nullable() })
 
 export const openapi: RouteDocs = {
   GET: {

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { z } from "zod"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
-import { PromotionReconcile, RulesInvalidBody, RulesView } from "../../../../_shared/response-schemas"
+import { RulesInvalidBody, RulesReloaded } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
@@ -30,7 +30,7 @@ export const openapi: RouteDocs = {
     description: "A reconcile failure is logged and answered as `promotions: { error }`: the rulebook is live anyway.",
     query: NoQuery,
     body: Body,
-    response: z.strictObject({ rules: RulesView, promotions: z.union([PromotionReconcile, z.strictObject({ error: z.string() })]) }),
+    response: RulesReloaded,
     errors: [{ status: 400, code: "RULES_INVALID", when: "the files are invalid; the previous rulebook stays live", body: RulesInvalidBody }],
   },
 }

@@ -1,8 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
-import { z } from "zod"
-import { RuleIssue } from "../../../../_shared/response-schemas"
+import { RulesValidation } from "../../../../_shared/response-schemas"
 import type { RouteDocs } from "../../../../_shared/route-docs"
 import { RulesValidateBody as Body } from "../../../../_shared/rule-files"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
@@ -17,17 +16,12 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(req.scope.resolve<LoyaltyRulesAdminService>("loyaltyRulesAdminService").validate(files))
 })
 
-const Validation = z.union([
-  z.strictObject({ valid: z.literal(true), version: z.string(), issues: z.array(RuleIssue).max(0) }),
-  z.strictObject({ valid: z.literal(false), issues: z.array(RuleIssue) }),
-])
-
 export const openapi: RouteDocs = {
   POST: {
     summary: "Dry-run: compile rule files as one rulebook; nothing is applied",
     description: "200 even when the files are invalid (`valid: false` with the located issues); 400 only for a malformed body.",
     query: NoQuery,
     body: Body,
-    response: Validation,
+    response: RulesValidation,
   },
 }

@@ -3,7 +3,7 @@ import { z } from "zod"
 import type LoyaltyPromotionService from "../../../../../../services/loyalty-promotion"
 import { route } from "../../../../../_shared/handler"
 import { currentCustomerId, memberAccount } from "../../../../../_shared/members"
-import { IsoDateTime } from "../../../../../_shared/response-schemas"
+import { CustomerPromotion } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
 
@@ -13,21 +13,6 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const account = await memberAccount(req, currentCustomerId(req))
   const promotions = await req.scope.resolve<LoyaltyPromotionService>("loyaltyPromotionService").listForCustomer(account.customer_id)
   res.json({ promotions })
-})
-
-/** LoyaltyPromotionService.listForCustomer: the discount as Medusa holds it; `currency_code` for fixed amounts only. */
-const CustomerPromotion = z.strictObject({
-  code: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  discount: z.strictObject({
-    type: z.enum(["percentage", "fixed"]),
-    value: z.number().meta({ description: "percent, or minor units of currency_code" }),
-    allocation: z.enum(["total", "item"]),
-    currency_code: z.string().optional(),
-  }),
-  starts_at: IsoDateTime.nullable(),
-  ends_at: IsoDateTime.nullable(),
 })
 
 export const openapi: RouteDocs = {
