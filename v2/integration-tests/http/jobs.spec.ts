@@ -312,7 +312,7 @@ medusaIntegrationTestRunner({
       }
       await member("routes@jobs.test")
       const expire = (await api.post("/admin/loyalty/jobs/expire", {}, store.admin)).data
-      expect(expire).toEqual({ expiry: { enabled: true, accounts_checked: 0, entries_posted: 0, points_expired: 0 }, redemptions: { examined: 0, voided: 0, settled: 0, skipped: 0, failed: 0 } })
+      expect(expire).toEqual({ expiry: { enabled: true, accounts_checked: 0, entries_posted: 0, points_expired: 0 }, redemptions: { examined: 0, voided: 0, settled: 0, skipped: 0, failed: 0 }, reminders: { enabled: true, accounts_checked: 0, emitted: 0 } })
       expect((await api.post("/admin/loyalty/jobs/activate", {}, store.admin)).data).toEqual({ activation: { orders_checked: 0, entries_posted: 0, points_activated: 0 } })
       expect((await api.post("/admin/loyalty/jobs/tiers", {}, store.admin)).data).toEqual({ tiers: { accounts_checked: 1, upgraded: 0, downgraded: 0, unchanged: 1 } })
       const reconcile = (await api.post("/admin/loyalty/jobs/reconcile", { since: "2026-01-01" }, store.admin)).data.reconcile

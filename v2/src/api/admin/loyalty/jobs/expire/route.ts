@@ -10,11 +10,11 @@ const Body = z.object({}).strict()
 
 /**
  * POST /admin/loyalty/jobs/expire → { expiry: { enabled, accounts_checked, entries_posted, points_expired },
- * redemptions } (the public shape, docs/operations.md, less `reminders`).
+ * redemptions, reminders: { enabled, accounts_checked, emitted } } (the public shape, docs/operations.md).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
   parseInput(Body, req.body ?? {}, "body")
-  const { expiry, redemptions, failures } = await runExpireJob(req.scope, new Date())
-  res.json({ expiry, redemptions, ...(failures.length ? { failures } : {}) })
+  const { expiry, redemptions, reminders, failures } = await runExpireJob(req.scope, new Date())
+  res.json({ expiry, redemptions, reminders, ...(failures.length ? { failures } : {}) })
 })
