@@ -1,6 +1,14 @@
 import { Modules } from "@medusajs/framework/utils"
+import { createCampaignsWorkflow, updateCampaignsWorkflow } from "@medusajs/medusa/core-flows"
 import { currencyDecimals } from "../../core/domain/shared/currency"
-import { emptyPromotionReconcile, promotionDefinitionHash, type PromotionDef, type PromotionReconcileResult } from "../../core/domain/program/promotions"
+import {
+  emptyPromotionReconcile,
+  promotionDefinitionHash,
+  promotionWindow,
+  type PromotionDef,
+  type PromotionReconcileResult,
+  type PromotionWindow,
+} from "../../core/domain/program/promotions"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
 import { loyaltyOf, promotionsOf, type Resolver } from "../../lib/container"
 import type { TrackedPromotionRow } from "../../modules/loyalty/types"
@@ -38,18 +46,41 @@ async function groupIdFor(scope: Resolver, def: PromotionDef): Promise<string> {
   }
 }
 
-async function reconcileOne(scope: Resolver, def: PromotionDef, version: string, row: TrackedPromotionRow | undefined): Promise<"created" | "updated" | "unchanged" | { conflict: string } | { pending: string }> {
+/** The v2 campaign that carries a dated member promotion's window: one per promotion code, found by this identifier. */
+export const campaignIdentifier = (code: string) => `loyalty-promotion:${code}`
+
+const sameInstant = (a: Date | string | null | undefined, b: Date | null) => (a ? new Date(a).getTime() : null) === (b ? b.getTime() : null)
+
+/**
+ * A promotion's dates as v2 keeps them: on a campaign (v2 applies a promotion whose campaign has started and not
+ * ended, `listActivePromotions`). Created or brought back to the rule files' window with Medusa's own
+ * createCampaignsWorkflow / updateCampaignsWorkflow; none (null) for a promotion without dates. `changed`: the
+ * campaign's dates had to be set.
+ */
+async function campaignFor(scope: Resolver, code: string, window: PromotionWindow): Promise<{ id: string | null; changed: boolean }> {
+  if (!window.starts_at && !window.ends_at) return { id: null, changed: false }
+  const campaign_identifier = campaignIdentifier(code)
+  const [found] = await promotionsOf(scope).listCampaigns({ campaign_identifier }, { take: 1 })
+  if (!found) {
+    const { result } = await createCampaignsWorkflow(scope as any).run({
+      input: { campaignsData: [{ name: `Loyalty promotion: ${code}`, campaign_identifier, starts_at: window.starts_at, ends_at: window.ends_at }] },
+    })
+    return { id: result[0].id, changed: true }
+  }
+  if (sameInstant(found.starts_at, window.starts_at) && sameInstant(found.ends_at, window.ends_at)) return { id: found.id, changed: false }
+  await updateCampaignsWorkflow(scope as any).run({ input: { campaignsData: [{ id: found.id, starts_at: window.starts_at, ends_at: window.ends_at }] } })
+  return { id: found.id, changed: true }
+}
+
+async function reconcileOne(scope: Resolver, def: PromotionDef, version: string, row: TrackedPromotionRow | undefined): Promise<"created" | "updated" | "unchanged" | { conflict: string }> {
   const promotions = promotionsOf(scope)
   const holders = await promotions.listPromotions({ code: def.code }, { select: ["id", "code"] })
   const holder = holders[0]?.id ?? null
   if (holder && holder !== row?.promotion_id) {
     return { conflict: `a promotion with code ${def.code} (${holder}) exists that the loyalty plugin did not create; it is left untouched` }
   }
-  if (def.discount.starts_at || def.discount.ends_at) {
-    // v2 keeps a promotion's dates on a campaign: not built in the v2 adapter yet.
-    return { pending: "starts_at/ends_at need a v2 campaign (not supported by the v2 adapter yet)" }
-  }
   const hash = promotionDefinitionHash(def)
+  const campaign = await campaignFor(scope, def.code, promotionWindow(def.discount))
   const group_id = await groupIdFor(scope, def)
   const rule = { attribute: GROUP_RULE_ATTRIBUTE, operator: "in", values: [group_id] }
   const limit = def.discount.usage_limit ?? null
@@ -62,6 +93,7 @@ async function reconcileOne(scope: Resolver, def: PromotionDef, version: string,
       status: "active",
       is_automatic: false,
       ...(limit !== null ? { limit } : {}),
+      ...(campaign.id ? { campaign_id: campaign.id } : {}),
       application_method: applicationMethodOf(def),
       rules: [rule],
     })
@@ -71,9 +103,10 @@ async function reconcileOne(scope: Resolver, def: PromotionDef, version: string,
     const current = await promotions.retrievePromotion(promotion_id, { relations: ["rules", "rules.values", "application_method"] })
     const groupRules = (current.rules ?? []).filter((r: any) => r.attribute === GROUP_RULE_ATTRIBUTE)
     const ruleOk = groupRules.length === 1 && (groupRules[0].values ?? []).map((v: any) => v.value ?? v).join() === group_id
-    const stale = row!.definition_hash !== hash || row!.disabled_at !== null || current.status !== "active" || !ruleOk
+    const campaignOk = (current.campaign_id ?? null) === campaign.id && !campaign.changed
+    const stale = row!.definition_hash !== hash || row!.disabled_at !== null || current.status !== "active" || !ruleOk || !campaignOk
     if (!stale) return "unchanged"
-    await promotions.updatePromotions({ id: promotion_id, status: "active", limit, application_method: applicationMethodOf(def) })
+    await promotions.updatePromotions({ id: promotion_id, status: "active", limit, campaign_id: campaign.id, application_method: applicationMethodOf(def) })
     if (!ruleOk) {
       if (groupRules.length) await promotions.removePromotionRules(promotion_id, groupRules.map((r: any) => r.id))
       await promotions.addPromotionRules(promotion_id, [rule])
@@ -100,8 +133,7 @@ export async function reconcilePromotions(scope: Resolver, rulebook?: Rulebook):
     try {
       const outcome = await reconcileOne(scope, def, book.version, tracked.get(def.code))
       if (typeof outcome === "string") result[outcome].push(def.code)
-      else if ("conflict" in outcome) result.conflicts.push({ code: def.code, reason: outcome.conflict })
-      else result.pending.push({ code: def.code, reason: outcome.pending })
+      else result.conflicts.push({ code: def.code, reason: outcome.conflict })
     } catch (e) {
       result.failed.push({ code: def.code, reason: (e as Error).message })
     }
