@@ -2,6 +2,7 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
 import { Badge, Button, Container, Heading, Input, Label, Text } from "@medusajs/ui"
 import { useCallback, useEffect, useState } from "react"
+import { sdk } from "../lib/sdk"
 
 type Account = {
   points_balance: number
@@ -20,15 +21,9 @@ function newIdempotencyKey(): string {
   return `admin-widget-${Date.now()}-${Math.random().toString(36).slice(2)}`
 }
 
-async function readJson(r: Response) {
-  const body = await r.json().catch(() => ({}))
-  if (!r.ok) throw new Error(body?.message ?? `HTTP ${r.status}`)
-  return body
-}
-
 /**
  * The customer's loyalty account on the admin customer page: balance, tier, latest entries (the admin loyalty
- * routes, with the dashboard's session cookie) and a form to adjust points (POST …/adjustments with an
+ * routes through the admin client, so the store's admin auth goes with them) and a form to adjust points (POST …/adjustments with an
  * Idempotency-Key per submit).
  */
 const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
@@ -44,8 +39,8 @@ const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
   const load = useCallback(async () => {
     try {
       const [a, e] = await Promise.all([
-        fetch(base, { credentials: "include" }).then(readJson),
-        fetch(`${base}/entries?limit=${LATEST}&offset=0`, { credentials: "include" }).then(readJson),
+        sdk().client.fetch<{ loyalty_account: Account }>(base),
+        sdk().client.fetch<{ entries: Entry[] }>(`${base}/entries`, { query: { limit: LATEST, offset: 0 } }),
       ])
       setAccount(a.loyalty_account)
       setEntries(e.entries)
@@ -68,12 +63,11 @@ const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
     setSaving(true)
     setMessage(null)
     try {
-      const body = await fetch(`${base}/adjustments`, {
+      const body = await sdk().client.fetch<{ loyalty_account: Account }>(`${base}/adjustments`, {
         method: "POST",
-        credentials: "include",
-        headers: { "content-type": "application/json", "idempotency-key": newIdempotencyKey() },
-        body: JSON.stringify({ points: n, reason: reason.trim() }),
-      }).then(readJson)
+        headers: { "idempotency-key": newIdempotencyKey() },
+        body: { points: n, reason: reason.trim() },
+      })
       setAccount(body.loyalty_account)
       setPoints("")
       setReason("")
