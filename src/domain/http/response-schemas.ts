@@ -337,3 +337,27 @@ export const ActionSimulation = z.strictObject({
   rulebook_version: z.string(),
   facts: z.strictObject({ action: z.record(z.string(), z.unknown()) }),
 }).meta({ id: "ActionSimulation" })
+
+/** Medusa 2's refusal of an unauthenticated call (its authenticate middleware answers before any plugin code runs). */
+export const MedusaUnauthorized = z.strictObject({ message: z.string() }).meta({ id: "MedusaUnauthorized" })
+
+/** POST /admin/loyalty/actions: the action as recorded with its decision, its entry (null when none) and whether it was a replay. */
+export const ActionReport = z.strictObject({ action: Action, entry: Entry.nullable(), replayed: z.boolean() })
+
+/** POST /admin/loyalty/jobs/birthdays: what the birthdays run did, by outcome. */
+export const BirthdayCounts = z.strictObject({
+  local_date: z.string().meta({ description: "the store-local date celebrated (program timezone)" }),
+  candidates: int().min(0), awarded: int().min(0), already: int().min(0), recent_change: int().min(0), refused: int().min(0), no_rule: int().min(0), failed: int().min(0),
+}).meta({ id: "BirthdayCounts" })
+
+/** The friend's referral code a member attached, and when. */
+export const AttachedReferral = z.strictObject({ code: z.string(), attached_at: IsoDateTime }).meta({ id: "AttachedReferral" })
+/** GET /store/customers/me/loyalty/referral. */
+export const ReferralCodeView = z.strictObject({
+  code: z.string().meta({ description: "my referral code, to share (the same every time)" }),
+  attached: AttachedReferral.nullable().meta({ description: "the friend's code I attached, or null" }),
+})
+
+/** The members a job run could not process (v2's jobs go on past one member's failure), absent when none. */
+export const JobFailures = z.array(z.strictObject({ id: z.string(), message: z.string() })).optional()
+  .meta({ description: "one row per member or order the run could not process, with why; absent when none" })

@@ -5,14 +5,14 @@ import type LoyaltyActionService from "../../../../services/loyalty-action"
 import { route } from "../../../_shared/handler"
 import { adminUserId } from "../../../_shared/members"
 import { serializeAction, serializeEntry } from "../../../_shared/serialize"
-import { Action, Entry, listPage } from "../../../_shared/response-schemas"
+import { Action, ActionReport, listPage } from "../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../_shared/validate"
 
 // The body and list query are the core's (domain/http/request-input.ts), shared with the v2 route.
 const Body = ActionBody
 
-const Response = z.strictObject({ action: Action, entry: Entry.nullable(), replayed: z.boolean() })
+const Response = ActionReport
 
 /**
  * POST /admin/loyalty/actions { customer_id, type, reference, occurred_at?, properties? } → { action, entry, replayed }:

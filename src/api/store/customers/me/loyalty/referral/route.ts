@@ -3,18 +3,15 @@ import { z } from "zod"
 import type LoyaltyReferralService from "../../../../../../services/loyalty-referral"
 import { route } from "../../../../../_shared/handler"
 import { currentCustomerId, memberAccount } from "../../../../../_shared/members"
-import { IsoDateTime } from "../../../../../_shared/response-schemas"
+import { AttachedReferral, ReferralCodeView } from "../../../../../_shared/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
 import { ReferralAttachBody } from "../../../../../../domain/http/request-input"
 
 const AttachBody = ReferralAttachBody
 
-const Attached = z.strictObject({ code: z.string(), attached_at: IsoDateTime }).meta({ id: "AttachedReferral" })
-const CodeResponse = z.strictObject({
-  code: z.string().meta({ description: "my referral code, to share (the same every time)" }),
-  attached: Attached.nullable().meta({ description: "the friend's code I attached, or null" }),
-})
+const Attached = AttachedReferral
+const CodeResponse = ReferralCodeView
 
 /** GET /store/customers/me/loyalty/referral → { code, attached }: my code to share, and the friend's code I attached. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
