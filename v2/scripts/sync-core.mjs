@@ -1,6 +1,9 @@
-// Build-time copy of the shared core: the repo root's src/domain (→ src/core/domain) and rules/ (→ rules/).
-// Both targets are gitignored: git holds one copy of the core, at the root. Copies byte for byte and removes files
-// that no longer exist at the root, so a stale copy cannot survive a rename.
+// Build-time copy of the shared core: the repo root's src/domain (→ src/core/domain) and rules/ (→ rules/), and the
+// root's plain-SQL store readers (→ src/core/utils: the ledger verify, the backtest's and the stats' reads over a
+// bare query function, no Medusa import), so the v2 module reads a store with the same statements as the CLI.
+// The targets are gitignored: git holds one copy, at the root. Copies byte for byte and removes files that no longer
+// exist at the root, so a stale copy cannot survive a rename. A copied file keeps its relative imports
+// (../domain/… resolves to src/core/domain), so a shared reader may import only the core and the other shared readers.
 import fs from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -19,5 +22,12 @@ function sync(from, to) {
   fs.cpSync(from, to, { recursive: true })
 }
 
+/** The root's src/utils files that are plain SQL over a query function (the v2 typecheck fails if one imports more). */
+const SHARED_UTILS = ["backtest-source.ts", "ledger-verify.ts", "medusa-schema.ts", "member-facts-sql.ts", "stats-sql.ts"]
+
 for (const [from, to] of pairs) sync(from, to)
-console.log(`sync-core: copied ${path.relative(root, pairs[0][0])} and rules/ into ${path.relative(root, v2)}`)
+const utils = path.join(v2, "src/core/utils")
+fs.rmSync(utils, { recursive: true, force: true })
+fs.mkdirSync(utils, { recursive: true })
+for (const name of SHARED_UTILS) fs.copyFileSync(path.join(root, "src/utils", name), path.join(utils, name))
+console.log(`sync-core: copied ${path.relative(root, pairs[0][0])}, rules/ and ${SHARED_UTILS.length} src/utils readers into ${path.relative(root, v2)}`)

@@ -12,6 +12,8 @@ import type { MemberFacts } from "../../core/domain/rules/facts"
 import { recomputeTier } from "../../core/domain/program/tiers"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
 import type { RulebookState } from "../../core/domain/rules/rulebook-state"
+import type { ActivityDay } from "../../core/domain/reports/stats"
+import type { BacktestWindow, StoreBacktest } from "../../core/utils/backtest-source"
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/shared/options"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { compensationEntryDraft } from "../../core/domain/ledger/adjustment"
@@ -29,6 +31,7 @@ import * as Accounts from "./stores/accounts"
 import * as Ledger from "./stores/ledger"
 import * as Promotions from "./stores/promotions"
 import * as Redemptions from "./stores/redemptions"
+import * as Reports from "./stores/reports"
 import * as Rulebooks from "./stores/rulebooks"
 import * as Tiers from "./stores/tiers"
 import * as Actions from "./stores/actions"
@@ -405,6 +408,35 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     for (const a of ledger.accounts) acc.addAccount(a, ledger.entries_by_account.get(a.id) ?? [])
     acc.addProblems(duplicateKeyProblems(ledger.duplicated))
     return acc.report()
+  }
+
+  // ── Reports ──
+
+  /** The activity chart: points per UTC day of `from`..`to` by bucket, and the outstanding points at each day's end. */
+  @InjectManager()
+  async activity(from: string, to: string, @MedusaContext() sharedContext: Context = {}): Promise<ActivityDay[]> {
+    return await Reports.activity(readerOf(sharedContext), from, to)
+  }
+
+  /** Accounts per tier code, null for accounts without a tier: the tier chart's counts. */
+  @InjectManager()
+  async accountsPerTier(@MedusaContext() sharedContext: Context = {}): Promise<Map<string | null, number>> {
+    return await Reports.accountsPerTier(readerOf(sharedContext))
+  }
+
+  /**
+   * The backtest's store half (accruals, recorded actions, members now) read in one READ ONLY REPEATABLE READ
+   * snapshot, as the CLI reads it: nothing can be written, and postings landing meanwhile cannot show up half-way.
+   */
+  async backtest(rulebook: Rulebook, window: BacktestWindow, now: Date, sharedContext: Context = {}): Promise<StoreBacktest> {
+    return await this.backtestInSnapshot(rulebook, window, now, { ...sharedContext, isolationLevel: SNAPSHOT_ISOLATION })
+  }
+
+  @InjectTransactionManager()
+  protected async backtestInSnapshot(rulebook: Rulebook, window: BacktestWindow, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<StoreBacktest> {
+    const knex = transactionOf(sharedContext)
+    await knex.raw("SET TRANSACTION READ ONLY")
+    return await Reports.backtest(knex, rulebook, window, now)
   }
 
   // ── Member promotions ──

@@ -1,0 +1,15 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ActivityQuery } from "../../../../../core/domain/http/reports"
+import { parseInput } from "../../../../../core/domain/http/request-input"
+import { route } from "../../../../../lib/http"
+import { activityStats } from "../../../../../workflows/reports/stats"
+
+/**
+ * GET /admin/loyalty/stats/activity?from=YYYY-MM-DD&to=YYYY-MM-DD → { from, to, days: [{ date, issued_points,
+ * redeemed_points, expired_points, clawed_back_points, adjusted_points, outstanding_points }] } (docs/api.md): one
+ * row per UTC day, zero-filled, oldest first; `to` defaults to today, `from` to 29 days before; at most 366 days.
+ */
+export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
+  const bounds = parseInput(ActivityQuery, req.query, "query")
+  res.json(await activityStats(req.scope, bounds, new Date()))
+})
