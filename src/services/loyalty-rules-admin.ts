@@ -3,6 +3,7 @@ import type { EntityManager } from "typeorm"
 import type { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import { backtestReportView, compileCandidate, settingsView, type BacktestOutcome, type SettingsView } from "../domain/http/reports"
+import type { Rulebook } from "../domain/rules/rulebook"
 import { simulate, simulateAction, SimulationInput, type ActionInput, type MemberInput } from "../domain/reports/simulation"
 import { actionFacts } from "../domain/program/action"
 import { describeRules, explainEntry, reloadRefusal, simulationView, validateRuleFiles, type IssueView, type RulesView } from "../domain/http/rules-admin"
@@ -101,10 +102,11 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
   /**
    * Evaluates an order with the live rulebook; writes nothing. By `order_id`: the stored order with the customer's
    * current facts (tier and promotions: the member's current figures plus this order's points). By facts: the
-   * partial facts with the defaults of the CLI's `simulate`.
+   * partial facts with the defaults of the CLI's `simulate`. With `candidate` (compiled candidate files), that
+   * rulebook instead of the live one.
    */
-  async simulate(input: { order_id: string } | SimulationFacts) {
-    const rulebook = this.deps_.loyaltyRulesService.getRulebook()
+  async simulate(input: { order_id: string } | SimulationFacts, candidate?: Rulebook) {
+    const rulebook = candidate ?? this.deps_.loyaltyRulesService.getRulebook()
     let parsed: SimulationFacts
     if ("order_id" in input) {
       const { facts } = await this.deps_.loyaltyAccrualService.withTransaction(this.activeManager_).buildFacts(input.order_id)
@@ -128,10 +130,10 @@ export default class LoyaltyRulesAdminService extends TransactionBaseService {
   /**
    * Evaluates an earning action with the live rulebook; writes nothing. With `customer_id`: that member's facts now
    * and their recorded awards (for limits) are used; otherwise `member` (defaults for what is missing) and the
-   * action's `earlier_awards`.
+   * action's `earlier_awards`. With `candidate`, that rulebook instead of the live one.
    */
-  async simulateAction(input: { action: ActionInput; member?: MemberInput; customer_id?: string }) {
-    const rulebook = this.deps_.loyaltyRulesService.getRulebook()
+  async simulateAction(input: { action: ActionInput; member?: MemberInput; customer_id?: string }, candidate?: Rulebook) {
+    const rulebook = candidate ?? this.deps_.loyaltyRulesService.getRulebook()
     let action = input.action
     let member: MemberInput | undefined = input.member
     if (input.customer_id) {

@@ -1,5 +1,5 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/shared/errors"
+import { invalidRequestInput, requestInputProblem } from "../../domain/http/input-guard"
 
 /** Body size limit of every plugin route: Medusa's own default for file routes (body-parser's "100kb"), stated once. */
 export const BODY_LIMIT_BYTES = 100 * 1024
@@ -11,75 +11,12 @@ export const BODY_LIMIT_BYTES = 100 * 1024
  */
 export const RULES_VALIDATE_BODY_LIMIT_BYTES = 1_000_000
 
-/** Deeper JSON than any plugin body needs; refused before anything walks it (a deep walk would overflow the stack). */
-const MAX_BODY_DEPTH = 32
-
 /**
- * One guard in front of every plugin route (src/api/middlewares.ts), so no handler meets input PostgreSQL or the
- * schemas would choke on: NUL characters anywhere (PostgreSQL text and jsonb refuse U+0000: a 500 after the request
- * was half processed), repeated or bracketed query parameters (`limit=1&limit=2`, `limit[]=1`, `a[b]=1`: every
- * plugin parameter is one plain value), and a body that is not a JSON object. Refusals are INVALID_INPUT (400)
- * naming the field, raised before any handler runs, so nothing is written.
+ * One guard in front of every plugin route (src/api/middlewares.ts): the core's requestInputProblem (NUL characters
+ * anywhere, repeated or bracketed query parameters, a body that is not a JSON object; the v2 plugin runs the same
+ * one). Refusals are INVALID_INPUT (400) naming the field, raised before any handler runs, so nothing is written.
  */
 export function guardInput(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction): void {
-  const problem = pathProblem(req.originalUrl) ?? headerProblem(req.headers) ?? queryProblem(req.query) ?? bodyProblem(req)
-  next(problem ? invalid(problem) : undefined)
-}
-
-function invalid(problem: string): LoyaltyError {
-  return new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problem}`, { problems: [problem] })
-}
-
-const NUL = "\u0000"
-const noNul = (where: string) => `${where}: must not contain NUL characters (\\u0000)`
-
-function pathProblem(originalUrl: string): string | null {
-  const path = originalUrl.split("?")[0]
-  try {
-    return decodeURIComponent(path).includes(NUL) ? noNul("path") : null
-  } catch {
-    return "path: malformed %-escape (a % must be followed by two hex digits of valid UTF-8)"
-  }
-}
-
-function headerProblem(headers: Record<string, string | string[] | undefined>): string | null {
-  // Node's HTTP parser already refuses a raw NUL in a header; this covers whatever an upstream proxy might let by.
-  const bad = Object.entries(headers).find(([, v]) => [v ?? ""].flat().some((s) => s.includes(NUL)))
-  return bad ? noNul(`headers.${bad[0]}`) : null
-}
-
-function queryProblem(query: Record<string, unknown>): string | null {
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (key.includes(NUL)) return noNul("query")
-    if (typeof value !== "string") return `query.${key}: give it once, as one plain value (not repeated, not key[] or key[x])`
-    if (value.includes(NUL)) return noNul(`query.${key}`)
-  }
-  return null
-}
-
-/** Any method: a body no route reads (a GET's) must still be harmless, and the parsers leave `{}` when there is none. */
-function bodyProblem(req: MedusaRequest): string | null {
-  const body = req.body as unknown
-  if (body === undefined) return null
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return "body: expected a JSON object"
-  return nestedProblem(body)
-}
-
-/** The first NUL or over-deep nesting in a parsed body, walked iteratively (no recursion on client-chosen depth). */
-function nestedProblem(body: object): string | null {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: "body", depth: 0 }]
-  while (stack.length) {
-    const { value, path, depth } = stack.pop()!
-    if (typeof value === "string") {
-      if (value.includes(NUL)) return noNul(path)
-      continue
-    }
-    if (typeof value !== "object" || value === null) continue
-    if (depth >= MAX_BODY_DEPTH) return `${path}: nested deeper than ${MAX_BODY_DEPTH} levels`
-    for (const [key, child] of Object.entries(value)) {
-      if (key.includes(NUL)) return noNul(`${path} (a key)`)
-      stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 })
-    }
-  }
-  return null
+  const problem = requestInputProblem({ url: req.originalUrl, headers: req.headers, query: req.query, body: req.body })
+  next(problem ? invalidRequestInput(problem) : undefined)
 }

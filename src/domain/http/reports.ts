@@ -11,8 +11,8 @@ import type { RulebookState } from "../rules/rulebook-state"
 import type { ProgramSettings } from "../rules/program"
 import type { PluginOptions } from "../shared/options"
 import { issueView, type IssueView } from "./rules-admin"
-import { IsoDateTime, IsoDay } from "./request-input"
-import { RuleFilesList, RuleFilesMap, withFilesLimit } from "./rule-files-input"
+import { IsoDateTime, IsoDay, parseInput } from "./request-input"
+import { candidateFilesSchema, RuleFilesList, RuleFilesMap, withFilesLimit } from "./rule-files-input"
 
 const Int = z.number().int()
 
@@ -198,6 +198,26 @@ export function compileCandidate(files: ReadonlyArray<{ name: string; content: s
   const compiled = compileRulebook(files.map((f) => ({ name: f.name, text: f.content })))
   if (compiled.ok) return { ok: true, rulebook: compiled.rulebook }
   return { ok: false, message: `The candidate rule files are invalid (${compiled.issues.length} issue(s)); nothing was evaluated`, issues: compiled.issues.map(issueView) }
+}
+
+/** The 400 answer to candidate files that do not compile: every issue located (file, JSON pointer, line). */
+export type CandidateRefusal = { type: "invalid_data"; code: "RULES_INVALID"; message: string; issues: IssueView[] }
+
+/**
+ * The rulebook a dry run of POST /admin/loyalty/simulate evaluates: the body's candidate `files` (the list or map form
+ * the backtest takes, within `limit_bytes`) compiled as one rulebook, or null when the body has none (the live
+ * rulebook is meant). A malformed `files` field throws INVALID_INPUT; files that do not compile give the refusal,
+ * each issue naming its file and JSON pointer. Invariant: nothing is applied; the live rulebook is not touched.
+ */
+export function simulationCandidate(
+  files: unknown,
+  limit_bytes: number
+): null | { ok: true; rulebook: Rulebook } | { ok: false; refusal: CandidateRefusal } {
+  if (files === undefined) return null
+  const parsed = parseInput(candidateFilesSchema(files, limit_bytes), { files }, "body").files
+  const compiled = compileCandidate(parsed)
+  if (compiled.ok) return compiled
+  return { ok: false, refusal: { type: "invalid_data", code: "RULES_INVALID", message: compiled.message, issues: compiled.issues } }
 }
 
 /**

@@ -41,3 +41,17 @@ export function withFilesLimit<S extends z.ZodType<{ files: Array<{ content: str
 export function rulesValidateBody(limit_bytes: number) {
   return withFilesLimit(z.object({ files: RuleFilesList }).strict(), limit_bytes)
 }
+
+/** The limit of a body carrying whole rule files (validate, backtest, a simulation's candidate), the same on both majors. */
+export const RULE_FILES_BODY_LIMIT_BYTES = 1_000_000
+
+/**
+ * The optional candidate `files` of a body that carries other fields too (POST /admin/loyalty/simulate): the list
+ * form `[{ name, content }]` or the map form, as the backtest takes them, within `limit_bytes`. Absent: undefined
+ * (the live rulebook is meant). Returns the zod schema for `{ files }` of the form the value has, so its issues name
+ * the list's or the map's fields rather than a union's.
+ */
+export function candidateFilesSchema(files: unknown, limit_bytes: number) {
+  const form = Array.isArray(files) ? RuleFilesList : RuleFilesMap
+  return withFilesLimit(z.object({ files: form }).strict(), limit_bytes)
+}
