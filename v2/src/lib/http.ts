@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
-import { isLoyaltyError } from "../core/domain/shared/errors"
+import { isLoyaltyError, type LoyaltyError } from "../core/domain/shared/errors"
 import { ERROR_TYPE_BY_CODE } from "../core/domain/http/views"
 import { liveRulebookOrNull as liveRulebookOf, loyaltyOf as loyaltyOfScope } from "./container"
 
@@ -19,11 +19,16 @@ export function route(handler: Handler): Handler {
       await handler(req, res)
     } catch (e) {
       if (!isLoyaltyError(e)) throw e
-      const type = ERROR_TYPE_BY_CODE[e.code]
-      const status = STATUS_BY_TYPE[type] ?? 500
-      res.status(status).json({ type, code: e.code, message: status < 500 ? e.message : "An unknown error occurred." })
+      sendLoyaltyError(res, e)
     }
   }
+}
+
+/** Answers a domain error as the plugin's public error contract (see `route`); also the input guard's answer. */
+export function sendLoyaltyError(res: MedusaResponse, e: LoyaltyError): void {
+  const type = ERROR_TYPE_BY_CODE[e.code]
+  const status = STATUS_BY_TYPE[type] ?? 500
+  res.status(status).json({ type, code: e.code, message: status < 500 ? e.message : "An unknown error occurred." })
 }
 
 export const loyaltyOf = (req: MedusaRequest) => loyaltyOfScope(req.scope)

@@ -1,9 +1,10 @@
-/** POST /admin/loyalty/simulate: the live rulebook's verdict on an order, stored or described; writes nothing. */
+/** POST /admin/loyalty/simulate: the live or a candidate rulebook's verdict on an order, stored or described; writes nothing. */
 import { z } from "zod"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors"
 import { parseInput } from "../../core/domain/http/request-input"
 import { simulationView } from "../../core/domain/http/rules-admin"
 import { OrderInput, simulate, SimulationInput } from "../../core/domain/reports/simulation"
+import type { Rulebook } from "../../core/domain/rules/rulebook"
 import { loyaltyOf, type Resolver } from "../../lib/container"
 import { accrualFacts, loadOrderForLoyalty } from "./order-facts"
 
@@ -13,9 +14,10 @@ const ByFacts = SimulationInput.extend({ order: OrderInput })
 /**
  * `{ order_id }` (a stored order with its member's account) or `{ order, customer?, member? }` (facts as given).
  * The body is read here, after the rulebook: without a live rulebook the answer is RULES_UNAVAILABLE whatever the body.
+ * `candidate`: compiled candidate files (the core's simulationCandidate), evaluated instead of the live rulebook.
  */
-export async function simulateAccrual(scope: Resolver, body: Record<string, unknown>) {
-  const rulebook = loyaltyOf(scope).getRulebook()
+export async function simulateAccrual(scope: Resolver, body: Record<string, unknown>, candidate?: Rulebook) {
+  const rulebook = candidate ?? loyaltyOf(scope).getRulebook()
   const input = "order_id" in body ? await inputOfOrder(scope, parseInput(ByOrder, body, "body").order_id) : parseInput(ByFacts, body, "body")
   return simulationView(rulebook, await simulate(rulebook, input))
 }

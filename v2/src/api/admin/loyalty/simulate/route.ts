@@ -1,10 +1,36 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
+import { z } from "zod"
+import { NoQuery, parseInput, SimulateByFacts, SimulateByOrder } from "../../../../core/domain/http/request-input"
+import { AccrualSimulation } from "../../../../core/domain/http/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../core/domain/http/route-docs"
+import { simulationCandidate } from "../../../../core/domain/http/reports"
+import { RULE_FILES_BODY_LIMIT_BYTES } from "../../../../core/domain/http/rule-files-input"
 import { route } from "../../../../lib/http"
 import { simulateAccrual } from "../../../../workflows/order-points/simulation"
 
-/** POST /admin/loyalty/simulate { order_id } | { order, customer?, member? } → the live rulebook's verdict; writes nothing. */
+/**
+ * POST /admin/loyalty/simulate { order_id, files? } | { order, customer?, member?, files? } → the verdict of the live
+ * rulebook, or of the candidate `files` (as rules/backtest takes them) when given; writes nothing. An invalid
+ * candidate → 400 { type, code: "RULES_INVALID", message, issues } (each issue's file and JSON pointer).
+ */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  res.json(await simulateAccrual(req.scope, (req.body ?? {}) as Record<string, unknown>))
+  const { files, ...body } = (req.body ?? {}) as Record<string, unknown>
+  const candidate = simulationCandidate(files, RULE_FILES_BODY_LIMIT_BYTES)
+  if (candidate && !candidate.ok) {
+    res.status(400).json(candidate.refusal)
+    return
+  }
+  res.json(await simulateAccrual(req.scope, body, candidate?.rulebook))
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Simulate an accrual (a stored order, or facts) with the live rulebook; writes nothing",
+    query: NoQuery,
+    // The workflow picks one by the presence of `order_id`.
+    body: z.union([SimulateByOrder, SimulateByFacts]),
+    response: AccrualSimulation,
+    errors: [Refusals.notFound("no order with that order_id, or the order has no customer"), Refusals.rulesUnavailable],
+  },
+}
