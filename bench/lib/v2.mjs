@@ -27,6 +27,8 @@ export const V2_MISSING =
  * @property {(fn: () => Promise<unknown>, settle_ms?: number) => Promise<number>} sqlTrips the server's SQL round
  *   trips during `fn` (and `settle_ms` after it, for work its events trigger), counted in the server process
  *   (GET /loyalty-bench/sql of bench-app.js); send nothing else meanwhile
+ * @property {(fn: () => Promise<unknown>, settle_ms?: number) => Promise<{ count: number, texts: string[] }>} sqlProfile
+ *   sqlTrips with the text of each statement, in order (where the round trips go)
  * @property {() => Promise<void>} stop
  */
 
@@ -81,7 +83,12 @@ export async function startV2({ baseDbUrl, log }) {
       if (settle_ms) await new Promise((r) => setTimeout(r, settle_ms))
       return (await sqlCount()) - before
     }
-    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, stop }
+    const sqlProfile = async (/** @type {() => Promise<unknown>} */ fn, settle_ms = 0) => {
+      const count = await sqlTrips(fn, settle_ms)
+      const { data } = await raw.get(`/loyalty-bench/sql?texts=${count}`)
+      return { count, texts: count > 0 ? data.texts : [] }
+    }
+    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, sqlProfile, stop }
   } catch (e) {
     await stop().catch(() => {})
     throw e

@@ -88,10 +88,14 @@ export async function run(ctx) {
   for (const id of measured.slice(0, Math.min(8, measured.length))) replayMs.push((await time(() => award(id))).ms)
   // SQL round trips, counted in the server, one request at a time (with 300 ms after it for what its events trigger).
   const trips = { award: [], replay: [], retrieve: [] }
-  for (const id of profiled) {
-    trips.award.push(await v2.sqlTrips(() => award(id), 300))
-    trips.replay.push(await v2.sqlTrips(() => award(id), 300))
-    trips.retrieve.push(await v2.sqlTrips(() => retrieve(id), 300))
+  // BENCH_SQL_TEXTS=1 prints the statements of the first profiled award and replay on stderr.
+  const show = process.env.BENCH_SQL_TEXTS === "1"
+  for (const [i, id] of profiled.entries()) {
+    for (const [kind, run] of [["award", () => award(id)], ["replay", () => award(id)], ["retrieve", () => retrieve(id)]]) {
+      const { count, texts } = await v2.sqlProfile(run, 300)
+      trips[kind].push(count)
+      if (show && i === 0 && kind !== "retrieve") ctx.log(`  ${kind}: ${count} statements\n${texts.map((t, n) => `    ${n + 1}. ${t}`).join("\n")}`)
+    }
   }
 
   // End to end through a real checkout: the event bus delivers order.placed to the subscriber after the workflow.

@@ -4,7 +4,7 @@
 // repository root (gitignored; outside v2/ so that v2's jest and tsc never crawl the app's node_modules):
 // the app's node_modules stays; the tarball is re-packed and re-installed only when the plugin's inputs changed
 // (v2/src, v2's package.json and tsconfig, the root's src/domain and rules/). Every run gets its own throwaway
-// database (dropped by stop()), a copy of a migrated template kept per plugin hash (loyalty_bench_v2_tpl_<hash>).
+// database (dropped by stop()), a copy of a migrated template kept per schema hash (loyalty_bench_v2_tpl_<hash>: migrations, links, dependencies).
 //
 // The host app carries bench-only routes (the plugin is not touched): POST /admin/loyalty-bench/orders
 // creates orders with Medusa's createOrderWorkflow (which emits no order.placed, so they are never awarded), and
@@ -36,6 +36,32 @@ function v2Installed() {
 /** sha256 over the files the packed plugin is built from (relative path + content, sorted). */
 function pluginInputsHash() {
   const hash = crypto.createHash("sha256")
+  const walk = walker(hash)
+  walk(path.join(V2, "src"), "v2/src")
+  walk(path.join(ROOT, "src", "domain"), "src/domain")
+  walk(path.join(ROOT, "rules"), "rules")
+  for (const f of ["package.json", "tsconfig.json"]) hash.update(f).update(fs.readFileSync(path.join(V2, f)))
+  hash.update(`layout ${APP_LAYOUT}`)
+  return hash.digest("hex").slice(0, 16)
+}
+
+/**
+ * sha256 over what decides the migrated database (the modules' migrations, module links, the dependencies): the
+ * template database is kept per this hash, so a change to the plugin's code alone re-packs but does not re-migrate.
+ */
+function schemaInputsHash() {
+  const hash = crypto.createHash("sha256")
+  const walk = walker(hash)
+  const modules = path.join(V2, "src", "modules")
+  for (const name of fs.existsSync(modules) ? fs.readdirSync(modules).sort() : []) walk(path.join(modules, name, "migrations"), `v2/src/modules/${name}/migrations`)
+  walk(path.join(V2, "src", "links"), "v2/src/links")
+  hash.update("package.json").update(fs.readFileSync(path.join(V2, "package.json")))
+  hash.update(`layout ${APP_LAYOUT}`)
+  return hash.digest("hex").slice(0, 16)
+}
+
+/** Adds the files under a directory (relative path + content, sorted) to `hash`; sync-core's copy and node_modules left out. */
+function walker(hash) {
   const walk = (dir, rel) => {
     if (!fs.existsSync(dir)) return
     for (const name of fs.readdirSync(dir).sort()) {
@@ -47,12 +73,7 @@ function pluginInputsHash() {
       else hash.update(r).update("\0").update(fs.readFileSync(abs)).update("\0")
     }
   }
-  walk(path.join(V2, "src"), "v2/src")
-  walk(path.join(ROOT, "src", "domain"), "src/domain")
-  walk(path.join(ROOT, "rules"), "rules")
-  for (const f of ["package.json", "tsconfig.json"]) hash.update(f).update(fs.readFileSync(path.join(V2, f)))
-  hash.update(`layout ${APP_LAYOUT}`)
-  return hash.digest("hex").slice(0, 16)
+  return walk
 }
 
 // npm and the setup commands run with NODE_ENV=development (production would make npm omit ts-node, which the medusa
@@ -84,7 +105,8 @@ function freePort() {
 // GET /loyalty-bench/sql: loaded into `medusa start` with NODE_OPTIONS=--require. One increment per query.
 const PRELOAD = `const fs = require("fs")
 const path = require("path")
-const counter = (globalThis.__loyaltyBenchSql = { count: 0 })
+// texts: the statements' text (the last 5000), so a profile can say where the round trips go.
+const counter = (globalThis.__loyaltyBenchSql = { count: 0, texts: [] })
 const nm = path.join(process.cwd(), "node_modules")
 const dirs = [path.join(nm, "pg")]
 for (const name of fs.existsSync(nm) ? fs.readdirSync(nm) : []) {
@@ -98,6 +120,9 @@ for (const dir of dirs) {
   const query = Client.prototype.query
   Client.prototype.query = function (...args) {
     counter.count++
+    const text = typeof args[0] === "string" ? args[0] : String(args[0]?.text ?? "")
+    counter.texts.push(text.replace(/\\s+/g, " ").slice(0, 1000))
+    if (counter.texts.length > 5000) counter.texts.splice(0, 1000)
     return query.apply(this, args)
   }
   Client.prototype.query.loyaltyBenchCounted = true
@@ -108,9 +133,14 @@ const BENCH_ROUTES = {
   // Outside /admin and /store: no auth middleware, no query of its own.
   "src/api/loyalty-bench/sql/route.ts": `import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 
-/** Bench-only: the server's SQL round trips so far (bench-preload.js), null without the preload. */
-export const GET = async (_req: MedusaRequest, res: MedusaResponse) => {
-  res.json({ count: (globalThis as any).__loyaltyBenchSql?.count ?? null })
+/**
+ * Bench-only: the server's SQL round trips so far (bench-preload.js), null without the preload; with ?texts=<n>
+ * also the text of the last n statements.
+ */
+export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
+  const counter = (globalThis as any).__loyaltyBenchSql
+  const n = Number((req.query as any)?.texts ?? 0)
+  res.json({ count: counter?.count ?? null, ...(n > 0 ? { texts: (counter?.texts ?? []).slice(-n) } : {}) })
 }
 `,
   // Orders that never emitted order.placed: createOrderWorkflow (prices from the variant, the customer's region).
@@ -245,9 +275,10 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
   timings.prepare_ms = Date.now() - t
 
   const databaseName = `loyalty_bench_v2_${process.pid}_${Date.now()}`
-  // A migrated database (with the admin user) is kept as a template per plugin hash: `medusa db:migrate` and
-  // `medusa user` take 1–2 min here, CREATE DATABASE … TEMPLATE a second. Older templates are dropped.
-  const template = `loyalty_bench_v2_tpl_${app.hash}`
+  // A migrated database (with the admin user) is kept as a template per schema hash (migrations, links,
+  // dependencies): `medusa db:migrate` and `medusa user` take 1–3 min here, CREATE DATABASE … TEMPLATE a second.
+  // Older templates are dropped.
+  const template = `loyalty_bench_v2_tpl_${schemaInputsHash()}`
   const sql = async (text) => {
     const c = new pg.Client({ connectionString: baseDbUrl })
     await c.connect()
@@ -342,4 +373,4 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
   }
 }
 
-module.exports = { startBenchApp, v2Installed, pluginInputsHash, BENCH_APP_DIR: CACHE }
+module.exports = { startBenchApp, v2Installed, pluginInputsHash, schemaInputsHash, BENCH_APP_DIR: CACHE }
