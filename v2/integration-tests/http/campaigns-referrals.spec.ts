@@ -1,0 +1,238 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import fs from "fs"
+import os from "os"
+import path from "path"
+import { addMonths } from "../../src/core/domain/ledger/expiry"
+import { LOYALTY_MODULE } from "../../src/modules/loyalty"
+import { runExpireJob } from "../../src/workflows/jobs/expire"
+import { awardReferralWorkflow } from "../../src/workflows/referrals/workflows"
+import { createStore, waitFor } from "./store"
+
+jest.setTimeout(600_000)
+
+const DAY = 24 * 60 * 60 * 1000
+const HOUR = 60 * 60 * 1000
+
+/**
+ * This suite's own rules (the module reads LOYALTY_V2_RULES_DIR through medusa-config.ts, loaded before the runner's
+ * `env` is applied, hence set here): the package's rules, the campaigns example's action rules (500 points to each
+ * side of a referral), and three dated member promotions whose windows are relative to now: one open, one not
+ * started yet, one over.
+ */
+const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-campaigns-rules-"))
+const packageRules = path.resolve(__dirname, "../../rules")
+for (const name of fs.readdirSync(packageRules)) {
+  if (name.endsWith(".json")) fs.copyFileSync(path.join(packageRules, name), path.join(rulesDir, name))
+}
+fs.copyFileSync(path.resolve(__dirname, "../../../examples/rulebooks/campaigns/actions.json"), path.join(rulesDir, "actions.json"))
+const defaultProgram = fs.readFileSync(path.join(packageRules, "program.json"), "utf8")
+const loadedAt = Date.now()
+const windows = {
+  OPEN10: { starts_at: new Date(loadedAt - HOUR), ends_at: new Date(loadedAt + 2 * DAY) },
+  SOON10: { starts_at: new Date(loadedAt + 2 * DAY), ends_at: new Date(loadedAt + 9 * DAY) },
+  OVER10: { starts_at: new Date(loadedAt - 9 * DAY), ends_at: new Date(loadedAt - 2 * DAY) },
+}
+fs.writeFileSync(path.join(rulesDir, "promotions.json"), JSON.stringify({
+  kind: "promotions",
+  promotions: Object.entries(windows).map(([code, w]) => ({
+    code,
+    name: `${code} dated`,
+    conditions: { all: [{ fact: "member", path: "$.tier", operator: "in", value: ["bronze", "silver", "gold", "platinum"] }] },
+    discount: { type: "percentage", value: 10, allocation: "total", starts_at: w.starts_at.toISOString(), ends_at: w.ends_at.toISOString() },
+  })),
+}, null, 2))
+process.env.LOYALTY_V2_RULES_DIR = rulesDir
+
+const timings: Record<string, number> = {}
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const start = Date.now()
+  try {
+    return await run()
+  } finally {
+    timings[name] = Date.now() - start
+  }
+}
+
+type Who = { id: string; headers: Record<string, string> }
+
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: {},
+  testSuite: ({ api, getContainer }) => {
+    let store: Awaited<ReturnType<typeof createStore>>
+    const expiring: any[] = []
+    const loyalty = () => getContainer().resolve<any>(LOYALTY_MODULE)
+    const knex = () => getContainer().resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
+    const entryByKey = (key: string) => loyalty().findEntryByKey(key)
+    const balanceOf = async (customer_id: string) => (await loyalty().findAccount(customer_id)).points_balance
+    const fail = (e: any) => e.response ?? Promise.reject(e)
+    const member = async (email: string): Promise<Who & { email: string }> => {
+      const customer = await store.registerCustomer(email)
+      await waitFor("the account", () => loyalty().findAccount(customer.id))
+      return customer
+    }
+    const referral = (who: Who) => api.get("/store/customers/me/loyalty/referral", { headers: who.headers }).then((r: any) => r.data)
+    const attach = (who: Who, body: unknown) => api.post("/store/customers/me/loyalty/referral", body, { headers: who.headers }).catch(fail)
+    const referralEntries = async (customer_id: string) =>
+      (await knex().raw(`SELECT idempotency_key, points, pending_delta, rule_names FROM loyalty_ledger_entry WHERE customer_id = ? AND kind = 'action' ORDER BY seq`, [customer_id])).rows
+    const reloadRules = async () => (await api.post("/admin/loyalty/rules/reload", {}, store.admin)).data
+
+    beforeAll(async () => {
+      store = await timed("store setup", () => createStore(api, getContainer(), [100]))
+      getContainer().resolve<any>(Modules.EVENT_BUS).subscribe(
+        "loyalty.points_expiring",
+        async (message: any) => { expiring.push(message?.data ?? message) },
+        { subscriberId: "campaigns-spec-points-expiring" }
+      )
+    })
+
+    afterAll(() => {
+      fs.rmSync(rulesDir, { recursive: true, force: true })
+      // eslint-disable-next-line no-console
+      console.log(`v2 campaigns-referrals timings (ms): ${JSON.stringify(timings)}`)
+    })
+
+    describe("referrals", () => {
+      it("credits the referrer and the referred member 500 each on the referred member's first order only, takes both back when that order is canceled, and refuses a second attach with REFERRAL_ALREADY_ATTACHED", async () => {
+        const ann = await member("ann@referral.test")
+        const bob = await member("bob@referral.test")
+        const carl = await member("carl@referral.test")
+        const mine = await referral(ann)
+        expect(mine).toEqual({ code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{8}$/), attached: null })
+        expect((await referral(ann)).code).toBe(mine.code)
+
+        const self = await attach(ann, { code: mine.code })
+        expect([self.status, self.data.code, self.data.type]).toEqual([400, "REFERRAL_SELF", "not_allowed"])
+        const unknown = await attach(bob, { code: "ZZZZZZZZ" })
+        expect([unknown.status, unknown.data.code]).toEqual([400, "REFERRAL_CODE_UNKNOWN"])
+        const bad = await attach(bob, { code: "" })
+        expect([bad.status, bad.data.code]).toEqual([400, "INVALID_INPUT"])
+
+        // Typed in lower case with a dash: the same code.
+        const typed = `${mine.code.slice(0, 4).toLowerCase()}-${mine.code.slice(4)}`
+        const attached = await timed("attach", () => attach(bob, { code: typed }))
+        expect([attached.status, attached.data]).toEqual([201, { attached: { code: mine.code, attached_at: expect.any(String) } }])
+        const carlCode = (await referral(carl)).code
+        for (const code of [carlCode, mine.code]) {
+          const again = await attach(bob, { code })
+          expect([again.status, again.data.type, again.data.code, again.data.message]).toEqual([400, "not_allowed", "REFERRAL_ALREADY_ATTACHED", expect.stringContaining("already attached")])
+        }
+        expect((await referral(bob)).attached).toEqual({ code: mine.code, attached_at: attached.data.attached.attached_at })
+
+        const first = await store.placeOrder(bob, [{ price: 100, quantity: 1 }])
+        const [toAnn, toBob] = await timed("both referral awards", () => waitFor("both referral awards", async () => {
+          const both = await Promise.all([entryByKey(`action:referral:referrer:${bob.id}`), entryByKey(`action:referral:referred:${bob.id}`)])
+          return both.every(Boolean) && both
+        }))
+        expect([toAnn.customer_id, toAnn.points, toAnn.rule_names]).toEqual([ann.id, 500, ["referral-referrer-500"]])
+        expect([toBob.customer_id, toBob.points, toBob.rule_names]).toEqual([bob.id, 500, ["referral-friend-500"]])
+        expect(await balanceOf(ann.id)).toBe(500)
+        await waitFor("the first order's accrual", () => entryByKey(`order:${first.id}:accrual`))
+
+        // A second order earns no referral points (and a redelivery of the first writes nothing new).
+        const second = await store.placeOrder(bob, [{ price: 100, quantity: 1 }])
+        const secondAccrual = await waitFor("the second order's accrual", () => entryByKey(`order:${second.id}:accrual`))
+        expect((await awardReferralWorkflow(getContainer()).run({ input: { order_id: second.id } })).result.entries).toEqual([])
+        const redelivered = (await awardReferralWorkflow(getContainer()).run({ input: { order_id: first.id } })).result.entries
+        expect(redelivered.map((e: any) => e.id).sort()).toEqual([toAnn.id, toBob.id].sort())
+        expect((await referralEntries(ann.id)).length).toBe(1)
+        expect((await referralEntries(bob.id)).length).toBe(1)
+
+        await api.post(`/admin/orders/${first.id}/cancel`, {}, store.admin)
+        const [backAnn, backBob] = await timed("both referral reversals", () => waitFor("both reversals", async () => {
+          const both = await Promise.all([entryByKey(`action:referral:referrer:${bob.id}:reversed`), entryByKey(`action:referral:referred:${bob.id}:reversed`)])
+          return both.every(Boolean) && both
+        }))
+        expect([backAnn.customer_id, backAnn.points, backBob.customer_id, backBob.points]).toEqual([ann.id, -500, bob.id, -500])
+        await waitFor("the first order's reversal", () => entryByKey(`order:${first.id}:cancel`))
+        expect(await balanceOf(ann.id)).toBe(0)
+        // Bob keeps only the second order's points: the first order's and the referral's were taken back.
+        expect(await balanceOf(bob.id)).toBe(secondAccrual.points)
+        expect((await api.get("/admin/loyalty/verify", store.admin)).data).toMatchObject({ ok: true, problems: [] })
+      })
+
+      it("keeps the referral awards pending like the order's points under pending_days, and a cancel takes them out of pending", async () => {
+        fs.writeFileSync(path.join(rulesDir, "program.json"), JSON.stringify({ ...JSON.parse(defaultProgram), pending_days: 14 }, null, 2))
+        try {
+          await reloadRules()
+          const dana = await member("dana@referral.test")
+          const eric = await member("eric@referral.test")
+          expect((await attach(eric, { code: (await referral(dana)).code })).status).toBe(201)
+          const order = await store.placeOrder(eric, [{ price: 100, quantity: 1 }])
+          const award = await waitFor("dana's award", () => entryByKey(`action:referral:referrer:${eric.id}`))
+          expect([award.points, award.pending_delta, award.details.pending]).toEqual([0, 500, { order_id: order.id, pending_days: 14, spendable_on: "placed", reversal_key: `action:referral:referrer:${eric.id}:reversed` }])
+          expect(await loyalty().findAccount(dana.id)).toMatchObject({ points_balance: 0, points_pending: 500 })
+          await api.post(`/admin/orders/${order.id}/cancel`, {}, store.admin)
+          const back = await waitFor("dana's reversal", () => entryByKey(`action:referral:referrer:${eric.id}:reversed`))
+          expect([back.points, back.pending_delta]).toEqual([0, -500])
+          expect(await loyalty().findAccount(dana.id)).toMatchObject({ points_balance: 0, points_pending: 0 })
+        } finally {
+          fs.writeFileSync(path.join(rulesDir, "program.json"), defaultProgram)
+          await reloadRules()
+        }
+      })
+    })
+
+    describe("dated member promotions", () => {
+      it("reconciles a dated promotion into a v2 campaign with the same window, and a real cart takes its code only inside the window", async () => {
+        const customer = await member("dated@campaigns.test")
+        const { data: reconciled } = await timed("reconcile", () => api.post("/admin/loyalty/promotions/reconcile", {}, store.admin))
+        expect(reconciled).toMatchObject({ created: ["OPEN10", "SOON10", "OVER10"], pending: [], conflicts: [], failed: [] })
+        const promotions = getContainer().resolve<any>(Modules.PROMOTION)
+        for (const [code, w] of Object.entries(windows)) {
+          const [promotion] = await promotions.listPromotions({ code }, { relations: ["campaign"] })
+          expect([code, promotion.status, promotion.campaign?.campaign_identifier]).toEqual([code, "active", `loyalty-promotion:${code}`])
+          expect([new Date(promotion.campaign.starts_at).getTime(), new Date(promotion.campaign.ends_at).getTime()]).toEqual([w.starts_at.getTime(), w.ends_at.getTime()])
+        }
+        const { data: again } = await api.post("/admin/loyalty/promotions/reconcile", {}, store.admin)
+        expect(again).toMatchObject({ created: [], updated: [], unchanged: ["OPEN10", "SOON10", "OVER10"] })
+
+        const cartWith = async (code: string) => {
+          const h = { headers: customer.headers }
+          const { data: { cart } } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, h)
+          await api.post(`/store/carts/${cart.id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, h)
+          const { data } = await api.post(`/store/carts/${cart.id}/promotions`, { promo_codes: [code] }, h)
+          return { codes: (data.cart.promotions ?? []).map((p: { code: string }) => p.code), discount: Number(data.cart.discount_total) }
+        }
+        expect(await timed("cart inside the window", () => cartWith("OPEN10"))).toEqual({ codes: ["OPEN10"], discount: 10 })
+        expect(await cartWith("SOON10")).toEqual({ codes: [], discount: 0 })
+        expect(await cartWith("OVER10")).toEqual({ codes: [], discount: 0 })
+        const { data: mine } = await api.get("/store/customers/me/loyalty/promotions", { headers: customer.headers })
+        expect(mine.promotions.map((p: { code: string; starts_at: string }) => [p.code, p.starts_at])).toEqual([["OPEN10", windows.OPEN10.starts_at.toISOString()]])
+      })
+    })
+
+    describe("expiry reminders", () => {
+      it("emits loyalty.points_expiring once per member and expiry date however often the expire job runs, expiry_reminder_days before", async () => {
+        const customer = await member("remind@campaigns.test")
+        const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }])
+        const accrual = await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+        expect(accrual.points).toBeGreaterThan(0)
+        const expires_at = addMonths(new Date(accrual.created_at), 12)
+        // Twenty days before: outside the default 14-day reminder window, nothing is sent.
+        expect((await runExpireJob(getContainer(), new Date(expires_at.getTime() - 20 * DAY))).reminders).toEqual({ enabled: true, accounts_checked: 1, emitted: 0 })
+        const now = new Date(expires_at.getTime() - 5 * DAY)
+        const first = await timed("expire job with a reminder", () => runExpireJob(getContainer(), now))
+        const again = await runExpireJob(getContainer(), now)
+        const dayLater = await runExpireJob(getContainer(), new Date(now.getTime() + DAY))
+        expect([first.reminders, again.reminders, dayLater.reminders]).toEqual([
+          { enabled: true, accounts_checked: 1, emitted: 1 },
+          { enabled: true, accounts_checked: 1, emitted: 0 },
+          { enabled: true, accounts_checked: 1, emitted: 0 },
+        ])
+        expect(first.expiry.points_expired).toBe(0)
+        await waitFor("the reminder event", async () => expiring.some((e) => e.customer_id === customer.id))
+        await new Promise((r) => setTimeout(r, 1000))
+        expect(expiring.filter((e) => e.customer_id === customer.id)).toEqual([{
+          customer_id: customer.id, points: accrual.points, expires_at: expires_at.toISOString(), expires_on: expires_at.toISOString().slice(0, 10),
+          days_left: 5, balance: accrual.points,
+        }])
+        const { rows } = await knex().raw(`SELECT expires_on::text AS expires_on, points FROM loyalty_expiry_reminder WHERE customer_id = ?`, [customer.id])
+        expect(rows).toEqual([{ expires_on: expires_at.toISOString().slice(0, 10), points: accrual.points }])
+        const route = (await api.post("/admin/loyalty/jobs/expire", {}, store.admin)).data
+        expect(route.reminders).toEqual({ enabled: true, accounts_checked: 1, emitted: 0 })
+      })
+    })
+  },
+})
