@@ -2,8 +2,19 @@ import type { RuleChange, ReviewReport, SampleComparison } from "../domain/repor
 import { signed } from "../domain/reports/review"
 import type { RuleFileIssue } from "../domain/rules/rule-issues"
 
-/** `review --format markdown`: the report as a pull-request comment (GitHub-flavoured markdown). */
-export function renderReviewMarkdown(r: ReviewReport): string {
+/** GitHub refuses comments over 65,536 characters: past this, the per-change details are left to --format json. */
+export const MAX_COMMENT_CHARS = 60_000
+
+/**
+ * `review --format markdown`: the report as a pull-request comment (GitHub-flavoured markdown). When the comment would
+ * be too long for GitHub, the field-by-field details of the changes are left out (the table of changes stays).
+ */
+export function renderReviewMarkdown(r: ReviewReport, maxChars = MAX_COMMENT_CHARS): string {
+  const full = render(r, true)
+  return full.length <= maxChars ? full : render(r, false)
+}
+
+function render(r: ReviewReport, withDetails: boolean): string {
   const v = r.verdict
   const title = v.exit_code === 0 ? "✅ ready to merge" : v.exit_code === 3 ? "⚠️ over the liability threshold" : "❌ failed"
   const version = (s: string | null) => (s ? `version \`${s.slice(0, 12)}\`` : "no version")
@@ -46,7 +57,8 @@ export function renderReviewMarkdown(r: ReviewReport): string {
       lines.push(`${d.counts.changed} changed, ${d.counts.added} added, ${d.counts.removed} removed.`, "", "| section | name | change | fields |", "|---|---|---|---|")
       for (const c of d.changes) lines.push(`| ${c.section} | \`${cell(c.key)}\` | ${c.change} | ${c.fields.map((f) => `\`${cell(f)}\``).join(", ")} |`)
       lines.push("")
-      for (const c of d.changes) lines.push(...changeDetails(c))
+      if (withDetails) for (const c of d.changes) lines.push(...changeDetails(c))
+      else lines.push("The field-by-field details are too long for a comment: run the review with `--format json` to see them.", "")
     }
   }
 
@@ -83,10 +95,10 @@ export function renderReviewMarkdown(r: ReviewReport): string {
 }
 
 function changeDetails(c: RuleChange): string[] {
-  const head = `**${c.section} \`${c.key}\`** ${c.change}`
-  if (c.change === "changed") return [`${head}:`, "", ...c.changes.map((f) => `- \`${f.pointer}\`: ${code(f.before)} → ${code(f.after)}`), ""]
+  if (c.change === "changed") return [`**${c.section} \`${c.key}\`** changed:`, "", ...c.changes.map((f) => `- \`${f.pointer}\`: ${code(f.before)} → ${code(f.after)}`), ""]
+  // Markdown is not rendered inside <summary>: HTML there.
   const value = c.change === "added" ? c.after : c.before
-  return [`<details><summary>${head}</summary>`, "", "```json", JSON.stringify(value, null, 2), "```", "", "</details>", ""]
+  return [`<details><summary><b>${c.section} <code>${html(c.key)}</code></b> ${c.change}</summary>`, "", "```json", JSON.stringify(value, null, 2), "```", "", "</details>", ""]
 }
 
 function sampleRow(s: SampleComparison): string {
@@ -110,6 +122,10 @@ function code(v: unknown): string {
   if (v === undefined) return "(nothing)"
   const s = JSON.stringify(v)
   return `\`${cell(s.length > 160 ? `${s.slice(0, 157)}…` : s)}\``
+}
+
+function html(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
 }
 
 /** Text safe in a table cell: pipes escaped, one line. */
