@@ -138,9 +138,9 @@ describe("OpenAPI document of the plugin's routes", () => {
       { file: "admin/c/route.ts", path: "/admin/c", handlers: ["GET"], docs: undefined },
     ]
     expect(routeDocsProblems(broken)).toEqual([
-      "admin/a/route.ts: POST /admin/a has a handler but no openapi.POST",
+      expect.stringMatching(/^admin\/a\/route\.ts: POST \/admin\/a has a handler but no openapi\.POST — add `export const openapi: RouteDocs = \{ POST: \{ summary, query, body\?, response, errors\? \} \}`/),
       "admin/b/route.ts: openapi.DELETE documents DELETE /admin/b, which has no handler",
-      "admin/c/route.ts: exports handlers but no `openapi: RouteDocs`",
+      expect.stringMatching(/^admin\/c\/route\.ts: exports handlers but no `openapi: RouteDocs` — add `export const openapi: RouteDocs = \{ GET: /),
     ])
     expect(() => routeOperations(broken)).toThrow(/admin\/a\/route\.ts: POST/)
   })

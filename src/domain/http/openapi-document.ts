@@ -38,6 +38,11 @@ export function routeOfModule(file: string, folders: string[], mod: Record<strin
   return { file, path, handlers, docs: mod.openapi as RouteDocs | undefined }
 }
 
+/** What a route file without docs for `methods` should add, for the message that names it. */
+const HOW_TO_DOCUMENT = (methods: readonly string[]) =>
+  ` — add \`export const openapi: RouteDocs = { ${methods.map((m) => `${m}: { summary, query, body?, response, errors? }`).join(", ")} }\`` +
+  " next to the handlers, built from the zod schemas they validate with (src/domain/http/route-docs.ts, response-schemas.ts)"
+
 /**
  * Handlers without an operation and operations without a handler, one line each naming the route file and what to
  * add; [] when the docs cover exactly the routes that exist.
@@ -48,8 +53,8 @@ export function routeDocsProblems(routes: DiscoveredRoute[]): string[] {
     const undocumented = r.handlers.filter((m) => !r.docs?.[m as keyof RouteDocs])
     const unrouted = documented.filter((m) => !r.handlers.includes(m))
     return [
-      ...(r.docs === undefined && r.handlers.length ? [`${r.file}: exports handlers but no \`openapi: RouteDocs\``] : []),
-      ...(r.docs !== undefined ? undocumented.map((m) => `${r.file}: ${m} ${r.path} has a handler but no openapi.${m}`) : []),
+      ...(r.docs === undefined && r.handlers.length ? [`${r.file}: exports handlers but no \`openapi: RouteDocs\`${HOW_TO_DOCUMENT(r.handlers)}`] : []),
+      ...(r.docs !== undefined ? undocumented.map((m) => `${r.file}: ${m} ${r.path} has a handler but no openapi.${m}${HOW_TO_DOCUMENT([m])}`) : []),
       ...unrouted.map((m) => `${r.file}: openapi.${m} documents ${m} ${r.path}, which has no handler`),
     ]
   })
@@ -239,4 +244,107 @@ export function byText(a: string, b: string): number {
 /** Keys in code-unit order (response statuses are all three digits, so "200" < "400" < "413"). */
 function sortKeys<T extends Json>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byText(a, b)))
+}
+
+/** Every value in `value` with its JSON pointer. */
+function* walkJson(value: Json, pointer = ""): Generator<[string, Json]> {
+  yield [pointer, value]
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) yield* walkJson(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`)
+  }
+}
+
+function resolvePointer(doc: Json, ref: string): Json | undefined {
+  if (!ref.startsWith("#/")) return undefined
+  let at: Json | undefined = doc
+  for (const raw of ref.slice(2).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~")
+    at = at && typeof at === "object" && !Array.isArray(at) ? (at as JsonObject)[key] : undefined
+  }
+  return at
+}
+
+/**
+ * What is wrong with `doc` as an OpenAPI 3.1 document, structurally, one line each; [] when nothing: unique
+ * operationIds, path parameters matching the template, a 2xx JSON response, known security schemes and tags, every
+ * `$ref` resolving. Both packages' unit tests run it on their generated document.
+ */
+export function documentProblems(doc: OpenApiDocument): string[] {
+  const problems: string[] = []
+  if (doc.openapi !== "3.1.0") problems.push(`openapi is ${doc.openapi}`)
+  const info = doc.info as Record<string, unknown>
+  if (typeof info?.title !== "string" || typeof info?.version !== "string") problems.push("info needs title and version")
+  const schemes = Object.keys((doc.components.securitySchemes ?? {}) as object)
+  const declaredTags = new Set(((doc.tags ?? []) as Array<{ name: string }>).map((t) => t.name))
+  const operationIds = new Map<string, string>()
+  for (const [p, item] of Object.entries(doc.paths)) {
+    if (!p.startsWith("/") || p.includes(":")) problems.push(`${p}: a path starts with / and templates parameters as {name}`)
+    const templated = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    for (const [method, op] of Object.entries(item)) {
+      const where = `${method} ${p}`
+      if (!HTTP_METHODS.map((m) => m.toLowerCase()).includes(method)) problems.push(`${where}: not an HTTP method`)
+      const id = op.operationId as string
+      if (!id) problems.push(`${where}: no operationId`)
+      else if (operationIds.has(id)) problems.push(`${where}: operationId ${id} also used by ${operationIds.get(id)}`)
+      else operationIds.set(id, where)
+      if (typeof op.summary !== "string" || !op.summary) problems.push(`${where}: no summary`)
+      const params = (op.parameters ?? []) as Array<Record<string, unknown>>
+      const inPath = params.filter((x) => x.in === "path")
+      if (inPath.map((x) => x.name).sort().join() !== templated.join()) problems.push(`${where}: path parameters do not match the template`)
+      if (inPath.some((x) => x.required !== true)) problems.push(`${where}: a path parameter must be required`)
+      const keys = params.map((x) => `${x.in}:${x.name}`)
+      if (new Set(keys).size !== keys.length) problems.push(`${where}: duplicate parameters`)
+      if (params.some((x) => !["path", "query", "header", "cookie"].includes(x.in as string) || !x.schema)) problems.push(`${where}: a parameter without a valid in or schema`)
+      const responses = (op.responses ?? {}) as Record<string, Record<string, unknown>>
+      const success = Object.keys(responses).filter((s) => /^2\d\d$/.test(s))
+      if (!success.length) problems.push(`${where}: no 2xx response`)
+      for (const s of success) if (!(responses[s].content as Record<string, unknown>)?.["application/json"]) problems.push(`${where}: ${s} without a JSON body`)
+      if (Object.values(responses).some((r) => typeof r.description !== "string")) problems.push(`${where}: a response without a description`)
+      for (const req of (op.security ?? []) as Array<Record<string, unknown>>) {
+        for (const name of Object.keys(req)) if (!schemes.includes(name)) problems.push(`${where}: unknown security scheme ${name}`)
+      }
+      for (const t of (op.tags ?? []) as string[]) if (!declaredTags.has(t)) problems.push(`${where}: tag ${t} not declared`)
+    }
+  }
+  for (const [pointer, value] of walkJson(doc)) {
+    if (pointer.endsWith("/$ref") && (typeof value !== "string" || resolvePointer(doc, value) === undefined)) {
+      problems.push(`${pointer}: $ref ${JSON.stringify(value)} does not resolve`)
+    }
+  }
+  return problems
+}
+
+/** Every schema object of the document (request bodies, parameters, responses, components) with its pointer. */
+export function documentSchemas(doc: OpenApiDocument): Array<[string, Json]> {
+  return [...walkJson(doc)].filter(
+    ([pointer]) => /\/(schema|schemas\/[^/]+)$/.test(pointer) && !pointer.includes("/properties/") && !pointer.startsWith("/components/securitySchemes")
+  )
+}
+
+/** A schema of `doc` as a standalone JSON Schema (what z.fromJSONSchema reads): its component refs pointed at local $defs. */
+export function standaloneSchema(doc: OpenApiDocument, schema: Json): JsonObject {
+  const local = (v: Json): Json =>
+    Array.isArray(v)
+      ? v.map(local)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "$ref" && typeof x === "string" ? x.replace("#/components/schemas/", "#/$defs/") : local(x)]))
+        : v
+  return { ...(local(schema) as JsonObject), $defs: local((doc.components.schemas ?? {}) as Json) }
+}
+
+/**
+ * Why `body` (answered with `status` by `method openapiPath`) does not match what `doc` documents, one line each;
+ * [] when it does. The documented JSON Schema is read back with z.fromJSONSchema: what a client generated from the
+ * document expects. Used by both packages' contract tests on real answers.
+ */
+export function answerProblems(doc: OpenApiDocument, method: string, openapiPath: string, status: number, body: unknown, text: string): string[] {
+  const where = `${method.toUpperCase()} ${openapiPath} → ${status}`
+  const op = doc.paths[openapiPath]?.[method.toLowerCase()]
+  if (!op) return [`${where}: no such operation in the document`]
+  const response = (op.responses as Record<string, { content?: Record<string, { schema: Json }> }>)[String(status)]
+  if (!response) return [`${where}: status not documented (${text.slice(0, 200)})`]
+  const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? []
+  if (!media) return [`${where}: documented without a body`]
+  const parsed = z.fromJSONSchema(standaloneSchema(doc, media.schema) as never).safeParse(mediaType === "application/json" ? body : text)
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${where}: document: ${i.path.join(".") || "(body)"}: ${i.message}`)
 }

@@ -1,6 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { loyaltyOf, route } from "../../../../lib/http"
+import { IsoDateTime } from "../../../../core/domain/http/response-schemas"
+import type { RouteDocs } from "../../../../core/domain/http/route-docs"
 
 /** GET /admin/loyalty/promotions → the member promotions this plugin created, with their v2 promotion and group. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -20,3 +23,24 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
     })),
   })
 })
+
+// v2's own shape: a v2 promotion (null until reconciled) instead of v1's discount, no member count.
+const TrackedPromotion = z.strictObject({
+  code: z.string(),
+  status: z.enum(["active", "disabled", "pending"]),
+  promotion_id: z.string().nullable(),
+  customer_group_id: z.string(),
+  definition_hash: z.string(),
+  rulebook_version: z.string(),
+  disabled_at: IsoDateTime.nullable(),
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+})
+
+export const openapi: RouteDocs = {
+  GET: {
+    summary: "Tracked member promotions with their v2 promotion, group and status",
+    query: NoQuery,
+    response: z.strictObject({ promotions: z.array(TrackedPromotion) }),
+  },
+}

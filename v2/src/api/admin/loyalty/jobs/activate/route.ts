@@ -3,6 +3,8 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { runActivateJob } from "../../../../../workflows/jobs/activate"
+import { ActivationCounts, JobFailures } from "../../../../../core/domain/http/response-schemas"
+import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 const Body = z.object({}).strict()
 
@@ -16,3 +18,12 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const { activation, failures } = await runActivateJob(req.scope, new Date())
   res.json({ activation, ...(failures.length ? { failures } : {}) })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Run the activation job: pending points whose conditions hold become available",
+    query: NoQuery,
+    body: Body,
+    response: z.strictObject({ activation: ActivationCounts.omit({ awards_checked: true }), failures: JobFailures }),
+  },
+}

@@ -3,6 +3,8 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { runExpireJob } from "../../../../../workflows/jobs/expire"
+import { ExpiryCounts, JobFailures, VoidCounts } from "../../../../../core/domain/http/response-schemas"
+import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 // No `now` override: a run with a later clock would really expire members' points. Time travel is for
 // tests (the job function in-process) and operators (`medusa exec … loyalty-jobs.js expire --now <date>`).
@@ -18,3 +20,12 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const { expiry, redemptions, reminders, failures } = await runExpireJob(req.scope, new Date())
   res.json({ expiry, redemptions, reminders, ...(failures.length ? { failures } : {}) })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Run the expire job: void expired redemption codes, then expire points",
+    query: NoQuery,
+    body: Body,
+    response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts, failures: JobFailures }),
+  },
+}

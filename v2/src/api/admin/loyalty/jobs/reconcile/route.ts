@@ -1,22 +1,10 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
+import { NoQuery, parseInput, ReconcileJobBody } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { runReconcileJob } from "../../../../../workflows/jobs/reconcile"
-
-// An ISO date (2025-03-01, midnight UTC) or date-time with an offset (2025-03-01T02:00:00Z): never a local time,
-// so the window does not depend on the server's time zone.
-const IsoDate = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "expected an ISO date such as 2025-03-01 or 2025-03-01T02:00:00Z" })
-  .transform((v) => new Date(v))
-
-const Body = z
-  .object({
-    since: IsoDate.optional(), // inclusive; default 30 days before until
-    until: IsoDate.optional(), // exclusive; default now
-    limit: z.number().int().min(1).max(10_000).default(1000), // most candidates to look at
-  })
-  .strict()
+import { ReconcileResult } from "../../../../../core/domain/http/response-schemas"
+import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 /**
  * POST /admin/loyalty/jobs/reconcile → { reconcile: { since, until, limit, scanned, applied: { accruals, reversals,
@@ -27,6 +15,16 @@ const Body = z
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const body = parseInput(Body, req.body ?? {}, "body")
+  const body = parseInput(ReconcileJobBody, req.body ?? {}, "body")
   res.json({ reconcile: await runReconcileJob(req.scope, { ...body, now: new Date() }) })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Run the reconcile job: apply the order events of the window the ledger has not seen",
+    description: "`complete: false` says the limit stopped the run: call it again to continue.",
+    query: NoQuery,
+    body: ReconcileJobBody,
+    response: z.strictObject({ reconcile: ReconcileResult }),
+  },
+}

@@ -3,6 +3,8 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { reconcilePromotions } from "../../../../../workflows/promotions/reconcile"
+import { PromotionReconcile } from "../../../../../core/domain/http/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 const Body = z.object({}).strict()
 
@@ -17,3 +19,13 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(Body, req.body, "body")
   res.json(await reconcilePromotions(req.scope))
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Make the store's member promotions and groups match the live promotions files (idempotent)",
+    query: NoQuery,
+    body: Body,
+    response: PromotionReconcile,
+    errors: [Refusals.rulesUnavailable],
+  },
+}

@@ -4,6 +4,8 @@ import { NoQuery, parseInput } from "../../../../../core/domain/http/request-inp
 import { describeRules, reloadRefusal } from "../../../../../core/domain/http/rules-admin"
 import { route } from "../../../../../lib/http"
 import { reloadRulebook } from "../../../../../workflows/rules/reload"
+import { RulesInvalidBody, RulesReloaded } from "../../../../../core/domain/http/response-schemas"
+import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 const Body = z.object({}).strict()
 
@@ -23,3 +25,14 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   }
   res.json({ rules: describeRules(reload.state), promotions: reload.promotions })
 })
+
+export const openapi: RouteDocs = {
+  POST: {
+    summary: "Reload the rules directory; a valid rulebook becomes live and member promotions are reconciled",
+    description: "A reconcile failure is answered as `promotions: { error }`: the rulebook is live anyway.",
+    query: NoQuery,
+    body: Body,
+    response: RulesReloaded,
+    errors: [{ status: 400, code: "RULES_INVALID", when: "the files are invalid; the previous rulebook stays live", body: RulesInvalidBody }],
+  },
+}

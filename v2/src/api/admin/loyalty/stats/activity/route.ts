@@ -1,8 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ActivityQuery } from "../../../../../core/domain/http/reports"
+import { ActivityQuery, ActivityResponse } from "../../../../../core/domain/http/reports"
 import { parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { activityStats } from "../../../../../workflows/reports/stats"
+import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 /**
  * GET /admin/loyalty/stats/activity?from=YYYY-MM-DD&to=YYYY-MM-DD → { from, to, days: [{ date, issued_points,
@@ -13,3 +14,12 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const bounds = parseInput(ActivityQuery, req.query, "query")
   res.json(await activityStats(req.scope, bounds, new Date()))
 })
+
+export const openapi: RouteDocs = {
+  GET: {
+    summary: "Points issued, redeemed, expired, clawed back and adjusted per day, with the outstanding points",
+    description: "Signed sums per UTC day (zero-filled); `to` defaults to today, `from` to 29 days before `to`; at most 366 days, `from` ≤ `to`.",
+    query: ActivityQuery,
+    response: ActivityResponse,
+  },
+}

@@ -3,6 +3,8 @@ import { PageQuery, parseInput } from "../../../../../../core/domain/http/reques
 import { serializeEntry } from "../../../../../../core/domain/http/views"
 import { route } from "../../../../../../lib/http"
 import { memberEntries } from "../../../../../../workflows/members/member-account"
+import { Entry, listPage } from "../../../../../../core/domain/http/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
 
 /** GET /admin/loyalty/accounts/:customer_id/entries?limit&offset → the customer's entries, newest first. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -10,3 +12,7 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   const [entries, count] = await memberEntries(req.scope, req.params.customer_id, page)
   res.json({ entries: entries.map(serializeEntry), count, ...page })
 })
+
+export const openapi: RouteDocs = {
+  GET: { summary: "A customer's ledger entries, newest first", query: PageQuery, response: listPage("entries", Entry), errors: [Refusals.notFound("no such customer")] },
+}

@@ -1,8 +1,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { z } from "zod"
 import type { PromotionDef } from "../../../../../../core/domain/program/promotions"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, route } from "../../../../../../lib/http"
 import { usableMemberPromotions } from "../../../../../../workflows/promotions/member-promotions"
+import { CustomerPromotion } from "../../../../../../core/domain/http/response-schemas"
+import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
 
 /**
  * GET /store/customers/me/loyalty/promotions → { promotions }: the member promotion codes the logged-in customer can
@@ -30,4 +33,13 @@ function serializeMemberPromotion(def: PromotionDef) {
     starts_at: def.discount.starts_at ?? null,
     ends_at: def.discount.ends_at ?? null,
   }
+}
+
+export const openapi: RouteDocs = {
+  GET: {
+    summary: "The member promotion codes I can use now",
+    query: NoQuery,
+    response: z.strictObject({ promotions: z.array(CustomerPromotion) }),
+    errors: [Refusals.rulesUnavailable],
+  },
 }
