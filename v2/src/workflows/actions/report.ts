@@ -1,4 +1,5 @@
 /** What the routes, subscribers, job and script call: one function each, over the loyalty-report-action workflow. */
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { signupAction } from "../../core/domain/ledger/action"
 import { birthdayDecision, birthdaysOn, birthdayValue, countBirthday, emptyBirthdayCounts, type BirthdayCounts } from "../../core/domain/program/birthday"
 import { isLoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors"
@@ -82,7 +83,9 @@ export async function runBirthdaysJob(scope: Container, now: Date): Promise<Birt
         countBirthday(counts, decision, outcome.replayed ? "already" : outcome.action.status)
       } catch (e) {
         // A concurrent run recorded it first (its occurred_at differs): already decided.
-        countBirthday(counts, decision, isLoyaltyError(e) && e.code === LoyaltyErrorCodes.IDEMPOTENCY_CONFLICT ? "already" : "failed")
+        const already = isLoyaltyError(e) && e.code === LoyaltyErrorCodes.IDEMPOTENCY_CONFLICT
+        countBirthday(counts, decision, already ? "already" : "failed")
+        if (!already) (scope as Resolver).resolve<{ error(m: string): void }>(ContainerRegistrationKeys.LOGGER).error(`loyalty: birthday of ${m.id} failed: ${(e as Error).message}`)
       }
     }
     if (data.length < PAGE) break
