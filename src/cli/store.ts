@@ -12,8 +12,45 @@ export function storeRequire(directory: string): NodeRequire {
   return createRequire(path.join(directory, "package.json"))
 }
 
-/** The store's projectConfig (medusa-config.js) read the way Medusa reads it, without booting anything. */
+/** The major version of the Medusa installed in the store directory (`@medusajs/medusa`), null when there is none. */
+export function storeMedusaMajor(directory: string): number | null {
+  try {
+    return Number(String(storeRequire(directory)("@medusajs/medusa/package.json").version).split(".")[0])
+  } catch {
+    return null
+  }
+}
+
+/** Where the v2 package's job script is once installed in a store (`medusa exec` runs it in the store's container). */
+export const V2_JOBS_SCRIPT = "./node_modules/medusa-plugin-loyalty-rules-v2/.medusa/server/src/scripts/loyalty-jobs.js"
+
+/**
+ * Why `command` cannot boot this store, with what to run instead; null when it can (a Medusa 1 store). The commands
+ * that boot a store (the jobs, simulate by id) load Medusa 1's container; a Medusa 2 store runs the jobs in its own
+ * container with `medusa exec`, or over the admin routes.
+ */
+export function bootRefusal(command: string, major: number | null, directory: string): string | null {
+  if (major === 1) return null
+  if (major === null) return `${command} runs in a Medusa store directory (none found in ${directory}: @medusajs/medusa is not installed here)`
+  if (command === "simulate") {
+    return `simulate by order or customer id reads a Medusa 1 store; this is Medusa ${major}: POST /admin/loyalty/simulate { order_id } simulates a stored order (facts files work offline here)`
+  }
+  return [
+    `${command} boots a Medusa 1 store; this is Medusa ${major}. Run the job inside the store:`,
+    `  npx medusa exec ${V2_JOBS_SCRIPT} ${command} [--now <date>]${command === "reconcile" ? " [--since <date>] [--until <date>] [--limit <n>] [--format text|json]" : ""}`,
+    `or call POST /admin/loyalty/jobs/${command} (the scheduled jobs run them on their own).`,
+  ].join("\n")
+}
+
+/**
+ * The store's database settings: a Medusa 1 store's projectConfig (medusa-config.js) read the way Medusa reads it,
+ * without booting anything. A Medusa 2 store's medusa-config.ts is TypeScript reading its environment, so it is not
+ * loaded: its DATABASE_URL is used when set.
+ */
 export function storeProjectConfig(directory: string): { database_url?: string; database_extra?: Record<string, unknown> } {
+  const major = storeMedusaMajor(directory)
+  if (major === null) return {}
+  if (major >= 2) return { database_url: process.env.DATABASE_URL || undefined }
   const load = storeRequire(directory)("@medusajs/medusa/dist/loaders/config").default
   return quietly(() => load(directory).projectConfig)
 }
@@ -22,7 +59,9 @@ export function storeProjectConfig(directory: string): { database_url?: string; 
  * Boots the store like Medusa's own commands (`medusa user`, `medusa seed`): loaders with a throwaway express
  * app, no HTTP server; runs `work` with the container; always shuts Medusa down.
  */
-export async function withStore<T>(directory: string, opts: { verbose: boolean }, work: (c: StoreContainer) => Promise<T>): Promise<T> {
+export async function withStore<T>(directory: string, opts: { verbose: boolean; command: string }, work: (c: StoreContainer) => Promise<T>): Promise<T> {
+  const refusal = bootRefusal(opts.command, storeMedusaMajor(directory), directory)
+  if (refusal) throw new Error(refusal)
   // Medusa logs to stdout; while it runs send that to stderr, so stdout carries only the command's report.
   const stdoutWrite = process.stdout.write
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
@@ -92,7 +131,9 @@ export async function withReadOnly<T>(databaseUrl: string | undefined, work: (qu
   const cwd = process.cwd()
   const config = databaseUrl ? { database_url: databaseUrl } : storeProjectConfig(cwd)
   if (!config.database_url) {
-    throw new Error("no database: pass --database-url or run from a store directory whose medusa-config.js sets database_url")
+    throw new Error(
+      "no database: pass --database-url, or run from a Medusa 1 store directory whose medusa-config.js sets database_url (a Medusa 2 store: --database-url or DATABASE_URL)"
+    )
   }
   const Client = pgClient(cwd)
   const client = new Client({ ...(config.database_extra ?? {}), connectionString: config.database_url })

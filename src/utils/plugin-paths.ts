@@ -2,8 +2,29 @@ import fs from "fs"
 import path from "path"
 import { docsIndex } from "../domain/http/reports"
 
-/** The package root, whether running from `src/` (ts-jest) or `dist/` (Medusa loads dist). */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..")
+/** The names of this plugin's packages: the Medusa 1 package (the repository root) and the Medusa 2 one (v2/). */
+const PACKAGE_NAMES = new Set(["medusa-plugin-loyalty-rules", "medusa-plugin-loyalty-rules-v2"])
+
+/**
+ * The root of the package this file runs in: the nearest folder above it whose package.json names one of this
+ * plugin's packages. This file runs from the root package's `src/` (ts-jest) or `dist/`, and from the v2 package,
+ * which compiles it as `src/core/utils/` (v2/scripts/sync-core.mjs) into `.medusa/server/src/core/utils/`.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; ) {
+    try {
+      if (PACKAGE_NAMES.has(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name)) return dir
+    } catch {
+      // no package.json here, or not JSON: keep walking up
+    }
+    const parent = path.dirname(dir)
+    if (parent === dir) return path.resolve(from, "..", "..")
+    dir = parent
+  }
+}
+
+/** The package root (its rules/, README.md and docs/). */
+export const PACKAGE_ROOT = packageRoot(__dirname)
 
 /** The default program shipped with the package. */
 export const DEFAULT_RULES_DIR = path.join(PACKAGE_ROOT, "rules")

@@ -1,6 +1,6 @@
 import { Command } from "commander"
-import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
+import { JOBS_SERVICE, type JobsPort } from "../jobs"
 import { withStore } from "../store"
 
 /** `activate`: the hourly activation job, run once in the store of the current directory. */
@@ -13,7 +13,7 @@ export function registerActivate(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const counts = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").activate(now))
+      const counts = await withStore(process.cwd(), { verbose: !!opts.verbose, command: "activate" }, (c) => c.resolve<JobsPort>(JOBS_SERVICE).activate(now))
       print({ now, ...counts }, !!opts.json, (r) =>
         `activate as of ${now.toISOString()}: ${r.points_activated} point(s) activated in ${r.entries_posted} entr${r.entries_posted === 1 ? "y" : "ies"}, ${r.orders_checked} pending order(s) and ${r.awards_checked} pending award(s) checked`
       )

@@ -1,6 +1,6 @@
 import { Command } from "commander"
-import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
+import { JOBS_SERVICE, type JobsPort } from "../jobs"
 import { withStore } from "../store"
 
 /** `birthdays`: the birthdays job, run once in the store of the current directory. */
@@ -13,7 +13,7 @@ export function registerBirthdays(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").birthdays(now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose, command: "birthdays" }, (c) => c.resolve<JobsPort>(JOBS_SERVICE).birthdays(now))
       print({ now, birthdays: result }, !!opts.json, (r) =>
         [
           `birthdays on ${r.birthdays.local_date} (as of ${now.toISOString()})`,

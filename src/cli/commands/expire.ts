@@ -1,6 +1,6 @@
 import { Command } from "commander"
-import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow, print } from "../options"
+import { JOBS_SERVICE, type JobsPort } from "../jobs"
 import { withStore } from "../store"
 
 /** `expire`: the daily expiry job, run once in the store of the current directory. */
@@ -13,7 +13,7 @@ export function registerExpire(program: Command): void {
     .option("--verbose", "show Medusa's info logs while booting")
     .action(async (opts: { now?: Date; json?: boolean; verbose?: boolean }) => {
       const now = opts.now ?? new Date()
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").expire(now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose, command: "expire" }, (c) => c.resolve<JobsPort>(JOBS_SERVICE).expire(now))
       print({ now, ...result }, !!opts.json, (r) =>
         [
           `expire as of ${now.toISOString()}`,

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander"
 import { formatReconcileReport, reconcileWindow } from "../../domain/ledger/reconcile"
 import { ReconcileDefaults } from "../../domain/ledger/reconcile"
-import type LoyaltyJobsService from "../../services/loyalty-jobs"
 import { parseNow } from "../options"
+import { JOBS_SERVICE, type JobsPort } from "../jobs"
 import { withStore } from "../store"
 
 interface ReconcileOptions {
@@ -37,7 +37,7 @@ export function registerReconcile(program: Command): void {
         return
       }
       const input = { ...window, limit: opts.limit ?? null }
-      const result = await withStore(process.cwd(), { verbose: !!opts.verbose }, (c) => c.resolve<LoyaltyJobsService>("loyaltyJobsService").reconcile(input, now))
+      const result = await withStore(process.cwd(), { verbose: !!opts.verbose, command: "reconcile" }, (c) => c.resolve<JobsPort>(JOBS_SERVICE).reconcile(input, now))
       const json = opts.json || opts.format === "json"
       process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatReconcileReport(result)}\n`)
       process.exitCode = result.failures.length ? 1 : 0

@@ -120,7 +120,7 @@ async function storedFacts(order_id: string | null, customer_id: string | null):
   if (order_id === null && customer_id === null) return {}
   type Accrual = { buildFacts(id: string): Promise<{ facts: AccrualFacts }> }
   type Tier = { memberFacts(id: string): Promise<MemberFacts> }
-  return await withStore(process.cwd(), { verbose: false }, async (container) => {
+  return await withStore(process.cwd(), { verbose: false, command: "simulate" }, async (container) => {
     const out: StoredFacts = {}
     if (order_id !== null) {
       const { facts } = await container.resolve<Accrual>("loyaltyAccrualService").buildFacts(order_id)
