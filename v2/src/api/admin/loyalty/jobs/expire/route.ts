@@ -3,7 +3,7 @@ import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { runExpireJob } from "../../../../../workflows/jobs/expire"
-import { ExpiryCounts, JobFailures, VoidCounts } from "../../../../../core/domain/http/response-schemas"
+import { ExpiryCounts, JobFailures, ReminderCounts, VoidCounts } from "../../../../../core/domain/http/response-schemas"
 import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 // No `now` override: a run with a later clock would really expire members' points. Time travel is for
@@ -23,9 +23,9 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
 
 export const openapi: RouteDocs = {
   POST: {
-    summary: "Run the expire job: void expired redemption codes, then expire points",
+    summary: "Run the expire job: void expired redemption codes, expire points, then remind members whose points expire soon (loyalty.points_expiring)",
     query: NoQuery,
     body: Body,
-    response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts, failures: JobFailures }),
+    response: z.strictObject({ expiry: ExpiryCounts, redemptions: VoidCounts, reminders: ReminderCounts, failures: JobFailures }),
   },
 }
