@@ -621,6 +621,19 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     return recorded ? pointsExpiringEvent(customer_id, reminder, Number(account.points_balance)) : null
   }
 
+  /** Pending action awards tied to an order (a referral's), not activated nor taken back: all, one order's, or one entry. */
+  @InjectManager()
+  async pendingAwards(by: { order_id: string | null; entry_id: string | null }, @MedusaContext() sharedContext: Context = {}): Promise<Referrals.PendingAwardRow[]> {
+    return await Referrals.pendingAwards(readerOf(sharedContext), by)
+  }
+
+  /** The referral reconcile's candidates: referred members without awards, and orders with awards not taken back. */
+  @InjectManager()
+  async referralReconcileCandidates(@MedusaContext() sharedContext: Context = {}): Promise<{ referred_ids: string[]; awarded_order_ids: string[] }> {
+    const knex = readerOf(sharedContext)
+    return { referred_ids: await Referrals.referredWithoutAwards(knex), awarded_order_ids: await Referrals.ordersWithUnreversedReferralAwards(knex) }
+  }
+
   // ── Earning actions (workflows/actions/) ──
 
   /**

@@ -2,6 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { JOB_PAGE_SIZE, type JobFailure } from "./each-account"
 import { activateOrderWorkflow, type OrderActivationSide } from "./workflows"
+import { activateAwardWorkflow } from "../referrals/workflows"
 
 export type ActivationCounts = { orders_checked: number; entries_posted: number; points_activated: number }
 
@@ -46,7 +47,10 @@ export async function orderActivationSide(scope: Resolver, order_ids: string[]):
   return sides
 }
 
-/** activate: every order with pending points whose conditions hold at `now` gets them made available, once. */
+/**
+ * activate: every order with pending points whose conditions hold at `now` gets them made available, once; so do the
+ * pending referral awards that wait on such an order.
+ */
 export async function runActivateJob(scope: MedusaContainer, now: Date): Promise<{ activation: ActivationCounts; failures: JobFailure[] }> {
   return await activatePending(scope, null, now)
 }
@@ -85,5 +89,33 @@ async function activatePending(scope: MedusaContainer, order_id: string | null, 
       }
     }
   }
+  await activatePendingAwards(scope, order_id, now, counts, failures)
   return { activation: counts, failures }
+}
+
+/**
+ * Pending action awards tied to an order (a referral's, possibly another member's) activate on that order's
+ * conditions, each under its own member's lock; they count in `entries_posted` and `points_activated`.
+ */
+async function activatePendingAwards(scope: MedusaContainer, order_id: string | null, now: Date, counts: ActivationCounts, failures: JobFailure[]): Promise<void> {
+  const awards = await loyaltyOf(scope).pendingAwards({ order_id, entry_id: null })
+  for (let i = 0; i < awards.length; i += JOB_PAGE_SIZE) {
+    const page = awards.slice(i, i + JOB_PAGE_SIZE)
+    const sides = await orderActivationSide(scope, [...new Set(page.map((a) => a.terms.order_id))])
+    for (const a of page) {
+      const order = sides.get(a.terms.order_id)
+      if (!order) continue
+      try {
+        const { result } = await activateAwardWorkflow(scope).run({
+          input: { entry_id: a.entry_id, customer_id: a.customer_id, award_key: a.idempotency_key, now: now.toISOString(), order },
+        })
+        if (result.points > 0) {
+          counts.entries_posted++
+          counts.points_activated += result.points
+        }
+      } catch (e) {
+        failures.push({ id: a.entry_id, message: (e as Error).message })
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { actionFacts, evaluateAction } from "../../core/domain/program/action"
 import { actionDecision, actionReversalEntryDraft, pastAwardsOfEntries } from "../../core/domain/ledger/action"
+import { activationDecision, activationEntryDraft, type ActivationFacts, type PendingAwardTerms } from "../../core/domain/ledger/activation"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { referralAwards, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralAward } from "../../core/domain/program/referral"
 import { accruesPending } from "../../core/domain/rules/program"
@@ -21,10 +22,12 @@ export type ReferralOutcome = {
   entries: Array<Pick<EntryRow, "id" | "customer_id" | "points" | "pending_delta" | "idempotency_key">>
   /** The members whose tier groups follow (referrer, referred). */
   customer_ids: string[]
+  /** How many of `entries` this run appended (the others were replays). */
+  posted: number
   tier_changes: TierChangeEvent[]
 }
 
-const NOTHING: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+const NOTHING: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
 const pick = (e: EntryRow) => ({ id: e.id, customer_id: e.customer_id, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
 
 async function compensate(posted: string[] | undefined, { container }: { container: Resolver }) {
@@ -85,7 +88,7 @@ export const awardReferralStep = createStep(
       referred_id: found.order.customer_id, referrer_id: referral.referrer_id, referrer_is_member: await isMember(container, referral.referrer_id),
       has_action_rules: true, pending,
     })
-    const outcome: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
     const appended: string[] = []
     for (const award of awards) {
       const posted = await postAward(container, award, order_id, new Date())
@@ -94,7 +97,7 @@ export const awardReferralStep = createStep(
       if (posted.entry) outcome.entries.push(pick(posted.entry))
       if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
     }
-    return new StepResponse(outcome, appended)
+    return new StepResponse({ ...outcome, posted: appended.length }, appended)
   },
   compensate
 )
@@ -110,7 +113,7 @@ export const reverseReferralStep = createStep(
     const { data: [order] } = await queryOf(container).graph({ entity: "order", fields: ["id", "customer_id"], filters: { id: order_id } })
     if (!order?.customer_id) return new StepResponse<ReferralOutcome, string[]>(NOTHING, [])
     const floor = loyalty.getRulebook().program.negative_balance
-    const outcome: ReferralOutcome = { entries: [], customer_ids: [], tier_changes: [] }
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
     const appended: string[] = []
     for (const role of REFERRAL_ROLES) {
       const reference = referralReference(order.customer_id, role)
@@ -132,7 +135,7 @@ export const reverseReferralStep = createStep(
       if (posted.entry) outcome.entries.push(pick(posted.entry))
       if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
     }
-    return new StepResponse(outcome, appended)
+    return new StepResponse({ ...outcome, posted: appended.length }, appended)
   },
   compensate
 )
@@ -154,4 +157,63 @@ export const reverseReferralWorkflow = createWorkflow("loyalty-reverse-referral"
   syncTierGroupsStep(memberAt(reversals, 1)).config({ name: "loyalty-reverse-referral-groups-1" })
   emitTierChangesStep(tierChangesOf(reversals))
   return new WorkflowResponse(reversals)
+})
+
+export type ActivateAwardInput = {
+  entry_id: string
+  customer_id: string
+  /** The award's idempotency key: its activation is EntryKeys.awardActivation(award key). */
+  award_key: string
+  now: string
+  /** The order the award waits on, as the activation job reads it (OrderActivationSide). */
+  order: { status: string; gone_out_at: string | null; captured_at: string | null }
+}
+
+/**
+ * A pending referral award becomes available on the same conditions as its order's points (the core's
+ * activationDecision over the terms stored on the award), once, under its member's lock: not when its order was
+ * canceled, nor when the award was taken back or activated meanwhile (read under the lock).
+ */
+export const activateAwardStep = createStep(
+  "loyalty-activate-award",
+  async (input: ActivateAwardInput, { container }) => {
+    const loyalty = loyaltyOf(container)
+    const now = new Date(input.now)
+    const none = new StepResponse<{ points: number; customer_id: string; tier_changes: TierChangeEvent[] }, string[]>({ points: 0, customer_id: input.customer_id, tier_changes: [] }, [])
+    if (input.order.status === "canceled") return none
+    const key = EntryKeys.awardActivation(input.award_key)
+    const posted = await loyalty.postUnderLock(input.customer_id, key, async ({ accountEntries }) => {
+      const entries = await accountEntries()
+      const award = entries.find((e) => e.id === input.entry_id)
+      const terms = (award?.details as { pending?: PendingAwardTerms } | undefined)?.pending
+      if (!award || !terms || award.pending_delta <= 0) return null
+      if (entries.some((e) => e.idempotency_key === terms.reversal_key)) return null
+      const facts: ActivationFacts = {
+        pending_days: Number(terms.pending_days) || 0,
+        spendable_on: terms.spendable_on === "captured" ? "captured" : "placed",
+        gone_out_at: input.order.gone_out_at ? new Date(input.order.gone_out_at) : null,
+        captured_at: input.order.captured_at ? new Date(input.order.captured_at) : null,
+      }
+      const decision = activationDecision(facts, now)
+      if (!decision.due) return null
+      return activationEntryDraft({
+        customer_id: input.customer_id, idempotency_key: key, points: award.pending_delta, facts, eligible_since: decision.eligible_since,
+        award: { entry_id: award.id, order_id: terms.order_id, reference: award.reason ?? input.award_key },
+      })
+    }, null, memberContextSource(container, input.customer_id))
+    const fresh = !!posted.entry && !posted.replayed
+    return new StepResponse(
+      { points: fresh ? posted.entry!.points : 0, customer_id: input.customer_id, tier_changes: posted.tier_changes ?? [] },
+      fresh ? [posted.entry!.id] : []
+    )
+  },
+  compensate
+)
+
+export const activateAwardWorkflow = createWorkflow("loyalty-activate-award", (input: ActivateAwardInput) => {
+  const activation = activateAwardStep(input)
+  // Activation moves lifetime points: the tier may change, and the groups follow.
+  syncTierGroupsStep(transform({ activation }, ({ activation }) => ({ customer_id: activation.points > 0 ? activation.customer_id : null })))
+  emitTierChangesStep(transform({ activation }, ({ activation }) => ({ changes: activation.tier_changes })))
+  return new WorkflowResponse(activation)
 })

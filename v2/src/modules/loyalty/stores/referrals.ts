@@ -31,3 +31,57 @@ export async function insertReferral(knex: Knex, row: ReferralRow): Promise<Refe
   )
   return rows[0] ?? null
 }
+
+/** A pending action award tied to an order (the core's PendingAwardTerms stored in its details). */
+export type PendingAwardRow = {
+  entry_id: string
+  customer_id: string
+  idempotency_key: string
+  /** The points still pending on the award. */
+  points: number
+  /** The entry's reason: what the award was for ("referral referrer:cus_…"). */
+  reference: string
+  terms: { order_id: string; pending_days: number; spendable_on: string; reversal_key: string }
+}
+
+/**
+ * Pending action awards (all, those of one order, or one entry): posted pending, neither activated
+ * (EntryKeys.awardActivation, spelled in SQL) nor taken back (their terms' reversal_key). Whether their order was
+ * canceled is the caller's to read (the module cannot read orders).
+ */
+export async function pendingAwards(knex: Knex, by: { order_id: string | null; entry_id: string | null }): Promise<PendingAwardRow[]> {
+  const { rows } = await knex.raw(
+    `SELECT e.id AS entry_id, e.customer_id, e.idempotency_key, e.pending_delta AS points, e.reason AS reference, e.details->'pending' AS terms
+       FROM loyalty_ledger_entry e
+      WHERE e.kind = 'action' AND e.pending_delta > 0 AND e.details->'pending' IS NOT NULL
+        AND (?::text IS NULL OR e.details->'pending'->>'order_id' = ?) AND (?::text IS NULL OR e.id = ?)
+        AND NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry x
+                         WHERE x.idempotency_key IN (e.idempotency_key || ':activation', e.details->'pending'->>'reversal_key'))
+      ORDER BY e.seq`,
+    [by.order_id, by.order_id, by.entry_id, by.entry_id]
+  )
+  return rows.map((r: PendingAwardRow) => ({ ...r, points: Number(r.points) }))
+}
+
+/** Referred members for whom neither side's referral award is in the ledger (the reconcile's candidates). */
+export async function referredWithoutAwards(knex: Knex): Promise<string[]> {
+  const { rows } = await knex.raw(
+    `SELECT r.referred_id FROM loyalty_referral r
+      WHERE NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry e
+                         WHERE e.idempotency_key IN ('action:referral:referrer:' || r.referred_id, 'action:referral:referred:' || r.referred_id))
+      ORDER BY r.referred_id`
+  )
+  return rows.map((r: { referred_id: string }) => r.referred_id)
+}
+
+/** Orders whose referral awards are in the ledger and not all taken back (EntryKeys.actionReversal spelled in SQL). */
+export async function ordersWithUnreversedReferralAwards(knex: Knex): Promise<string[]> {
+  const { rows } = await knex.raw(
+    `SELECT DISTINCT e.details->'action'->'properties'->>'order_id' AS order_id FROM loyalty_ledger_entry e
+      WHERE e.kind = 'action' AND e.idempotency_key LIKE 'action:referral:%' AND e.idempotency_key NOT LIKE '%:reversed'
+        AND e.details->'action'->'properties'->>'order_id' IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry x WHERE x.idempotency_key = e.idempotency_key || ':reversed')
+      ORDER BY 1`
+  )
+  return rows.map((r: { order_id: string }) => r.order_id)
+}
