@@ -6,6 +6,7 @@ import path from "path"
 import { addMonths } from "../../src/core/domain/ledger/expiry"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { runExpireJob } from "../../src/workflows/jobs/expire"
+import { runActivateJob } from "../../src/workflows/jobs/activate"
 import { awardReferralWorkflow } from "../../src/workflows/referrals/workflows"
 import { createStore, waitFor } from "./store"
 
@@ -152,24 +153,100 @@ medusaIntegrationTestRunner({
         expect((await api.get("/admin/loyalty/verify", store.admin)).data).toMatchObject({ ok: true, problems: [] })
       })
 
-      it("keeps the referral awards pending like the order's points under pending_days, and a cancel takes them out of pending", async () => {
+      it("keeps the referral awards pending like the order's points under pending_days: both become spendable once the first order went out and the period passed, and a cancel before that takes them out of pending, never out of the balance", async () => {
         fs.writeFileSync(path.join(rulesDir, "program.json"), JSON.stringify({ ...JSON.parse(defaultProgram), pending_days: 14 }, null, 2))
         try {
           await reloadRules()
+          const referred = async (referrer: Who, email: string) => {
+            const customer = await member(email)
+            expect((await attach(customer, { code: (await referral(referrer)).code })).status).toBe(201)
+            return customer
+          }
           const dana = await member("dana@referral.test")
-          const eric = await member("eric@referral.test")
-          expect((await attach(eric, { code: (await referral(dana)).code })).status).toBe(201)
-          const order = await store.placeOrder(eric, [{ price: 100, quantity: 1 }])
+          const eric = await referred(dana, "eric@referral.test")
+          const fay = await member("fay@referral.test")
+          const gus = await referred(fay, "gus@referral.test")
+          const shipped = await store.placeOrder(eric, [{ price: 100, quantity: 1 }])
+          const canceled = await store.placeOrder(gus, [{ price: 100, quantity: 1 }])
           const award = await waitFor("dana's award", () => entryByKey(`action:referral:referrer:${eric.id}`))
-          expect([award.points, award.pending_delta, award.details.pending]).toEqual([0, 500, { order_id: order.id, pending_days: 14, spendable_on: "placed", reversal_key: `action:referral:referrer:${eric.id}:reversed` }])
+          expect([award.points, award.pending_delta, award.details.pending]).toEqual([0, 500, { order_id: shipped.id, pending_days: 14, spendable_on: "placed", reversal_key: `action:referral:referrer:${eric.id}:reversed` }])
+          await waitFor("eric's award", () => entryByKey(`action:referral:referred:${eric.id}`))
+          await waitFor("fay's award", () => entryByKey(`action:referral:referrer:${gus.id}`))
+          await waitFor("gus's award", () => entryByKey(`action:referral:referred:${gus.id}`))
           expect(await loyalty().findAccount(dana.id)).toMatchObject({ points_balance: 0, points_pending: 500 })
-          await api.post(`/admin/orders/${order.id}/cancel`, {}, store.admin)
-          const back = await waitFor("dana's reversal", () => entryByKey(`action:referral:referrer:${eric.id}:reversed`))
+
+          // Gus's first order is canceled before activation: both awards come out of pending only.
+          await api.post(`/admin/orders/${canceled.id}/cancel`, {}, store.admin)
+          const back = await waitFor("fay's reversal", () => entryByKey(`action:referral:referrer:${gus.id}:reversed`))
           expect([back.points, back.pending_delta]).toEqual([0, -500])
-          expect(await loyalty().findAccount(dana.id)).toMatchObject({ points_balance: 0, points_pending: 0 })
+          expect(await loyalty().findAccount(fay.id)).toMatchObject({ points_balance: 0, points_pending: 0 })
+
+          // Eric's first order goes out; fourteen days later both awards are spendable, once.
+          const { data: { order } } = await api.get(`/admin/orders/${shipped.id}?fields=id,*items`, store.admin)
+          await api.post(`/admin/orders/${shipped.id}/fulfillments`, { items: order.items.map((i: any) => ({ id: i.id, quantity: i.quantity })) }, store.admin)
+          expect((await runActivateJob(getContainer(), new Date(Date.now() + 13 * DAY))).activation.entries_posted).toBe(0)
+          const later = new Date(Date.now() + 15 * DAY)
+          const run = await timed("activate job with awards", () => runActivateJob(getContainer(), later))
+          // Eric's order's own points and the two awards; Gus's canceled order has nothing left to activate.
+          expect(run.activation.entries_posted).toBe(3)
+          expect((await runActivateJob(getContainer(), later)).activation.entries_posted).toBe(0)
+          for (const key of [`action:referral:referrer:${eric.id}:activation`, `action:referral:referred:${eric.id}:activation`]) {
+            const activation = await entryByKey(key)
+            expect([key, activation.kind, activation.points, activation.pending_delta]).toEqual([key, "activation", 500, -500])
+          }
+          expect(await entryByKey(`action:referral:referrer:${gus.id}:activation`)).toBeNull()
+          expect(await loyalty().findAccount(dana.id)).toMatchObject({ points_balance: 500, points_pending: 0 })
+          expect(await loyalty().findAccount(fay.id)).toMatchObject({ points_balance: 0, points_pending: 0 })
+          expect((await api.get("/admin/loyalty/verify", store.admin)).data).toMatchObject({ ok: true, problems: [] })
         } finally {
           fs.writeFileSync(path.join(rulesDir, "program.json"), defaultProgram)
           await reloadRules()
+        }
+      })
+    })
+
+    describe("referrals missed by their events", () => {
+      /** Takes the plugin's referral subscribers off the event bus (events "lost") until the returned function puts them back. */
+      const loseReferralEvents = () => {
+        const emitter = (getContainer().resolve<any>(Modules.EVENT_BUS) as any).eventEmitter_
+        const taken: Array<[string, (...a: unknown[]) => unknown]> = []
+        for (const event of ["order.placed", "order.canceled"]) {
+          for (const listener of emitter.listeners(event)) {
+            if (String(listener.subscriberId ?? "").endsWith("-referral")) {
+              emitter.off(event, listener)
+              taken.push([event, listener])
+            }
+          }
+        }
+        expect(taken.length).toBe(2)
+        return () => taken.forEach(([event, listener]) => emitter.on(event, listener))
+      }
+
+      it("awards a first order's referral through reconcile when order.placed was lost and takes it back when order.canceled was lost, once each", async () => {
+        const since = new Date(Date.now() - HOUR)
+        const hal = await member("hal@referral.test")
+        const ida = await member("ida@referral.test")
+        expect((await attach(ida, { code: (await referral(hal)).code })).status).toBe(201)
+        const restore = loseReferralEvents()
+        try {
+          const order = await store.placeOrder(ida, [{ price: 100, quantity: 1 }])
+          await waitFor("the accrual", () => entryByKey(`order:${order.id}:accrual`))
+          expect(await entryByKey(`action:referral:referrer:${ida.id}`)).toBeNull()
+          const { runReconcileJob } = await import("../../src/workflows/jobs/reconcile")
+          const run = await timed("reconcile with referrals", () => runReconcileJob(getContainer(), { since, now: new Date() }))
+          expect(run.referrals).toEqual({ awarded: 2, reversed: 0 })
+          expect((await runReconcileJob(getContainer(), { since, now: new Date() })).referrals).toEqual({ awarded: 0, reversed: 0 })
+          expect(await balanceOf(hal.id)).toBe(500)
+
+          await api.post(`/admin/orders/${order.id}/cancel`, {}, store.admin)
+          await waitFor("the order's reversal", () => entryByKey(`order:${order.id}:cancel`))
+          expect(await entryByKey(`action:referral:referrer:${ida.id}:reversed`)).toBeNull()
+          const later = { since, now: new Date(Date.now() + 60_000) }
+          expect((await runReconcileJob(getContainer(), later)).referrals).toEqual({ awarded: 0, reversed: 2 })
+          expect((await runReconcileJob(getContainer(), later)).referrals).toEqual({ awarded: 0, reversed: 0 })
+          expect(await balanceOf(hal.id)).toBe(0)
+        } finally {
+          restore()
         }
       })
     })

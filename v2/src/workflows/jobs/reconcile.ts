@@ -17,6 +17,7 @@ import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { refundsOfOrder } from "../order-points/order-facts"
 import { accrueOrderWorkflow, clawbackRefundsWorkflow, reverseOrderWorkflow, type OrderPointsOutcome } from "../order-points/workflows"
+import { reconcileReferrals } from "../referrals/reconcile"
 import { settleUsedRedemptions } from "../redemption/settle"
 import { JOB_PAGE_SIZE } from "./each-account"
 
@@ -163,6 +164,8 @@ export async function runReconcileJob(scope: MedusaContainer, run: ReconcileRun)
   }
   // Codes are swept whatever the window: a used code left reserved could be claimed again until it expires.
   result.redemptions_settled = (await settleUsedRedemptions(scope, run.now)).settled
+  // Referral awards of first orders placed or canceled in the window whose events were lost.
+  result.referrals = await reconcileReferrals(scope, window)
   return result
 }
 
