@@ -1,7 +1,6 @@
 import { referralAwards, type FirstOrderFacts } from "../../src/domain/program/referral"
 import { promotionOpenAt, promotionWindow } from "../../src/domain/program/promotions"
 import { expiryReminder, pointsExpiringEvent } from "../../src/domain/ledger/expiry"
-import { pastAwardsOfEntries } from "../../src/domain/ledger/action"
 
 const order: FirstOrderFacts = {
   order_id: "order_1", order_status: "pending", order_created_at: "2026-12-01T10:00:00.000Z", first_order_id: "order_1",
@@ -57,22 +56,5 @@ describe("pointsExpiringEvent: the public payload of a reminder", () => {
     expect(pointsExpiringEvent("cus_a", reminder, 300)).toEqual({
       customer_id: "cus_a", points: 120, expires_at: "2026-12-10T12:00:00.000Z", expires_on: "2026-12-10", days_left: 10, balance: 300,
     })
-  })
-})
-
-describe("pastAwardsOfEntries: the action awards a member's ledger shows, for limits", () => {
-  it("keeps award entries that named rules, with their action's time, and leaves take-backs and other kinds out", () => {
-    const entry = (kind: string, key: string, rule_names: string[], occurred_at?: string) => ({
-      kind, idempotency_key: key, rule_names, details: occurred_at ? { action: { occurred_at } } : {}, created_at: "2026-12-02T00:00:00.000Z",
-    })
-    expect(pastAwardsOfEntries([
-      entry("action", "action:referral:referred:cus_a", ["referral-friend-500"], "2026-12-01T10:00:00.000Z"),
-      entry("action", "action:referral:referred:cus_a:reversed", []),
-      entry("accrual", "order:o1:accrual", ["base"]),
-      entry("action", "action:review:r1", ["review-50"]),
-    ])).toEqual([
-      { occurred_at: "2026-12-01T10:00:00.000Z", rule_names: ["referral-friend-500"] },
-      { occurred_at: "2026-12-02T00:00:00.000Z", rule_names: ["review-50"] },
-    ])
   })
 })

@@ -3,7 +3,7 @@
  * its rules are evaluated, the `action` entry that awards it, and the entry that takes an award back. Keys are
  * EntryKeys.action / EntryKeys.actionReversal: the same type + reference earns once, ever, and is taken back once.
  */
-import type { ActionFacts, ActionResult, LimitRefusal, PastAward } from "../program/action"
+import type { ActionFacts, ActionResult, LimitRefusal } from "../program/action"
 import type { PendingAwardTerms } from "./activation"
 import { LoyaltyError, LoyaltyErrorCodes } from "../shared/errors"
 import { EntryKeys } from "./entry-keys"
@@ -132,28 +132,4 @@ export function signupAction(a: {
   if (!a.auto_enroll || !a.customer.has_account || a.action_rules === 0) return null
   const occurred_at = a.customer.created_at ? new Date(a.customer.created_at).toISOString() : undefined
   return { customer_id: a.customer.id, type: "signup", reference: a.customer.id, ...(occurred_at ? { occurred_at } : {}) }
-}
-
-/** What pastAwardsOfEntries reads of a ledger entry. */
-export interface AwardEntryLike {
-  kind: string
-  idempotency_key: string
-  rule_names: readonly string[] | null
-  details: unknown
-  created_at: Date | string
-}
-
-/**
- * A member's earlier action awards as their ledger shows them (an adapter without action rows counts limits from
- * here): every `action` entry under an award key (EntryKeys.action, not a take-back) that named rules, with the
- * instant its action occurred (stored in details, else the entry's time). Invariant: pure; a taken-back award still
- * counts, as a recorded award does.
- */
-export function pastAwardsOfEntries(entries: readonly AwardEntryLike[]): PastAward[] {
-  return entries
-    .filter((e) => e.kind === "action" && e.idempotency_key.startsWith("action:") && !e.idempotency_key.endsWith(":reversed") && (e.rule_names?.length ?? 0) > 0)
-    .map((e) => {
-      const occurred = (e.details as { action?: { occurred_at?: unknown } } | null)?.action?.occurred_at
-      return { occurred_at: typeof occurred === "string" ? occurred : new Date(e.created_at).toISOString(), rule_names: e.rule_names ?? [] }
-    })
 }

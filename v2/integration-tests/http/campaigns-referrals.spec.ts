@@ -63,6 +63,7 @@ medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     let store: Awaited<ReturnType<typeof createStore>>
     const expiring: any[] = []
+    const referralEvents: Array<{ name: string; data: any }> = []
     const loyalty = () => getContainer().resolve<any>(LOYALTY_MODULE)
     const knex = () => getContainer().resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
     const entryByKey = (key: string) => loyalty().findEntryByKey(key)
@@ -86,6 +87,13 @@ medusaIntegrationTestRunner({
         async (message: any) => { expiring.push(message?.data ?? message) },
         { subscriberId: "campaigns-spec-points-expiring" }
       )
+      for (const name of ["loyalty.points_earned", "loyalty.points_reversed"]) {
+        getContainer().resolve<any>(Modules.EVENT_BUS).subscribe(
+          name,
+          async (message: any) => { referralEvents.push({ name, data: message?.data ?? message }) },
+          { subscriberId: `campaigns-spec-${name}` }
+        )
+      }
     })
 
     afterAll(() => {
@@ -129,6 +137,11 @@ medusaIntegrationTestRunner({
         expect([toAnn.customer_id, toAnn.points, toAnn.rule_names]).toEqual([ann.id, 500, ["referral-referrer-500"]])
         expect([toBob.customer_id, toBob.points, toBob.rule_names]).toEqual([bob.id, 500, ["referral-friend-500"]])
         expect(await balanceOf(ann.id)).toBe(500)
+        // Each side is a recorded referral action, as every earning action (GET /admin/loyalty/actions).
+        const { data: annActions } = await api.get(`/admin/loyalty/actions?customer_id=${ann.id}&type=referral`, store.admin)
+        expect(annActions.actions.map((a: any) => [a.reference, a.status, a.points, a.entry_id, a.properties.role, a.properties.order_id])).toEqual([
+          [`referrer:${bob.id}`, "awarded", 500, toAnn.id, "referrer", first.id],
+        ])
         await waitFor("the first order's accrual", () => entryByKey(`order:${first.id}:accrual`))
 
         // A second order earns no referral points (and a redelivery of the first writes nothing new).
@@ -148,6 +161,14 @@ medusaIntegrationTestRunner({
         expect([backAnn.customer_id, backAnn.points, backBob.customer_id, backBob.points]).toEqual([ann.id, -500, bob.id, -500])
         await waitFor("the first order's reversal", () => entryByKey(`order:${first.id}:cancel`))
         expect(await balanceOf(ann.id)).toBe(0)
+        await waitFor("the four events", async () => referralEvents.filter((e) => [ann.id, bob.id].includes(e.data.customer_id)).length >= 4)
+        const ofBob = referralEvents.filter((e) => [ann.id, bob.id].includes(e.data.customer_id)).map((e) => [e.name, e.data.customer_id, e.data.points, e.data.entry_id])
+        expect(ofBob.sort()).toEqual([
+          ["loyalty.points_earned", ann.id, 500, toAnn.id],
+          ["loyalty.points_earned", bob.id, 500, toBob.id],
+          ["loyalty.points_reversed", ann.id, -500, backAnn.id],
+          ["loyalty.points_reversed", bob.id, -500, backBob.id],
+        ].sort())
         // Bob keeps only the second order's points: the first order's and the referral's were taken back.
         expect(await balanceOf(bob.id)).toBe(secondAccrual.points)
         expect((await api.get("/admin/loyalty/verify", store.admin)).data).toMatchObject({ ok: true, problems: [] })

@@ -1,6 +1,7 @@
+import { generateEntityId, Modules } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { actionFacts, evaluateAction } from "../../core/domain/program/action"
-import { actionDecision, actionReversalEntryDraft, pastAwardsOfEntries } from "../../core/domain/ledger/action"
+import { actionFacts, actionPayloadHash, evaluateAction } from "../../core/domain/program/action"
+import { actionDecision, actionReversalEntryDraft } from "../../core/domain/ledger/action"
 import { activationDecision, activationEntryDraft, type ActivationFacts, type PendingAwardTerms } from "../../core/domain/ledger/activation"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { referralAwards, referralReference, referralReversalKey, REFERRAL_ROLES, type ReferralAward } from "../../core/domain/program/referral"
@@ -8,15 +9,21 @@ import { accruesPending } from "../../core/domain/rules/program"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import type { EntryRow, TierChangeEvent } from "../../modules/loyalty/types"
 import { memberContextOf, memberContextSource } from "../members/member-facts"
+import { POINTS_EARNED_EVENT, type ActionOutcome } from "../actions/workflows"
 import { emitTierChangesStep } from "../tiers/events"
 import { syncTierGroupsStep } from "../tiers/workflows"
 
 /**
  * Referral awards: the referred member's first order earns both sides the `referral` action's points (the core's
- * referralAwards, evaluateAction and actionDecision), and canceling that order takes them back (the core's
- * actionReversalEntryDraft). Every entry goes through the module's postUnderLock under the keys EntryKeys.action /
- * EntryKeys.actionReversal, so redeliveries replay; a later failing step compensates with counter-entries.
+ * referralAwards, then evaluateAction and actionDecision: each side is a `loyalty_action` row and its `action` entry,
+ * recorded by the module's reportActionUnderLock as every earning action), and canceling that order takes them back
+ * (the core's actionReversalEntryDraft). Every entry goes through the module's postUnderLock under the keys
+ * EntryKeys.action / EntryKeys.actionReversal, so redeliveries replay; a later failing step compensates with
+ * counter-entries. Events (loyalty.points_earned, loyalty.points_reversed) are released when the workflow succeeds.
  */
+
+/** A referral award taken back: { customer_id, entry_id, action_id, order_id, role, points, pending_points } (docs/ledger.md#events). */
+export const POINTS_REVERSED_EVENT = "loyalty.points_reversed"
 
 export type ReferralOutcome = {
   entries: Array<Pick<EntryRow, "id" | "customer_id" | "points" | "pending_delta" | "idempotency_key">>
@@ -24,10 +31,12 @@ export type ReferralOutcome = {
   customer_ids: string[]
   /** How many of `entries` this run appended (the others were replays). */
   posted: number
+  /** The public events of what this run appended. */
+  events: Array<{ name: string; data: Record<string, unknown> }>
   tier_changes: TierChangeEvent[]
 }
 
-const NOTHING: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
+const NOTHING: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, events: [], tier_changes: [] }
 const pick = (e: EntryRow) => ({ id: e.id, customer_id: e.customer_id, points: e.points, pending_delta: e.pending_delta, idempotency_key: e.idempotency_key })
 
 async function compensate(posted: string[] | undefined, { container }: { container: Resolver }) {
@@ -55,19 +64,36 @@ async function isMember(scope: Resolver, customer_id: string): Promise<boolean> 
   return data[0]?.has_account === true
 }
 
-/** One side's award, evaluated and posted under that member's lock (limits counted from their ledger). */
-async function postAward(scope: Resolver, award: ReferralAward, order_id: string, now: Date) {
+/**
+ * One side's award, recorded as a `referral` action under that member's lock (limits counted from their recorded
+ * awards). The same report again replays; the same reference with other data is IDEMPOTENCY_CONFLICT. Reports of one
+ * reference racing for two members meet at the unique index: the loser is tried once more so it answers the replay.
+ */
+async function postAward(scope: Resolver, award: ReferralAward, now: Date): Promise<ActionOutcome> {
   const loyalty = loyaltyOf(scope)
   const rulebook = loyalty.getRulebook()
-  const key = EntryKeys.action(award.type, award.reference)
-  const context = await memberContextOf(scope, award.customer_id, now)
-  return await loyalty.postUnderLock(award.customer_id, key, async ({ accountEntries }) => {
-    const member = await loyalty.memberFacts(award.customer_id, context, now)
-    const facts = { action: actionFacts(award, rulebook.program.timezone), member }
-    const result = evaluateAction(rulebook, facts, pastAwardsOfEntries(await accountEntries()))
-    // No action row in v2: the award's source is the order that earned it.
-    return actionDecision({ action: award, action_id: order_id, result, facts }).draft
-  }, null, memberContextSource(scope, award.customer_id))
+  const { customer_id, type, reference, occurred_at, properties } = award
+  const payload_hash = actionPayloadHash({ customer_id, type, reference, occurred_at, properties })
+  const context = await memberContextOf(scope, customer_id, now)
+  const report = () =>
+    loyalty.reportActionUnderLock({ customer_id, type, reference, payload_hash, now, context }, ({ facts: member, past }) => {
+      const action_id = generateEntityId(undefined, "lact")
+      const facts = { action: actionFacts(award, rulebook.program.timezone), member }
+      const result = evaluateAction(rulebook, facts, past)
+      const decision = actionDecision({ action: award, action_id, result, facts })
+      const action = {
+        id: action_id, customer_id, type, reference, occurred_at: new Date(facts.action.occurred_at), properties, payload_hash,
+        status: decision.status, points: result.points, rule_names: result.rule_names, rulebook_version: rulebook.version,
+        reasons: decision.reasons, entry_id: null, actor_id: null,
+      }
+      return { draft: decision.draft, action }
+    }, memberContextSource(scope, customer_id))
+  try {
+    return await report()
+  } catch (e) {
+    if ((e as { code?: unknown })?.code !== "23505") throw e
+    return await report()
+  }
 }
 
 /** order.placed → both sides' referral awards when it is the referred member's first order (once each, ever). */
@@ -88,14 +114,21 @@ export const awardReferralStep = createStep(
       referred_id: found.order.customer_id, referrer_id: referral.referrer_id, referrer_is_member: await isMember(container, referral.referrer_id),
       has_action_rules: true, pending,
     })
-    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, events: [], tier_changes: [] }
     const appended: string[] = []
     for (const award of awards) {
-      const posted = await postAward(container, award, order_id, new Date())
+      const posted = await postAward(container, award, new Date())
       outcome.customer_ids.push(award.customer_id)
       outcome.tier_changes.push(...(posted.tier_changes ?? []))
       if (posted.entry) outcome.entries.push(pick(posted.entry))
-      if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
+      if (posted.entry && !posted.replayed) {
+        appended.push(posted.entry.id)
+        const { action, entry } = posted
+        outcome.events.push({
+          name: POINTS_EARNED_EVENT,
+          data: { customer_id: action.customer_id, entry_id: entry.id, action_id: action.id, type: action.type, reference: action.reference, points: entry.points, rule_names: action.rule_names },
+        })
+      }
     }
     return new StepResponse({ ...outcome, posted: appended.length }, appended)
   },
@@ -113,7 +146,7 @@ export const reverseReferralStep = createStep(
     const { data: [order] } = await queryOf(container).graph({ entity: "order", fields: ["id", "customer_id"], filters: { id: order_id } })
     if (!order?.customer_id) return new StepResponse<ReferralOutcome, string[]>(NOTHING, [])
     const floor = loyalty.getRulebook().program.negative_balance
-    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, tier_changes: [] }
+    const outcome: ReferralOutcome = { entries: [], customer_ids: [], posted: 0, events: [], tier_changes: [] }
     const appended: string[] = []
     for (const role of REFERRAL_ROLES) {
       const reference = referralReference(order.customer_id, role)
@@ -133,7 +166,13 @@ export const reverseReferralStep = createStep(
       outcome.customer_ids.push(award.customer_id)
       outcome.tier_changes.push(...(posted.tier_changes ?? []))
       if (posted.entry) outcome.entries.push(pick(posted.entry))
-      if (posted.entry && !posted.replayed) appended.push(posted.entry.id)
+      if (posted.entry && !posted.replayed) {
+        appended.push(posted.entry.id)
+        outcome.events.push({
+          name: POINTS_REVERSED_EVENT,
+          data: { customer_id: award.customer_id, entry_id: posted.entry.id, action_id: award.source_id, order_id, role, points: posted.entry.points, pending_points: posted.entry.pending_delta },
+        })
+      }
     }
     return new StepResponse({ ...outcome, posted: appended.length }, appended)
   },
@@ -143,10 +182,33 @@ export const reverseReferralStep = createStep(
 const memberAt = (outcome: ReferralOutcome, i: number) => transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.customer_ids[i] ?? null }))
 const tierChangesOf = (outcome: ReferralOutcome) => transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes }))
 
+type EventBus = {
+  emit(messages: Array<{ name: string; data: unknown; metadata?: Record<string, unknown> }>): Promise<void>
+  clearGroupedEvents(eventGroupId: string, options?: { eventNames?: string[] }): Promise<void>
+}
+
+/** The outcome's events, grouped with the workflow's as emitTierChangesStep does: released on success, dropped on a rollback. */
+export const emitReferralEventsStep = createStep(
+  "loyalty-emit-referral-events",
+  async ({ events }: { events: ReferralOutcome["events"] }, { container, eventGroupId }) => {
+    if (!events?.length) return new StepResponse<number, string | null>(0, null)
+    const metadata = eventGroupId ? { eventGroupId } : {}
+    await container.resolve<EventBus>(Modules.EVENT_BUS).emit(events.map((e) => ({ ...e, metadata })))
+    return new StepResponse<number, string | null>(events.length, eventGroupId ?? null)
+  },
+  async (eventGroupId, { container }) => {
+    if (!eventGroupId) return
+    await container.resolve<EventBus>(Modules.EVENT_BUS).clearGroupedEvents(eventGroupId, { eventNames: [POINTS_EARNED_EVENT, POINTS_REVERSED_EVENT] })
+  }
+)
+
+const eventsOf = (outcome: ReferralOutcome) => transform({ outcome }, ({ outcome }) => ({ events: outcome.events }))
+
 export const awardReferralWorkflow = createWorkflow("loyalty-award-referral", (input: { order_id: string }) => {
   const awards = awardReferralStep(input)
   syncTierGroupsStep(memberAt(awards, 0)).config({ name: "loyalty-award-referral-groups-0" })
   syncTierGroupsStep(memberAt(awards, 1)).config({ name: "loyalty-award-referral-groups-1" })
+  emitReferralEventsStep(eventsOf(awards))
   emitTierChangesStep(tierChangesOf(awards))
   return new WorkflowResponse(awards)
 })
@@ -155,6 +217,7 @@ export const reverseReferralWorkflow = createWorkflow("loyalty-reverse-referral"
   const reversals = reverseReferralStep(input)
   syncTierGroupsStep(memberAt(reversals, 0)).config({ name: "loyalty-reverse-referral-groups-0" })
   syncTierGroupsStep(memberAt(reversals, 1)).config({ name: "loyalty-reverse-referral-groups-1" })
+  emitReferralEventsStep(eventsOf(reversals))
   emitTierChangesStep(tierChangesOf(reversals))
   return new WorkflowResponse(reversals)
 })

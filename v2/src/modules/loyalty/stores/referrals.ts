@@ -63,12 +63,14 @@ export async function pendingAwards(knex: Knex, by: { order_id: string | null; e
   return rows.map((r: PendingAwardRow) => ({ ...r, points: Number(r.points) }))
 }
 
-/** Referred members for whom neither side's referral award is in the ledger (the reconcile's candidates). */
+/**
+ * Referred members whose referred side has no `referral` action recorded (the reconcile's candidates; the core's
+ * referralReference spelled in SQL): whatever it decided (awarded, refused, no rule), a recorded action is not missed.
+ */
 export async function referredWithoutAwards(knex: Knex): Promise<string[]> {
   const { rows } = await knex.raw(
     `SELECT r.referred_id FROM loyalty_referral r
-      WHERE NOT EXISTS (SELECT 1 FROM loyalty_ledger_entry e
-                         WHERE e.idempotency_key IN ('action:referral:referrer:' || r.referred_id, 'action:referral:referred:' || r.referred_id))
+      WHERE NOT EXISTS (SELECT 1 FROM loyalty_action a WHERE a.type = 'referral' AND a.reference = 'referred:' || r.referred_id)
       ORDER BY r.referred_id`
   )
   return rows.map((r: { referred_id: string }) => r.referred_id)
