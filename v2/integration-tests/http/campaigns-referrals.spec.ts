@@ -7,6 +7,7 @@ import { addMonths } from "../../src/core/domain/ledger/expiry"
 import { LOYALTY_MODULE } from "../../src/modules/loyalty"
 import { runExpireJob } from "../../src/workflows/jobs/expire"
 import { runActivateJob } from "../../src/workflows/jobs/activate"
+import { attachReferralCode } from "../../src/workflows/referrals/referral"
 import { awardReferralWorkflow } from "../../src/workflows/referrals/workflows"
 import { createStore, waitFor } from "./store"
 
@@ -103,7 +104,7 @@ medusaIntegrationTestRunner({
     })
 
     describe("referrals", () => {
-      it("credits the referrer and the referred member 500 each on the referred member's first order only, takes both back when that order is canceled, and refuses a second attach with REFERRAL_ALREADY_ATTACHED", async () => {
+      it("credits the referrer and the referred member 500 each on the referred member's first order only, takes both back when that order is canceled, refuses a second attach with REFERRAL_ALREADY_ATTACHED, and one after the window or after a first order with REFERRAL_NOT_ALLOWED", async () => {
         const ann = await member("ann@referral.test")
         const bob = await member("bob@referral.test")
         const carl = await member("carl@referral.test")
@@ -128,6 +129,14 @@ medusaIntegrationTestRunner({
           expect([again.status, again.data.type, again.data.code, again.data.message]).toEqual([400, "not_allowed", "REFERRAL_ALREADY_ATTACHED", expect.stringContaining("already attached")])
         }
         expect((await referral(bob)).attached).toEqual({ code: mine.code, attached_at: attached.data.attached.attached_at })
+        // Past the program's window (30 days after signing up) a code is refused; the route passes the server clock.
+        const late = await attachReferralCode(getContainer(), carl.id, mine.code, new Date(Date.now() + 31 * DAY)).catch((e: any) => e)
+        expect([late.code, late.message]).toEqual(["REFERRAL_NOT_ALLOWED", expect.stringContaining("within 30 days of signing up")])
+        // After a first order too, and the store shows nothing attached.
+        await store.placeOrder(carl, [{ price: 100, quantity: 1 }])
+        const afterOrder = await attach(carl, { code: mine.code })
+        expect([afterOrder.status, afterOrder.data.type, afterOrder.data.code]).toEqual([400, "not_allowed", "REFERRAL_NOT_ALLOWED"])
+        expect((await referral(carl)).attached).toBeNull()
 
         const first = await store.placeOrder(bob, [{ price: 100, quantity: 1 }])
         const [toAnn, toBob] = await timed("both referral awards", () => waitFor("both referral awards", async () => {
