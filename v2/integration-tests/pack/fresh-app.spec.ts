@@ -193,4 +193,28 @@ module.exports = defineConfig({
     expect((await tiers.json()).tiers.map((t: { code: string }) => t.code)).toEqual(["bronze", "silver", "gold", "platinum"])
     expect((await fetch(`${base}/store/customers/me/loyalty`, { headers: pk })).status).toBe(401)
   })
+
+  it("runs the package's own medusa-loyalty CLI in the app, with no root package installed: validate, verify --database-url, and a job's medusa exec", () => {
+    expect(fs.existsSync(path.join(app, "node_modules", "medusa-plugin-loyalty-rules"))).toBe(false)
+    const cli = (args: string[]) => {
+      try {
+        return { code: 0, stdout: run(`medusa-loyalty ${args[0]}`, "npx", ["medusa-loyalty", ...args], app), stderr: "" }
+      } catch (e: any) {
+        return { code: Number(/exit (\d+)/.exec(e.message)?.[1]), stdout: "", stderr: String(e.message) }
+      }
+    }
+    // The shipped default program, found from the package's own package.json.
+    expect(cli(["validate"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK 4 files, version [0-9a-f]{12}\n$/) })
+    // Read-only over the store's database, its Medusa 2 tables detected.
+    const verified = cli(["verify", "--database-url", databaseUrl, "--json"])
+    expect(verified.code).toBe(0)
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problems: [], entries_checked: 0 })
+    // A job boots the store: in a Medusa 2 store the CLI names the medusa exec command instead, and that command runs.
+    const expire = cli(["expire"])
+    const script = "./node_modules/medusa-plugin-loyalty-rules-v2/.medusa/server/src/scripts/loyalty-jobs.js"
+    expect(expire.code).toBe(1)
+    expect(expire.stderr).toContain(`npx medusa exec ${script} expire`)
+    const ran = run("medusa exec loyalty-jobs.js tiers", "npx", ["medusa", "exec", script, "tiers"], app, { DATABASE_URL: databaseUrl })
+    expect(ran).toContain('"accounts_checked": 0')
+  })
 })
