@@ -92,7 +92,7 @@ medusaIntegrationTestRunner({
     })
 
     describe("custom actions", () => {
-      it("credits a review once per reference: five concurrent reports write one entry, a replay answers it, other data is a 422", async () => {
+      it("credits a review once per reference: five concurrent reports write one entry, a replay answers it, other data is a 422; the entry verifies and explains", async () => {
         const ann = await member("reviews@actions.test")
         const body = { customer_id: ann.id, type: "review", reference: "review_1", occurred_at: "2026-11-02T15:00:00Z", properties: { rating: 5 } }
         const answers = await timed("five concurrent reports", () => Promise.all(Array.from({ length: 5 }, () => report(body))))
@@ -111,6 +111,12 @@ medusaIntegrationTestRunner({
         expect([otherCustomer.status, otherCustomer.data.code]).toEqual([422, "IDEMPOTENCY_CONFLICT"])
         expect((await entriesOf(ann.id)).filter((e: any) => e.idempotency_key === "action:review:review_1")).toHaveLength(1)
         expect((await loyalty().findAccount(ann.id)).points_balance).toBe(150)
+        // An action entry is a credit like any other: the ledger verifies, and the entry explains itself.
+        expect((await api.get("/admin/loyalty/verify", store.admin)).data.ok).toBe(true)
+        const explained = (await api.get(`/admin/loyalty/entries/${review[0].id}/explain`, store.admin)).data
+        expect(explained.rules_fired).toEqual([{ name: "review-50", type: "award_points", contribution: 50 }])
+        expect(explained.facts).toMatchObject({ action: { type: "review", reference: "review_1", local_date: "2026-11-02" }, member: { customer_id: ann.id } })
+        expect(explained.rulebook.files.map((f: { name: string }) => f.name)).toContain("actions.json")
       })
 
       it("refuses past the per-day limit in the store's calendar and the lifetime limit, with the reason in the answer and no entry", async () => {
