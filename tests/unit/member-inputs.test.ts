@@ -1,4 +1,4 @@
-import { accountRowFacts, memberFieldsRead, tierDecidedByAccountRow } from "../../src/domain/program/member-inputs"
+import { accountRowFacts, groupsStayAfterPosting, memberFieldsRead, tierDecidedByAccountRow } from "../../src/domain/program/member-inputs"
 import type { TopLevelCondition } from "../../src/domain/rules/condition"
 
 const leaf = (fact: string, path?: string) => ({ fact, ...(path === undefined ? {} : { path }), operator: "greaterThanInclusive" as const, value: 1 })
@@ -31,6 +31,19 @@ describe("tierDecidedByAccountRow: whether a posting can decide the tier from th
     ["a condition on the whole member fact", rulebook([{ all: [leaf("member")] }]), false],
   ] as Array<[string, any, boolean]>)("%s → %s", (_name, book, decided) => {
     expect(tierDecidedByAccountRow(book)).toBe(decided)
+  })
+})
+
+describe("groupsStayAfterPosting: whether a posting's group sync would move nothing", () => {
+  const lifetime = { all: [leaf("member", "$.points_lifetime")] }
+  const byRow = rulebook([{ all: [] }, lifetime], [{ all: [leaf("member", "$.tier")] }])
+  const byWindow = rulebook([{ all: [leaf("member", "$.points_last_365d")] }])
+  it.each([
+    ["the tier stayed, groups follow the tier alone", byRow, false, true],
+    ["the tier changed", byRow, true, false],
+    ["the tier stayed but the ladder reads the 365-day window (groups may lag)", byWindow, false, false],
+  ] as Array<[string, any, boolean, boolean]>)("%s → %s", (_name, book, changed, stay) => {
+    expect(groupsStayAfterPosting(book, changed)).toBe(stay)
   })
 })
 

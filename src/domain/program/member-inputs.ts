@@ -67,3 +67,16 @@ export function accountRowFacts(account: { customer_id: string; points_balance: 
     created_at: "",
   }
 }
+
+/**
+ * Whether a posting can leave the member's customer groups (tier groups and member promotions' groups) as they are:
+ * its tier did not change and the rulebook decides tiers and promotions from the account row (tierDecidedByAccountRow),
+ * so every group the member belongs to follows the tier alone. Invariant: when true, a group sync after the posting
+ * would move nothing (groups changed by hand are left to the daily re-evaluation).
+ */
+export function groupsStayAfterPosting(
+  rulebook: { readonly tiers: TiersDef | null; readonly promotions: readonly PromotionDef[] },
+  tier_changed: boolean
+): boolean {
+  return !tier_changed && tierDecidedByAccountRow(rulebook)
+}

@@ -1,9 +1,9 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { accrueOrderWorkflow } from "../workflows/order-points/workflows"
+import { accrueOrder } from "../workflows/order-points/workflows"
 
-/** order.placed → the order's points, exactly once (the idempotency key makes redeliveries no-ops). */
+/** order.placed → the order's points, exactly once (the idempotency key makes redeliveries no-ops: one lookup). */
 export default async function orderPlacedAccrue({ event: { data }, container }: SubscriberArgs<{ id: string }>) {
-  await accrueOrderWorkflow(container).run({ input: { order_id: data.id } })
+  await accrueOrder(container, data.id)
 }
 
 export const config: SubscriberConfig = { event: "order.placed", context: { subscriberId: "loyalty-order-placed-accrue" } }

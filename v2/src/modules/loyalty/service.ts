@@ -10,6 +10,7 @@ import { postOnce, postUnderLock, type LedgerPort } from "../../core/domain/ledg
 import { VerifyAccumulator, duplicateKeyProblems, type VerifyReport } from "../../core/domain/ledger/verify"
 import type { MemberFacts } from "../../core/domain/rules/facts"
 import { recomputeTier } from "../../core/domain/program/tiers"
+import { accountRowFacts, tierDecidedByAccountRow } from "../../core/domain/program/member-inputs"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
 import type { RulebookState } from "../../core/domain/rules/rulebook-state"
 import type { ActivityDay } from "../../core/domain/reports/stats"
@@ -247,10 +248,8 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
         if (opened.tier_change) tier_changes.push(opened.tier_change)
       },
       entriesByKey: (idempotency_key, order_id) => Ledger.entriesByKeyOrOrder(knex, idempotency_key, order_id),
-      append: async (account, draft, posting) => {
-        const entry = await Ledger.appendEntry(knex, account, draft, posting)
-        return { entry, account: await Accounts.storeBalances(knex, account.id, posting.next) }
-      },
+      // One statement: the entry, the balances and (the first time) the files of the rulebook version it names.
+      append: (account, draft, posting) => Ledger.appendEntryMovingBalances(knex, account, draft, posting, this.rulebookToStore(draft.rulebook_version)),
       lifetimeChanged: async (account, { reason, correction }) => {
         const recomputed = await this.applyTier(knex, account, { correction, member, reason })
         if (recomputed.tier_change) tier_changes.push(recomputed.tier_change)
@@ -285,10 +284,12 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const unchanged = { account, change: "none" as const, tier_change: null }
     const rulebook = this.findRulebook()
     if (!rulebook?.tiers) return unchanged
-    // The customer/order half from `member`, the ledger half as this transaction sees it (the caller holds the lock).
-    const context = member ? await member() : NO_CONTEXT
-    const points = await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now))
-    const facts = factsOf(account, account.customer_id, points, context, now)
+    // Tiers that read only the account row (the core's tierDecidedByAccountRow) are decided from the locked row: no
+    // member context, no window query. Otherwise the customer/order half from `member`, the ledger half as this
+    // transaction sees it (the caller holds the lock).
+    const facts = tierDecidedByAccountRow(rulebook)
+      ? accountRowFacts(account)
+      : factsOf(account, account.customer_id, await Ledger.windowPoints(knex, account.customer_id, Ledger.memberWindow(now)), member ? await member() : NO_CONTEXT, now)
     const below_since = account.tier_below_since ? new Date(account.tier_below_since) : null
     const r = recomputeTier(rulebook, { tier: account.tier, tier_below_since: below_since }, facts, { trigger: reason, correction, now })!
     if (!r.store) return unchanged

@@ -20,6 +20,11 @@ export type OrderForLoyalty = {
   order_facts: OrderFacts
   /** Orders of the customer placed before this one that still stand (canceled excluded). */
   earlier_orders: number
+  /**
+   * Whether a refund of the order is recorded (Medusa's refund workflows add an order transaction with reference
+   * "refund" for each refund of an order's payment): only then can there be refunds for an accrual to sweep.
+   */
+  refunded: boolean
 }
 
 const ORDER_FIELDS = [
@@ -28,15 +33,21 @@ const ORDER_FIELDS = [
   "items.id", "items.title", "items.product_id", "items.variant_id", "items.variant_sku", "items.product_type",
   "items.product_type_id", "items.quantity", "items.unit_price", "items.subtotal", "items.discount_total", "items.total",
   "customer.id", "customer.email", "customer.has_account", "customer.created_at", "customer.groups.id",
+  // Collection and tags are the product module's (line items carry only the collection's title): the read-only link.
+  "items.product.id", "items.product.collection_id", "items.product.type_id", "items.product.type.value", "items.product.tags.value",
+  // The customer's orders, for the earlier orders that still stand (customer facts' orders_count).
+  "customer.orders.id", "customer.orders.created_at", "customer.orders.status",
+  "transactions.reference",
 ]
 
 /**
- * Reads a v2 order with Medusa's own computed totals (query.graph) and maps it to the core's OrderFacts
+ * Reads a v2 order with Medusa's own computed totals and maps it to the core's OrderFacts
  * (core/domain/rules/facts.ts), amounts in integer minor units, so rules read the same fields on any store. Field
  * map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total = discount_subtotal (tax
  * excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's core order, so
  * gift_card_total is 0. Product collection and tags come from the product module (line items carry only the
- * collection's title).
+ * collection's title). One query.graph call for the order, its items' products, its customer and the customer's
+ * orders: each module is asked once.
  */
 export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Promise<OrderForLoyalty | null> {
   const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
@@ -45,18 +56,8 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
   if (!order) return null
   const decimals = currencyDecimals(order.currency_code)
   const minor = (v: unknown) => toMinorUnits(v, decimals)
-  const productIds = [...new Set<string>((order.items ?? []).map((i: any) => i.product_id).filter(Boolean))]
-  const products = new Map<string, any>()
-  if (productIds.length) {
-    const { data: rows } = await query.graph({
-      entity: "product",
-      fields: ["id", "collection_id", "type_id", "type.value", "tags.value"],
-      filters: { id: productIds },
-    })
-    for (const p of rows) products.set(p.id, p)
-  }
   const items: LineItemFacts[] = (order.items ?? []).map((item: any) => {
-    const product = item.product_id ? products.get(item.product_id) : undefined
+    const product = item.product_id && item.product?.id === item.product_id ? item.product : undefined
     return {
       id: item.id,
       title: item.title,
@@ -94,15 +95,10 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
   const customer = c
     ? { id: c.id, email: c.email, has_account: c.has_account === true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) }
     : null
-  let earlier_orders = 0
-  if (order.customer_id) {
-    const { data: earlier } = await query.graph({
-      entity: "order",
-      fields: ["id", "created_at", "status"],
-      filters: { customer_id: order.customer_id, created_at: { $lt: order.created_at }, status: { $ne: "canceled" } },
-    })
-    earlier_orders = earlier.filter((o: { id: string }) => o.id !== order.id).length
-  }
+  const placedAt = new Date(order.created_at).getTime()
+  const earlier_orders = order.customer_id
+    ? (c?.orders ?? []).filter((o: any) => o && o.id !== order.id && o.status !== "canceled" && new Date(o.created_at).getTime() < placedAt).length
+    : 0
   return {
     id: order.id,
     status: order.status,
@@ -113,6 +109,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     customer,
     order_facts,
     earlier_orders,
+    refunded: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "refund"),
   }
 }
 

@@ -1,3 +1,4 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { evaluateAccrual } from "../../core/domain/program/accrual"
 import { accrualEntryDraft, clawbackDecision, orderLedgerState, reversalEntryDraft } from "../../core/domain/ledger/order-ledger"
@@ -10,9 +11,15 @@ import type { EntryRow, TierChangeEvent } from "../../modules/loyalty/types"
 import { emitTierChangesStep } from "../tiers/events"
 import { syncTierGroupsStep } from "../tiers/workflows"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
+import { groupsStayAfterPosting } from "../../core/domain/program/member-inputs"
+import type { Rulebook } from "../../core/domain/rules/rulebook"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {
+  /** The member's customer groups need no sync after this step (see groupsStay). */
+  groups_stay?: boolean
+  /** The accrual's order has refunds recorded: the accrual sweeps them (clawbackRefundsStep). */
+  refunded?: boolean
   status: "posted" | "replayed" | "skipped"
   reason?: "guest" | "canceled" | "nothing_earned" | "not_found" | "not_accrued_yet"
   entries: Array<Pick<EntryRow, "id" | "kind" | "points" | "pending_delta" | "idempotency_key">>
@@ -34,41 +41,50 @@ async function compensate(posted: string[] | undefined, { container }: { contain
 }
 
 /**
- * order.placed → the order's points, once: the core's evaluateAccrual over the order's facts (order-facts.ts).
- * Guest and canceled orders earn nothing; a cancel handled first left a tombstone that keeps this from awarding.
+ * order.placed → the order's points, once: the core's evaluateAccrual over the order's facts (order-facts.ts) and
+ * the member's account as locked for the posting. Guest and canceled orders earn nothing; a cancel handled first
+ * left a tombstone that keeps this from awarding. `key_checked`: the caller has just looked the accrual's key up and
+ * found nothing (accrueOrder), so the step does not look again before reading the order (the locked posting still
+ * checks it under the lock).
  */
 export const accrueOrderStep = createStep(
   "loyalty-accrue-order",
-  async ({ order_id }: { order_id: string }, { container }) => {
+  async ({ order_id, key_checked }: { order_id: string; key_checked?: boolean }, { container }) => {
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
     const key = EntryKeys.accrual(order_id)
-    const stored = await loyalty.findEntryByKey(key)
-    if (stored) return new StepResponse<OrderPointsOutcome, string[]>({ status: "replayed", entries: [pick(stored)], customer_id: stored.customer_id }, [])
+    const stored = key_checked ? null : await loyalty.findEntryByKey(key)
+    if (stored) return new StepResponse<OrderPointsOutcome, string[]>(replayedAccrual(stored), [])
     const order = await loadOrderForLoyalty(container, order_id)
     if (!order) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "not_found", entries: [] }, [])
     if (order.status === "canceled") return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
     if (!order.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
     const rulebook = loyalty.getRulebook()
-    await loyalty.rememberRulebook(loyalty.rulesState())
-    // A new member's account is opened (with the base tier) before the facts are built: they see its tier.
-    const { account, tier_change: enrolled } = await loyalty.ensureAccount(order.customer.id, memberContextSource(container, order.customer.id))
-    const facts = accrualFacts(order, account)
-    const result = evaluateAccrual(rulebook, facts)
-    const { pending_days, spendable_on } = rulebook.program
-    const posted = await loyalty.postUnderLock(order.customer.id, key, ({ orderEntries }) => {
+    const customer_id = order.customer.id
+    // The account is opened (with the base tier) by the posting when missing; the facts see it as locked.
+    const posted = await loyalty.postUnderLock(customer_id, key, ({ account, orderEntries }) => {
       if (orderLedgerState(orderEntries).canceled) return null
+      const facts = accrualFacts(order, account)
+      const result = evaluateAccrual(rulebook, facts)
+      const { pending_days, spendable_on } = rulebook.program
       // spendable_on "captured" waits for order.payment_captured (not wired in v2 yet): pending until then.
       const pending = accruesPending(rulebook.program, false)
-      const customer_id = order.customer!.id
       return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
-    }, order_id, memberContextSource(container, order.customer.id))
-    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id: order.customer.id }, [])
-    const tier_changes = [...(enrolled ? [enrolled] : []), ...(posted.tier_changes ?? [])]
-    const outcome: OrderPointsOutcome = { status: posted.replayed ? "replayed" : "posted", entries: [pick(posted.entry)], customer_id: order.customer.id, tier_changes }
-    return new StepResponse(outcome, posted.replayed ? [] : [posted.entry.id])
+    }, order_id, memberContextSource(container, customer_id))
+    const tier_changes = posted.tier_changes ?? []
+    const groups_stay = groupsStay(rulebook, tier_changes)
+    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id, tier_changes, groups_stay }, [])
+    if (posted.replayed) return new StepResponse<OrderPointsOutcome, string[]>(replayedAccrual(posted.entry), [])
+    const outcome: OrderPointsOutcome = { status: "posted", entries: [pick(posted.entry)], customer_id, tier_changes, groups_stay, refunded: order.refunded }
+    return new StepResponse(outcome, [posted.entry.id])
   },
   compensate
 )
+
+/** An accrual already stored: nothing was written, so nothing follows (no sweep, no group sync, no event). */
+const replayedAccrual = (stored: EntryRow): OrderPointsOutcome => ({ status: "replayed", entries: [pick(stored)], customer_id: stored.customer_id, groups_stay: true })
+
+/** Whether the member's customer groups can stay as they are after postings that made `tier_changes` (the core's rule). */
+const groupsStay = (rulebook: Rulebook, tier_changes: TierChangeEvent[]): boolean => groupsStayAfterPosting(rulebook, tier_changes.length > 0)
 
 /**
  * order.canceled → everything the order earned, net of earlier clawbacks, taken back once. Before the accrual it
@@ -86,8 +102,9 @@ export const reverseOrderStep = createStep(
       reversalEntryDraft({ customer_id: order.customer!.id, order_id, state: orderLedgerState(orderEntries), floor })
     , order_id, memberContextSource(container, order.customer.id))
     const entry = posted.entry!
+    const tier_changes = posted.tier_changes ?? []
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id, tier_changes: posted.tier_changes ?? [] },
+      { status: posted.replayed ? "replayed" : "posted", entries: [pick(entry)], customer_id: order.customer.id, tier_changes, groups_stay: groupsStay(loyalty.getRulebook(), tier_changes) },
       posted.replayed ? [] : [entry.id]
     )
   },
@@ -101,7 +118,9 @@ export const reverseOrderStep = createStep(
  */
 export const clawbackRefundsStep = createStep(
   "loyalty-clawback-refunds",
-  async ({ order_id }: { order_id: string }, { container }) => {
+  async ({ order_id, skip }: { order_id: string; skip?: boolean }, { container }) => {
+    // The accrual's sweep when the accrual wrote nothing or the order has no refunds: nothing to claw back.
+    if (skip) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", entries: [], groups_stay: true }, [])
     const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
     const order = await loadOrderForLoyalty(container, order_id)
     if (!order?.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
@@ -126,27 +145,52 @@ export const clawbackRefundsStep = createStep(
       }
     }
     const status = appended.length ? "posted" : entries.length ? "replayed" : "skipped"
+    const groups_stay = groupsStay(loyalty.getRulebook(), tier_changes)
     return new StepResponse<OrderPointsOutcome, string[]>(
-      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries, customer_id: order.customer.id, tier_changes },
+      { status, ...(status === "skipped" && waiting ? { reason: "not_accrued_yet" as const } : {}), entries, customer_id: order.customer.id, tier_changes, groups_stay },
       appended
     )
   },
   compensate
 )
 
-/** The member whose tier groups follow an order step's postings (none for a guest or unknown order). */
-const memberOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.customer_id ?? null }))
+/**
+ * The member whose tier groups follow an order step's postings: none for a guest or unknown order, nor when the
+ * postings leave the groups as they are (groups_stay).
+ */
+const memberOf = (outcome: OrderPointsOutcome) =>
+  transform({ outcome }, ({ outcome }) => ({ customer_id: outcome.groups_stay ? null : outcome.customer_id ?? null }))
 
 const tierChangesOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes ?? [] }))
 
-export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string }) => {
+export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string; key_checked?: boolean }) => {
   const accrual = accrueOrderStep(input)
-  // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now.
-  const refunds = clawbackRefundsStep(input).config({ name: "loyalty-accrue-order-sweep-refunds" })
-  const groups = syncTierGroupsStep(memberOf(accrual))
+  // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now, when there are any.
+  const sweep = transform({ input, accrual }, ({ input, accrual }) => ({ order_id: input.order_id, skip: accrual.status !== "posted" || !accrual.refunded }))
+  const refunds = clawbackRefundsStep(sweep).config({ name: "loyalty-accrue-order-sweep-refunds" })
+  const groups = syncTierGroupsStep(
+    transform({ accrual, refunds }, ({ accrual, refunds }) => ({
+      customer_id: accrual.groups_stay && refunds.groups_stay ? null : accrual.customer_id ?? refunds.customer_id ?? null,
+    }))
+  )
   emitTierChangesStep(transform({ accrual, refunds }, ({ accrual, refunds }) => ({ changes: [...(accrual.tier_changes ?? []), ...(refunds.tier_changes ?? [])] })))
   return new WorkflowResponse({ accrual, refunds, groups })
 })
+
+/**
+ * order.placed's entry point (the subscriber): a redelivery of an order already awarded costs one lookup of the
+ * accrual's idempotency key, before the order is read or a workflow runs; anything else runs accrueOrderWorkflow
+ * (whose posting checks the key again under the member's lock, so a concurrent delivery still writes once).
+ */
+export async function accrueOrder(container: MedusaContainer, order_id: string) {
+  const stored = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).findEntryByKey(EntryKeys.accrual(order_id))
+  if (stored) {
+    const refunds: OrderPointsOutcome = { status: "skipped", entries: [], groups_stay: true }
+    return { accrual: replayedAccrual(stored), refunds, groups: null }
+  }
+  const { result } = await accrueOrderWorkflow(container).run({ input: { order_id, key_checked: true } })
+  return result
+}
 
 export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (input: { order_id: string }) => {
   const reversal = reverseOrderStep(input)

@@ -20,7 +20,7 @@ export type AccountRow = {
  * An account row as read: points_lifetime is bigint, which pg returns as a string (exact: the core's planPosting
  * keeps it below 2^53).
  */
-function accountRow(row: any): AccountRow {
+export function accountRow(row: any): AccountRow {
   return { ...row, points_lifetime: Number(row.points_lifetime) }
 }
 

@@ -6,6 +6,8 @@ import { MEMBER_WINDOW_DAYS } from "../../../core/domain/rules/facts"
 import { DAY_MS } from "../../../core/domain/shared/time"
 import type { Knex, Page } from "./knex"
 import { newId } from "./knex"
+import { accountRow, type AccountRow } from "./accounts"
+import type { StoredRulebook } from "./rulebooks"
 
 export type EntryRow = OrderEntry & {
   id: string
@@ -62,6 +64,54 @@ export async function appendEntry(knex: Knex, account: { id: string }, draft: En
     ]
   )
   return rows[0]
+}
+
+/** The columns of loyalty_account a posting answers (its row as stored after the balances moved). */
+const ACCOUNT_COLUMNS = ["id", "customer_id", "points_balance", "points_lifetime", "points_pending", "tier", "tier_below_since", "created_at", "updated_at", "deleted_at"]
+
+/**
+ * Appends `draft` as posted to `account` and moves the account's cached balances to `posting.next` in ONE statement
+ * (two data-modifying CTEs: the entry and its balance move commit or fail together, one round trip instead of two);
+ * `rulebook`, when given, is stored in the same statement unless its version is stored already (an entry names the
+ * version it was decided under: explain reads its files back). Answers both rows as stored.
+ */
+export async function appendEntryMovingBalances(
+  knex: Knex,
+  account: { id: string },
+  draft: EntryDraft,
+  posting: Posting,
+  rulebook: StoredRulebook | null = null
+): Promise<{ entry: EntryRow; account: AccountRow }> {
+  const remember = rulebook
+    ? `, r AS (INSERT INTO loyalty_rulebook (id, version, files, loaded_at) VALUES (?, ?, ?::jsonb, ?)
+         ON CONFLICT (version) WHERE deleted_at IS NULL DO NOTHING)`
+    : ""
+  const { rows } = await knex.raw(
+    `WITH e AS (
+       INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
+         pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
+         payload_hash, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb) RETURNING *),
+     a AS (
+       UPDATE loyalty_account SET points_balance = ?, points_pending = ?, points_lifetime = ?, updated_at = now()
+        WHERE id = ? RETURNING ${ACCOUNT_COLUMNS.join(", ")})${remember}
+     SELECT e.*, ${ACCOUNT_COLUMNS.map((c) => `a.${c} AS "account.${c}"`).join(", ")} FROM e, a`,
+    [
+      newId("lent"), account.id, draft.customer_id, draft.kind, posting.points, posting.balance_after,
+      posting.pending_delta, posting.pending_after, draft.order_id ?? null, draft.source_id ?? null,
+      JSON.stringify(draft.rule_names ?? []), draft.rulebook_version ?? null, draft.reason ?? null,
+      draft.actor_id ?? null, draft.idempotency_key, payloadHash(draft), JSON.stringify(draft.details ?? {}),
+      posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime, account.id,
+      ...(rulebook ? [newId("lrb"), rulebook.version, JSON.stringify(rulebook.files), rulebook.loaded_at] : []),
+    ]
+  )
+  const entry: Record<string, any> = {}
+  const moved: Record<string, any> = {}
+  for (const [k, v] of Object.entries(rows[0])) {
+    if (k.startsWith("account.")) moved[k.slice("account.".length)] = v
+    else entry[k] = v
+  }
+  return { entry: entry as unknown as EntryRow, account: accountRow(moved) }
 }
 
 /** Entries stored under `idempotency_key`, plus every entry of `order_id` when one is given, in append order. */
