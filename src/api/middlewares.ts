@@ -11,8 +11,9 @@ const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*"
 /**
  * Two Medusa cart routes get the checkout-safety middlewares (plugin middlewares run before core routes). Store
  * loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). Every plugin route
- * gets the input guard and an explicit body limit; the rules validator and the backtest a larger one (whole rule files). Medusa picks
- * a route's body parser from the FIRST matching entry, so the specific entry comes before the prefixes.
+ * gets the input guard and an explicit body limit; the rules validator, the backtest and the simulation a larger one
+ * (whole rule files). Medusa picks a route's body parser from the FIRST matching entry, so the specific entry comes
+ * before the prefixes.
  * `errorHandler` serves this plugin's router only: hostile-input errors become 4xx instead of Medusa's 500.
  */
 export const config: MiddlewaresConfig = {
@@ -44,6 +45,7 @@ export const config: MiddlewaresConfig = {
     },
     { method: "POST", matcher: "/admin/loyalty/rules/validate", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },
     { method: "POST", matcher: "/admin/loyalty/rules/backtest", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },
+    { method: "POST", matcher: "/admin/loyalty/simulate", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },
     ...PLUGIN_ROUTE_PREFIXES.map((matcher) => ({ matcher, bodyParser: { sizeLimit: BODY_LIMIT_BYTES }, middlewares: [guardInput] })),
   ],
 }

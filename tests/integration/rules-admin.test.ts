@@ -176,6 +176,33 @@ describe("rules admin: validate, hot reload, simulate, explain", () => {
     expect(await entryCount()).toBe(before)
   })
 
+  it("simulates a candidate rulebook sent with the order (the admin's candidate editor), refuses an invalid one with its file and JSON pointer, and leaves the live rulebook as it was", async () => {
+    const before = await entryCount()
+    const { body: live } = await admin.api.get("/admin/loyalty/rules/files")
+    const candidate = live.files.map((f: { name: string; content: string }) => (f.name === "accrual.json" ? { ...f, content: accrualText(5) } : f))
+    // The first order under the candidate: 5 × 123 + 100 first-order bonus (the live v2 gives 346).
+    const byOrder = await admin.api.post("/admin/loyalty/simulate", { order_id: ids.first, files: candidate })
+    expect(byOrder.status).toBe(200)
+    expect(byOrder.body).toMatchObject({ points: 715, amount_points: 615, bonus_points: 100 })
+    expect(byOrder.body.rulebook_version).not.toBe(v2)
+    const byFacts = await admin.api.post("/admin/loyalty/simulate", { order: { subtotal: 5000 }, customer: { orders_count: 3 }, files: candidate })
+    expect(byFacts.body).toMatchObject({ points: 250, rule_names: ["base-earn"] })
+    const asMap = Object.fromEntries(candidate.map((f: { name: string; content: string }) => [f.name, JSON.parse(f.content)]))
+    expect((await admin.api.post("/admin/loyalty/simulate", { order: { subtotal: 5000 }, customer: { orders_count: 3 }, files: asMap })).body).toMatchObject({ points: 250 })
+
+    const broken = live.files.map((f: { name: string; content: string }) => (f.name === "accrual.json" ? { ...f, content: accrualText(-1, "nonsense") } : f))
+    const refused = await admin.api.post("/admin/loyalty/simulate", { order_id: ids.first, files: broken })
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ type: "invalid_data", code: "RULES_INVALID", message: expect.stringContaining("nothing was evaluated") })
+    expect(refused.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ file: "accrual.json", pointer: expect.stringMatching(/^\/rules\/0/) })]))
+    const malformed = await admin.api.post("/admin/loyalty/simulate", { order_id: ids.first, files: [{ name: "accrual.json" }] })
+    expect([malformed.status, malformed.body.code]).toEqual([400, "INVALID_INPUT"])
+
+    expect((await admin.api.get("/admin/loyalty/rules")).body.rules.version).toBe(v2)
+    expect((await admin.api.post("/admin/loyalty/simulate", { order_id: ids.first })).body).toMatchObject({ points: 346, rulebook_version: v2 })
+    expect(await entryCount()).toBe(before)
+  })
+
   it("replays a stored order under a candidate rules directory from the command line (simulate --order <id>)", async () => {
     const before = await entryCount()
     const [accrual] = await sql(`SELECT details FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [ids.first])

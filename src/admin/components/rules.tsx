@@ -68,7 +68,7 @@ export function CandidateEditor() {
           {validateSummary(validate.data)}
         </Text>
       )}
-      <Simulate />
+      <Simulate files={current} />
       <Backtest files={current} />
     </Container>
   )
@@ -94,19 +94,21 @@ export function Issues({ title, issues, source }: { title: string; issues: RuleI
 
 type SimulationResult = { points: number; rule_names: string[]; rulebook_version: string; tier?: unknown; promotions?: unknown }
 
-/** The live rulebook's verdict for a stored order (writes nothing). */
-function Simulate() {
+/** The candidate files' verdict for a stored order (writes nothing; the live rulebook is not touched). */
+function Simulate({ files }: { files: CandidateFile[] }) {
   const [orderId, setOrderId] = useState("")
   const sim = useLoyaltyPost<SimulationResult>("/loyalty/simulate", { refresh: false })
+  const invalid = sim.errorBody?.issues as RuleIssue[] | undefined
   return (
     <div className="flex flex-col gap-y-2" data-testid="loyalty-simulate">
-      <Heading level="h3">Simulate an order (live rulebook)</Heading>
+      <Heading level="h3">Simulate an order with the candidate</Heading>
       <div className="flex gap-x-2">
         <Input placeholder="order_…" value={orderId} onChange={(e) => setOrderId(e.target.value)} className="w-72" aria-label="Order id" />
-        <Button size="small" variant="secondary" onClick={() => sim.run({ order_id: orderId.trim() })} isLoading={sim.loading}>Simulate</Button>
+        <Button size="small" variant="secondary" onClick={() => sim.run({ order_id: orderId.trim(), files })} isLoading={sim.loading}>Simulate</Button>
       </div>
       {sim.error && <Text size="small" className="text-ui-fg-error">{sim.error}</Text>}
-      {sim.data && <Text size="small">{`${fmt(sim.data.points)} points from ${sim.data.rule_names.join(", ") || "no rule"}`}</Text>}
+      {invalid && <Issues title="The candidate is invalid: nothing was evaluated" issues={invalid} />}
+      {sim.data && <Text size="small" data-testid="loyalty-simulate-result">{`${fmt(sim.data.points)} points from ${sim.data.rule_names.join(", ") || "no rule"}`}</Text>}
     </div>
   )
 }

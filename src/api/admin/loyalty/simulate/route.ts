@@ -5,7 +5,8 @@ import type LoyaltyRulesAdminService from "../../../../services/loyalty-rules-ad
 import { route } from "../../../_shared/handler"
 import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "../../../_shared/input-guard"
 import { simulationCandidate } from "../../../../domain/http/reports"
-import { AccrualSimulation, ActionSimulation } from "../../../_shared/response-schemas"
+import { AccrualSimulation, ActionSimulation, RulesInvalidBody } from "../../../_shared/response-schemas"
+import { RuleFilesList, RuleFilesMap } from "../../../_shared/rule-files"
 import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
 import { NoQuery, parseInput, SimulateByFacts as ByFacts, SimulateByOrder as ByOrder } from "../../../_shared/validate"
 
@@ -42,13 +43,23 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(await service.simulate(input, candidate?.rulebook))
 })
 
+// Every form takes the candidate `files` the rules/backtest route takes (the list or the map form).
+const CandidateFiles = {
+  files: z.union([RuleFilesList, RuleFilesMap]).optional()
+    .meta({ description: "candidate rule files (as rules/backtest takes them) to evaluate instead of the live rulebook; nothing is applied" }),
+}
+
 export const openapi: RouteDocs = {
   POST: {
-    summary: "Simulate an accrual (a stored order, or facts) or an earning action (`action`) with the live rulebook; writes nothing",
+    summary: "Simulate an accrual (a stored order, or facts) or an earning action (`action`) with the live rulebook or candidate `files`; writes nothing",
     query: NoQuery,
     // The handler picks one by the presence of `order_id`.
-    body: z.union([ByOrder, ByFacts, ByAction]),
+    body: z.union([ByOrder.extend(CandidateFiles), ByFacts.extend(CandidateFiles), ByAction.extend(CandidateFiles)]),
     response: z.union([AccrualSimulation, ActionSimulation]),
-    errors: [Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code)"), Refusals.rulesUnavailable],
+    errors: [
+      Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code)"),
+      Refusals.rulesUnavailable,
+      { status: 400, code: "RULES_INVALID", when: "the candidate files are invalid (issues located by file and JSON pointer); nothing was evaluated", body: RulesInvalidBody },
+    ],
   },
 }
