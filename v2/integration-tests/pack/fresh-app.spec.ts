@@ -158,7 +158,10 @@ module.exports = defineConfig({
     const sql = (q: string) =>
       execFileSync("psql", ["-h", dbHost, "-U", dbUser, "-d", db, "-At", "-c", q], { env: { ...env, PGPASSWORD: dbPassword }, encoding: "utf8" }).trim()
     expect(sql(`SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_name LIKE 'loyalty_%'`))
-      .toBe("loyalty_account,loyalty_ledger_entry,loyalty_promotion,loyalty_redemption,loyalty_redemption_use,loyalty_rulebook,loyalty_tier_change")
+      .toBe(
+        "loyalty_account,loyalty_action,loyalty_birthday_change,loyalty_expiry_reminder,loyalty_ledger_entry,loyalty_promotion," +
+          "loyalty_redemption,loyalty_redemption_use,loyalty_referral,loyalty_referral_code,loyalty_rulebook,loyalty_tier_change"
+      )
     expect(sql(`SELECT data_type FROM information_schema.columns WHERE table_name = 'loyalty_account' AND column_name = 'points_lifetime'`)).toBe("bigint")
     // The checkout's single-use guarantee is this full unique index (one claim per code, ever).
     expect(sql(`SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_loyalty_redemption_use_code'`)).toMatch(/^CREATE UNIQUE INDEX .* \(code\)$/)
