@@ -57,7 +57,8 @@ const ROUTES: Record<string, RouteRow> = {
     sample: { files: [{ name: "accrual.json", content: "{}" }] },
     limitBytes: RULES_VALIDATE_LIMIT,
   },
-  "POST /admin/loyalty/simulate": { auth: "admin", sample: { order_id: "order_1" }, overRange: { order: { subtotal: 2 ** 60 } } },
+  // Its body may carry candidate rule files: the rule files' limit.
+  "POST /admin/loyalty/simulate": { auth: "admin", sample: { order_id: "order_1" }, overRange: { order: { subtotal: 2 ** 60 } }, limitBytes: RULES_VALIDATE_LIMIT },
   "GET /admin/loyalty/settings": { auth: "admin" },
   "GET /admin/loyalty/stats/activity": { auth: "admin" },
   "GET /admin/loyalty/stats/tiers": { auth: "admin" },
