@@ -7,8 +7,9 @@
 //   --exit                     stop after printing (and clean up);  --log  show Medusa's info logs
 //   --no-admin                 skip the admin dashboard (its first build takes about a minute and ~1.2 GB)
 //   --screenshots              capture the README's admin screenshots into docs/images/ (needs Chromium)
-//   --v2                       the same on Medusa 2.21: the v2 plugin (v2/) served by `medusa start` in v2/ on a
-//                              throwaway database (v2's npm install runs first when v2/node_modules is missing)
+//   --v2                       the same on Medusa 2.21: the v2 plugin (v2/) served in v2/ on a throwaway database,
+//                              with its admin dashboard (`medusa develop`; `--no-admin`: `medusa start`, no admin);
+//                              v2's npm install runs first when v2/node_modules is missing
 import { spawn, execFileSync } from "node:child_process"
 import fs from "node:fs"
 import { createRequire } from "node:module"
@@ -283,13 +284,17 @@ async function mainV2() {
   const { getFreePort } = await import("./lib/embedded-pg.mjs")
   const port = await getFreePort()
   const u = `http://localhost:${port}`
-  await step("booting Medusa 2.21 with the plugin (medusa start)", async () => {
-    v2Server = spawn("npx", ["medusa", "start"], { cwd: v2, env: { ...env, DATABASE_URL: databaseUrl, PORT: String(port) }, detached: true, stdio: LOG ? "inherit" : "ignore" })
+  // The admin dashboard is served by `medusa develop` (Vite builds it on the fly; LOYALTY_V2_ADMIN turns v2/'s
+  // test config's admin on), the same way the v2 admin browser tests serve it.
+  const command = ADMIN ? "develop" : "start"
+  await step(`booting Medusa 2.21 with the plugin (medusa ${command}${ADMIN ? ", with the admin dashboard" : ""})`, async () => {
+    const serverEnv = { ...env, DATABASE_URL: databaseUrl, PORT: String(port), ...(ADMIN ? { LOYALTY_V2_ADMIN: "true" } : {}) }
+    v2Server = spawn("npx", ["medusa", command], { cwd: v2, env: serverEnv, detached: true, stdio: LOG ? "inherit" : "ignore" })
     const started = Date.now()
     for (;;) {
       const ok = await fetch(`${u}/health`).then((r) => r.status === 200, () => false)
       if (ok) return
-      if (Date.now() - started > 180_000) throw new Error("medusa start: no /health after 180 s (run with --log)")
+      if (Date.now() - started > 480_000) throw new Error(`medusa ${command}: no /health after 480 s (run with --log)`)
       await new Promise((r) => setTimeout(r, 500))
     }
   })
@@ -330,6 +335,11 @@ async function mainV2() {
   const C = `-H "Authorization: Bearer ${people.alice.token}" -H "x-publishable-api-key: ${shop.pk["x-publishable-api-key"]}"`
   const P = `-H "x-publishable-api-key: ${shop.pk["x-publishable-api-key"]}"`
   console.log(bold(`Medusa v2 store running on ${u}`) + dim(`  (admin: admin@example.com / supersecret; customers' password: pw)`))
+  if (ADMIN) {
+    console.log(bold(`Admin dashboard: ${u}/app`) + `  log in as admin@example.com / supersecret → Loyalty in the sidebar, a customer's Loyalty card`)
+    await step("loading the admin dashboard once (Vite compiles it on the first request)", () =>
+      waitForV2("the admin page", async () => (await fetch(`${u}/app`)).ok, 300_000))
+  }
   console.log(`
 # Alice's account and ledger (customer token + publishable key); the tier ladder (publishable key)
 curl -s ${C} ${u}/store/customers/me/loyalty

@@ -215,3 +215,13 @@ describe("OpenAPI document of the plugin's routes", () => {
     }
   })
 })
+
+describe("the named response schemas", () => {
+  it("free exactly the ids they name before naming them, so a second evaluation in one process cannot collide", () => {
+    const source = fs.readFileSync(path.join(ROOT, "src", "domain", "http", "response-schemas.ts"), "utf8")
+    const named = [...source.matchAll(/meta\(\{ id: "([A-Za-z]+)"/g)].map((m) => m[1])
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { NAMED_SCHEMA_IDS } = require("../../src/domain/http/response-schemas")
+    expect([...NAMED_SCHEMA_IDS].sort()).toEqual([...named].sort())
+  })
+})

@@ -14,6 +14,43 @@ import { VerifyChecks } from "../ledger/verify"
  */
 
 const int = () => z.number().int()
+
+/**
+ * The ids this module names (a test keeps the list equal to the `.meta({ id })` calls below). zod keeps its registry
+ * on `globalThis`, shared by every copy of zod a process loads, and some copies (Medusa's admin SDK's) refuse an id
+ * already taken. This module is evaluated again in one process whenever a module registry is rebuilt (jest runs each
+ * spec file in a fresh one), so it frees its own ids first: the newest evaluation's schemas are the named ones.
+ */
+export const NAMED_SCHEMA_IDS = [
+  "IsoDateTime",
+  "LoyaltyAccount",
+  "LoyaltyAccountWithEmail",
+  "LoyaltyMemberSummary",
+  "LoyaltyEntry",
+  "LoyaltyAction",
+  "LoyaltyRedemption",
+  "RuleIssue",
+  "RulesView",
+  "PromotionReconcileResult",
+  "AccrualFacts",
+  "AccrualContribution",
+  "TierRef",
+  "ExpiryCounts",
+  "ExpiryReminderCounts",
+  "RedemptionVoidCounts",
+  "ActivationCounts",
+  "TierCounts",
+  "ReconcileResult",
+  "VerifyReport",
+  "LoyaltyError",
+  "LoyaltyRulesInvalidError",
+  "ActionSimulation",
+  "MedusaUnauthorized",
+  "BirthdayCounts",
+  "AttachedReferral",
+] as const
+const registeredIds = (z.globalRegistry as unknown as { _idmap?: Map<string, unknown> })._idmap
+for (const id of NAMED_SCHEMA_IDS) registeredIds?.delete(id)
 /** A Date as Express sends it: `Date.prototype.toISOString`, always UTC with milliseconds. */
 export const IsoDateTime = z.iso.datetime().meta({ id: "IsoDateTime", description: "ISO 8601 date-time in UTC, e.g. 2026-11-22T09:00:00.000Z" })
 
