@@ -1,5 +1,5 @@
 /**
- * The Loyalty, Rules and Loyalty settings pages of the v2 admin in a real browser, on a real Medusa 2.21 app
+ * The Loyalty, Rules and Loyalty settings pages and the customer widget of the v2 admin in a real browser, on a real Medusa 2.21 app
  * (`medusa develop` serving this folder's admin, dev-app.ts) with real orders placed over the store API. What each page
  * shows is compared with what the plugin's admin routes answer. Both admin auth types: the session cookie (the
  * default) and a JWT (ADMIN_AUTH_TYPE=jwt): the pages call the routes through the admin client, so each sends what the
@@ -241,6 +241,45 @@ describeWithBrowser("the v2 admin's Loyalty, Rules and settings pages with sessi
         expect(await page.getByTestId("loyalty-settings-error").textContent()).toContain("Not available on this server (404")
       }
       await shot(page, "v2-settings.png")
+    } finally {
+      await page.close()
+    }
+  })
+
+  // Last in this block: its member would otherwise join the member list the first test compares.
+  it("shows on the customer page the balance and tier the API returns, and a double-clicked adjustment posts one entry", async () => {
+    const { customer } = await app.api("/admin/customers", { method: "POST", body: { email: "widget-member@loyalty.test", first_name: "Wid", last_name: "Get" } })
+    await app.api(`/admin/loyalty/accounts/${customer.id}/adjustments`, {
+      method: "POST", body: { points: 1200, reason: "welcome" }, headers: { "idempotency-key": "widget-seed" },
+    })
+    const before = (await app.api(`/admin/loyalty/accounts/${customer.id}`)).loyalty_account
+    expect([before.points_balance, before.tier?.name]).toEqual([1200, "Silver"])
+
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    try {
+      await logIn(page, app)
+      await app.timed("customer page", async () => {
+        await page.goto(`${app.base}/app/customers/${customer.id}`, { timeout: 180_000 })
+        await page.getByTestId("loyalty-balance").waitFor({ timeout: 180_000 })
+      })
+      expect((await page.getByTestId("loyalty-balance").textContent())?.trim()).toBe("1200 points")
+      expect((await page.getByTestId("loyalty-tier").textContent())?.trim()).toBe("Silver")
+      expect(await page.getByTestId("loyalty-entry").count()).toBe(1)
+
+      // -300 takes lifetime below Silver (a correction: Bronze at once); a double click must post it once.
+      await page.fill("#loyalty-adjust-points", "-300")
+      await page.fill("#loyalty-adjust-reason", "browser correction, double-clicked")
+      await page.getByRole("button", { name: "Adjust" }).dblclick()
+      await page.getByTestId("loyalty-adjust-message").waitFor({ timeout: 60_000 })
+      expect((await page.getByTestId("loyalty-adjust-message").textContent())?.trim()).toBe("Adjusted by -300 points")
+      await waitUntil("the widget to show the new balance", async () =>
+        (await page.getByTestId("loyalty-balance").textContent())?.trim() === "900 points", 120_000)
+      expect((await page.getByTestId("loyalty-tier").textContent())?.trim()).toBe("Bronze")
+      const after = (await app.api(`/admin/loyalty/accounts/${customer.id}`)).loyalty_account
+      expect([after.points_balance, after.tier?.name]).toEqual([900, "Bronze"])
+      const { entries } = await app.api(`/admin/loyalty/accounts/${customer.id}/entries`)
+      expect(entries.map((e: { points: number; reason: string }) => [e.points, e.reason])).toEqual([[-300, "browser correction, double-clicked"], [1200, "welcome"]])
+      await shot(page, "v2-customer-widget.png")
     } finally {
       await page.close()
     }

@@ -1,7 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
 import { Badge, Button, Container, Heading, Input, Label, Text } from "@medusajs/ui"
-import { useCallback, useEffect, useState } from "react"
+import { useCallback, useEffect, useRef, useState } from "react"
 import { sdk } from "../lib/sdk"
 
 type Account = {
@@ -24,7 +24,7 @@ function newIdempotencyKey(): string {
 /**
  * The customer's loyalty account on the admin customer page: balance, tier, latest entries (the admin loyalty
  * routes through the admin client, so the store's admin auth goes with them) and a form to adjust points (POST …/adjustments with an
- * Idempotency-Key per submit).
+ * Idempotency-Key per adjustment, so a double click posts once).
  */
 const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
   const base = `/admin/loyalty/accounts/${data.id}`
@@ -35,6 +35,9 @@ const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
   const [reason, setReason] = useState("")
   const [saving, setSaving] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
+  // One key per adjustment the admin means, not per click: a double click, or a retry of the same points and reason
+  // after a lost answer, sends the same key, so the ledger gets one entry. Other points or reason: a new key.
+  const pending = useRef<{ key: string; adjustment: string } | null>(null)
 
   const load = useCallback(async () => {
     try {
@@ -60,14 +63,17 @@ const CustomerLoyaltyWidget = ({ data }: DetailWidgetProps<AdminCustomer>) => {
   const submit = async (ev: React.FormEvent) => {
     ev.preventDefault()
     if (!valid || saving) return
+    const adjustment = JSON.stringify({ points: n, reason: reason.trim() })
+    if (pending.current?.adjustment !== adjustment) pending.current = { key: newIdempotencyKey(), adjustment }
     setSaving(true)
     setMessage(null)
     try {
       const body = await sdk().client.fetch<{ loyalty_account: Account }>(`${base}/adjustments`, {
         method: "POST",
-        headers: { "idempotency-key": newIdempotencyKey() },
+        headers: { "idempotency-key": pending.current.key },
         body: { points: n, reason: reason.trim() },
       })
+      pending.current = null
       setAccount(body.loyalty_account)
       setPoints("")
       setReason("")
