@@ -14,7 +14,7 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
   it("documents the defaults: allow negatives, 100 points per unit, min 500 in steps of 100, codes 30 days, expiry 12 months, no pending, spendable once placed, the store calendar in UTC, reminders 14 days before points expire, referral codes attachable for 30 days", () => {
     expect(DEFAULT_PROGRAM).toEqual({
       negative_balance: "allow",
-      redemption: { points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 },
+      redemption: { points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30, max_cart_share_bps: 10_000 },
       expiry: { after_months: 12 },
       pending_days: 0,
       spendable_on: "placed",
@@ -48,7 +48,7 @@ describe("program settings: the optional \"kind\": \"program\" rule file", () =>
     [{ pending_days: 14 }, { pending_days: 14 }],
     [{ spendable_on: "captured" }, { spendable_on: "captured" }],
     [{ spendable_on: "captured", pending_days: 7 }, { spendable_on: "captured", pending_days: 7 }],
-    [{ redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650 } }, { redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650 } }],
+    [{ redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650 } }, { redemption: { points_per_currency_unit: 1, min_points: 1, step_points: 1, code_valid_days: 3650, max_cart_share_bps: 10_000 } }],
   ])("takes %j from the file", (settings, expected) => {
     expect(compileProgram(settings).program).toEqual({ ...DEFAULT_PROGRAM, ...expected })
   })

@@ -44,7 +44,7 @@ export const TierStatsResponse = z.object({ tiers: z.array(z.object({ code: z.st
 
 const ProgramView = z.object({
   negative_balance: z.enum(["allow", "stop_at_zero"]),
-  redemption: z.object({ points_per_currency_unit: Int, min_points: Int, step_points: Int, code_valid_days: Int }),
+  redemption: z.object({ points_per_currency_unit: Int, min_points: Int, step_points: Int, code_valid_days: Int, max_cart_share_bps: Int }),
   expiry: z.object({ after_months: Int }).nullable(),
   pending_days: Int,
   spendable_on: z.enum(["placed", "captured"]),

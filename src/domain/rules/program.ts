@@ -24,6 +24,11 @@ export interface RedemptionSettings {
   readonly step_points: number
   /** How long a redemption's discount code stays usable. */
   readonly code_valid_days: number
+  /**
+   * Paying with points in the cart: the largest share of the cart's goods (its items' total, never shipping) the
+   * applied points may pay, in basis points (10000 = all of the goods, 5000 = half).
+   */
+  readonly max_cart_share_bps: number
 }
 
 export interface ExpirySettings {
@@ -56,7 +61,7 @@ export interface ProgramSettings {
 /** The settings of a rulebook without a program file; also the schema's defaults, so the two cannot differ. */
 export const DEFAULT_PROGRAM: ProgramSettings = Object.freeze({
   negative_balance: "allow",
-  redemption: Object.freeze({ points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30 }),
+  redemption: Object.freeze({ points_per_currency_unit: 100, min_points: 500, step_points: 100, code_valid_days: 30, max_cart_share_bps: 10_000 }),
   expiry: Object.freeze({ after_months: 12 }),
   pending_days: 0,
   spendable_on: "placed",
@@ -71,6 +76,7 @@ export const PROGRAM_LIMITS = Object.freeze({
   step_points: { min: 1, max: 1_000_000_000 },
   min_points: { min: 1, max: 1_000_000_000 },
   code_valid_days: { min: 1, max: 3650 },
+  max_cart_share_bps: { min: 1, max: 10_000 },
   after_months: { min: 1, max: 120 },
   pending_days: { min: 0, max: 365 },
   attach_within_days: { min: 1, max: 365 },

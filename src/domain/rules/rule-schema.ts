@@ -101,6 +101,7 @@ const RedemptionSettings = strict({
   min_points: setting(PROGRAM_LIMITS.min_points, defaults.min_points, "Smallest redemption; a multiple of step_points."),
   step_points: setting(PROGRAM_LIMITS.step_points, defaults.step_points, "Redemptions come in multiples of this many points."),
   code_valid_days: setting(PROGRAM_LIMITS.code_valid_days, defaults.code_valid_days, "Days a redemption's discount code stays usable; unused points come back after."),
+  max_cart_share_bps: setting(PROGRAM_LIMITS.max_cart_share_bps, defaults.max_cart_share_bps, "Paying with points in the cart: the largest share of the cart's goods (items, not shipping) points may pay, in basis points (10000 = all, 5000 = half)."),
 }).superRefine((r, ctx) => {
   // zod runs this even when a field failed its own check: one issue per mistake, so only compare valid values.
   if (!withinLimits(r.min_points, PROGRAM_LIMITS.min_points) || !withinLimits(r.step_points, PROGRAM_LIMITS.step_points)) return

@@ -206,6 +206,10 @@ function withoutLaterDefaults(data: ProgramFile): RuleFile {
   if (data.timezone === DEFAULT_PROGRAM.timezone) delete later.timezone
   if (data.expiry_reminder_days === DEFAULT_PROGRAM.expiry_reminder_days) delete later.expiry_reminder_days
   if (data.referral.attach_within_days === DEFAULT_PROGRAM.referral.attach_within_days) delete later.referral
+  if (data.redemption.max_cart_share_bps === DEFAULT_PROGRAM.redemption.max_cart_share_bps) {
+    const { max_cart_share_bps: _default, ...redemption } = data.redemption
+    later.redemption = redemption
+  }
   return later as RuleFile
 }
 
