@@ -398,3 +398,44 @@ export const ReferralCodeView = z.strictObject({
 /** The members a job run could not process (v2's jobs go on past one member's failure), absent when none. */
 export const JobFailures = z.array(z.strictObject({ id: z.string(), message: z.string() })).optional()
   .meta({ description: "one row per member or order the run could not process, with why; absent when none" })
+
+const previewRules = z
+  .array(z.strictObject({ name: z.string(), points: int().meta({ description: "signed: a cap's cut is negative" }) }))
+  .meta({ description: "the rules that fire, in the accrual's order (amount, multipliers, bonuses, caps); they sum to points" })
+
+/** earnPreview (domain/program/earn-preview.ts): what a cart will earn once placed. Nothing is written. */
+export const CartEarnPreview = z.strictObject({
+  cart_id: z.string(),
+  currency_code: z.string(),
+  points: int().meta({ description: "what the order will earn, computed as its accrual will be, at the time of the request" }),
+  pending: z.boolean().meta({ description: "the points will be pending first (the program's pending_days or spendable_on)" }),
+  member: z.boolean().meta({ description: "false for a guest cart: the points are what a member would earn (a guest's order earns nothing)" }),
+  rules: previewRules,
+  tier: z
+    .strictObject({
+      current: z.string().nullable(),
+      after: z.string().nullable().meta({ description: "the tier the member will hold once the order's points are posted" }),
+      points_to_next: int().nullable().meta({ description: "points still needed for the next tier after the order; null at the top or when that threshold is not on points" }),
+    })
+    .nullable()
+    .meta({ description: "null without tiers" }),
+  rulebook_version: z.string(),
+})
+
+/** productEarnPreview: points for one unit of each variant of a product, for the member (a guest: a new member). */
+export const ProductEarnPreview = z.strictObject({
+  product_id: z.string(),
+  region_id: z.string(),
+  currency_code: z.string(),
+  member: z.boolean().meta({ description: "false without a logged-in member: the points are what a member would earn (\"sign in to earn\")" }),
+  variants: z.array(
+    z.strictObject({
+      variant_id: z.string(),
+      unit_price: int().nullable().meta({ description: "minor units; null when the variant has no price in the region's currency (it then earns 0)" }),
+      points: int(),
+      pending: z.boolean(),
+      rules: previewRules,
+    })
+  ),
+  rulebook_version: z.string(),
+})
