@@ -8,7 +8,7 @@
 //   --no-admin                 skip the admin dashboard (its first build takes about a minute and ~1.2 GB)
 //   --screenshots              capture the README's admin screenshots into docs/images/ (needs Chromium)
 //   --v2                       the same on Medusa 2.21: the v2 plugin (v2/) served in v2/ on a throwaway database,
-//                              with its admin dashboard (`medusa develop`; `--no-admin`: `medusa start`, no admin);
+//                              with its admin dashboard (`medusa start` in development mode; `--no-admin`: no admin);
 //                              v2's npm install runs first when v2/node_modules is missing
 import { spawn, execFileSync } from "node:child_process"
 import fs from "node:fs"
@@ -284,9 +284,10 @@ async function mainV2() {
   const { getFreePort } = await import("./lib/embedded-pg.mjs")
   const port = await getFreePort()
   const u = `http://localhost:${port}`
-  // The admin dashboard is served by `medusa develop` (Vite builds it on the fly; LOYALTY_V2_ADMIN turns v2/'s
-  // test config's admin on), the same way the v2 admin browser tests serve it.
-  const command = ADMIN ? "develop" : "start"
+  // The admin dashboard is served by `medusa start` in development mode (Vite builds it on the fly; LOYALTY_V2_ADMIN
+  // turns v2/'s test config's admin on), as the v2 admin browser tests serve it: `medusa develop` would do the same
+  // but restart the store whenever a file under v2/ changes.
+  const command = "start"
   await step(`booting Medusa 2.21 with the plugin (medusa ${command}${ADMIN ? ", with the admin dashboard" : ""})`, async () => {
     const serverEnv = { ...env, DATABASE_URL: databaseUrl, PORT: String(port), ...(ADMIN ? { LOYALTY_V2_ADMIN: "true" } : {}) }
     v2Server = spawn("npx", ["medusa", command], { cwd: v2, env: serverEnv, detached: true, stdio: LOG ? "inherit" : "ignore" })
