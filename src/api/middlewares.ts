@@ -1,4 +1,4 @@
-import { requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
+import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
 import { json } from "express"
 import { guardCartCompletion } from "./_shared/completion-guard"
 import { loyaltyErrorHandler } from "./_shared/error-handler"
@@ -6,7 +6,7 @@ import { BODY_LIMIT_BYTES, guardInput, RULES_VALIDATE_BODY_LIMIT_BYTES } from ".
 import { refuseUnusableRedemptionCodes } from "./_shared/redemption-codes"
 
 /** Every plugin route lives under one of these prefixes: the input guard covers them all. */
-const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*"]
+const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*", "/store/carts/:id/loyalty*"]
 
 /**
  * Two Medusa cart routes get the checkout-safety middlewares (plugin middlewares run before core routes). Store
@@ -42,6 +42,17 @@ export const config: MiddlewaresConfig = {
     {
       matcher: "/store/customers/me/loyalty*",
       middlewares: [requireCustomerAuthentication()],
+    },
+    // Paying with points in a cart: only a signed-in member (a guest has no points).
+    {
+      matcher: "/store/carts/:id/loyalty*",
+      middlewares: [requireCustomerAuthentication()],
+    },
+    // The product earn preview is public; a logged-in customer's session or token makes it their own.
+    {
+      matcher: "/store/products/:id/loyalty*",
+      bodyParser: { sizeLimit: BODY_LIMIT_BYTES },
+      middlewares: [authenticateCustomer(), guardInput],
     },
     { method: "POST", matcher: "/admin/loyalty/rules/validate", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },
     { method: "POST", matcher: "/admin/loyalty/rules/backtest", bodyParser: { sizeLimit: RULES_VALIDATE_BODY_LIMIT_BYTES } },

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm"
 import type LoyaltyCheckoutService from "../services/loyalty-checkout"
 import { refusalResponse, type RefusalResponse } from "../domain/http/checkout-refusal"
+import { completeWithCartPoints, prepareCartPoints } from "./cart-points"
 
 /** What the guard needs from a container: Medusa's awilix cradle/container or a request scope. */
 export type Resolver = { resolve<T = unknown>(name: string): T }
@@ -58,7 +59,8 @@ type CompletionStrategy = {
 const GUARDED = Symbol.for("medusa-plugin-loyalty-rules.completion-guard")
 
 /**
- * Puts the claim around the order-creating step of whichever cart completion strategy the store runs (Medusa's, or
+ * Puts the claim (and inside it the debit of points applied to the cart, checkout/cart-points.ts) around the
+ * order-creating step of whichever cart completion strategy the store runs (Medusa's, or
  * the store's own when it keeps Medusa's `handlePaymentAuthorized` step), once per strategy instance (Medusa
  * registers it as a singleton). Wrapping the instance rather than registering a strategy of our own keeps a store's
  * strategy in place: Medusa registers plugins' strategies concurrently, so which of two registrations wins is not
@@ -72,14 +74,16 @@ export function guardCompletionStrategy(strategy: CompletionStrategy, container:
   const handlePaymentAuthorized = strategy.handlePaymentAuthorized
   marked.complete = async function (this: CompletionStrategy, id, ikey, context) {
     if (ikey.recovery_point === "started") {
-      const refused = await precheckRedemptions(container, id)
+      const refused = (await precheckRedemptions(container, id)) ?? (await prepareCartPoints(container, id))
       if (refused) return refused // nothing authorized or written yet; the idempotency key stays at "started"
     }
     return await complete.call(this, id, ikey, context)
   }
   if (handlePaymentAuthorized) {
     marked.handlePaymentAuthorized = async function (this: CompletionStrategy, id, o) {
-      return await completeWithRedemptionClaims(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o))
+      return await completeWithRedemptionClaims(container, o.manager, id, () =>
+        completeWithCartPoints(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o))
+      )
     }
   }
   marked[GUARDED] = true
