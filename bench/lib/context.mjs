@@ -24,6 +24,11 @@ const { createAdmin, createRegion, createProduct } = require("../../scripts/lib/
  * @property {() => Promise<import("./v2.mjs").V2Store>} v2 the v2 store: a Medusa 2.21 app with the packed v2 plugin
  *   in a child process, booted on first use and shared by the v2 sections (stops the shared v1 store first: its
  *   enqueuer would compete for the CPU); check `v2Installed()` of lib/v2.mjs before calling
+ * @property {() => Promise<import("./v2.mjs").V2Store>} v2Baseline the same v2 host app WITHOUT the plugin in its config
+ *   (its own database and child process), booted on first use next to ctx.v2() and shared by the sections that
+ *   compare a store with the plugin and one without (v2_checkout, v2_load)
+ * @property {() => Promise<void>} alone stops the shared store and the v2 apps: a section that boots its own
+ *   processes (load) measures them without another store's background work
  */
 
 /**
@@ -35,6 +40,7 @@ export function createContext({ quick, baseDbUrl, log }) {
   /** @type {Promise<any> | null} */ let fixtures = null
   /** @type {any} */ let own = null
   /** @type {Promise<import("./v2.mjs").V2Store> | null} */ let v2 = null
+  /** @type {Promise<import("./v2.mjs").V2Store> | null} */ let v2Bare = null
 
   const boot = async (prefix) => {
     log(`booting a Medusa store (${prefix})`)
@@ -61,6 +67,15 @@ export function createContext({ quick, baseDbUrl, log }) {
     detachSubscribers(store)
   }
   const stopV2 = async () => {
+    if (v2Bare) {
+      const pending = v2Bare
+      v2Bare = null
+      const s = await pending.catch(() => null)
+      if (s) {
+        log("stopping the v2 app without the plugin (dropping its database)")
+        await s.stop()
+      }
+    }
     if (!v2) return
     const pending = v2
     v2 = null
@@ -130,6 +145,19 @@ export function createContext({ quick, baseDbUrl, log }) {
       })
       v2.catch(() => {}) // a failed boot fails the other v2 sections at once (same error), not after a second boot
       return await v2
+    },
+    async v2Baseline() {
+      await ctx.v2() // first: a first run installs and migrates the host app once, for both
+      v2Bare ??= import("./v2.mjs").then(({ startV2 }) => {
+        log("booting the v2 app without the plugin (the baseline store)")
+        return startV2({ baseDbUrl, log, withoutPlugin: true })
+      })
+      v2Bare.catch(() => {})
+      return await v2Bare
+    },
+    async alone() {
+      await stopV2()
+      await stopShared()
     },
     async close() {
       await stopV2()

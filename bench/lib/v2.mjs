@@ -33,13 +33,14 @@ export const V2_MISSING =
  */
 
 /**
- * @param {{ baseDbUrl: string, log: (msg: string) => void }} opts
+ * @param {{ baseDbUrl: string, log: (msg: string) => void, withoutPlugin?: boolean }} opts `withoutPlugin`: the same
+ *   host app with no plugin in its config (the baseline store of v2_checkout and v2_load)
  * @returns {Promise<V2Store>}
  */
-export async function startV2({ baseDbUrl, log }) {
+export async function startV2({ baseDbUrl, log, withoutPlugin = false }) {
   const pg = require("pg")
   const t0 = Date.now()
-  const app = await benchApp.startBenchApp({ baseDbUrl, pg, log: (m) => log(`  ${m}`) })
+  const app = await benchApp.startBenchApp({ baseDbUrl, pg, withoutPlugin, log: (m) => log(`  ${m}`) })
   const pool = new pg.Pool({ connectionString: app.databaseUrl, max: 1 })
   const stop = async () => {
     await pool.end().catch(() => {})

@@ -86,6 +86,10 @@ function filterConsoleNoise() {
  * @property {boolean} [log] show Medusa's info logs (default: warnings and errors only)
  * @property {(step: string, ms: number) => void} [onStep] called after each boot step with its duration
  * @property {string} [dbPrefix] prefix of the throwaway database name (default "loyalty_test")
+ * @property {boolean} [withoutPlugin] boot the store WITHOUT the loyalty plugin in its config (the bench's baseline
+ *   store; its database still has the plugin's tables, copied from the migrated template, and nothing uses them)
+ * @property {{ email: string, password: string }} [adminUser] create this admin user once the store is up (a store
+ *   in a child process, scripts/lib/store-process.js, has no container to hand to createAdmin)
  * @property {string} [adminBuildDir] serve this admin dashboard build (scripts/lib/admin-build.js) at /app with
  *   @medusajs/admin's own router, as a store with `{ resolve: "@medusajs/admin", options: { serve: true } }` does
  *
@@ -203,7 +207,7 @@ async function migratedTemplate(baseUrl, opts) {
 
 /**
  * @typedef {{ databaseUrl: string, redisUrl?: string, pluginOptions?: Record<string, unknown>, queueName: string,
- *   redisPrefix?: string, eventBusOptions?: Record<string, unknown> }} StoreConfigInput
+ *   redisPrefix?: string, eventBusOptions?: Record<string, unknown>, withoutPlugin?: boolean }} StoreConfigInput
  */
 
 /**
@@ -259,7 +263,7 @@ function writeStoreConfig(o) {
     plugins: [
       abs("medusa-fulfillment-manual"),
       abs("medusa-payment-manual"),
-      { resolve: REPO_ROOT, options: o.pluginOptions ?? {} },
+      ...(o.withoutPlugin ? [] : [{ resolve: REPO_ROOT, options: o.pluginOptions ?? {} }]),
     ],
     modules: {
       eventBus: o.redisUrl
@@ -376,6 +380,7 @@ async function startStore(opts = {}) {
     queueName: queueName ?? `loyalty-events-${db.name}`,
     redisPrefix: opts.redisPrefix,
     eventBusOptions: opts.eventBusOptions,
+    withoutPlugin: opts.withoutPlugin,
   })
   const previousConfigEnv = process.env.LOYALTY_STORE_CONFIG
   process.env.LOYALTY_STORE_CONFIG = configFile
@@ -421,6 +426,9 @@ async function startStore(opts = {}) {
     const eventBus = loaded.container.resolve("eventBusService")
     // NODE_ENV=test (jest) keeps the staged-job enqueuer off; elsewhere it already runs.
     if (!eventBus.shouldEnqueuerRun) eventBus.startEnqueuer()
+    if (opts.adminUser) {
+      await loaded.container.resolve("userService").create({ email: opts.adminUser.email, role: "admin" }, opts.adminUser.password)
+    }
     timings.boot = Date.now() - t
     onStep("boot", timings.boot)
   } catch (err) {

@@ -171,6 +171,24 @@ export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
 `,
 }
 
+// The host app's config, rewritten on every run (no install needed): LOYALTY_BENCH_WITHOUT_PLUGIN=1 boots the same
+// app without the plugin (the bench's baseline store: its database, a copy of the same template, keeps the
+// plugin's tables, which nothing then uses).
+const MEDUSA_CONFIG = `import { loadEnv, defineConfig } from "@medusajs/framework/utils"
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: { storeCors: "*", adminCors: "*", authCors: "*", jwtSecret: "bench", cookieSecret: "bench" },
+  },
+  admin: { disable: true },
+  plugins:
+    process.env.LOYALTY_BENCH_WITHOUT_PLUGIN === "1"
+      ? []
+      : [{ resolve: "medusa-plugin-loyalty-rules-v2", options: { auto_enroll: true } }],
+})
+`
+
 /** Writes the host app (as fresh-app.spec.ts does) depending on the given tarball. */
 function writeApp(tarballName) {
   const pkg = {
@@ -188,20 +206,6 @@ function writeApp(tarballName) {
   }
   fs.writeFileSync(path.join(CACHE, "package.json"), JSON.stringify(pkg, null, 2) + "\n")
   fs.writeFileSync(
-    path.join(CACHE, "medusa-config.ts"),
-    `import { loadEnv, defineConfig } from "@medusajs/framework/utils"
-loadEnv(process.env.NODE_ENV || "development", process.cwd())
-module.exports = defineConfig({
-  projectConfig: {
-    databaseUrl: process.env.DATABASE_URL,
-    http: { storeCors: "*", adminCors: "*", authCors: "*", jwtSecret: "bench", cookieSecret: "bench" },
-  },
-  admin: { disable: true },
-  plugins: [{ resolve: "medusa-plugin-loyalty-rules-v2", options: { auto_enroll: true } }],
-})
-`
-  )
-  fs.writeFileSync(
     path.join(CACHE, "tsconfig.json"),
     JSON.stringify({
       compilerOptions: {
@@ -216,9 +220,9 @@ module.exports = defineConfig({
   )
 }
 
-/** The bench-only files of the host app (routes, preload): rewritten on every run, no install needed. */
+/** The bench-only files of the host app (routes, preload, config): rewritten on every run, no install needed. */
 function writeBenchFiles() {
-  for (const [rel, text] of Object.entries({ ...BENCH_ROUTES, "bench-preload.js": PRELOAD })) {
+  for (const [rel, text] of Object.entries({ ...BENCH_ROUTES, "bench-preload.js": PRELOAD, "medusa-config.ts": MEDUSA_CONFIG })) {
     fs.mkdirSync(path.dirname(path.join(CACHE, rel)), { recursive: true })
     fs.writeFileSync(path.join(CACHE, rel), text)
   }
@@ -263,11 +267,12 @@ async function prepareApp(log) {
 
 /**
  * Boots the host app on a throwaway database of the PostgreSQL server `baseDbUrl` (an admin URL).
- * @param {{ baseDbUrl: string, log?: (msg: string) => void, pg: any }} opts `pg`: the caller's node-postgres module
+ * @param {{ baseDbUrl: string, log?: (msg: string) => void, pg: any, withoutPlugin?: boolean }} opts `pg`: the caller's
+ *   node-postgres module; `withoutPlugin`: the same app with no plugin in its config (a baseline store)
  * @returns {Promise<{ baseUrl: string, databaseUrl: string, databaseName: string, template: string, fromTemplate: boolean, admin: { email: string, password: string },
  *   timings: Record<string, number>, hash: string, reused: boolean, stop: () => Promise<void> }>}
  */
-async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
+async function startBenchApp({ baseDbUrl, log = () => {}, pg, withoutPlugin = false }) {
   if (!v2Installed()) throw new Error("v2/ is not installed: cd v2 && npm install --no-audit --no-fund")
   const timings = {}
   let t = Date.now()
@@ -342,7 +347,7 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
     const port = await freePort()
     const baseUrl = `http://127.0.0.1:${port}`
     t = Date.now()
-    log("v2 app: medusa start")
+    log(`v2 app: medusa start${withoutPlugin ? " (without the plugin)" : ""}`)
     server = spawn("npx", ["medusa", "start"], {
       cwd: app.dir,
       env: {
@@ -350,6 +355,7 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg }) {
         NODE_ENV: "production",
         DATABASE_URL: databaseUrl,
         PORT: String(port),
+        LOYALTY_BENCH_WITHOUT_PLUGIN: withoutPlugin ? "1" : "",
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(app.dir, "bench-preload.js")}`.trim(),
       },
       detached: true,
