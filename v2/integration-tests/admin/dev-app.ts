@@ -53,6 +53,8 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | null |
       const value = await probe()
       if (value) return value
     } catch (e) {
+      // A probe that knows waiting cannot help (the server process is gone) ends the wait at once.
+      if ((e as { fatal?: boolean }).fatal) throw e
       last = e
     }
     await new Promise((r) => setTimeout(r, 500))
@@ -131,8 +133,13 @@ export async function startDevApp(name: string, authType: "session" | "jwt"): Pr
     server = spawn("npx", ["medusa", "start"], { cwd: v2, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
     server.stdout!.on("data", (d) => (output = (output + d).slice(-20000)))
     server.stderr!.on("data", (d) => (output = (output + d).slice(-20000)))
+    let exited: string | null = null
+    server.on("exit", (code, signal) => (exited = `medusa start exited (${signal ?? `code ${code}`}) before answering /health`))
     await timed("server boot", () =>
-      waitUntil("/health", async () => (await fetch(`${base}/health`)).ok, 480_000).catch((e) => {
+      waitUntil("/health", async () => {
+        if (exited) throw Object.assign(new Error(exited), { fatal: true })
+        return (await fetch(`${base}/health`)).ok
+      }, 480_000).catch((e) => {
         throw new Error(`${e.message}\n${output}`)
       })
     )
