@@ -1,5 +1,6 @@
 import { authenticateCustomer, requireCustomerAuthentication, type MiddlewaresConfig } from "@medusajs/medusa"
 import { json } from "express"
+import { respreadCartPoints } from "./_shared/cart-points"
 import { guardCartCompletion } from "./_shared/completion-guard"
 import { loyaltyErrorHandler } from "./_shared/error-handler"
 import { BODY_LIMIT_BYTES, guardInput, RULES_VALIDATE_BODY_LIMIT_BYTES } from "./_shared/input-guard"
@@ -9,8 +10,8 @@ import { refuseUnusableRedemptionCodes } from "./_shared/redemption-codes"
 const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*", "/store/carts/:id/loyalty*"]
 
 /**
- * Two Medusa cart routes get the checkout-safety middlewares (plugin middlewares run before core routes). Store
- * loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). Every plugin route
+ * Medusa's cart routes get the checkout-safety middlewares, and points applied to a cart follow its lines (plugin
+ * middlewares run before core routes). Store loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). Every plugin route
  * gets the input guard and an explicit body limit; the rules validator, the backtest and the simulation a larger one
  * (whole rule files). Medusa picks a route's body parser from the FIRST matching entry, so the specific entry comes
  * before the prefixes.
@@ -25,8 +26,11 @@ export const config: MiddlewaresConfig = {
     {
       matcher: "/store/carts/:id",
       method: ["POST"],
-      middlewares: [json(), refuseUnusableRedemptionCodes],
+      middlewares: [json(), refuseUnusableRedemptionCodes, respreadCartPoints],
     },
+    // Medusa's line routes: points applied to the cart follow its lines, in the totals Medusa answers with.
+    { matcher: "/store/carts/:id/line-items", method: ["POST"], middlewares: [respreadCartPoints] },
+    { matcher: "/store/carts/:id/line-items/:line_id", method: ["POST", "DELETE"], middlewares: [respreadCartPoints] },
     // Medusa's cart completion: the store's completion strategy claims loyalty codes in the order's transaction.
     {
       matcher: "/store/carts/:id/complete",

@@ -98,13 +98,13 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
 
   /**
    * Spreads the applied points' value over the cart's lines as they are now (the cart changed since: lines added,
-   * removed, quantities), when the adjustments differ from that. What cannot fit (goods shrank below the value) is
-   * left for the completion to refuse.
+   * removed, quantities), when the adjustments differ from that (true: they were rewritten). What cannot fit (goods
+   * shrank below the value) is left for the completion to refuse.
    */
-  async respread(cart_id: string): Promise<void> {
-    await this.atomicPhase_(async (manager) => {
+  async respread(cart_id: string): Promise<boolean> {
+    return await this.atomicPhase_(async (manager) => {
       const cart = await this.cartRow(manager, cart_id)
-      if (!cart?.applied || cart.completed_at) return
+      if (!cart?.applied || cart.completed_at) return false
       const lines = await this.goodsLines(manager, cart_id)
       const goods_minor = lines.reduce((sum, l) => sum + l.goods_minor, 0)
       const shares = spreadAmountMinor(Math.min(cart.applied.amount_minor, goods_minor), lines)
@@ -115,9 +115,10 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
       const same =
         current.length === shares.filter((s) => s.amount_minor > 0).length &&
         current.every((c) => shares.some((s) => s.id === c.item_id && s.amount_minor === Number(c.amount)))
-      if (same) return
+      if (same) return false
       await this.writeAdjustments(manager, lines, shares)
       await this.totalsChanged(manager, cart)
+      return true
     })
   }
 

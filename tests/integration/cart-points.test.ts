@@ -87,19 +87,23 @@ describe("paying with points in the cart", () => {
     expect(await balanceOf(member)).toBe(3000)
   })
 
-  it("debits exactly the applied points once when the cart completes after it changed", async () => {
+  it("debits exactly the applied points once when the cart completes after it changed, its totals showing them after every change", async () => {
     const member = await memberWith(3000)
     const { cart, api: c } = await cartOf(member, [{ variant_id: shirt, quantity: 2 }])
     expectOk(await applyPoints(c, cart.id, 2000), "apply points")
-    // The cart changes after the points: a line added, a quantity lowered.
-    expectOk(await c.post(`/store/carts/${cart.id}/line-items`, { variant_id: tv, quantity: 1 }), "add the TV")
-    const shirtLine = expectOk(await c.get(`/store/carts/${cart.id}`), "GET cart").cart.items.find((i: any) => i.variant_id === shirt)
-    expectOk(await c.post(`/store/carts/${cart.id}/line-items/${shirtLine.id}`, { quantity: 1 }), "one shirt")
+    // The cart changes after the points: a line added, a quantity lowered, the line that first carried them removed.
+    const added = expectOk(await c.post(`/store/carts/${cart.id}/line-items`, { variant_id: tv, quantity: 1 }), "add the TV").cart
+    expect(added).toMatchObject({ subtotal: 74690, discount_total: 2000 })
+    const shirtLine = added.items.find((i: any) => i.variant_id === shirt)
+    const lowered = expectOk(await c.post(`/store/carts/${cart.id}/line-items/${shirtLine.id}`, { quantity: 1 }), "one shirt").cart
+    expect(lowered).toMatchObject({ subtotal: 62345, discount_total: 2000 })
+    const removed = expectOk(await c.del(`/store/carts/${cart.id}/line-items/${shirtLine.id}`), "no shirt").cart
+    expect(removed).toMatchObject({ subtotal: 50000, discount_total: 2000, total: 50000 + removed.shipping_total - 2000 })
     await selectManualPayment(c, cart.id)
 
     const done = expectOk(await complete(c, cart.id), "complete")
     expect(done.type).toBe("order")
-    expect(done.data).toMatchObject({ subtotal: 62345, discount_total: 2000, total: 62345 + done.data.shipping_total - 2000 })
+    expect(done.data).toMatchObject({ subtotal: 50000, discount_total: 2000, total: 50000 + done.data.shipping_total - 2000 })
     const debits = (await entriesOfCart(cart.id)).filter((e) => e.kind === "redemption")
     expect(debits).toEqual([{ idempotency_key: `cart-points:${cart.id}`, kind: "redemption", points: -2000, order_id: done.data.id }])
     // The order's accrual comes later (order.placed); the debit is the only other movement.
