@@ -49,7 +49,7 @@ export const config: MiddlewaresConfig = {
     },
     // Paying with points in a cart: only a signed-in member (a guest has no points).
     {
-      matcher: "/store/carts/:id/loyalty*",
+      matcher: "/store/carts/:id/loyalty/points",
       middlewares: [requireCustomerAuthentication()],
     },
     // The product earn preview is public; a logged-in customer's session or token makes it their own.
