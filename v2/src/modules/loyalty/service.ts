@@ -601,6 +601,25 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   }
 
   /**
+   * The member's next points to expire and when (the core's nextExpiry over every movement of the account, FIFO), or
+   * null when nothing is left to expire or the program never expires points.
+   */
+  @InjectManager()
+  async nextExpiryOf(
+    customer_id: string,
+    now: Date,
+    after_months: number | null,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ points: number; expires_at: Date } | null> {
+    if (after_months === null) return null
+    const knex = readerOf(sharedContext)
+    const account = await Accounts.findAccount(knex, customer_id)
+    if (!account) return null
+    const movements = (await Ledger.accountEntries(knex, account.id)).map((e) => ({ points: e.points, kind: e.kind, created_at: new Date(e.created_at) }))
+    return nextExpiry(movements, now, after_months)
+  }
+
+  /**
    * The expiry reminder due for a member at `now` (the core's nextExpiry and expiryReminder over the account's
    * movements), recorded once per member and expiry date: its `loyalty.points_expiring` payload, or null when none is
    * due or this expiry date was reminded before.

@@ -25,6 +25,11 @@ export type OrderForLoyalty = {
    * "refund" for each refund of an order's payment): only then can there be refunds for an accrual to sweep.
    */
   refunded: boolean
+  /**
+   * Whether a capture of the order's payment is recorded (an order transaction with reference "capture"): an accrual
+   * written after the capture is spendable at once under `spendable_on: "captured"` (its payment.captured came first).
+   */
+  captured: boolean
 }
 
 const ORDER_FIELDS = [
@@ -110,6 +115,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     order_facts,
     earlier_orders,
     refunded: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "refund"),
+    captured: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "capture"),
   }
 }
 

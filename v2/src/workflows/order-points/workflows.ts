@@ -66,8 +66,8 @@ export const accrueOrderStep = createStep(
       const facts = accrualFacts(order, account)
       const result = evaluateAccrual(rulebook, facts)
       const { pending_days, spendable_on } = rulebook.program
-      // spendable_on "captured" waits for order.payment_captured (not wired in v2 yet): pending until then.
-      const pending = accruesPending(rulebook.program, false)
+      // spendable_on "captured": pending until payment.captured activates it, unless the capture came first.
+      const pending = accruesPending(rulebook.program, order.captured)
       return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
     }, order_id, memberContextSource(container, customer_id))
     const tier_changes = posted.tier_changes ?? []
