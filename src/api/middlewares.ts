@@ -11,8 +11,8 @@ const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*"
 
 /**
  * Medusa's cart routes get the checkout-safety middlewares, and points applied to a cart follow its lines (plugin
- * middlewares run before core routes). Store loyalty routes need a logged-in customer (only /store/me/** gets that from Medusa by default). Every plugin route
- * gets the input guard and an explicit body limit; the rules validator, the backtest and the simulation a larger one
+ * middlewares run before core routes). Store loyalty routes need a logged-in customer (only /store/me/** gets that
+ * from Medusa by default). Every plugin route gets the input guard and an explicit body limit; the rules validator, the backtest and the simulation a larger one
  * (whole rule files). Medusa picks a route's body parser from the FIRST matching entry, so the specific entry comes
  * before the prefixes.
  * `errorHandler` serves this plugin's router only: hostile-input errors become 4xx instead of Medusa's 500.
