@@ -1,10 +1,10 @@
-import { defineMiddlewares, type MedusaNextFunction, type MedusaRequest, type MedusaResponse } from "@medusajs/framework/http"
+import { authenticate, defineMiddlewares, type MedusaNextFunction, type MedusaRequest, type MedusaResponse } from "@medusajs/framework/http"
 import { invalidRequestInput, requestInputProblem } from "../core/domain/http/input-guard"
 import { RULE_FILES_BODY_LIMIT_BYTES } from "../core/domain/http/rule-files-input"
 import { sendLoyaltyError } from "../lib/http"
 
 /** Every plugin route lives under one of these prefixes: the input guard covers them all. */
-const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*"]
+const PLUGIN_ROUTE_PREFIXES = ["/admin/loyalty*", "/store/customers/me/loyalty*", "/store/loyalty*", "/store/carts/:id/loyalty*"]
 
 /**
  * The core's input guard (the same one v1 runs) before every plugin route: a NUL character in the path, a header,
@@ -27,6 +27,10 @@ export default defineMiddlewares({
       method: ["POST" as const],
       bodyParser: { sizeLimit: RULE_FILES_BODY_LIMIT_BYTES },
     })),
+    // Medusa authenticates /store/customers/me only: paying with points is a signed-in member's, never a guest's.
+    { matcher: "/store/carts/:id/loyalty*", middlewares: [authenticate("customer", ["session", "bearer"])] },
+    // The product earn preview is public; a logged-in customer's session or token makes it their own.
+    { matcher: "/store/products/:id/loyalty*", middlewares: [authenticate("customer", ["session", "bearer"], { allowUnauthenticated: true }), guardInput] },
     ...PLUGIN_ROUTE_PREFIXES.map((matcher) => ({ matcher, middlewares: [guardInput] })),
   ],
 })
