@@ -171,6 +171,28 @@ describe("paying with points in the cart", () => {
     expect(net[0].net).toBe(0)
   })
 
+  it("gives back the points' share of each refund, and all of them once the whole payment is refunded", async () => {
+    const member = await memberWith(1000)
+    const { cart, api: c } = await cartOf(member)
+    expectOk(await applyPoints(c, cart.id, 1000), "apply points")
+    const order = expectOk(await complete(c, cart.id), "complete").data
+    const paid = order.total // the money: goods and shipping less the points
+    expectOk(await admin.api.post(`/admin/orders/${order.id}/capture`), "capture")
+    const giveBacks = async (n: number) =>
+      waitFor(async () => {
+        const rows = (await entriesOfCart(cart.id)).filter((e) => e.idempotency_key.startsWith(`cart-points:${cart.id}:refund:`))
+        return rows.length === n ? rows : null
+      }, { description: `${n} refund give-backs` })
+
+    const third = Math.floor(paid / 3)
+    expectOk(await admin.api.post(`/admin/orders/${order.id}/refund`, { amount: third, reason: "other" }), "refund a third")
+    const [first] = await giveBacks(1)
+    expect(first).toMatchObject({ kind: "redemption_void", points: Math.floor((1000 * third) / paid), order_id: order.id })
+    expectOk(await admin.api.post(`/admin/orders/${order.id}/refund`, { amount: paid - third, reason: "other" }), "refund the rest")
+    const both = await giveBacks(2)
+    expect(both.reduce((sum, e) => sum + e.points, 0)).toBe(1000)
+  })
+
   it("refuses a guest: no points can be applied without signing in", async () => {
     const { cart, api: guest } = await cartOf(null)
     const res = await applyPoints(guest, cart.id, 500)
