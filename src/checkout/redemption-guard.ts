@@ -81,6 +81,8 @@ export function guardCompletionStrategy(strategy: CompletionStrategy, container:
   }
   if (handlePaymentAuthorized) {
     marked.handlePaymentAuthorized = async function (this: CompletionStrategy, id, o) {
+      // Codes first, then points: a redemption row lock before the member's account lock, the order the expiry void
+      // takes them in (the negative-balance void, account first, skips locked codes instead of waiting).
       return await completeWithRedemptionClaims(container, o.manager, id, () =>
         completeWithCartPoints(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o))
       )
