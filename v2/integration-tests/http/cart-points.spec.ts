@@ -161,6 +161,24 @@ medusaIntegrationTestRunner({
       ])
     })
 
+    it("gives back a refund's share of the points as the money paid is refunded, and never more than the order was paid with once the order is canceled too", async () => {
+      const ed = await member("ed@cart-points.test", 1000)
+      const id = await cart(ed)
+      await applyPoints(ed, id, 1000) // 10.00 of 110.00: 100.00 paid in money
+      await pay(ed, id)
+      const { order } = await complete(ed, id)
+      const payment = await store.paymentOf(order.id)
+      await api.post(`/admin/payments/${payment}/capture`, {}, store.admin)
+      await api.post(`/admin/payments/${payment}/refund`, { amount: 50 }, store.admin)
+      const given = async () => (await cartEntries(id)).filter(([, kind]: [string, string]) => kind === "redemption_void")
+      await timed("refund give-back", () => waitFor("the refund's give-back", async () => (await given()).length === 1))
+      expect(await given()).toEqual([[expect.stringMatching(new RegExp(`^cart-points:${id}:refund:`)), "redemption_void", 500]])
+      // The cancel refunds the other 50.00: between its give-back and that refund's, exactly the other 500 points come back.
+      await api.post(`/admin/orders/${order.id}/cancel`, {}, store.admin)
+      await waitFor("the rest given back", async () => (await given()).reduce((sum: number, e: [string, string, number]) => sum + e[2], 0) >= 1000)
+      expect((await given()).reduce((sum: number, e: [string, string, number]) => sum + e[2], 0)).toBe(1000)
+    })
+
     it("refuses points to a guest (401) and to a member for another customer's cart (404)", async () => {
       const guest = { headers: store.pk }
       const id = await cart(guest)

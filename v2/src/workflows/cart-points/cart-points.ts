@@ -3,7 +3,7 @@
  * credit line (reference "loyalty_points", Medusa's mechanism for store credit): the cart's total drops by their
  * value at once, its tax does not (tender, not a discount: docs/pay-with-points.md), and nothing is debited. The
  * debit happens in the complete-cart workflow's validate hook, after the redemption-code guard, under the member's
- * account lock; an order's cancel gives the points back.
+ * account lock; an order's cancel gives the points back, a refund its share of them.
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import { createCartCreditLinesWorkflow, deleteCartCreditLinesWorkflow, refreshPaymentCollectionForCartWorkflow } from "@medusajs/medusa/core-flows"
@@ -17,9 +17,14 @@ import {
   isCartPointsKey,
   paidPointsOf,
   pointsPaymentCancelDraft,
+  pointsPaymentRefundDraft,
+  CartPointsKeys,
   POINTS_PAYMENT_REFERENCE,
   type CartPointsCompletion,
+  type PaidPoints,
 } from "../../core/domain/ledger/points-payment"
+import type { EntryDraft } from "../../core/domain/ledger/ledger"
+import { refundsOfOrder } from "../order-points/order-facts"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { toMajorUnits, toMinorUnits } from "../../lib/money"
 import { memberAccount } from "../members/member-account"
@@ -138,16 +143,50 @@ export async function releaseCartPoints(scope: Resolver, debit: CartPointsDebit 
   await loyaltyOf(scope).post(cartPointsReleaseDraft(debit))
 }
 
+/** The points credit line of an order (copied from its cart), with the cart and the member it names. */
+async function paidOrder(scope: Resolver, order_id: string) {
+  const { data } = await queryOf(scope).graph({ entity: "order", fields: ["id", "currency_code", "credit_lines.*", "payment_collections.amount"], filters: { id: order_id } })
+  const order = data[0]
+  const line = (order?.credit_lines ?? []).find((l: CreditLine | null) => l?.reference === POINTS_PAYMENT_REFERENCE) as CreditLine | undefined
+  const { cart_id, customer_id } = line?.metadata ?? {}
+  if (typeof cart_id !== "string" || typeof customer_id !== "string") return null
+  const decimals = currencyDecimals(order.currency_code)
+  const paid_total_minor = (order.payment_collections ?? []).reduce((sum: number, pc: { amount?: unknown } | null) => sum + toMinorUnits(pc?.amount, decimals), 0)
+  return { order_id, cart_id, customer_id, paid_total_minor }
+}
+
+/**
+ * A give-back decided under the member's account lock from the cart's entries then (a cancel and a refund handled
+ * at the same moment cannot both give back the same points); its key written once.
+ */
+async function giveBackUnderLock(scope: Resolver, paid: { order_id: string; cart_id: string; customer_id: string }, key: string, decide: (p: PaidPoints) => EntryDraft | null): Promise<number> {
+  const posted = await loyaltyOf(scope).postUnderLock(paid.customer_id, key, async ({ accountEntries }) => {
+    const entries = (await accountEntries()).filter((e) => isCartPointsKey(paid.cart_id, e.idempotency_key))
+    return decide({ ...paid, ...paidPointsOf(paid.cart_id, entries) })
+  })
+  return posted.replayed || !posted.entry ? 0 : posted.entry.points
+}
+
 /** order.canceled → the points the order was paid with come back (what refunds gave back already excepted). */
 export async function giveBackCanceledOrderPoints(scope: Resolver, order_id: string): Promise<number> {
-  const { data } = await queryOf(scope).graph({ entity: "order", fields: ["id", "credit_lines.*"], filters: { id: order_id } })
-  const line = (data[0]?.credit_lines ?? []).find((l: CreditLine | null) => l?.reference === POINTS_PAYMENT_REFERENCE) as CreditLine | undefined
-  const cart_id = line?.metadata?.cart_id
-  const customer_id = line?.metadata?.customer_id
-  if (typeof cart_id !== "string" || typeof customer_id !== "string") return 0
-  const paid = paidPointsOf(cart_id, await cartEntries(scope, cart_id))
-  const draft = pointsPaymentCancelDraft({ customer_id, cart_id, order_id, ...paid })
-  if (!draft) return 0
-  await loyaltyOf(scope).post(draft)
-  return draft.points
+  const paid = await paidOrder(scope, order_id)
+  if (!paid) return 0
+  return await giveBackUnderLock(scope, paid, CartPointsKeys.cancel(paid.cart_id), pointsPaymentCancelDraft)
+}
+
+/**
+ * payment.refunded → each refund of the order not handled yet gives back its share of the points: the points follow
+ * the money paid (the order's payment collections), cumulatively in the order of the refunds.
+ */
+export async function giveBackRefundedOrderPoints(scope: Resolver, order_id: string): Promise<number> {
+  const paid = await paidOrder(scope, order_id)
+  if (!paid) return 0
+  let given = 0
+  let refunded_before_minor = 0
+  for (const refund of await refundsOfOrder(scope, order_id)) {
+    const facts = { refund_id: refund.id, paid_total_minor: paid.paid_total_minor, refunded_before_minor, refund_minor: refund.amount_minor }
+    given += await giveBackUnderLock(scope, paid, CartPointsKeys.refund(paid.cart_id, refund.id), (p) => pointsPaymentRefundDraft(p, facts))
+    refunded_before_minor += refund.amount_minor
+  }
+  return given
 }
