@@ -28,7 +28,7 @@ export default defineMiddlewares({
       bodyParser: { sizeLimit: RULE_FILES_BODY_LIMIT_BYTES },
     })),
     // Medusa authenticates /store/customers/me only: paying with points is a signed-in member's, never a guest's.
-    { matcher: "/store/carts/:id/loyalty*", middlewares: [authenticate("customer", ["session", "bearer"])] },
+    { matcher: "/store/carts/:id/loyalty/points", middlewares: [authenticate("customer", ["session", "bearer"])] },
     // The product earn preview is public; a logged-in customer's session or token makes it their own.
     { matcher: "/store/products/:id/loyalty*", middlewares: [authenticate("customer", ["session", "bearer"], { allowUnauthenticated: true }), guardInput] },
     ...PLUGIN_ROUTE_PREFIXES.map((matcher) => ({ matcher, middlewares: [guardInput] })),
