@@ -14,6 +14,7 @@ import {
   waitFor,
 } from "../helpers/harness"
 import type { Admin, ApiClient, ApiResponse, Customer, Store } from "../helpers/harness"
+import { CartPointsResponse } from "../../src/domain/http/cart-points"
 
 /**
  * Paying with points in the cart on a real Medusa 1.20 store over HTTP: points applied to a member's cart lower its
@@ -73,7 +74,9 @@ describe("paying with points in the cart", () => {
     const before = await cartTotals(c, cart.id)
     expect(before.discount_total).toBe(0)
 
-    const applied = expectOk(await applyPoints(c, cart.id, 1500), "apply points").cart_points
+    const answer = expectOk(await applyPoints(c, cart.id, 1500), "apply points")
+    CartPointsResponse.parse(answer) // the documented response schema (strict: no undocumented key)
+    const applied = answer.cart_points
     expect(applied).toMatchObject({ cart_id: cart.id, points: 1500, amount_minor: 1500, currency_code: "usd", max_points: 6100 })
     expect(applied.totals).toMatchObject({ subtotal: 12345, discount_total: 1500, total: before.total - 1500 })
     // Medusa's own cart answer shows it too.
@@ -81,7 +84,7 @@ describe("paying with points in the cart", () => {
     // Applying again replaces the points, it does not add to them.
     expect(expectOk(await applyPoints(c, cart.id, 1000), "apply again").cart_points.totals.discount_total).toBe(1000)
 
-    const removed = expectOk(await c.del(`/store/carts/${cart.id}/loyalty/points`), "remove points").cart_points
+    const removed = CartPointsResponse.parse(expectOk(await c.del(`/store/carts/${cart.id}/loyalty/points`), "remove points")).cart_points
     expect(removed).toMatchObject({ points: 0, amount_minor: 0, totals: { discount_total: 0, total: before.total } })
     expect(await cartTotals(c, cart.id)).toEqual(before)
     expect(await balanceOf(member)).toBe(3000)
