@@ -93,7 +93,10 @@ medusaIntegrationTestRunner({
       const ann = await member("ann@cart-points.test", 2000)
       const id = await cart(ann)
       const { data } = await timed("apply", () => applyPoints(ann, id, 1000))
-      expect(data.cart_points).toEqual({ cart_id: id, points: 1000, amount: 1000, currency_code: "eur", cart_total: 10_000 })
+      expect(data.cart_points).toEqual({
+        cart_id: id, points: 1000, amount_minor: 1000, currency_code: "eur", max_points: 5000,
+        totals: { subtotal: 11_000, discount_total: 0, shipping_total: 1000, tax_total: 0, total: 10_000 },
+      })
       expect(await totals(ann, id)).toMatchObject({ credit_line_total: 10, total: 100 }) // 100 + 10 shipping − 10
       expect(await balance(ann.id)).toBe(2000) // applied, not debited
 
@@ -139,7 +142,7 @@ medusaIntegrationTestRunner({
       await applyPoints(cy, id, 700)
       expect(await totals(cy, id)).toMatchObject({ credit_line_total: 7, total: 103 })
       const { data } = await api.delete(`/store/carts/${id}/loyalty/points`, { headers: cy.headers })
-      expect(data.cart_points).toMatchObject({ points: 0, amount: 0, cart_total: 11_000 })
+      expect(data.cart_points).toMatchObject({ points: 0, amount_minor: 0, totals: { total: 11_000 } })
       await applyPoints(cy, id, 700)
       expect(await balance(cy.id)).toBe(700)
       expect(await cartEntries(id)).toEqual([])
@@ -201,7 +204,7 @@ medusaIntegrationTestRunner({
       expect(await refusal(550)).toEqual([400, "INVALID_INPUT", expect.stringMatching(/points must be a multiple of 100/)])
       // Goods 100.00, half of them at most: 5000 points (50.00); shipping is never paid with points.
       expect(await refusal(5100)).toEqual([400, "INVALID_INPUT", expect.stringMatching(/points may pay at most 50% of the cart's goods .*apply at most 5000 points/)])
-      expect((await applyPoints(fay, id, 5000)).data.cart_points).toMatchObject({ points: 5000, amount: 5000, cart_total: 6000 })
+      expect((await applyPoints(fay, id, 5000)).data.cart_points).toMatchObject({ points: 5000, amount_minor: 5000, max_points: 5000, totals: { total: 6000 } })
       const poor = await member("gil@cart-points.test", 600)
       const other = await cart(poor)
       const r = await applyPoints(poor, other, 700).catch(fail)

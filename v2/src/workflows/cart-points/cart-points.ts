@@ -15,6 +15,7 @@ import {
   cartPointsReleaseDraft,
   checkCartPoints,
   isCartPointsKey,
+  maxCartPoints,
   paidPointsOf,
   pointsPaymentCancelDraft,
   pointsPaymentRefundDraft,
@@ -32,15 +33,23 @@ import { memberAccount } from "../members/member-account"
 type CreditLine = { id: string; reference?: string | null; amount?: unknown; metadata?: Record<string, unknown> | null }
 type PointsCart = { id: string; customer_id?: string | null; currency_code: string; item_total?: unknown; completed_at?: unknown; credit_lines?: Array<CreditLine | null> | null }
 
-/** What the routes answer: the points on the cart and the cart's total now (minor units). */
-export type CartPointsView = { cart_id: string; points: number; amount: number; currency_code: string; cart_total: number }
+/** What the routes answer (core/domain/http/cart-points.ts): the points on the cart, the most it may take, its totals (minor units). */
+export type CartPointsView = {
+  cart_id: string
+  points: number
+  amount_minor: number
+  currency_code: string
+  max_points: number
+  totals: { subtotal: number; discount_total: number; shipping_total: number; tax_total: number; total: number }
+}
 
-const CART_FIELDS = ["id", "customer_id", "currency_code", "item_total", "total", "completed_at", "credit_lines.*"]
+const TOTALS = ["subtotal", "discount_total", "shipping_total", "tax_total", "total"] as const
+const CART_FIELDS = ["id", "customer_id", "currency_code", "item_total", "completed_at", "credit_lines.*", ...TOTALS]
 
 const pointsLines = (cart: PointsCart) => (cart.credit_lines ?? []).filter((l): l is CreditLine => l?.reference === POINTS_PAYMENT_REFERENCE)
 
 /** The member's own open cart, or NOT_FOUND (another customer's cart is not revealed). */
-async function memberCart(scope: Resolver, cart_id: string, customer_id: string): Promise<PointsCart & { total?: unknown }> {
+async function memberCart(scope: Resolver, cart_id: string, customer_id: string): Promise<PointsCart & Record<(typeof TOTALS)[number], unknown>> {
   const { data } = await queryOf(scope).graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cart_id } })
   const cart = data[0]
   if (!cart || cart.customer_id !== customer_id) throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Cart ${cart_id} was not found`, { cart_id })
@@ -52,12 +61,14 @@ async function view(scope: Resolver, cart_id: string, customer_id: string): Prom
   const cart = await memberCart(scope, cart_id, customer_id)
   const line = pointsLines(cart)[0]
   const decimals = currencyDecimals(cart.currency_code)
+  const goods_minor = Math.max(toMinorUnits(cart.item_total, decimals), 0)
   return {
     cart_id,
     points: Number(line?.metadata?.points ?? 0),
-    amount: line ? toMinorUnits(line.amount, decimals) : 0,
+    amount_minor: line ? toMinorUnits(line.amount, decimals) : 0,
     currency_code: cart.currency_code,
-    cart_total: toMinorUnits(cart.total, decimals),
+    max_points: maxCartPoints({ goods_minor, currency_decimals: decimals }, loyaltyOf(scope).getRulebook().program),
+    totals: Object.fromEntries(TOTALS.map((k) => [k, toMinorUnits(cart[k], decimals)])) as CartPointsView["totals"],
   }
 }
 
