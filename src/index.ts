@@ -5,4 +5,6 @@ export { LoyaltyError, LoyaltyErrorCodes, isLoyaltyError } from "./domain/shared
 export { parsePluginOptions } from "./domain/shared/options"
 /** For a store's own cart completion strategy: claim loyalty codes in the order's transaction (docs/checkout-safety.md). */
 export { completeWithRedemptionClaims, precheckRedemptions } from "./checkout/redemption-guard"
+/** The same for points applied to the cart: held and debited in the order's transaction (docs/pay-with-points.md). */
+export { completeWithCartPoints, prepareCartPoints } from "./checkout/cart-points"
 export { claimRefusal } from "./domain/ledger/redemption-claim"
