@@ -33,6 +33,8 @@ describe("real answers match the OpenAPI document", () => {
   let adjustmentEntryId: string
   let orderId: string
   let regionId: string
+  let cartId: string
+  let productId: string
   let firstAdjustment: Answer
   let firstRedemption: Answer
 
@@ -64,6 +66,9 @@ describe("real answers match the OpenAPI document", () => {
       headers: { "idempotency-key": "openapi-redeem-1" },
     })
     expect(firstRedemption.status).toBe(201)
+    // The earn previews' cart and product.
+    cartId = ((await call("customer", "POST", "/store/carts", { body: { region_id: region.id, items: [{ variant_id: tv, quantity: 1 }] } })).body as { cart: { id: string } }).cart.id
+    productId = ((await call("none", "GET", `/store/variants/${tv}`)).body as { variant: { product_id: string } }).variant.product_id
   })
 
   afterAll(async () => {
@@ -130,19 +135,25 @@ describe("real answers match the OpenAPI document", () => {
   }
 
   /** A value for each path parameter the sweep meets; a new parameter name needs one here. */
-  const paramValue = (name: string): string | undefined => ({ customer_id: member.id, id: accrualEntryId } as Record<string, string>)[name]
+  const paramValue = (name: string, openapiPath = ""): string | undefined => {
+    if (name === "id" && openapiPath.startsWith("/store/carts/")) return cartId
+    if (name === "id" && openapiPath.startsWith("/store/products/")) return productId
+    return ({ customer_id: member.id, id: accrualEntryId } as Record<string, string>)[name]
+  }
+  /** The query a GET needs to answer 2xx (none for most). */
+  const sweepQuery = (openapiPath: string): string => (openapiPath === "/store/products/{id}/loyalty/preview" ? `?region_id=${regionId}` : "")
 
   it("answers every documented GET operation with a 2xx body that matches its documented schema", async () => {
     const problems: string[] = []
     const gets = Object.entries(doc.paths).filter(([, item]) => item.get)
     for (const [openapiPath, item] of gets) {
       const expressPath = openapiPath.replace(/\{(\w+)\}/g, ":$1")
-      const missing = [...openapiPath.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((n) => paramValue(n) === undefined)
+      const missing = [...openapiPath.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((n) => paramValue(n, openapiPath) === undefined)
       if (missing.length) {
         problems.push(`GET ${openapiPath}: give the sweep a value for {${missing.join("}, {")}} (paramValue in this test)`)
         continue
       }
-      const url = openapiPath.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(paramValue(n)!))
+      const url = openapiPath.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(paramValue(n, openapiPath)!)) + sweepQuery(openapiPath)
       const security = (item.get.security as Array<Record<string, unknown>>).map((s) => Object.keys(s)[0])
       const auth: Auth = security.some((s) => s.startsWith("admin")) ? "admin" : security.length ? "customer" : "none"
       const answer = await call(auth, "GET", url)
