@@ -1,4 +1,5 @@
 import crypto from "crypto"
+import { Client } from "pg"
 import {
   api,
   createAdmin,
@@ -122,7 +123,24 @@ describe("paying with points in the cart", () => {
     const carts = await Promise.all([cartOf(member), cartOf(member)])
     for (const { cart, api: c } of carts) expectOk(await applyPoints(c, cart.id, 1000), "apply to both carts")
 
-    const answers = await Promise.all(carts.map(({ cart, api: c }) => complete(c, cart.id)))
+    // Both completions get past the early check and authorize payment, then queue for the member's account lock
+    // (held here meanwhile, so both are in the queue whatever the timing): the lock decides.
+    const holder = new Client({ connectionString: store.databaseUrl })
+    await holder.connect()
+    let answers: ApiResponse[]
+    try {
+      await holder.query("BEGIN")
+      await holder.query(`SELECT 1 FROM loyalty_account WHERE customer_id = $1 FOR UPDATE`, [member.id])
+      const completing = Promise.all(carts.map(({ cart, api: c }) => complete(c, cart.id)))
+      await waitFor(
+        async () => (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n >= 2,
+        { description: "both completions waiting for the account lock" }
+      )
+      await holder.query("COMMIT")
+      answers = await completing
+    } finally {
+      await holder.end()
+    }
     const won = answers.filter((a) => a.status === 200)
     expect(won).toHaveLength(1)
     expect(won[0].body).toMatchObject({ type: "order", data: { discount_total: 1000 } })
@@ -137,6 +155,13 @@ describe("paying with points in the cart", () => {
     expect(debited).toEqual([{ points: -1000, balance_after: 500 }])
     const lowest = await sql(`SELECT min(balance_after) AS lowest FROM loyalty_ledger_entry WHERE customer_id = $1`, [member.id])
     expect(Number(lowest[0].lowest)).toBeGreaterThanOrEqual(0)
+    // The loser had authorized its payment: the refusal cancelled it.
+    const [payment] = await sql(
+      `SELECT c.payment_authorized_at, p.canceled_at FROM cart c JOIN payment p ON p.cart_id = c.id WHERE c.id = $1 ORDER BY p.created_at DESC LIMIT 1`,
+      [carts[lost].cart.id]
+    )
+    expect(payment.payment_authorized_at).toBeNull()
+    expect(payment.canceled_at).not.toBeNull()
 
     // The loser's way out: take the points off, pay again, complete.
     const loser = carts[lost]
