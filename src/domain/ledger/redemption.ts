@@ -158,3 +158,16 @@ export function redemptionVoidEntryDraft(
     details: { redemption_id: c.redemption_id, code: c.code, ...c.links, ...details },
   }
 }
+
+/**
+ * After a cancel or refund clawback took the balance below zero (negative_balance "allow"): the void of one unused
+ * code — offered newest first, never one an order took — while the member's locked balance is still negative, or null
+ * once it is not, which ends the voiding. `balance_points`: the balance as locked for this posting.
+ * Invariant: a draft only for a negative balance, so voiding stops at the first code that is not needed.
+ */
+export function negativeBalanceVoidDraft(
+  c: Pick<RedeemedCode, "redemption_id" | "customer_id" | "points" | "code" | "links">,
+  balance_points: number
+): EntryDraft | null {
+  return balance_points >= 0 ? null : redemptionVoidEntryDraft(c, "negative_balance", { balance_before: balance_points })
+}

@@ -142,6 +142,7 @@ medusaIntegrationTestRunner({
       "GET /admin/loyalty/accounts": [ok("a page with the member", () => ({ who: "admin", method: "GET", url: "/admin/loyalty/accounts?limit=5" }))],
       "GET /admin/loyalty/accounts/{customer_id}": [ok("the member's account", () => ({ who: "admin", method: "GET", url: `/admin/loyalty/accounts/${member.id}` }))],
       "GET /admin/loyalty/accounts/{customer_id}/entries": [ok("the member's entries", () => ({ who: "admin", method: "GET", url: `/admin/loyalty/accounts/${member.id}/entries` }))],
+      "GET /admin/loyalty/accounts/{customer_id}/redemptions": [ok("the member's codes", () => ({ who: "admin", method: "GET", url: `/admin/loyalty/accounts/${member.id}/redemptions` }))],
       "GET /admin/loyalty/actions": [ok("recorded actions", () => ({ who: "admin", method: "GET", url: "/admin/loyalty/actions" }))],
       "GET /admin/loyalty/entries/{id}/explain": [ok("an accrual explained", () => ({ who: "admin", method: "GET", url: `/admin/loyalty/entries/${accrualEntryId}/explain` }))],
       "GET /admin/loyalty/promotions": [ok("tracked promotions", () => ({ who: "admin", method: "GET", url: "/admin/loyalty/promotions" }))],

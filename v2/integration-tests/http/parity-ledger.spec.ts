@@ -208,6 +208,26 @@ medusaIntegrationTestRunner({
     })
 
     describe("redemption.test.ts", () => {
+      it("shows the admin the member's codes with their status and the same account summary the member sees", async () => {
+        const kim = await member("kim@parity.test")
+        const order = await store.placeOrder(kim, [{ price: 100, quantity: 5 }]) // 500 + 100 first-order bonus
+        await movesUntil(order.id, 1)
+        const earned = await entryByKey(`order:${order.id}:accrual`)
+        const r = (await redeem(kim, { points: 500, region_id: store.region.id }, "kim-1")).data.redemption
+        const { data: listed } = await api.get(`/admin/loyalty/accounts/${kim.id}/redemptions?limit=5`, store.admin)
+        expect(listed).toMatchObject({ count: 1, limit: 5, offset: 0 })
+        expect(listed.redemptions).toEqual([expect.objectContaining({ id: r.id, discount_code: r.discount_code, status: "reserved", points: 500 })])
+
+        const mine = await summary(kim)
+        const { data: { loyalty_account: seen } } = await api.get(`/admin/loyalty/accounts/${kim.id}`, store.admin)
+        expect(seen).toEqual(mine)
+        expect(seen).toMatchObject({ points_balance: 100, next_tier: { code: "silver", points_needed: 400 } })
+        expect(seen.next_expiry).toEqual({ points: 100, expires_at: addMonths(new Date(earned.created_at), 12).toISOString() })
+
+        const unknown = await api.get("/admin/loyalty/accounts/cus_nobody/redemptions", store.admin).catch(fail)
+        expect([unknown.status, unknown.data.code]).toEqual([404, "NOT_FOUND"])
+      })
+
       it("refuses a redemption larger than the balance with INSUFFICIENT_POINTS and writes nothing", async () => {
         const carl = await member("carl@parity.test", 223)
         const entries = await loyalty().listLoyaltyLedgerEntries({ customer_id: carl.id }, { take: null })
@@ -335,8 +355,34 @@ medusaIntegrationTestRunner({
         })
       })
 
-      it("leaves a ledger that verifies after captured, lost-capture, late-accrual and canceled orders", async () => {
-        expect(await verify()).toMatchObject({ ok: true, problems: [] })
+      it("leaves a ledger that verifies after a captured, a late-activated, a late-accrued and a canceled order of one member", async () => {
+        await captured(async () => {
+          const eli = await member("eli@parity.test")
+          const first = await store.placeOrder(eli, [{ price: 100, quantity: 1 }])
+          await movesUntil(first.id, 1)
+          await capture(first.id)
+          await movesUntil(first.id, 2)
+          const lostCapture = await store.placeOrder(eli, [{ price: 100, quantity: 1 }])
+          await movesUntil(lostCapture.id, 1)
+          let late: { id: string }
+          const restore = lose(["order.placed", "payment.captured"])
+          try {
+            await capture(lostCapture.id)
+            late = await store.placeOrder(eli, [{ price: 100, quantity: 1 }])
+            await capture(late.id)
+          } finally {
+            restore()
+          }
+          await getContainer().resolve<any>(Modules.EVENT_BUS).emit({ name: "order.placed", data: { id: late.id } })
+          await movesUntil(late.id, 1)
+          await runActivateJob(getContainer(), new Date())
+          const canceled = await store.placeOrder(eli, [{ price: 100, quantity: 1 }])
+          await movesUntil(canceled.id, 1)
+          await api.post(`/admin/orders/${canceled.id}/cancel`, {}, store.admin)
+          await movesUntil(canceled.id, 2)
+          expect(await account(eli.id)).toMatchObject({ points_balance: 400, points_pending: 0 }) // 200 + 100 + 100
+          expect(await verify()).toMatchObject({ ok: true, problems: [] })
+        })
       })
     })
 
@@ -485,6 +531,111 @@ medusaIntegrationTestRunner({
         expect(await movesOf(recent.id)).toEqual([])
         expect(await runReconcileJob(getContainer(), { since: new Date(Date.now() - 9 * DAY), now: new Date() })).toMatchObject({ applied: { accruals: 1 }, failures: [] })
         expect(await account(vic.id)).toMatchObject({ points_balance: 200 })
+      })
+    })
+
+    describe("negative-balance-voiding.test.ts", () => {
+      const statusOf = async (id: string) => (await knex().raw(`SELECT status FROM loyalty_redemption WHERE id = ?`, [id])).rows[0].status
+      const promotionStatusOf = async (code: string) => (await getContainer().resolve<any>(Modules.PROMOTION).listPromotions({ code }))[0].status
+      const entriesOf = async (customer_id: string) =>
+        (await loyalty().listLoyaltyLedgerEntries({ customer_id }, { order: { seq: "ASC" }, take: null })).map((e: any) => ({ kind: e.kind, points: e.points, balance_after: e.balance_after, source_id: e.source_id }))
+      const mineRedeem = async (who: Who, body: Record<string, unknown>, key: string) => {
+        const res = await redeem(who, { points: 500, ...body }, key)
+        expect(res.status).toBe(201)
+        return res.data.redemption as { id: string; discount_code: string }
+      }
+      /** A cart of the member's with one 100.00 item. */
+      async function openCart(who: Who) {
+        const h = { headers: who.headers }
+        const { data: { cart } } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, h)
+        await api.post(`/store/carts/${cart.id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, h)
+        return cart.id as string
+      }
+      /** An order of one 100.00 item paid in part with `code`; returns the order and the discount the cart showed. */
+      async function orderWithCode(who: Who, code: string) {
+        const h = { headers: who.headers }
+        const cart_id = await openCart(who)
+        await api.post(`/store/carts/${cart_id}`, { shipping_address: { first_name: "F", last_name: "L", address_1: "1 St", city: "Berlin", postal_code: "10115", country_code: "de" } }, h)
+        const { data: { shipping_options } } = await api.get(`/store/shipping-options?cart_id=${cart_id}`, h)
+        await api.post(`/store/carts/${cart_id}/shipping-methods`, { option_id: shipping_options[0].id }, h)
+        const { data: applied } = await api.post(`/store/carts/${cart_id}/promotions`, { promo_codes: [code] }, h)
+        const { data: { payment_collection } } = await api.post("/store/payment-collections", { cart_id }, h)
+        await api.post(`/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, h)
+        const { data } = await api.post(`/store/carts/${cart_id}/complete`, {}, h)
+        expect(data.type).toBe("order")
+        return { id: data.order.id as string, discount: Number(applied.cart.discount_total) }
+      }
+
+      it("voids unused codes newest first after a refund clawback, stops once the balance is no longer negative, leaves a used code alone, and the ledger verifies", async () => {
+        const eve = await member("eve-void@parity.test")
+        const big = await store.placeOrder(eve, [{ price: 100, quantity: 19 }]) // 1,900.00 + 100 first-order bonus; total 1,910.00
+        expect(await movesUntil(big.id, 1)).toEqual([["accrual", 2000, 0]])
+        const used = await mineRedeem(eve, { region_id: store.region.id }, "eve-used")
+        const kept = await mineRedeem(eve, { region_id: store.region.id }, "eve-kept")
+        const second = await mineRedeem(eve, { region_id: store.region.id }, "eve-second")
+        const newest = await mineRedeem(eve, { cart_id: await openCart(eve) }, "eve-newest") // applied to an open cart
+        expect(await account(eve.id)).toMatchObject({ points_balance: 0 })
+
+        // The oldest code pays for a second order and is settled by it; that order earns some points of its own.
+        const small = await orderWithCode(eve, used.discount_code)
+        expect(small.discount).toBe(5)
+        await waitFor("the settled code", async () => (await statusOf(used.id)) === "settled")
+        const earned = (await movesUntil(small.id, 1))[0][1]
+        expect(earned).toBeGreaterThan(0)
+        expect(earned).toBeLessThan(500) // so one voided code is not enough below
+        expect(await account(eve.id)).toMatchObject({ points_balance: earned })
+
+        // Half of 1,910.00 refunded: floor(2000 × 95500 / 191000) = 1000 points back, the balance goes below zero.
+        await capture(big.id)
+        await refund(big.id, 955)
+        const tail = await waitFor("two voids", async () => {
+          const entries = await entriesOf(eve.id)
+          return entries.filter((e: any) => e.kind === "redemption_void").length >= 2 && entries.slice(-3)
+        })
+        expect(tail).toEqual([
+          { kind: "clawback", points: -1000, balance_after: earned - 1000, source_id: expect.any(String) },
+          { kind: "redemption_void", points: 500, balance_after: earned - 500, source_id: newest.id },
+          { kind: "redemption_void", points: 500, balance_after: earned, source_id: second.id },
+        ])
+        expect(await account(eve.id)).toMatchObject({ points_balance: earned })
+        expect({ used: await statusOf(used.id), kept: await statusOf(kept.id), second: await statusOf(second.id), newest: await statusOf(newest.id) })
+          .toEqual({ used: "settled", kept: "reserved", second: "voided", newest: "voided" })
+        await waitFor("the voided codes' promotions switched off", async () => (await promotionStatusOf(newest.discount_code)) === "inactive" && (await promotionStatusOf(second.discount_code)) === "inactive")
+        expect(await promotionStatusOf(kept.discount_code)).toBe("active")
+        // A voided code no longer applies to a cart.
+        const cart_id = await openCart(eve)
+        const { data } = await api.post(`/store/carts/${cart_id}/promotions`, { promo_codes: [second.discount_code] }, { headers: eve.headers })
+        expect([(data.cart.promotions ?? []).map((p: any) => p.code), Number(data.cart.discount_total)]).toEqual([[], 0])
+        expect(await verify()).toMatchObject({ ok: true, problems: [] })
+      })
+
+      it("keeps a code an order already used, even before its settlement, and leaves the balance negative when nothing else is left", async () => {
+        const fay = await member("fay-void@parity.test")
+        const first = await store.placeOrder(fay, [{ price: 100, quantity: 5 }]) // 500 + 100 first-order bonus
+        expect(await movesUntil(first.id, 1)).toEqual([["accrual", 600, 0]])
+        const code = await mineRedeem(fay, { region_id: store.region.id }, "fay-code")
+        expect(await account(fay.id)).toMatchObject({ points_balance: 100 })
+        // The code pays for a second order whose order.placed is held (not settled yet), and the first order is
+        // canceled meanwhile: its reversal (−600) runs with the code still reserved but claimed by that order's checkout.
+        const restore = lose(["order.placed"])
+        let second: { id: string }
+        try {
+          second = await orderWithCode(fay, code.discount_code)
+          await api.post(`/admin/orders/${first.id}/cancel`, {}, store.admin)
+          await movesUntil(first.id, 2)
+          // The reversal's own voiding and a second pass both leave the used code alone.
+          expect(await loyalty().voidUnusedWhileNegative(fay.id, new Date())).toEqual([])
+          expect(await statusOf(code.id)).toBe("reserved")
+          expect(await account(fay.id)).toMatchObject({ points_balance: -500 })
+        } finally {
+          restore()
+        }
+        await getContainer().resolve<any>(Modules.EVENT_BUS).emit({ name: "order.placed", data: { id: second.id } })
+        await waitFor("the settled code", async () => (await statusOf(code.id)) === "settled")
+        expect((await entriesOf(fay.id)).filter((e: any) => e.kind === "redemption_void")).toEqual([])
+        expect(Number((await getContainer().resolve<any>(Modules.PROMOTION).listPromotions({ code: code.discount_code }))[0].used)).toBe(1)
+        await movesUntil(second.id, 1)
+        expect(await verify()).toMatchObject({ ok: true, problems: [] })
       })
     })
 

@@ -18,7 +18,7 @@ import type { BacktestWindow, StoreBacktest } from "../../core/utils/backtest-so
 import { parsePluginOptions, type PluginOptions } from "../../core/domain/shared/options"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { compensationEntryDraft } from "../../core/domain/ledger/adjustment"
-import { redemptionVoidEntryDraft } from "../../core/domain/ledger/redemption"
+import { negativeBalanceVoidDraft, redemptionVoidEntryDraft } from "../../core/domain/ledger/redemption"
 import { defaultRulesDir, liveRulebook, reloadRules, rulesState } from "../../lib/rules"
 import LoyaltyAccount from "./models/loyalty-account"
 import LoyaltyLedgerEntry from "./models/loyalty-ledger-entry"
@@ -557,6 +557,26 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     const code = { redemption_id: r.id, customer_id: r.customer_id, points: r.points, code: r.code, links: { promotion_id: r.promotion_id } }
     await this.postUnderLock(r.customer_id, key, () => redemptionVoidEntryDraft(code, "expired", { expires_at: r.expires_at }), null, null, sharedContext)
     return { outcome: "voided", redemption: await Redemptions.voidRedemption(knex, r.id, now) }
+  }
+
+  /**
+   * After a cancel or refund clawback took the member's balance below zero: their unused codes, newest first, each
+   * give their points back (`redemption_void`, key `redemption_void:{id}`, as for an expired code) and become voided,
+   * until the locked balance is no longer negative (the core's negativeBalanceVoidDraft) or none is left. Returns the
+   * codes voided (their promotions are switched off by the caller: a module reaches no other module).
+   */
+  @InjectTransactionManager()
+  async voidUnusedWhileNegative(customer_id: string, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<RedemptionRow[]> {
+    const knex = transactionOf(sharedContext)
+    const voided: RedemptionRow[] = []
+    for (const r of await Redemptions.lockUnusedNewestFirst(knex, customer_id)) {
+      const code = { redemption_id: r.id, customer_id: r.customer_id, points: r.points, code: r.code, links: { promotion_id: r.promotion_id } }
+      const posted = await this.postUnderLock(customer_id, EntryKeys.redemptionVoid(r.id), ({ account }) => negativeBalanceVoidDraft(code, Number(account.points_balance)), null, null, sharedContext)
+      if (!posted.entry || posted.replayed) break
+      const row = await Redemptions.voidRedemption(knex, r.id, now)
+      if (row) voided.push(row)
+    }
+    return voided
   }
 
   // ── Referrals and expiry reminders (workflows/referrals/, workflows/jobs/expire.ts) ──

@@ -27,6 +27,12 @@ export async function memberEntries(scope: Resolver, customer_id: string, page: 
   return await loyaltyOf(scope).pageEntries(account.customer_id, page)
 }
 
+/** A page of an existing customer's redemption codes, newest first, and their count (NOT_FOUND for an unknown customer). */
+export async function memberRedemptions(scope: Resolver, customer_id: string, page: Page) {
+  const account = await memberAccount(scope, customer_id)
+  return await loyaltyOf(scope).pageRedemptions(account.customer_id, page)
+}
+
 /** An admin's adjustment of an existing customer's points (the loyalty-post-adjustment workflow). */
 export async function postMemberAdjustment(scope: MedusaContainer, input: AdjustmentInput) {
   const account = await memberAccount(scope, input.customer_id)

@@ -13,6 +13,7 @@ import { syncTierGroupsStep } from "../tiers/workflows"
 import { EntryKeys } from "../../core/domain/ledger/entry-keys"
 import { groupsStayAfterPosting } from "../../core/domain/program/member-inputs"
 import type { Rulebook } from "../../core/domain/rules/rulebook"
+import { promotionsOf } from "../../lib/container"
 
 /** What one order step did: entries it appended (compensation undoes exactly these), or why it wrote nothing. */
 export type OrderPointsOutcome = {
@@ -192,8 +193,25 @@ export async function accrueOrder(container: MedusaContainer, order_id: string) 
   return result
 }
 
+/**
+ * After a cancel or a refund's clawback took points (negative_balance "allow" lets the balance go below zero): the
+ * member's unused codes give their points back, newest first, while the locked balance is negative (the module's
+ * voidUnusedWhileNegative, the core's negativeBalanceVoidDraft), and their v2 promotions are switched off.
+ */
+export const voidCodesWhileNegativeStep = createStep(
+  "loyalty-void-codes-while-negative",
+  async (outcome: OrderPointsOutcome, { container }) => {
+    const took = outcome.status === "posted" && !!outcome.customer_id && outcome.entries.some((e) => e.points < 0)
+    if (!took) return new StepResponse<string[]>([])
+    const voided = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).voidUnusedWhileNegative(outcome.customer_id!, new Date())
+    for (const r of voided) if (r.promotion_id) await promotionsOf(container).updatePromotions({ id: r.promotion_id, status: "inactive" })
+    return new StepResponse<string[]>(voided.map((r) => r.id))
+  }
+)
+
 export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (input: { order_id: string }) => {
   const reversal = reverseOrderStep(input)
+  voidCodesWhileNegativeStep(reversal)
   syncTierGroupsStep(memberOf(reversal))
   emitTierChangesStep(tierChangesOf(reversal))
   return new WorkflowResponse(reversal)
@@ -201,6 +219,7 @@ export const reverseOrderWorkflow = createWorkflow("loyalty-reverse-order", (inp
 
 export const clawbackRefundsWorkflow = createWorkflow("loyalty-clawback-refunds", (input: { order_id: string }) => {
   const clawbacks = clawbackRefundsStep(input)
+  voidCodesWhileNegativeStep(clawbacks)
   syncTierGroupsStep(memberOf(clawbacks))
   emitTierChangesStep(tierChangesOf(clawbacks))
   return new WorkflowResponse(clawbacks)

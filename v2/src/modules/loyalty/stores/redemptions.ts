@@ -115,6 +115,21 @@ export async function pageRedemptions(knex: Knex, customer_id: string, page: Pag
   return [rows.map(redemptionRow), counted[0].n]
 }
 
+/**
+ * The member's unused codes, newest first, locked (a code locked by another transaction — being settled, claimed or
+ * expired — is skipped, never waited for): reserved, and no checkout claimed it (no use row), so a code an order took
+ * whose settlement is still on its way stays, like a settled one.
+ */
+export async function lockUnusedNewestFirst(knex: Knex, customer_id: string): Promise<RedemptionRow[]> {
+  const { rows } = await knex.raw(
+    `SELECT r.* FROM loyalty_redemption r
+      WHERE r.customer_id = ? AND r.status = 'reserved' AND NOT EXISTS (SELECT 1 FROM loyalty_redemption_use u WHERE u.code = r.code)
+      ORDER BY r.created_at DESC, r.id DESC FOR UPDATE OF r SKIP LOCKED`,
+    [customer_id]
+  )
+  return rows.map(redemptionRow)
+}
+
 /** → voided as of `voided_at` (the database clock without one): an expiry, or the redeem workflow's compensation. */
 export async function voidRedemption(knex: Knex, id: string, voided_at?: Date): Promise<RedemptionRow | null> {
   const { rows } = await knex.raw(

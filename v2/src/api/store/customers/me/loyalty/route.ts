@@ -1,24 +1,19 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
-import { serializeAccount } from "../../../../../core/domain/http/views"
-import { currentCustomerId, loyaltyOf, route } from "../../../../../lib/http"
-import { liveRulebookOrNull } from "../../../../../lib/container"
-import { memberSummary } from "../../../../../workflows/members/summary"
+import { currentCustomerId, route } from "../../../../../lib/http"
+import { memberSummaryView } from "../../../../../workflows/members/summary"
 import { MemberSummary } from "../../../../../core/domain/http/response-schemas"
 import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
 
 /**
- * GET /store/customers/me/loyalty → the logged-in customer's account and next tier (the core's serializeAccount,
- * docs/api.md); one SQL statement once the account exists (memberSummary), and the account's movements for
- * next_expiry (the oldest unspent points and their date, FIFO as the expire job).
+ * GET /store/customers/me/loyalty → the logged-in customer's account, next points to expire and next tier (the
+ * admin's view of the account too, docs/api.md): one SQL statement once the account exists (memberSummary), and the
+ * account's movements for next_expiry.
  */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const { account, tiers, next_tier } = await memberSummary(req.scope, currentCustomerId(req))
-  const after_months = liveRulebookOrNull(req.scope)?.program.expiry?.after_months ?? null
-  const next_expiry = await loyaltyOf(req).nextExpiryOf(account.customer_id, new Date(), after_months)
-  res.json({ loyalty_account: { ...serializeAccount(account, tiers), next_expiry, next_tier } })
+  res.json({ loyalty_account: await memberSummaryView(req.scope, currentCustomerId(req), new Date()) })
 })
 
 export const openapi: RouteDocs = {
