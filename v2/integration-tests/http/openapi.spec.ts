@@ -54,6 +54,8 @@ medusaIntegrationTestRunner({
     let routes: DiscoveredRoute[]
     let orderId: string
     let accrualEntryId: string
+    let cartId: string
+    let productId: string
     const loyalty = () => getContainer().resolve<any>(LOYALTY_MODULE)
 
     beforeAll(async () => {
@@ -78,6 +80,10 @@ medusaIntegrationTestRunner({
       accrualEntryId = accrual.id
       const redeemed = await call({ who: "member", method: "POST", url: "/store/customers/me/loyalty/redemptions", body: { points: 500, region_id: store.region.id }, headers: { "idempotency-key": "openapi-redeem-1" } })
       expect(redeemed.status).toBe(201)
+      const { data: { cart } } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, { headers: member.headers })
+      await api.post(`/store/carts/${cart.id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, { headers: member.headers })
+      cartId = cart.id
+      productId = (await api.get("/store/products?limit=1&fields=id", { headers: store.pk })).data.products[0].id
       timings["setup"] = Date.now() - start
     })
 
@@ -159,6 +165,21 @@ medusaIntegrationTestRunner({
       "GET /store/customers/me/loyalty/redemptions": [ok("my redemptions", () => ({ who: "member", method: "GET", url: "/store/customers/me/loyalty/redemptions" }))],
       "GET /store/customers/me/loyalty/referral": [ok("my referral code", () => ({ who: "member", method: "GET", url: "/store/customers/me/loyalty/referral" }))],
       "GET /store/loyalty/tiers": [ok("the public ladder", () => ({ who: "store", method: "GET", url: "/store/loyalty/tiers" }))],
+      "GET /store/carts/{id}/loyalty/preview": [
+        ok("what my cart will earn", () => ({ who: "member", method: "GET", url: `/store/carts/${cartId}/loyalty/preview` })),
+        ok("an unknown cart", () => ({ who: "store", method: "GET", url: "/store/carts/cart_unknown/loyalty/preview" }), 404),
+      ],
+      "GET /store/products/{id}/loyalty/preview": [
+        ok("my points per variant", () => ({ who: "member", method: "GET", url: `/store/products/${productId}/loyalty/preview?region_id=${store.region.id}` })),
+        ok("a guest's (a new member's)", () => ({ who: "store", method: "GET", url: `/store/products/${productId}/loyalty/preview?region_id=${store.region.id}` })),
+        ok("without region_id", () => ({ who: "store", method: "GET", url: `/store/products/${productId}/loyalty/preview` }), 400),
+      ],
+      "POST /store/carts/{id}/loyalty/points": [
+        ok("points on my cart", () => ({ who: "member", method: "POST", url: `/store/carts/${cartId}/loyalty/points`, body: { points: 500 } })),
+        ok("off-step points", () => ({ who: "member", method: "POST", url: `/store/carts/${cartId}/loyalty/points`, body: { points: 550 } }), 400),
+        ok("someone else's cart", () => ({ who: "newcomer", method: "POST", url: `/store/carts/${cartId}/loyalty/points`, body: { points: 500 } }), 404),
+      ],
+      "DELETE /store/carts/{id}/loyalty/points": [ok("the points off my cart", () => ({ who: "member", method: "DELETE", url: `/store/carts/${cartId}/loyalty/points` }))],
       "POST /admin/loyalty/accounts/{customer_id}/adjustments": [
         ok("a debit", () => ({ who: "admin", method: "POST", url: `/admin/loyalty/accounts/${member.id}/adjustments`, body: { points: -20, reason: "correction" }, headers: { "idempotency-key": "openapi-adjust-2" } })),
         ok("the seed's key with another body", () => ({ who: "admin", method: "POST", url: `/admin/loyalty/accounts/${member.id}/adjustments`, body: { points: 999, reason: "other" }, headers: { "idempotency-key": "openapi-adjust-1" } }), 422),
