@@ -1,6 +1,6 @@
 import { createHash } from "crypto"
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../../src/domain/rules/program"
-import { checkRedemption, REDEMPTION_CODE_ALPHABET, redemptionAmountMinor, redemptionCode, redemptionExpiresAt } from "../../src/domain/ledger/redemption"
+import { checkRedemption, negativeBalanceVoidDraft, REDEMPTION_CODE_ALPHABET, redemptionAmountMinor, redemptionCode, redemptionExpiresAt } from "../../src/domain/ledger/redemption"
 
 const program = (redemption: Partial<ProgramSettings["redemption"]> = {}): ProgramSettings => ({
   ...DEFAULT_PROGRAM,
@@ -109,5 +109,20 @@ describe("redemptionCode", () => {
 
   it("refuses fewer than 10 random bytes", () => {
     expect(() => redemptionCode(new Uint8Array(9))).toThrow(expect.objectContaining({ code: "LEDGER_INVARIANT" }))
+  })
+})
+
+describe("negativeBalanceVoidDraft", () => {
+  const code = { redemption_id: "lred_1", customer_id: "cus_1", points: 500, code: "LOYAL-AAAA-BBBB", links: { promotion_id: "promo_1" } }
+
+  it("gives an unused code's points back while the balance is below zero, under the code's one void key", () => {
+    expect(negativeBalanceVoidDraft(code, -1)).toMatchObject({
+      customer_id: "cus_1", kind: "redemption_void", points: 500, idempotency_key: "redemption_void:lred_1", source_id: "lred_1",
+      reason: expect.stringMatching(/below zero/), details: { redemption_id: "lred_1", code: "LOYAL-AAAA-BBBB", promotion_id: "promo_1", balance_before: -1 },
+    })
+  })
+
+  it.each([0, 1, 500])("voids nothing once the balance is %i, which ends the voiding", (balance) => {
+    expect(negativeBalanceVoidDraft(code, balance)).toBeNull()
   })
 })
