@@ -15,6 +15,8 @@ export {
   releaseCartRedemptions,
   type CartRedemptionClaim,
 } from "../workflows/redemption/checkout"
+// Paying with points in the cart: the same validate hook debits them (docs/pay-with-points.md).
+export { guardCartPoints, releaseCartPoints, type CartPointsDebit } from "../workflows/cart-points/cart-points"
 export { settleRedemptionsForOrder, settleUsedRedemptions, STALE_CLAIM_MS, type SettleCounts } from "../workflows/redemption/settle"
 export { redemptionVerifyProblems } from "../workflows/redemption/verify"
 export { expireRedemptions, type ExpireCounts } from "../workflows/redemption/expire"
