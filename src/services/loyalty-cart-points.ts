@@ -16,6 +16,7 @@ import {
   type CartPointsEntry,
   type PaidPoints,
 } from "../domain/ledger/points-payment"
+import { checkRedemption } from "../domain/ledger/redemption"
 import { spreadAmountMinor, type SpreadLine } from "../domain/program/amount-spread"
 import type LoyaltyLedgerService from "./loyalty-ledger"
 import type LoyaltyRulesService from "./loyalty-rules"
@@ -66,9 +67,10 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
 
   /** Applies `points` of `customer_id` to their open cart (replacing points applied before): the core's bound decides. */
   async apply(cart_id: string, customer_id: string, points: number): Promise<CartPointsView> {
+    const program = this.program()
+    checkRedemption(points, Number.MAX_SAFE_INTEGER, program) // the bound's input errors before anything is read
     return await this.atomicPhase_(async (manager) => {
       const cart = await this.ownOpenCart(manager, cart_id, customer_id)
-      const program = this.program()
       const lines = await this.goodsLines(manager, cart_id)
       const goods_minor = lines.reduce((sum, l) => sum + l.goods_minor, 0)
       const account = await this.deps_.loyaltyLedgerService.withTransaction(manager).ensureAccount(customer_id)

@@ -10,7 +10,7 @@ import type { Admin, Customer, Store } from "../helpers/harness"
  * an over-limit body) with a JSON message that leaks nothing internal, and the whole table writes nothing.
  */
 
-type Method = "GET" | "POST"
+type Method = "GET" | "POST" | "DELETE"
 type Auth = "admin" | "customer" | "public"
 type RouteRow = { auth: Auth; sample?: Record<string, unknown>; overRange?: Record<string, unknown>; limitBytes?: number; idempotent?: boolean }
 
@@ -77,6 +77,8 @@ const ROUTES: Record<string, RouteRow> = {
     overRange: { points: 1e15, region_id: "reg_1" },
   },
   "GET /store/loyalty/tiers": { auth: "public" },
+  "POST /store/carts/[id]/loyalty/points": { auth: "customer", sample: { points: 500 }, overRange: { points: 1e15 } },
+  "DELETE /store/carts/[id]/loyalty/points": { auth: "customer" },
 }
 
 /** Every `export const GET|POST|…` of every src/api/**\/route.ts, as "METHOD /path/[param]". */
