@@ -276,7 +276,10 @@ async function startBenchApp({ baseDbUrl, log = () => {}, pg, withoutPlugin = fa
   if (!v2Installed()) throw new Error("v2/ is not installed: cd v2 && npm install --no-audit --no-fund")
   const timings = {}
   let t = Date.now()
-  const app = await prepareApp(log)
+  // The app without the plugin needs the installed host app, not the current plugin: it never re-packs (another
+  // edit to v2/src between the two boots would otherwise re-install the tarball under the running plugin app).
+  const installed = fs.existsSync(path.join(CACHE, "node_modules", "@medusajs", "medusa", "package.json"))
+  const app = withoutPlugin && installed ? (writeBenchFiles(), { dir: CACHE, hash: "none", reused: true }) : await prepareApp(log)
   timings.prepare_ms = Date.now() - t
 
   const databaseName = `loyalty_bench_v2_${process.pid}_${Date.now()}`
