@@ -36,6 +36,7 @@ const SHARED_UTILS = [
   "stats-sql.ts",
   "rulebook-store.ts",
   "plugin-paths.ts",
+  "rules-watcher.ts",
 ]
 
 for (const [from, to] of pairs) sync(from, to)

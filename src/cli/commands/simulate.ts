@@ -6,7 +6,9 @@ import { ActionInput, CustomerInput, MemberInput, OrderInput, parseJsonInput, si
 import { actionFacts } from "../../domain/program/action"
 import type { Rulebook } from "../../domain/rules/rulebook"
 import { compileDir, displayPath, formatIssueLines, formatOption, locateIssues, readInputFile, resolveRulesDir, type Format } from "../rules"
-import { withStore } from "../store"
+import { medusaVersionOption, withReadOnly, withStore } from "../store"
+import { medusaSchemaOf } from "../../utils/medusa-schema"
+import { readBacktestMembers } from "../../utils/backtest-source"
 import type { z } from "zod"
 
 /**
@@ -14,7 +16,9 @@ import type { z } from "zod"
  * rules would do; the simulation writes nothing. Ids are read from the store of the current directory (booted once):
  * an order id replays a stored order (with its customer as they were when it was placed); a customer id evaluates
  * the order for that customer as they are now (orders, points, tier, groups, and the 365-day member windows), except
- * for the customer's own stored order, whose facts now already include it (replayed as placed).
+ * for the customer's own stored order, whose facts now already include it (replayed as placed). With --database-url
+ * (a Medusa 2 store, whose container this CLI cannot boot, or any store) the ids are read from that database instead,
+ * read-only: an order as its accrual stored its facts, a customer's figures as the backtest reads them.
  */
 export function registerSimulate(program: Command): void {
   program
@@ -25,9 +29,11 @@ export function registerSimulate(program: Command): void {
     .option("--customer <file|customer_id>", "customer facts as JSON (default: a new customer: no orders, no points, no tier), or the id of a customer stored in the store of the current directory (their facts now)")
     .option("--member <file>", "member facts for tiers and promotions (default: the customer after this order)")
     .option("--rules <dir>", "directory of rule files (default: ./rules, else the package's default program)")
+    .option("--database-url <url>", "PostgreSQL URL of the store to read order and customer ids from (read-only), instead of booting the store of the current directory; the way to a Medusa 2 store")
+    .addOption(medusaVersionOption())
     .addOption(formatOption())
-    .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots (its loaders run, as with `medusa start`) to read their facts; the simulation itself writes nothing.")
-    .action(async (opts: { order?: string; action?: string; customer?: string; member?: string; rules?: string; format: Format }, cmd: Command) => {
+    .addHelpText("after", "\nWith an order or customer id, run it in the store directory: the store boots (its loaders run, as with `medusa start`) to read their facts; with --database-url they are read from that database instead. The simulation itself writes nothing.")
+    .action(async (opts: { order?: string; action?: string; customer?: string; member?: string; rules?: string; databaseUrl?: string; medusaVersion?: string; format: Format }, cmd: Command) => {
       const dir = resolveRulesDir(cmd, opts.rules)
       if (opts.action !== undefined) {
         if (opts.order !== undefined) cmd.error("medusa-loyalty: give either --order or --action, not both", { exitCode: 2, code: "loyalty.usage" })
@@ -36,7 +42,8 @@ export function registerSimulate(program: Command): void {
       }
       if (opts.order === undefined) cmd.error("medusa-loyalty: --order <file|order_id> or --action <file> is required", { exitCode: 2, code: "loyalty.usage" })
       const order = opts.order!
-      const stored = await storedFacts(isStoredId(order, "order") ? order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null)
+      const ids = [isStoredId(order, "order") ? order : null, opts.customer && isStoredId(opts.customer, "cus") ? opts.customer : null] as const
+      const stored = opts.databaseUrl !== undefined ? await storedFactsOfDatabase(opts.databaseUrl, opts.medusaVersion, ...ids) : await storedFacts(...ids)
       const inputs = {
         order: stored.order ? ok(stored.order) : load(cmd, OrderInput, order),
         customer: stored.customer ? ok(stored.customer) : opts.customer ? load(cmd, CustomerInput, opts.customer) : stored.order_customer ? ok(stored.order_customer) : undefined,
@@ -136,6 +143,43 @@ async function storedFacts(order_id: string | null, customer_id: string | null):
       const [row] = await manager.query("SELECT email FROM customer WHERE id = $1 AND deleted_at IS NULL", [customer_id])
       if (!row) throw new Error(`customer ${customer_id} not found in the store of ${process.cwd()}`)
       const member = await container.resolve<Tier>("loyaltyTierService").memberFacts(customer_id)
+      out.member_before = member
+      out.customer = {
+        id: customer_id, email: row.email, group_ids: member.group_ids, created_at: member.created_at, orders_count: member.orders_count,
+        points_balance: member.points_balance, points_lifetime: member.points_lifetime, tier: member.tier,
+      }
+    }
+    return out
+  })
+}
+
+/**
+ * What storedFacts reads, from a store's database (read-only, one snapshot): an order as its accrual stored its facts
+ * (the order and its customer as they were when it was placed, what the backtest replays), a customer's figures now
+ * as the backtest reads them (Medusa 1 or 2 tables). An order without an accrual, or a missing customer, is an error.
+ */
+async function storedFactsOfDatabase(databaseUrl: string, medusaVersion: string | undefined, order_id: string | null, customer_id: string | null): Promise<StoredFacts> {
+  if (order_id === null && customer_id === null) return {}
+  return await withReadOnly(databaseUrl, async (query) => {
+    const out: StoredFacts = {}
+    if (order_id !== null) {
+      const [row] = await query(`SELECT details->'facts' AS facts FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [order_id])
+      const facts = row?.facts as AccrualFacts | undefined
+      if (!facts?.order || !facts.customer) throw new Error(`order ${order_id} has no accrual with its facts in the store's ledger`)
+      Object.assign(out, { order: facts.order, order_customer: facts.customer })
+    }
+    if (customer_id !== null && out.order_customer?.id === customer_id) {
+      process.stderr.write(`simulate: order ${order_id} is ${customer_id}'s own: evaluated with their facts as at the order\n`)
+      return out
+    }
+    if (customer_id !== null) {
+      const [row] = await query(`SELECT email FROM customer WHERE id = $1 AND deleted_at IS NULL`, [customer_id])
+      if (!row) throw new Error(`customer ${customer_id} not found in the store's database`)
+      const [found] = await readBacktestMembers(query, [customer_id], new Date(), await medusaSchemaOf(query, medusaVersion))
+      // No account yet: a member with nothing, as the store would open one at their first order.
+      const member: MemberFacts = found?.facts ?? {
+        customer_id, points_lifetime: 0, points_balance: 0, tier: null, orders_count: 0, points_last_365d: 0, spend_last_365d_minor: 0, group_ids: [], created_at: new Date().toISOString(),
+      }
       out.member_before = member
       out.customer = {
         id: customer_id, email: row.email, group_ids: member.group_ids, created_at: member.created_at, orders_count: member.orders_count,

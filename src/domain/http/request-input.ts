@@ -9,7 +9,7 @@ import { MAX_STORABLE_POINTS } from "../ledger/ledger"
 import { allowedKeysOf } from "../rules/rule-issues"
 import { ACTION_TYPE_PATTERN, BUILT_IN_ACTION_TYPES } from "../program/action"
 import { parseOffsetDateTime } from "../shared/store-time"
-import { OrderInput, SimulationInput } from "../reports/simulation"
+import { ActionInput, MemberInput, OrderInput, SimulationInput } from "../reports/simulation"
 
 /**
  * A whole number written in decimal digits, as a query string gives it. Not z.coerce.number(): that accepts "0x10",
@@ -156,3 +156,14 @@ export const ReconcileJobBody = z
 export const SimulateByOrder = z.object({ order_id: z.string().min(1) }).strict()
 /** POST /admin/loyalty/simulate body (both adapters), facts as given: at least `order`, missing facts defaulted. */
 export const SimulateByFacts = SimulationInput.extend({ order: OrderInput })
+/**
+ * POST /admin/loyalty/simulate body (both adapters), an earning action: with `customer_id`, that stored member's facts
+ * now and their recorded awards (for limits) replace `member` and the action's `earlier_awards`.
+ */
+export const SimulateByAction = z
+  .object({
+    action: ActionInput.meta({ description: "the earning action: type, reference, occurred_at, properties, earlier_awards (for limits)" }),
+    member: MemberInput.optional().meta({ description: "the member's facts (missing ones defaulted)" }),
+    customer_id: z.string().min(1).max(100).optional().meta({ description: "a stored member: their facts now and their recorded awards replace member and earlier_awards" }),
+  })
+  .strict()

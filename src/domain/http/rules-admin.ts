@@ -5,7 +5,8 @@
 import type { AccrualContribution } from "../program/accrual"
 import { compileRulebook, type Rulebook, type RuleFileIssue } from "../rules/rulebook"
 import type { RulebookState } from "../rules/rulebook-state"
-import type { SimulationResult } from "../reports/simulation"
+import type { ActionInput, SimulationResult } from "../reports/simulation"
+import { actionFacts, type ActionResult } from "../program/action"
 import { z } from "zod"
 
 /** An issue as the admin API shows it: every key present (null when unknown). */
@@ -64,6 +65,18 @@ export function simulationView(rulebook: Rulebook, result: SimulationResult) {
     ...(rulebook.tiers ? { tier: result.tier } : {}),
     ...(rulebook.promotions.length ? { promotions: result.promotions } : {}),
     facts: result.facts,
+  }
+}
+
+/** The answer to an earning action's simulation (ActionSimulation): the verdict and the action's facts in store time. */
+export function actionSimulationView(rulebook: Rulebook, action: ActionInput, result: ActionResult) {
+  return {
+    points: result.points,
+    rule_names: result.rule_names,
+    contributions: result.contributions,
+    refused: result.refused,
+    rulebook_version: result.rulebook_version,
+    facts: { action: actionFacts(action, rulebook.program.timezone) },
   }
 }
 

@@ -1,4 +1,6 @@
-import type { Context } from "@medusajs/framework/types"
+import type { Context, Logger } from "@medusajs/framework/types"
+import { watchRulesDir } from "../../core/utils/rules-watcher"
+import { reloadRefusal } from "../../core/domain/http/rules-admin"
 import { checkAttach, normalizeReferralCode, referralCode } from "../../core/domain/program/referral"
 import { expiryReminder, nextExpiry, pointsExpiringEvent, type PointsExpiringEvent } from "../../core/domain/ledger/expiry"
 import * as Referrals from "./stores/referrals"
@@ -101,6 +103,26 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     // eslint-disable-next-line prefer-rest-params
     super(...(arguments as unknown as [Record<string, unknown>]))
     this.pluginOptions_ = parsePluginOptions(pickPluginOptions(options), { rules_dir: defaultRulesDir() })
+    if (this.pluginOptions_.watch_rules) this.watchRules(container.logger as Logger)
+  }
+
+  /**
+   * `watch_rules: true`: each save in the rules directory reloads the rulebook as POST /admin/loyalty/rules/reload
+   * does (a broken file is refused with located issues and the previous version stays live; a valid one is stored by
+   * version). The member promotions follow at the next reload route or reconcile: a module reaches no other module.
+   */
+  private watchRules(logger: Logger): void {
+    const dir = this.pluginOptions_.rules_dir
+    try {
+      watchRulesDir(dir, async () => {
+        const state = this.reloadRules()
+        if (!state.error) await this.rememberRulebook(state)
+        return { ok: !state.error, message: state.error ? reloadRefusal(state) : undefined, rules: { version: state.rulebook?.version ?? null } }
+      }, logger)
+      logger.info(`medusa-plugin-loyalty-rules-v2: watching ${dir} for rule changes`)
+    } catch (e) {
+      logger.warn(`medusa-plugin-loyalty-rules-v2: cannot watch ${dir} (${(e as Error).message}); use POST /admin/loyalty/rules/reload`)
+    }
   }
 
   get pluginOptions(): PluginOptions {
@@ -164,6 +186,12 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
    * (accountFacts' one statement, in the caller's transaction if any), plus the customer/order `context` the caller
    * read through Query.
    */
+  /** The member's awarded actions (for action limits): when each occurred and which rules awarded it. */
+  @InjectManager()
+  async pastAwards(customer_id: string, @MedusaContext() sharedContext: Context = {}): Promise<PastAward[]> {
+    return await Actions.pastAwards(readerOf(sharedContext), customer_id)
+  }
+
   @InjectManager()
   async memberFacts(customer_id: string, context: MemberContext, now: Date = new Date(), @MedusaContext() sharedContext: Context = {}): Promise<MemberFacts> {
     const found = await this.accountFacts(customer_id, context, now, sharedContext)

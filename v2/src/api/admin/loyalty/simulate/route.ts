@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { z } from "zod"
-import { NoQuery, parseInput, SimulateByFacts, SimulateByOrder } from "../../../../core/domain/http/request-input"
-import { AccrualSimulation, RulesInvalidBody } from "../../../../core/domain/http/response-schemas"
+import { NoQuery, parseInput, SimulateByAction, SimulateByFacts, SimulateByOrder } from "../../../../core/domain/http/request-input"
+import { AccrualSimulation, ActionSimulation, RulesInvalidBody } from "../../../../core/domain/http/response-schemas"
 import { Refusals, type RouteDocs } from "../../../../core/domain/http/route-docs"
 import { simulationCandidate } from "../../../../core/domain/http/reports"
 import { RULE_FILES_BODY_LIMIT_BYTES, RuleFilesList, RuleFilesMap } from "../../../../core/domain/http/rule-files-input"
@@ -9,8 +9,8 @@ import { route } from "../../../../lib/http"
 import { simulateAccrual } from "../../../../workflows/order-points/simulation"
 
 /**
- * POST /admin/loyalty/simulate { order_id, files? } | { order, customer?, member?, files? } → the verdict of the live
- * rulebook, or of the candidate `files` (as rules/backtest takes them) when given; writes nothing. An invalid
+ * POST /admin/loyalty/simulate { order_id, files? } | { order, customer?, member?, files? } | { action, member?,
+ * customer_id?, files? } (an earning action) → the verdict of the live rulebook, or of the candidate `files` (as rules/backtest takes them) when given; writes nothing. An invalid
  * candidate → 400 { type, code: "RULES_INVALID", message, issues } (each issue's file and JSON pointer).
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -32,13 +32,13 @@ const CandidateFiles = {
 
 export const openapi: RouteDocs = {
   POST: {
-    summary: "Simulate an accrual (a stored order, or facts) with the live rulebook or candidate `files`; writes nothing",
+    summary: "Simulate an accrual (a stored order, or facts) or an earning action (`action`) with the live rulebook or candidate `files`; writes nothing",
     query: NoQuery,
-    // The workflow picks one by the presence of `order_id`.
-    body: z.union([SimulateByOrder.extend(CandidateFiles), SimulateByFacts.extend(CandidateFiles)]),
-    response: AccrualSimulation,
+    // The workflow picks one by the presence of `action`, then of `order_id`.
+    body: z.union([SimulateByOrder.extend(CandidateFiles), SimulateByFacts.extend(CandidateFiles), SimulateByAction.extend(CandidateFiles)]),
+    response: z.union([AccrualSimulation, ActionSimulation]),
     errors: [
-      Refusals.notFound("no order with that order_id, or the order has no customer"),
+      Refusals.notFound("no order with that order_id, the order has no customer, or no customer with that customer_id"),
       Refusals.rulesUnavailable,
       { status: 400, code: "RULES_INVALID", when: "the candidate files are invalid (issues located by file and JSON pointer); nothing was evaluated", body: RulesInvalidBody },
     ],
