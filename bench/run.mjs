@@ -24,6 +24,7 @@ const SECTIONS = [
   { name: "ledger", load: () => import("./sections/ledger.mjs") },
   { name: "order_placed", load: () => import("./sections/order-placed.mjs") },
   { name: "http", load: () => import("./sections/http.mjs") },
+  { name: "preview", load: () => import("./sections/preview.mjs") }, // the cart's earn preview vs Medusa's GET /store/carts/:id
   { name: "checkout", load: () => import("./sections/checkout.mjs") }, // the checkout guard's cost per completion
   { name: "evaluator", load: () => import("./sections/evaluator.mjs") }, // compiled evaluator vs json-rules-engine
   { name: "backtest", load: () => import("./sections/backtest.mjs") },
@@ -32,6 +33,7 @@ const SECTIONS = [
   // Medusa 2.21: the packed v2 plugin in a real app (child process, booted once for both; skipped without v2/node_modules)
   { name: "v2_order_placed", load: () => import("./sections/v2-order-placed.mjs") },
   { name: "v2_http", load: () => import("./sections/v2-http.mjs") },
+  { name: "v2_preview", load: () => import("./sections/v2-preview.mjs") }, // the cart's earn preview vs Medusa's GET /store/carts/:id
 ]
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
