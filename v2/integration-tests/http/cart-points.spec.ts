@@ -136,6 +136,41 @@ medusaIntegrationTestRunner({
       expect((await complete(bo, loser)).type).toBe("order")
     })
 
+    it("gives the points back when the completion fails after debiting them, and debits them once more when the cart is completed again", async () => {
+      const jo = await member("jo@cart-points.test", 1000)
+      const admin = store.admin
+      const { data: { shipping_options: [standard] } } = await api.get("/admin/shipping-options?fields=id,service_zone_id,shipping_profile_id", admin)
+      const { data: { shipping_option: doomed } } = await api.post("/admin/shipping-options", {
+        name: "Withdrawn", service_zone_id: standard.service_zone_id, shipping_profile_id: standard.shipping_profile_id, provider_id: "manual_manual",
+        price_type: "flat", type: { label: "Withdrawn", description: "w", code: "withdrawn" }, prices: [{ currency_code: "eur", amount: 10 }],
+        rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],
+      }, admin)
+      const h = { headers: jo.headers }
+      const { data } = await api.post("/store/carts", { region_id: store.region.id, sales_channel_id: store.sc }, h)
+      const id = data.cart.id as string
+      await api.post(`/store/carts/${id}`, { shipping_address: { ...ADDRESS, country_code: "de" } }, h)
+      await api.post(`/store/carts/${id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, h)
+      await api.post(`/store/carts/${id}/shipping-methods`, { option_id: doomed.id }, h)
+      await applyPoints(jo, id, 1000)
+      await pay(jo, id)
+      // The option goes away after the validate hook debited: Medusa's shipping check fails the completion.
+      await api.delete(`/admin/shipping-options/${doomed.id}`, admin)
+      const failed = await complete(jo, id).catch(fail)
+      expect(failed.status).toBeGreaterThanOrEqual(400)
+      expect(await cartEntries(id)).toEqual([[`cart-points:${id}`, "redemption", -1000], [`cart-points:${id}:released`, "redemption_void", 1000]])
+      expect(await balance(jo.id)).toBe(1000)
+
+      await api.post(`/store/carts/${id}/shipping-methods`, { option_id: standard.id }, h)
+      const { data: { cart } } = await api.get(`/store/carts/${id}?fields=payment_collection.id`, h)
+      await api.post(`/store/payment-collections/${cart.payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, h)
+      expect((await complete(jo, id)).type).toBe("order")
+      expect(await cartEntries(id)).toEqual([
+        [`cart-points:${id}`, "redemption", -1000],
+        [`cart-points:${id}:released`, "redemption_void", 1000],
+        [`cart-points:${id}:1`, "redemption", -1000],
+      ])
+    })
+
     it("leaves the balance untouched for a cart abandoned with points on it, and taking the points off restores the cart's total", async () => {
       const cy = await member("cy@cart-points.test", 700)
       const id = await cart(cy)
