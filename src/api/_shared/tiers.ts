@@ -1,7 +1,5 @@
 import type { MedusaRequest } from "@medusajs/medusa"
-import { LoyaltyError, LoyaltyErrorCodes } from "../../domain/shared/errors"
 import type { Rulebook } from "../../domain/rules/rulebook"
-import { closestMatch } from "../../domain/rules/text-distance"
 import type { TiersDef } from "../../domain/program/tiers"
 import type LoyaltyRulesService from "../../services/loyalty-rules"
 
@@ -15,11 +13,5 @@ export function liveTiers(req: MedusaRequest): TiersDef | null {
   return liveRulebook(req)?.tiers ?? null
 }
 
-/** A tier code given in a request: one of the ladder's, else INVALID_INPUT naming `field` with a suggestion. */
-export function assertTierCode(tiers: TiersDef | null, code: string, field: string): string {
-  const codes = tiers?.tiers.map((t) => t.code) ?? []
-  if (codes.includes(code)) return code
-  const guess = closestMatch(code, codes)
-  const problem = `${field}: unknown tier '${code}'${guess ? `, did you mean '${guess}'?` : ""} (tiers: ${codes.join(", ") || "none"})`
-  throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: ${problem}`, { problems: [problem] })
-}
+/** A tier code given in a request: the core's check (both majors refuse an unknown tier the same way). */
+export { assertTierCode } from "../../domain/program/tier-code"

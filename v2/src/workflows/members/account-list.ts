@@ -1,5 +1,5 @@
 /** The admin's account list: accounts with their customer's email, searchable by email or customer id. */
-import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors"
+import { assertTierCode } from "../../core/domain/program/tier-code"
 import type { TiersDef } from "../../core/domain/program/tiers"
 import { liveRulebookOrNull, loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import type { AccountRow, Page } from "../../modules/loyalty/types"
@@ -8,14 +8,13 @@ export type AccountListing = { accounts: Array<AccountRow & { email: string | nu
 
 /**
  * Accounts newest first; `q` matches the customer id or the customer's email, `tier` a tier of the live ladder
- * (INVALID_INPUT for a tier it does not have).
+ * (the core's assertTierCode: INVALID_INPUT for a tier it does not have, with a "did you mean").
  */
 export async function listAccounts(scope: Resolver, filter: { q?: string; tier?: string }, page: Page): Promise<AccountListing> {
   const tiers = liveRulebookOrNull(scope)?.tiers ?? null
   const { q, tier } = filter
-  if (tier !== undefined && tiers && !tiers.tiers.some((t) => t.code === tier)) {
-    throw new LoyaltyError(LoyaltyErrorCodes.INVALID_INPUT, `Invalid request: query.tier: unknown tier "${tier}" (tiers: ${tiers.tiers.map((t) => t.code).join(", ")})`)
-  }
+  // Without a live ladder there is nothing to check the code against: the stored codes are filtered as given.
+  if (tier !== undefined && tiers) assertTierCode(tiers, tier, "query.tier")
   const customer_ids = q === undefined ? undefined : await customersWithEmailLike(scope, q)
   const [accounts, count] = await loyaltyOf(scope).pageAccounts({ q, tier, customer_ids }, page)
   const emails = await emailsOf(scope, accounts.map((a) => a.customer_id))

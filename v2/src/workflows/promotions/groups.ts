@@ -36,3 +36,17 @@ export async function syncPromotionGroups(scope: Resolver, customer_id: string, 
   if (added.length) await customersOf(scope).addCustomerToGroup(pairs(added))
   return { added, removed }
 }
+
+/**
+ * The tracked promotions (GET /admin/loyalty/promotions), each with the number of customers in its customer group:
+ * the members Medusa lets use its code (v1's member_count). One count per promotion, not the members themselves.
+ */
+export async function trackedPromotionsWithMembers(scope: Resolver) {
+  const rows = await loyaltyOf(scope).trackedPromotions()
+  return await Promise.all(
+    rows.map(async (row) => {
+      const [, member_count] = await customersOf(scope).listAndCountCustomers({ groups: { id: [row.customer_group_id] } }, { take: 1, select: ["id"] })
+      return { ...row, member_count: member_count as number }
+    })
+  )
+}
