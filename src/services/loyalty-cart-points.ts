@@ -105,7 +105,7 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
    */
   async respread(cart_id: string): Promise<boolean> {
     return await this.atomicPhase_(async (manager) => {
-      const cart = await this.cartRow(manager, cart_id)
+      const cart = await this.cartRow(manager, cart_id, { lock: true })
       if (!cart?.applied || cart.completed_at) return false
       const lines = await this.goodsLines(manager, cart_id)
       const goods_minor = lines.reduce((sum, l) => sum + l.goods_minor, 0)
@@ -234,7 +234,7 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
   }
 
   private async ownOpenCart(manager: EntityManager, cart_id: string, customer_id: string): Promise<CartRow> {
-    const cart = await this.cartRow(manager, cart_id)
+    const cart = await this.cartRow(manager, cart_id, { lock: true })
     if (!cart || cart.customer_id !== customer_id) {
       throw new LoyaltyError(LoyaltyErrorCodes.NOT_FOUND, `Cart ${cart_id} was not found`, { cart_id })
     }
@@ -244,11 +244,15 @@ export default class LoyaltyCartPointsService extends TransactionBaseService {
     return cart
   }
 
-  private async cartRow(manager: EntityManager, cart_id: string): Promise<CartRow | null> {
+  /**
+   * The cart's row; `lock` (writes, in a transaction) locks it so two writers of one cart's points (an apply and a
+   * spread after a cart change) take turns instead of interleaving their adjustments.
+   */
+  private async cartRow(manager: EntityManager, cart_id: string, { lock = false } = {}): Promise<CartRow | null> {
     const [row] = await manager.query(
       `SELECT c.id, c.customer_id, c.completed_at, r.currency_code, c.metadata->$2::text AS applied,
               EXISTS (SELECT 1 FROM payment_session s WHERE s.cart_id = c.id) AS has_sessions
-         FROM cart c JOIN region r ON r.id = c.region_id WHERE c.id = $1 AND c.deleted_at IS NULL`,
+         FROM cart c JOIN region r ON r.id = c.region_id WHERE c.id = $1 AND c.deleted_at IS NULL${lock ? " FOR UPDATE OF c" : ""}`,
       [cart_id, POINTS_PAYMENT_REFERENCE]
     )
     return row ?? null
