@@ -30,10 +30,15 @@ const SECTIONS = [
   { name: "backtest", load: () => import("./sections/backtest.mjs") },
   { name: "balance_flat", load: () => import("./sections/balance-flat.mjs") },
   { name: "stats", load: () => import("./sections/stats.mjs") }, // admin dashboard reads on a 1M-entry ledger
+  // 50 concurrent checkouts, a store with the plugin vs one without (each in its own child process)
+  { name: "load", load: () => import("./sections/load.mjs") },
   // Medusa 2.21: the packed v2 plugin in a real app (child process, booted once for both; skipped without v2/node_modules)
   { name: "v2_order_placed", load: () => import("./sections/v2-order-placed.mjs") },
   { name: "v2_http", load: () => import("./sections/v2-http.mjs") },
   { name: "v2_preview", load: () => import("./sections/v2-preview.mjs") }, // the cart's earn preview vs Medusa's GET /store/carts/:id
+  // v2_checkout and v2_load also boot the same app without the plugin (ctx.v2Baseline())
+  { name: "v2_checkout", load: () => import("./sections/v2-checkout.mjs") },
+  { name: "v2_load", load: () => import("./sections/v2-load.mjs") },
 ]
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
