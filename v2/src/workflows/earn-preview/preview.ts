@@ -12,7 +12,7 @@ import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { toMinorUnits } from "../../lib/money"
 import { memberFactsOf } from "../members/member-facts"
 
-const CUSTOMER_FIELDS = ["id", "email", "has_account", "created_at", "groups.id", "orders.id", "orders.status"]
+const CUSTOMER_FIELDS = ["id", "email", "has_account", "created_at", "groups.id"]
 
 const CART_FIELDS = [
   "id", "email", "customer_id", "currency_code", "region_id", "sales_channel_id",
@@ -85,11 +85,17 @@ export async function productPreview(scope: Resolver, product_id: string, region
   return { product_id: product.id, region_id, currency_code, ...preview, rulebook_version: rulebook.version }
 }
 
-/** The member as the order's accrual will see them: earlier orders that still stand, the account (null before the first posting). */
+/**
+ * The member as the order's accrual will see them: their orders that still stand (counted, not read: every one of
+ * them is earlier than an order placed now) and the account (null before the first posting), read side by side.
+ */
 async function previewMember(scope: Resolver, c: any | null, now: Date): Promise<PreviewMember> {
   if (!c?.has_account) return { customer: null, earlier_orders: 0, account: null }
   const loyalty = loyaltyOf(scope)
-  const row = await loyalty.findAccount(c.id)
+  const [row, orders] = await Promise.all([
+    loyalty.findAccount(c.id),
+    queryOf(scope).graph({ entity: "order", fields: ["id"], filters: { customer_id: c.id, status: { $ne: "canceled" } }, pagination: { take: 1, skip: 0 } }),
+  ])
   const account = row && {
     points_balance: row.points_balance, points_lifetime: Number(row.points_lifetime), tier: row.tier,
     tier_below_since: row.tier_below_since ? new Date(row.tier_below_since) : null,
@@ -97,8 +103,15 @@ async function previewMember(scope: Resolver, c: any | null, now: Date): Promise
   const member_facts = row && previewNeedsMemberFacts(loyalty.getRulebook()) ? await memberFactsOf(scope, row, now) : undefined
   return {
     customer: { id: c.id, email: c.email, has_account: true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) },
-    earlier_orders: (c.orders ?? []).filter((o: any) => o && o.status !== "canceled").length,
+    earlier_orders: orderCount(orders),
     account,
     member_facts: member_facts ?? undefined,
   }
+}
+
+/** The count a paginated Query read answers (`metadata.count`); its first page alone would undercount. */
+function orderCount(page: { data: unknown[]; metadata?: { count?: number } }): number {
+  const count = page.metadata?.count
+  if (typeof count !== "number") throw new Error("Query answered no count for the customer's orders")
+  return count
 }
