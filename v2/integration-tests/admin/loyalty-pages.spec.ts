@@ -284,6 +284,52 @@ describeWithBrowser("the v2 admin's Loyalty, Rules and settings pages with sessi
       await page.close()
     }
   })
+
+  it("retries an adjustment whose answer was lost with the same Idempotency-Key (one ledger entry), and shows one the API refuses inline, writing nothing", async () => {
+    const { customer } = await app.api("/admin/customers", { method: "POST", body: { email: "widget-retry@loyalty.test", first_name: "Re", last_name: "Try" } })
+    const reasons = async () => (await app.api(`/admin/loyalty/accounts/${customer.id}/entries`)).entries.map((e: { points: number; reason: string }) => [e.points, e.reason])
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    const keys: string[] = []
+    let dropped = false
+    try {
+      await logIn(page, app)
+      await page.goto(`${app.base}/app/customers/${customer.id}`, { timeout: 180_000 })
+      await page.getByTestId("loyalty-balance").waitFor({ timeout: 180_000 })
+      const message = async () => (await page.getByTestId("loyalty-adjust-message").textContent().catch(() => null))?.trim() ?? null
+
+      // The server writes the entry, and the browser never hears back: the widget keeps the key for the retry.
+      await page.route("**/admin/loyalty/accounts/*/adjustments", async (route: any) => {
+        keys.push(route.request().headers()["idempotency-key"])
+        if (dropped) return route.continue()
+        dropped = true
+        await route.fetch()
+        await route.abort("connectionreset")
+      })
+      await page.fill("#loyalty-adjust-points", "40")
+      await page.fill("#loyalty-adjust-reason", "lost answer, retried")
+      await page.getByRole("button", { name: "Adjust" }).click()
+      // The admin client may retry a request that got no answer by itself; if it gives up, the failure shows and the
+      // merchant clicks again. Either way the retry must carry the first request's key.
+      const done = "Adjusted by +40 points"
+      await waitUntil("the adjustment settled", async () => (await message()) === done || (await message())?.startsWith("Adjustment refused:"), 120_000)
+      if ((await message()) !== done) await page.getByRole("button", { name: "Adjust" }).click()
+      await waitUntil("the retry answered", async () => (await message()) === done, 120_000)
+      expect(keys.length).toBeGreaterThanOrEqual(2)
+      expect(new Set(keys).size).toBe(1)
+      expect(await reasons()).toEqual([[40, "lost answer, retried"]])
+      await page.unroute("**/admin/loyalty/accounts/*/adjustments")
+
+      // A reason over the API's 500 characters: the form lets it through, the API refuses it, the widget says why.
+      await page.fill("#loyalty-adjust-points", "5")
+      await page.fill("#loyalty-adjust-reason", "x".repeat(501))
+      await page.getByRole("button", { name: "Adjust" }).click()
+      await waitUntil("the refusal shown inline", async () => (await message())?.includes("body.reason"), 120_000)
+      expect(await message()).toMatch(/^Adjustment refused: .*body\.reason/)
+      expect(await reasons()).toEqual([[40, "lost answer, retried"]])
+    } finally {
+      await page.close()
+    }
+  })
 })
 
 describeWithBrowser("the v2 admin's loyalty pages with JWT auth (ADMIN_AUTH_TYPE=jwt, real Chromium)", () => {
