@@ -12,7 +12,9 @@ import {
   pointsPaymentCancelDraft,
   pointsPaymentRefundDraft,
   type CartPointsCompletion,
+  withPointsPaidAsDiscount,
 } from "../../src/domain/ledger/points-payment"
+import type { OrderFacts } from "../../src/domain/rules/facts"
 
 const program = (redemption: Partial<ProgramSettings["redemption"]> = {}): ProgramSettings => ({
   ...DEFAULT_PROGRAM,
@@ -165,5 +167,34 @@ describe("give-back on cancel and refund", () => {
     ).toEqual({ spent_points: 700, returned_before_points: 350 })
     expect(isCartPointsKey("cart_1", CartPointsKeys.cancel("cart_1"))).toBe(true)
     expect(isCartPointsKey("cart_1", "cart-points:cart_12")).toBe(false)
+  })
+})
+
+describe("withPointsPaidAsDiscount: goods paid with points earn nothing on either major", () => {
+  const line = (id: string, subtotal: number, discount_total = 0) => ({
+    id, title: id, product_id: null, variant_id: null, sku: null, collection_id: null, type: null, type_id: null, tags: [],
+    quantity: 1, unit_price: subtotal, subtotal, discount_total, total: subtotal - discount_total,
+  })
+  const order = (items: ReturnType<typeof line>[]): OrderFacts => ({
+    id: "order_1", subtotal: items.reduce((s, i) => s + i.subtotal, 0), discount_total: items.reduce((s, i) => s + i.discount_total, 0),
+    shipping_total: 500, tax_total: 0, total: 0, gift_card_total: 0, currency_code: "eur", currency_decimals: 2,
+    region_id: "reg_1", sales_channel_id: null, items, created_at: "2026-12-06T00:00:00.000Z",
+  })
+  it.each([
+    // items (subtotal, discount), paid, expected line discounts
+    ["one line takes it all", [[10_000, 0]], 1_000, [1_000]],
+    ["spread by goods after discounts", [[6_000, 0], [4_000, 0]], 1_000, [600, 400]],
+    ["a discounted line takes its share of what is left", [[6_000, 2_000], [4_000, 0]], 800, [2_000 + 400, 400]],
+    ["largest remainder keeps integers", [[1, 0], [1, 0], [1, 0]], 2, [1, 1, 0]],
+    ["nothing paid leaves the facts as they are", [[5_000, 100]], 0, [100]],
+    ["never more than the goods", [[300, 0]], 500, [300]],
+  ] as const)("%s", (_name, lines, paid, discounts) => {
+    const before = order(lines.map(([subtotal, discount], i) => line(`item_${i}`, subtotal, discount)))
+    const after = withPointsPaidAsDiscount(before, paid)
+    expect(after.items.map((i) => i.discount_total)).toEqual(discounts)
+    const added = discounts.reduce((s, d) => s + d, 0) - before.discount_total
+    expect(after.discount_total - before.discount_total).toBe(added)
+    expect(after.items.map((i) => i.total)).toEqual(after.items.map((i) => i.subtotal - i.discount_total))
+    expect([after.subtotal, after.total, after.tax_total, after.shipping_total]).toEqual([before.subtotal, before.total, before.tax_total, before.shipping_total])
   })
 })

@@ -14,6 +14,8 @@ import { BASIS_POINTS_ONE } from "../program/points"
 import { checkRedemption, redemptionAmountMinor } from "./redemption"
 import { clawbackForRefund, reversalForCancel } from "./clawback"
 import type { EntryDraft } from "./ledger"
+import type { LineItemFacts, OrderFacts } from "../rules/facts"
+import { spreadAmountMinor } from "../program/amount-spread"
 
 /** What the platform's cart record carries to mark points applied (Medusa v2's credit line `reference`). */
 export const POINTS_PAYMENT_REFERENCE = "loyalty_points"
@@ -281,5 +283,29 @@ export function paidPointsOf(cart_id: string, entries: readonly CartPointsEntry[
 function assertCount(value: number, field: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `${field} must be a safe integer ≥ 0, got ${value}`, { field })
+  }
+}
+
+/**
+ * An order's facts with the goods it paid for with points counted as a discount, so that goods paid with points earn
+ * nothing on either major. Medusa v1 lowers the lines with adjustments it already counts in `discount_total`; Medusa
+ * v2 pays with a credit line outside the lines' totals, so its adapter passes the credit line's amount here.
+ * Invariants: `discount_total` grows by `paid_minor` (capped at the goods left after discounts, which the application
+ * bound never exceeds), spread over the lines in proportion to those goods (spreadAmountMinor): each line's
+ * discount grows and its total drops by its share, as v1's adjustments do; the order's subtotal, tax and total are
+ * unchanged (v2's order total already leaves the credit out); 0 returns the facts as they are.
+ */
+export function withPointsPaidAsDiscount(order: OrderFacts, paid_minor: number): OrderFacts {
+  if (paid_minor === 0) return order
+  const goods = (item: LineItemFacts) => Math.max(0, item.subtotal - item.discount_total)
+  const paid = Math.min(paid_minor, order.items.reduce((sum, item) => sum + goods(item), 0))
+  const shares = new Map(spreadAmountMinor(paid, order.items.map((item) => ({ id: item.id, goods_minor: goods(item) }))).map((s) => [s.id, s.amount_minor]))
+  return {
+    ...order,
+    discount_total: order.discount_total + paid,
+    items: order.items.map((item) => {
+      const share = shares.get(item.id) ?? 0
+      return { ...item, discount_total: item.discount_total + share, total: item.total - share }
+    }),
   }
 }

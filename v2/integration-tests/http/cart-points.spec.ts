@@ -110,6 +110,11 @@ medusaIntegrationTestRunner({
       // A retried completion of the placed cart answers its order and debits nothing more.
       expect((await complete(ann, id)).order.id).toBe(done.order.id)
       expect(await cartEntries(id)).toEqual([[`cart-points:${id}`, "redemption", -1000]])
+      // The goods paid with points earn nothing, as on v1: the base earn counts 200.00 of goods less the 10.00 paid.
+      const accrual = await waitFor("the order's accrual", async () =>
+        loyalty().findEntryByKey(`order:${done.order.id}:accrual`))
+      const { data: explained } = await api.get(`/admin/loyalty/entries/${accrual.id}/explain`, store.admin)
+      expect(explained.rules_fired.find((r: { name: string }) => r.name === "base-earn")).toMatchObject({ contribution: 190 })
     })
 
     it("lets only one of two carts carrying the same points complete at the same moment: the other is refused with 400 INSUFFICIENT_POINTS, the balance never goes below zero, and it completes without the points", async () => {

@@ -1,6 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { currencyDecimals } from "../../core/domain/shared/currency"
 import { customerFacts, type AccrualFacts, type CustomerRow, type LineItemFacts, type OrderFacts } from "../../core/domain/rules/facts"
+import { POINTS_PAYMENT_REFERENCE, withPointsPaidAsDiscount } from "../../core/domain/ledger/points-payment"
 import { toMinorUnits } from "../../lib/money"
 
 type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[]; metadata?: { count?: number } }> }
@@ -43,6 +44,8 @@ const ORDER_FIELDS = [
   // The customer's orders, for the earlier orders that still stand (customer facts' orders_count).
   "customer.orders.id", "customer.orders.created_at", "customer.orders.status",
   "transactions.reference",
+  // Points paid with at checkout (a credit line): goods they paid for earn nothing (withPointsPaidAsDiscount).
+  "credit_lines.reference", "credit_lines.amount",
 ]
 
 /**
@@ -50,7 +53,7 @@ const ORDER_FIELDS = [
  * (core/domain/rules/facts.ts), amounts in integer minor units, so rules read the same fields on any store. Field
  * map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total = discount_subtotal (tax
  * excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's core order, so
- * gift_card_total is 0. Product collection and tags come from the product module (line items carry only the
+ * gift_card_total is 0; points paid with at checkout (the loyalty credit line) count as a discount on the lines, as on v1. Product collection and tags come from the product module (line items carry only the
  * collection's title). One query.graph call for the order, its items' products, its customer and the customer's
  * orders: each module is asked once.
  */
@@ -81,7 +84,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     }
   })
   const created_at = new Date(order.created_at).toISOString()
-  const order_facts: OrderFacts = {
+  const facts: OrderFacts = {
     id: order.id,
     subtotal: minor(order.item_subtotal),
     discount_total: minor(order.discount_subtotal),
@@ -96,6 +99,10 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     items,
     created_at,
   }
+  const points_paid_minor = (order.credit_lines ?? [])
+    .filter((l: { reference?: string } | null) => l?.reference === POINTS_PAYMENT_REFERENCE)
+    .reduce((sum: number, l: { amount: unknown }) => sum + minor(l.amount), 0)
+  const order_facts = withPointsPaidAsDiscount(facts, points_paid_minor)
   const c = order.customer
   const customer = c
     ? { id: c.id, email: c.email, has_account: c.has_account === true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) }
