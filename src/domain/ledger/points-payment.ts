@@ -295,7 +295,7 @@ function assertCount(value: number, field: string): void {
  * discount grows and its total drops by its share, as v1's adjustments do; the order's subtotal, tax and total are
  * unchanged (v2's order total already leaves the credit out); 0 returns the facts as they are.
  */
-export function withPointsPaidAsDiscount(order: OrderFacts, paid_minor: number): OrderFacts {
+export function withPointsPaidAsDiscount<F extends Omit<OrderFacts, "created_at">>(order: F, paid_minor: number): F {
   if (paid_minor === 0) return order
   const goods = (item: LineItemFacts) => Math.max(0, item.subtotal - item.discount_total)
   const paid = Math.min(paid_minor, order.items.reduce((sum, item) => sum + goods(item), 0))

@@ -102,6 +102,7 @@ medusaIntegrationTestRunner({
 
       await api.post(`/store/carts/${id}/line-items`, { variant_id: await store.variantAt(100), quantity: 1 }, { headers: ann.headers })
       expect(await totals(ann, id)).toMatchObject({ credit_line_total: 10, total: 200 })
+      const { data: { preview } } = await api.get(`/store/carts/${id}/loyalty/preview`, { headers: ann.headers })
       await pay(ann, id)
       const done = await timed("complete with points", () => complete(ann, id))
       expect(done.type).toBe("order")
@@ -115,6 +116,7 @@ medusaIntegrationTestRunner({
         loyalty().findEntryByKey(`order:${done.order.id}:accrual`))
       const { data: explained } = await api.get(`/admin/loyalty/entries/${accrual.id}/explain`, store.admin)
       expect(explained.rules_fired.find((r: { name: string }) => r.name === "base-earn")).toMatchObject({ contribution: 190 })
+      expect(accrual.points).toBe(preview.points) // the cart's earn preview, taken with the points on it
     })
 
     it("lets only one of two carts carrying the same points complete at the same moment: the other is refused with 400 INSUFFICIENT_POINTS, the balance never goes below zero, and it completes without the points", async () => {

@@ -5,12 +5,13 @@
  */
 import { QueryContext } from "@medusajs/framework/utils"
 import { earnPreview, previewNeedsMemberFacts, productEarnPreview, type CartFacts, type EarnPreview, type PreviewMember, type VariantForPreview, type VariantPreview } from "../../core/domain/program/earn-preview"
-import type { LineItemFacts } from "../../core/domain/rules/facts"
+import { withPointsPaidAsDiscount } from "../../core/domain/ledger/points-payment"
 import { currencyDecimals } from "../../core/domain/shared/currency"
 import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors"
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { toMinorUnits } from "../../lib/money"
 import { memberFactsOf } from "../members/member-facts"
+import { lineItemFacts, pointsPaidMinor } from "../order-points/order-facts"
 
 const CUSTOMER_FIELDS = ["id", "email", "has_account", "created_at", "groups.id"]
 
@@ -20,6 +21,7 @@ const CART_FIELDS = [
   "items.id", "items.title", "items.product_id", "items.variant_id", "items.variant_sku", "items.product_type",
   "items.product_type_id", "items.quantity", "items.unit_price", "items.subtotal", "items.discount_total", "items.total",
   "items.product.id", "items.product.collection_id", "items.product.type_id", "items.product.type.value", "items.product.tags.value",
+  "credit_lines.reference", "credit_lines.amount",
   ...CUSTOMER_FIELDS.map((f) => `customer.${f}`),
 ]
 
@@ -33,23 +35,16 @@ export async function cartEarnPreview(scope: Resolver, cart_id: string, now: Dat
   if (!cart) throw notFound("Cart", cart_id)
   const decimals = currencyDecimals(cart.currency_code)
   const minor = (v: unknown) => toMinorUnits(v, decimals)
-  const items: LineItemFacts[] = (cart.items ?? []).map((item: any) => {
-    const product = item.product_id && item.product?.id === item.product_id ? item.product : undefined
-    return {
-      id: item.id, title: item.title, product_id: item.product_id ?? null, variant_id: item.variant_id ?? null, sku: item.variant_sku ?? null,
-      collection_id: product?.collection_id ?? null, type: product?.type?.value ?? item.product_type ?? null,
-      type_id: product?.type_id ?? item.product_type_id ?? null, tags: (product?.tags ?? []).map((t: { value: string }) => t.value),
-      quantity: Number(item.quantity), unit_price: minor(item.unit_price), subtotal: minor(item.subtotal),
-      discount_total: minor(item.discount_total), total: minor(item.total),
-    }
-  })
+  const items = (cart.items ?? []).map((item: any) => lineItemFacts(item, minor))
   const facts: CartFacts = {
     id: cart.id, subtotal: minor(cart.item_subtotal), discount_total: minor(cart.discount_subtotal), shipping_total: minor(cart.shipping_total),
     tax_total: minor(cart.tax_total), total: minor(cart.total), gift_card_total: 0, currency_code: cart.currency_code, currency_decimals: decimals,
     region_id: cart.region_id, sales_channel_id: cart.sales_channel_id ?? null, items,
   }
+  // Points applied to the cart pay for goods, which then earn nothing (the order's facts will say the same).
+  const paid = withPointsPaidAsDiscount(facts, pointsPaidMinor(cart.credit_lines, minor))
   const member = await previewMember(scope, cart.customer_id ? cart.customer : null, now)
-  return { cart_id: cart.id, currency_code: cart.currency_code, ...earnPreview(rulebook, facts, member, now) }
+  return { cart_id: cart.id, currency_code: cart.currency_code, ...earnPreview(rulebook, paid, member, now) }
 }
 
 /**

@@ -64,25 +64,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
   if (!order) return null
   const decimals = currencyDecimals(order.currency_code)
   const minor = (v: unknown) => toMinorUnits(v, decimals)
-  const items: LineItemFacts[] = (order.items ?? []).map((item: any) => {
-    const product = item.product_id && item.product?.id === item.product_id ? item.product : undefined
-    return {
-      id: item.id,
-      title: item.title,
-      product_id: item.product_id ?? null,
-      variant_id: item.variant_id ?? null,
-      sku: item.variant_sku ?? null,
-      collection_id: product?.collection_id ?? null,
-      type: product?.type?.value ?? item.product_type ?? null,
-      type_id: product?.type_id ?? item.product_type_id ?? null,
-      tags: (product?.tags ?? []).map((t: { value: string }) => t.value),
-      quantity: Number(item.quantity),
-      unit_price: minor(item.unit_price),
-      subtotal: minor(item.subtotal),
-      discount_total: minor(item.discount_total),
-      total: minor(item.total),
-    }
-  })
+  const items = (order.items ?? []).map((item: any) => lineItemFacts(item, minor))
   const created_at = new Date(order.created_at).toISOString()
   const facts: OrderFacts = {
     id: order.id,
@@ -99,10 +81,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     items,
     created_at,
   }
-  const points_paid_minor = (order.credit_lines ?? [])
-    .filter((l: { reference?: string } | null) => l?.reference === POINTS_PAYMENT_REFERENCE)
-    .reduce((sum: number, l: { amount: unknown }) => sum + minor(l.amount), 0)
-  const order_facts = withPointsPaidAsDiscount(facts, points_paid_minor)
+  const order_facts = withPointsPaidAsDiscount(facts, pointsPaidMinor(order.credit_lines, minor))
   const c = order.customer
   const customer = c
     ? { id: c.id, email: c.email, has_account: c.has_account === true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) }
@@ -124,6 +103,37 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     refunded: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "refund"),
     captured: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "capture"),
   }
+}
+
+/**
+ * A v2 line item (of an order or a cart, read with the fields above) as the core's LineItemFacts, amounts in minor
+ * units. Collection and tags come from the product module's record when the read joined it.
+ */
+export function lineItemFacts(item: any, minor: (v: unknown) => number): LineItemFacts {
+  const product = item.product_id && item.product?.id === item.product_id ? item.product : undefined
+  return {
+    id: item.id,
+    title: item.title,
+    product_id: item.product_id ?? null,
+    variant_id: item.variant_id ?? null,
+    sku: item.variant_sku ?? null,
+    collection_id: product?.collection_id ?? null,
+    type: product?.type?.value ?? item.product_type ?? null,
+    type_id: product?.type_id ?? item.product_type_id ?? null,
+    tags: (product?.tags ?? []).map((t: { value: string }) => t.value),
+    quantity: Number(item.quantity),
+    unit_price: minor(item.unit_price),
+    subtotal: minor(item.subtotal),
+    discount_total: minor(item.discount_total),
+    total: minor(item.total),
+  }
+}
+
+/** What an order's or a cart's loyalty credit lines pay, in minor units (0 without points applied). */
+export function pointsPaidMinor(credit_lines: Array<{ reference?: string | null; amount?: unknown } | null> | undefined, minor: (v: unknown) => number): number {
+  return (credit_lines ?? [])
+    .filter((l) => l?.reference === POINTS_PAYMENT_REFERENCE)
+    .reduce((sum, l) => sum + minor(l!.amount), 0)
 }
 
 /** The core's AccrualFacts once the member's account figures are known (customerFacts adds them to the customer). */
