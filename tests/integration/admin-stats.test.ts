@@ -257,9 +257,10 @@ describe("admin stats, backtest and settings API", () => {
     const program = JSON.parse(fs.readFileSync(path.join(rulesDir, "program.json"), "utf8"))
     expect(res.body).toEqual({
       plugin_options: { rules_dir: rulesDir, auto_enroll: true, watch_rules: false },
-      // The file's settings, and the defaults of those it leaves out (store calendar, expiry reminder, referral window).
+      // The file's settings, and the defaults of those it leaves out (store calendar, expiry reminder, referral window,
+      // the share of a cart's goods points may pay).
       program: {
-        negative_balance: program.negative_balance, redemption: program.redemption, expiry: program.expiry, pending_days: program.pending_days, spendable_on: program.spendable_on,
+        negative_balance: program.negative_balance, redemption: { max_cart_share_bps: 10_000, ...program.redemption }, expiry: program.expiry, pending_days: program.pending_days, spendable_on: program.spendable_on,
         timezone: program.timezone ?? "UTC", expiry_reminder_days: program.expiry_reminder_days ?? 14, referral: program.referral ?? { attach_within_days: 30 },
       },
       rulebook_version: (await admin.api.get("/admin/loyalty/rules")).body.rules.version,

@@ -79,6 +79,8 @@ const ROUTES: Record<string, RouteRow> = {
   "GET /store/loyalty/tiers": { auth: "public" },
   "POST /store/carts/[id]/loyalty/points": { auth: "customer", sample: { points: 500 }, overRange: { points: 1e15 } },
   "DELETE /store/carts/[id]/loyalty/points": { auth: "customer" },
+  "GET /store/carts/[id]/loyalty/preview": { auth: "public" },
+  "GET /store/products/[id]/loyalty/preview": { auth: "public" },
 }
 
 /** Every `export const GET|POST|…` of every src/api/**\/route.ts, as "METHOD /path/[param]". */
