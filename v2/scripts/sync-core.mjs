@@ -2,8 +2,8 @@
 // root's plain-SQL store readers and rule-file helpers (→ src/core/utils: the ledger verify, the backtest's and the
 // stats' reads over a bare query function, no Medusa import), so the v2 module reads a store with the same
 // statements as the CLI, and the CLI itself (src/cli → src/core/cli: this package's `medusa-loyalty` bin).
-// The targets are gitignored: git holds one copy, at the root. Copies byte for byte and removes files that no longer
-// exist at the root, so a stale copy cannot survive a rename. A copied file keeps its relative imports
+// The targets are gitignored: git holds one copy, at the root. Copies byte for byte (only what changed) and removes
+// files that no longer exist at the root, so a stale copy cannot survive a rename. A copied file keeps its relative imports
 // (../domain/… resolves to src/core/domain), so a shared reader may import only the core and the other shared readers.
 import fs from "node:fs"
 import path from "node:path"
@@ -18,10 +18,33 @@ const pairs = [
   [path.join(root, "src/cli"), path.join(v2, "src/core/cli")],
 ]
 
-function sync(from, to) {
+/** Every file under `dir`, relative, sorted (an absent dir has none). */
+function filesUnder(dir, prefix = "") {
+  if (!fs.existsSync(dir)) return []
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name), path.join(prefix, e.name)) : [path.join(prefix, e.name)]
+  ).sort()
+}
+
+/**
+ * Makes `to` hold exactly `names` (relative paths under `from`, default all of `from`'s files), byte for byte: writes
+ * only a file whose content differs and removes only what is no longer at the root. A sync with nothing changed
+ * touches no file, so a test or a server already running on the copy (the suites run side by side) never sees a
+ * file missing or half written.
+ */
+function sync(from, to, names = filesUnder(from)) {
   if (!fs.existsSync(from)) throw new Error(`sync-core: ${from} is missing (run inside the repository)`)
-  fs.rmSync(to, { recursive: true, force: true })
-  fs.cpSync(from, to, { recursive: true })
+  const wanted = new Set(names)
+  for (const name of names) {
+    const source = fs.readFileSync(path.join(from, name))
+    const target = path.join(to, name)
+    if (fs.existsSync(target) && fs.readFileSync(target).equals(source)) continue
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    // Written beside and renamed over: a reader sees the old file or the new one, never a part.
+    fs.writeFileSync(`${target}.sync-tmp`, source)
+    fs.renameSync(`${target}.sync-tmp`, target)
+  }
+  for (const name of filesUnder(to)) if (!wanted.has(name)) fs.rmSync(path.join(to, name))
 }
 
 /**
@@ -40,8 +63,5 @@ const SHARED_UTILS = [
 ]
 
 for (const [from, to] of pairs) sync(from, to)
-const utils = path.join(v2, "src/core/utils")
-fs.rmSync(utils, { recursive: true, force: true })
-fs.mkdirSync(utils, { recursive: true })
-for (const name of SHARED_UTILS) fs.copyFileSync(path.join(root, "src/utils", name), path.join(utils, name))
+sync(path.join(root, "src/utils"), path.join(v2, "src/core/utils"), SHARED_UTILS)
 console.log(`sync-core: copied src/domain, rules/, src/cli and ${SHARED_UTILS.length} src/utils files into ${path.relative(root, v2)}`)

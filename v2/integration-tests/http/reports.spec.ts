@@ -154,19 +154,20 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses bad input with 400 and the plugin's error body, and answers 401 without authentication", async () => {
-      const bad: Array<[string, Promise<unknown>, string]> = [
-        ["reversed range", api.get("/admin/loyalty/stats/activity?from=2026-03-02&to=2026-03-01", store.admin), "INVALID_INPUT"],
-        ["not a date", api.get("/admin/loyalty/stats/activity?from=2026-02-30", store.admin), "INVALID_INPUT"],
-        ["over 366 days", api.get("/admin/loyalty/stats/activity?from=2024-01-01&to=2026-01-01", store.admin), "INVALID_INPUT"],
-        ["unknown key", api.get("/admin/loyalty/stats/tiers?x=1", store.admin), "INVALID_INPUT"],
-        ["unknown key", api.get("/admin/loyalty/settings?x=1", store.admin), "INVALID_INPUT"],
-        ["unknown key", api.get("/admin/loyalty/rules/files?x=1", store.admin), "INVALID_INPUT"],
-        ["no files", api.post("/admin/loyalty/rules/backtest", {}, store.admin), "INVALID_INPUT"],
-        ["limit 0", api.post("/admin/loyalty/rules/backtest", { files: [{ name: "a.json", content: "{}" }], limit_orders: 0 }, store.admin), "INVALID_INPUT"],
-        ["invalid candidate", api.post("/admin/loyalty/rules/backtest", { files: [{ name: "accrual.json", content: "{" }] }, store.admin), "RULES_INVALID"],
+      // Requests made one at a time (thunks): a refusal must not reject before its turn to be awaited.
+      const bad: Array<[string, () => Promise<unknown>, string]> = [
+        ["reversed range", () => api.get("/admin/loyalty/stats/activity?from=2026-03-02&to=2026-03-01", store.admin), "INVALID_INPUT"],
+        ["not a date", () => api.get("/admin/loyalty/stats/activity?from=2026-02-30", store.admin), "INVALID_INPUT"],
+        ["over 366 days", () => api.get("/admin/loyalty/stats/activity?from=2024-01-01&to=2026-01-01", store.admin), "INVALID_INPUT"],
+        ["unknown key", () => api.get("/admin/loyalty/stats/tiers?x=1", store.admin), "INVALID_INPUT"],
+        ["unknown key", () => api.get("/admin/loyalty/settings?x=1", store.admin), "INVALID_INPUT"],
+        ["unknown key", () => api.get("/admin/loyalty/rules/files?x=1", store.admin), "INVALID_INPUT"],
+        ["no files", () => api.post("/admin/loyalty/rules/backtest", {}, store.admin), "INVALID_INPUT"],
+        ["limit 0", () => api.post("/admin/loyalty/rules/backtest", { files: [{ name: "a.json", content: "{}" }], limit_orders: 0 }, store.admin), "INVALID_INPUT"],
+        ["invalid candidate", () => api.post("/admin/loyalty/rules/backtest", { files: [{ name: "accrual.json", content: "{" }] }, store.admin), "RULES_INVALID"],
       ]
       for (const [what, request, code] of bad) {
-        const res = await refused(request)
+        const res = await refused(request())
         expect([what, res.status, res.data.code, res.data.type]).toEqual([what, 400, code, "invalid_data"])
         expect(typeof res.data.message).toBe("string")
       }
