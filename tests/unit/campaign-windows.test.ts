@@ -130,3 +130,16 @@ describe("validation of windows and time zones, with file:line:column and pointe
     expect(compileOk([...files, program({ timezone: "Europe/Paris" })]).version).not.toBe(without)
   })
 })
+
+describe("localTime in UTC without Intl", () => {
+  it("answers exactly what Intl answers for Etc/UTC, at edges and on 10,000 random instants from 1970 to 2100", () => {
+    const edges = ["2024-02-29T23:59:59.999Z", "2024-03-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "2099-12-31T23:30:00.000Z", "2026-12-06T12:00:00.000Z"].map(Date.parse)
+    let seed = 20261206
+    const random = Array.from({ length: 10_000 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return Math.floor((seed / 2 ** 31) * Date.UTC(2100, 0, 1))
+    })
+    const differ = [...edges, ...random].filter((ms) => JSON.stringify(localTime(ms, "UTC")) !== JSON.stringify(localTime(ms, "Etc/UTC")))
+    expect(differ.map((ms) => new Date(ms).toISOString())).toEqual([])
+  })
+})

@@ -48,12 +48,25 @@ export function isTimeZone(name: string): boolean {
  * Invariant: pure; throws a RangeError only for an unknown time zone (validated when the rulebook compiles).
  */
 export function localTime(ms: number, timeZone: string): LocalTime {
+  // UTC, the default program's zone, needs no Intl: formatToParts costs ~9 µs, most of an order's evaluation.
+  if (timeZone === "UTC") return utcLocalTime(ms)
   const parts: Record<string, string> = {}
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value
   return {
     local_date: `${parts.year}-${parts.month}-${parts.day}`,
     local_weekday: parts.weekday.toLowerCase(),
     local_hour: Number(parts.hour) % 24,
+  }
+}
+
+/** localTime in UTC from the Date's UTC fields: the same answer as Intl's for every instant Intl formats. */
+function utcLocalTime(ms: number): LocalTime {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, "0")
+  return {
+    local_date: `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`,
+    local_weekday: WEEKDAYS[d.getUTCDay()],
+    local_hour: d.getUTCHours(),
   }
 }
 
