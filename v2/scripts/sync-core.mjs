@@ -1,7 +1,8 @@
 // Build-time copy of the shared core: the repo root's src/domain (→ src/core/domain) and rules/ (→ rules/), the
 // root's plain-SQL store readers and rule-file helpers (→ src/core/utils: the ledger verify, the backtest's and the
 // stats' reads over a bare query function, no Medusa import), so the v2 module reads a store with the same
-// statements as the CLI, and the CLI itself (src/cli → src/core/cli: this package's `medusa-loyalty` bin).
+// statements as the CLI, the CLI itself (src/cli → src/core/cli: this package's `medusa-loyalty` bin), and the admin
+// components both dashboards render (src/admin/components → src/core/admin/components).
 // The targets are gitignored: git holds one copy, at the root. Copies byte for byte (only what changed) and removes
 // files that no longer exist at the root, so a stale copy cannot survive a rename. A copied file keeps its relative imports
 // (../domain/… resolves to src/core/domain), so a shared reader may import only the core and the other shared readers.
@@ -62,6 +63,13 @@ const SHARED_UTILS = [
   "rules-watcher.ts",
 ]
 
+/**
+ * The root admin's components that v2's admin renders unchanged (→ src/core/admin/components, kept at the same
+ * depth so their `../../domain/…` imports reach the copied core): each may import React, @medusajs/ui and the core only.
+ */
+const SHARED_ADMIN = ["charts.tsx"]
+
 for (const [from, to] of pairs) sync(from, to)
 sync(path.join(root, "src/utils"), path.join(v2, "src/core/utils"), SHARED_UTILS)
-console.log(`sync-core: copied src/domain, rules/, src/cli and ${SHARED_UTILS.length} src/utils files into ${path.relative(root, v2)}`)
+sync(path.join(root, "src/admin/components"), path.join(v2, "src/core/admin/components"), SHARED_ADMIN)
+console.log(`sync-core: copied src/domain, rules/, src/cli, ${SHARED_UTILS.length} src/utils files and ${SHARED_ADMIN.length} admin components into ${path.relative(root, v2)}`)

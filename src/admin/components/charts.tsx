@@ -1,5 +1,6 @@
 import { Text } from "@medusajs/ui"
-import { fmt } from "./api"
+// The core's formatter, imported directly (not through ./api): v2's admin compiles this same file (its sync-core copy).
+import { formatPoints as fmt } from "../../domain/reports/admin-view"
 
 /**
  * Small SVG charts: the dashboard bundles no chart library, and these need none. Every chart is a `figure` with a

@@ -3,7 +3,7 @@ import { useState } from "react"
 import { Link } from "react-router-dom"
 import { ACTIVITY_SERIES, ACTIVITY_WINDOWS, activityRange, formatPoints as fmt } from "../../core/domain/reports/admin-view"
 import { errorMessage, useLoyaltyPost, useLoyaltyQuery } from "../lib/loyalty-api"
-import { DailyBars, DailyLine, LabelBars } from "./charts"
+import { DailyBars, DailyLine, LabelBars } from "../../core/admin/components/charts"
 
 type Account = {
   id: string
