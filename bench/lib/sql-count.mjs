@@ -1,6 +1,7 @@
 // Counts SQL round trips of node-postgres clients (TypeORM's driver and raw pools alike) and the wall time during
 // which at least one of them was in flight: a profile that needs no change to the code measured.
 import { nowMs } from "./stats.mjs"
+import { tripsPerRequest } from "./load.mjs"
 
 /**
  * Wraps pg's Client.prototype.query until `restore()`. Medusa issues some queries of one retrieval concurrently on
@@ -50,5 +51,27 @@ export function countSql(require) {
     reset: () => ((count = 0), (ms = 0), (texts = [])),
     read: () => ({ count, ms, texts }),
     restore: () => (Client.prototype.query = original),
+  }
+}
+
+/**
+ * Each target's SQL round trips per request on a v1 store that runs in this process: `send(t)` sends one request
+ * (and throws on a non-2xx answer); 5 requests per target, one at a time, with Medusa's event enqueuer stopped
+ * meanwhile (its polls would land in the counts).
+ * @returns {Promise<Map<string, number[]>>}
+ */
+export async function storeTripsPerRequest(ctx, store, targets, send) {
+  const bus = store.container.resolve("eventBusService")
+  await bus.stopEnqueuer()
+  const sql = countSql(ctx.require)
+  try {
+    return await tripsPerRequest(targets, async (t) => {
+      sql.reset()
+      await send(t)
+      return sql.read().count
+    })
+  } finally {
+    sql.restore()
+    bus.startEnqueuer()
   }
 }

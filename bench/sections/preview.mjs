@@ -1,8 +1,8 @@
 // preview: GET /store/carts/:id/loyalty/preview against Medusa's own GET /store/carts/:id for the same member's cart
 // (3 line items, a shipping address and method, the manual payment session), under the same autocannon load, in
 // alternating rounds (the http section's method), then the SQL round trips of one request of each.
-import { countSql } from "../lib/sql-count.mjs"
-import { loadComparisonRows, runLoad } from "../lib/load.mjs"
+import { storeTripsPerRequest } from "../lib/sql-count.mjs"
+import { compareRoutes } from "../lib/load.mjs"
 
 const TARGET = 1.5
 
@@ -22,7 +22,6 @@ export async function run(ctx) {
   const items = [{ variant_id, quantity: 2 }, { variant_id: shirt, quantity: 1 }, { variant_id: coat, quantity: 3 }]
   const { cart } = await prepareCart(store, { token: member, region, items })
 
-  const headers = { authorization: `Bearer ${member.token}` }
   const targets = [
     { name: "plugin: GET /store/carts/:id/loyalty/preview", path: `/store/carts/${cart.id}/loyalty/preview` },
     { name: "medusa: GET /store/carts/:id", path: `/store/carts/${cart.id}` },
@@ -30,46 +29,16 @@ export async function run(ctx) {
   const { preview } = expectOk(await member.api.get(targets[0].path), "GET preview")
   // 50 + 19 + 300 = 369 dollars: at least 369 points, whatever else the rules add.
   if (!(preview.points >= 369)) throw new Error(`the preview says ${JSON.stringify(preview)}, expected at least 369 points`)
-  expectOk(await member.api.get(targets[1].path), "GET cart")
-  const load = (t, duration_s) => runLoad({ url: store.baseUrl + t.path, headers, connections: size.connections, duration_s })
-
-  ctx.log(`  ${size.connections} connections, ${size.rounds} rounds x ${size.duration_s} s per endpoint, alternating`)
-  for (const t of targets) await load(t, size.warmup_s)
-  const results = new Map(targets.map((t) => [t.name, []]))
-  for (let r = 0; r < size.rounds; r++) {
-    for (const t of r % 2 ? [...targets].reverse() : targets) {
-      const res = await load(t, size.duration_s)
-      results.get(t.name).push(res)
-      ctx.log(`  round ${r + 1}: ${t.name} p50 ${res.p50_ms} ms, p99 ${res.p99_ms} ms, ${res.rps.toFixed(0)} req/s`)
-    }
-  }
-
-  // SQL round trips of one request of each, sent alone (the server runs in this process).
-  const bus = store.container.resolve("eventBusService")
-  await bus.stopEnqueuer() // its polls would land in the counts
-  const sql = countSql(ctx.require)
-  const trips = new Map(targets.map((t) => [t.name, []]))
-  try {
-    for (let i = 0; i < 5; i++) {
-      for (const t of targets) {
-        sql.reset()
-        expectOk(await member.api.get(t.path), `GET ${t.path}`)
-        trips.get(t.name).push(sql.read().count)
-      }
-    }
-  } finally {
-    sql.restore()
-    bus.startEnqueuer()
-  }
-
-  const [plugin, medusa] = targets
-  const metrics = [
-    ["latency p50", "ms", (x) => x.p50_ms],
-    ["latency p99", "ms", (x) => x.p99_ms],
-    ["throughput", "req/s", (x) => x.rps],
-  ]
-  const rows = loadComparisonRows({ plugin, medusa, results, trips, metrics, target: TARGET })
-  const ratio = rows.find((r) => r.name === `${plugin.name}: latency p50`).median / rows.find((r) => r.name === `${medusa.name}: latency p50`).median
+  const send = async (t) => expectOk(await member.api.get(t.path), `GET ${t.path}`)
+  await send(targets[1])
+  const { rows, ratio } = await compareRoutes(ctx, {
+    targets,
+    size,
+    baseUrl: store.baseUrl,
+    headers: { authorization: `Bearer ${member.token}` },
+    target: TARGET,
+    trips: () => storeTripsPerRequest(ctx, store, targets, send),
+  })
   ctx.note(
     `autocannon in a child process, ${size.connections} connections, ${size.duration_s} s per round, ${size.rounds} rounds per endpoint ` +
       `(A/B then B/A); a cart of 3 lines with shipping and a payment session. Goal p50 <= ${TARGET}x Medusa's GET /store/carts/:id: ` +

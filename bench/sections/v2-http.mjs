@@ -3,7 +3,7 @@
 // (bearer token from POST /auth/customer/emailpass, plus the publishable key), under the same autocannon load, in
 // alternating rounds (the http section's method on v1), then the SQL round trips of one request of each, counted in
 // the server process.
-import { loadComparisonRows, runLoad } from "../lib/load.mjs"
+import { compareRoutes, tripsPerRequest } from "../lib/load.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 const TARGET = 1.5
@@ -39,37 +39,16 @@ export async function run(ctx) {
   if (data.loyalty_account?.points_balance !== 25 * size.history) {
     throw new Error(`the member's balance is ${data.loyalty_account?.points_balance}, expected ${25 * size.history}`)
   }
-  const load = (t, duration_s) =>
-    runLoad({ url: v2.app.baseUrl + t.path, headers: member.headers, connections: size.connections, duration_s, p95: true })
-
-  ctx.log(`  ${size.connections} connections, ${size.rounds} rounds x ${size.duration_s} s per endpoint, alternating`)
-  for (const t of targets) await load(t, size.warmup_s)
-  const results = new Map(targets.map((t) => [t.name, []]))
-  for (let r = 0; r < size.rounds; r++) {
-    for (const t of r % 2 ? [...targets].reverse() : targets) {
-      const res = await load(t, size.duration_s)
-      results.get(t.name).push(res)
-      ctx.log(`  round ${r + 1}: ${t.path} p50 ${res.p50_ms} ms, p95 ${res.p95_ms.toFixed(1)} ms, p99 ${res.p99_ms} ms, ${res.rps.toFixed(0)} req/s`)
-    }
-  }
-
-  // SQL round trips per request, counted in the server, one request at a time.
-  const trips = new Map(targets.map((t) => [t.name, []]))
-  for (let i = 0; i < 5; i++) {
-    for (const t of targets) trips.get(t.name).push(await v2.sqlTrips(() => v2.api.get(t.path, { headers: member.headers }), 100))
-  }
-
-  const [plugin, medusa] = targets
-  const metrics = [
-    ["latency p50", "ms", (x) => x.p50_ms],
-    ["latency p95", "ms", (x) => x.p95_ms],
-    ["latency p99", "ms", (x) => x.p99_ms],
-    ["throughput", "req/s", (x) => x.rps],
-  ]
-  const rows = loadComparisonRows({ plugin, medusa, results, trips, metrics, target: TARGET })
-  const p50 = rows.find((r) => r.name === `${plugin.name}: latency p50`)
-  const p50base = rows.find((r) => r.name === `${medusa.name}: latency p50`)
-  const ratio = p50.median / p50base.median
+  const { rows, ratio } = await compareRoutes(ctx, {
+    targets,
+    size,
+    baseUrl: v2.app.baseUrl,
+    headers: member.headers,
+    p95: true,
+    target: TARGET,
+    // counted in the server, one request at a time
+    trips: () => tripsPerRequest(targets, (t) => v2.sqlTrips(() => v2.api.get(t.path, { headers: member.headers }), 100)),
+  })
   ctx.note(
     `Medusa 2.21 app (packed plugin, medusa start, NODE_ENV=production) in a child process; autocannon in another, ` +
       `${size.connections} connections, ${size.duration_s} s per round, ${size.rounds} rounds per endpoint (A/B then B/A), ` +

@@ -2,7 +2,7 @@
 // GET /store/carts/:id/loyalty/preview against Medusa v2's own GET /store/carts/:id for the same member's cart
 // (3 line items, a shipping address and method), under the same autocannon load, in alternating rounds (v2_http's
 // method), then the SQL round trips of one request of each, counted in the server process.
-import { loadComparisonRows, runLoad } from "../lib/load.mjs"
+import { compareRoutes, tripsPerRequest } from "../lib/load.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 const TARGET = 1.5
@@ -36,35 +36,16 @@ export async function run(ctx) {
   // 50 + 19 + 300 = 369 euros: 369 points (and the first-order bonus), whatever else the rules add.
   if (!(data.preview?.points >= 369)) throw new Error(`the preview says ${JSON.stringify(data.preview)}, expected at least 369 points`)
   await api.get(targets[1].path, h)
-  const load = (t, duration_s) => runLoad({ url: v2.app.baseUrl + t.path, headers: member.headers, connections: size.connections, duration_s, p95: true })
-
-  ctx.log(`  ${size.connections} connections, ${size.rounds} rounds x ${size.duration_s} s per endpoint, alternating`)
-  for (const t of targets) await load(t, size.warmup_s)
-  const results = new Map(targets.map((t) => [t.name, []]))
-  for (let r = 0; r < size.rounds; r++) {
-    for (const t of r % 2 ? [...targets].reverse() : targets) {
-      const res = await load(t, size.duration_s)
-      results.get(t.name).push(res)
-      ctx.log(`  round ${r + 1}: ${t.name} p50 ${res.p50_ms} ms, p95 ${res.p95_ms.toFixed(1)} ms, p99 ${res.p99_ms} ms, ${res.rps.toFixed(0)} req/s`)
-    }
-  }
-
-  const trips = new Map(targets.map((t) => [t.name, []]))
-  for (let i = 0; i < 5; i++) {
-    for (const t of targets) trips.get(t.name).push(await v2.sqlTrips(() => api.get(t.path, h), 100))
-  }
-
-  const [plugin, medusa] = targets
-  const metrics = [
-    ["latency p50", "ms", (x) => x.p50_ms],
-    ["latency p95", "ms", (x) => x.p95_ms],
-    ["latency p99", "ms", (x) => x.p99_ms],
-    ["throughput", "req/s", (x) => x.rps],
-  ]
-  const rows = loadComparisonRows({ plugin, medusa, results, trips, metrics, target: TARGET })
-  const p50 = rows.find((r) => r.name === `${plugin.name}: latency p50`)
-  const p50base = rows.find((r) => r.name === `${medusa.name}: latency p50`)
-  const ratio = p50.median / p50base.median
+  const { rows, ratio } = await compareRoutes(ctx, {
+    targets,
+    size,
+    baseUrl: v2.app.baseUrl,
+    headers: member.headers,
+    p95: true,
+    target: TARGET,
+    // counted in the server, one request at a time
+    trips: () => tripsPerRequest(targets, (t) => v2.sqlTrips(() => v2.api.get(t.path, { headers: member.headers }), 100)),
+  })
   ctx.note(
     `Medusa 2.21 app (packed plugin) in a child process; autocannon in another, ${size.connections} connections, ` +
       `${size.duration_s} s per round, ${size.rounds} rounds per endpoint (A/B then B/A); a cart of 3 lines with shipping. ` +
