@@ -1,4 +1,4 @@
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, waitFor, query, settleEvents } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, startStore, settleEvents, orderEntries, waitForOrderEntries } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 /**
@@ -23,14 +23,9 @@ describe("points after cancels, refunds and returns", () => {
     await store?.stop()
   })
 
-  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
-  const entriesOf = (order_id: string) =>
-    sql(`SELECT kind, points, pending_delta, balance_after FROM loyalty_ledger_entry WHERE order_id = $1 ORDER BY seq`, [order_id])
-  const waitForEntries = (order_id: string, n: number) =>
-    waitFor(async () => {
-      const rows = await entriesOf(order_id)
-      return rows.length >= n ? rows : null
-    }, { description: `${n} entries for ${order_id}` })
+  const COLUMNS = "kind, points, pending_delta, balance_after"
+  const entriesOf = (order_id: string) => orderEntries(store, order_id, COLUMNS)
+  const waitForEntries = (order_id: string, n: number) => waitForOrderEntries(store, order_id, n, COLUMNS)
   const balanceOf = async (c: Customer) => (await c.api.get("/store/customers/me/loyalty")).body.loyalty_account
   const firstOrder = async (c: Customer) => {
     const order = await placeOrder(store, { token: c, region, items: [{ variant_id: shirt, quantity: 1 }] })

@@ -1,4 +1,4 @@
-import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, rulesDirWithProgram, startStore, waitFor, query } from "../helpers/harness"
+import { createAdmin, createCustomer, createProduct, createRegion, expectOk, placeOrder, rulesDirWithProgram, startStore, orderEntries, waitForOrderEntries } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 type Counts = { orders_checked: number; awards_checked: number; entries_posted: number; points_activated: number }
@@ -28,14 +28,8 @@ describe("pending points", () => {
     rules.remove()
   })
 
-  const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
-  const entriesOf = (order_id: string) =>
-    sql(`SELECT kind, points, pending_delta, balance_after, pending_after FROM loyalty_ledger_entry WHERE order_id = $1 ORDER BY seq`, [order_id])
-  const waitForEntries = (order_id: string, n: number) =>
-    waitFor(async () => {
-      const rows = await entriesOf(order_id)
-      return rows.length >= n ? rows : null
-    }, { description: `${n} entries for ${order_id}` })
+  const entriesOf = (order_id: string) => orderEntries(store, order_id)
+  const waitForEntries = (order_id: string, n: number) => waitForOrderEntries(store, order_id, n)
   const accountOf = async (c: Customer) => (await c.api.get("/store/customers/me/loyalty")).body.loyalty_account
   const activateDue = (now: Date): Promise<Counts> => store.container.resolve("loyaltyActivationService").activateDue(now)
   const adminPost = async (p: string, body: unknown = {}) => expectOk(await admin.api.post(p, body), `POST ${p}`)

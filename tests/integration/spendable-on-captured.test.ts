@@ -9,12 +9,12 @@ import {
   redeemPoints,
   rulesDirWithProgram,
   startStore,
-  waitFor,
+  orderEntries,
+  waitForOrderEntries,
 } from "../helpers/harness"
 import type { Admin, Customer, Store } from "../helpers/harness"
 
 const DAY = 24 * 60 * 60 * 1000
-const WAIT = { timeoutMs: 120_000 }
 
 /**
  * A program with `"spendable_on": "captured"` on a real store: checkouts authorize the payment (manual provider),
@@ -41,13 +41,8 @@ describe("points spendable once the payment is captured", () => {
   })
 
   const sql = (text: string, params: unknown[] = []): Promise<any[]> => query(store.databaseUrl, text, params)
-  const entriesOf = (order_id: string) =>
-    sql(`SELECT kind, points, pending_delta, balance_after, pending_after FROM loyalty_ledger_entry WHERE order_id = $1 ORDER BY seq`, [order_id])
-  const waitForEntries = (order_id: string, n: number) =>
-    waitFor(async () => {
-      const rows = await entriesOf(order_id)
-      return rows.length >= n ? rows : null
-    }, { ...WAIT, description: `${n} entries for ${order_id}` })
+  const entriesOf = (order_id: string) => orderEntries(store, order_id)
+  const waitForEntries = (order_id: string, n: number) => waitForOrderEntries(store, order_id, n)
   const accountOf = async (c: Customer) => expectOk(await c.api.get("/store/customers/me/loyalty"), "GET loyalty").loyalty_account
   const redeem500 = (c: Customer) => redeemPoints(store, c, { points: 500, region_id: region.id })
   const adminPost = async (p: string, body: unknown = {}) => expectOk(await admin.api.post(p, body), `POST ${p}`)
