@@ -3,7 +3,9 @@ import type { z } from "zod"
 /**
  * What a route file says about itself for the OpenAPI document (docs/openapi.json for v1, v2/docs/openapi.json for
  * v2): every `route.ts` under src/api (and v2/src/api) exports `openapi: RouteDocs` next to its handlers, built from
- * the SAME zod schemas the handler validates with, so the document cannot drift from the code. Medusa's file router
+ * the SAME zod schemas the handler validates with, so the document cannot drift from the code. A route both majors
+ * serve takes its RouteDocs from contracts/<area>.ts (one text; a major passes only what is its own: a v1 discount
+ * or a v2 promotion, a refusal's wording), so neither document can lack what the other says. Medusa's file router
  * (1.20 and 2.x) ignores exports that are not functions. openapi-document.ts turns these into the document; each
  * package's unit test fails when a handler has no operation (or an operation no handler), its contract test when a
  * real answer does not match `response`.
