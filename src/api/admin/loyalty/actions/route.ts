@@ -1,18 +1,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import { ActionBody, ActionListQuery } from "../../../../domain/http/request-input"
 import type LoyaltyActionService from "../../../../services/loyalty-action"
 import { route } from "../../../_shared/handler"
 import { adminUserId } from "../../../_shared/members"
 import { serializeAction, serializeEntry } from "../../../_shared/serialize"
-import { Action, ActionReport, listPage } from "../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
+import { actionsDocs } from "../../../../domain/http/contracts/ledger"
 import { NoQuery, parseInput } from "../../../_shared/validate"
-
-// The body and list query are the core's (domain/http/request-input.ts), shared with the v2 route.
-const Body = ActionBody
-
-const Response = ActionReport
 
 /**
  * POST /admin/loyalty/actions { customer_id, type, reference, occurred_at?, properties? } → { action, entry, replayed }:
@@ -21,39 +14,16 @@ const Response = ActionReport
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const body = parseInput(Body, req.body, "body")
+  const body = parseInput(ActionBody, req.body, "body")
   const outcome = await req.scope.resolve<LoyaltyActionService>("loyaltyActionService").report({ ...body, actor_id: adminUserId(req) })
   res.status(outcome.replayed ? 200 : 201).json({ action: serializeAction(outcome.action), entry: outcome.entry ? serializeEntry(outcome.entry) : null, replayed: outcome.replayed })
 })
 
-const Query = ActionListQuery
-
 /** GET /admin/loyalty/actions?customer_id&type&limit&offset → recorded actions, newest first, with their decisions. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
-  const { customer_id, type, ...page } = parseInput(Query, req.query, "query")
+  const { customer_id, type, ...page } = parseInput(ActionListQuery, req.query, "query")
   const [actions, count] = await req.scope.resolve<LoyaltyActionService>("loyaltyActionService").list({ customer_id, type }, page)
   res.json({ actions: actions.map(serializeAction), count, ...page })
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Report an earning action (review, social follow, …); the same type + reference earns once, ever",
-    description: "Awards what the rulebook's action rules give, as one `action` ledger entry. A limit that is reached writes no entry: the action is recorded as `refused` with its reasons. A replay with the same data answers the first outcome (200, `replayed: true`).",
-    query: NoQuery,
-    body: Body,
-    status: 201,
-    alsoStatus: { 200: "a replay: the action was already recorded with the same data" },
-    response: Response,
-    errors: [
-      { status: 400, code: "ACTION_NOT_ALLOWED", when: "the customer is a guest (no account)" },
-      Refusals.notFound("no such customer"),
-      { status: 422, code: "IDEMPOTENCY_CONFLICT", when: "the type + reference was already reported with other data" },
-      Refusals.rulesUnavailable,
-    ],
-  },
-  GET: {
-    summary: "Recorded earning actions, newest first, with what was decided and why",
-    query: Query,
-    response: listPage("actions", Action),
-  },
-}
+export const openapi = actionsDocs

@@ -1,22 +1,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
-import { ActionInput, MemberInput } from "../../../../domain/reports/simulation"
 import type LoyaltyRulesAdminService from "../../../../services/loyalty-rules-admin"
 import { route } from "../../../_shared/handler"
 import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "../../../_shared/input-guard"
 import { simulationCandidate } from "../../../../domain/http/reports"
-import { AccrualSimulation, ActionSimulation, RulesInvalidBody } from "../../../_shared/response-schemas"
-import { RuleFilesList, RuleFilesMap } from "../../../_shared/rule-files"
-import { Refusals, type RouteDocs } from "../../../_shared/route-docs"
-import { NoQuery, parseInput, SimulateByFacts as ByFacts, SimulateByOrder as ByOrder } from "../../../_shared/validate"
-
-const ByAction = z
-  .object({
-    action: ActionInput.meta({ description: "the earning action: type, reference, occurred_at, properties, earlier_awards (for limits)" }),
-    member: MemberInput.optional().meta({ description: "the member's facts (missing ones defaulted)" }),
-    customer_id: z.string().min(1).max(100).optional().meta({ description: "a stored member: their facts now and their recorded awards replace member and earlier_awards" }),
-  })
-  .strict()
+import { simulateDocs } from "../../../../domain/http/contracts/rules"
+import { Refusals } from "../../../_shared/route-docs"
+import { NoQuery, parseInput, SimulateByFacts as ByFacts, SimulateByOrder as ByOrder, SimulateByAction as ByAction } from "../../../_shared/validate"
 
 /**
  * POST /admin/loyalty/simulate { action, member?, customer_id?, files? } → { points, rule_names, contributions, refused,
@@ -43,23 +32,6 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(await service.simulate(input, candidate?.rulebook))
 })
 
-// Every form takes the candidate `files` the rules/backtest route takes (the list or the map form).
-const CandidateFiles = {
-  files: z.union([RuleFilesList, RuleFilesMap]).optional()
-    .meta({ description: "candidate rule files (as rules/backtest takes them) to evaluate instead of the live rulebook; nothing is applied" }),
-}
-
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Simulate an accrual (a stored order, or facts) or an earning action (`action`) with the live rulebook or candidate `files`; writes nothing",
-    query: NoQuery,
-    // The handler picks one by the presence of `order_id`.
-    body: z.union([ByOrder.extend(CandidateFiles), ByFacts.extend(CandidateFiles), ByAction.extend(CandidateFiles)]),
-    response: z.union([AccrualSimulation, ActionSimulation]),
-    errors: [
-      Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code)"),
-      Refusals.rulesUnavailable,
-      { status: 400, code: "RULES_INVALID", when: "the candidate files are invalid (issues located by file and JSON pointer); nothing was evaluated", body: RulesInvalidBody },
-    ],
-  },
-}
+export const openapi = simulateDocs(
+  Refusals.notFound("no order with that order_id (Medusa's own not_found, without a code), or no customer with that customer_id")
+)

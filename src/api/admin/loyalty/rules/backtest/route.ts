@@ -1,11 +1,10 @@
-import { z } from "zod"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
-import type { RouteDocs } from "../../../../_shared/route-docs"
+import { rulesBacktestDocs } from "../../../../../domain/http/contracts/rules"
 import { RULES_VALIDATE_BODY_LIMIT_BYTES } from "../../../../_shared/input-guard"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
-import { BacktestResponse, backtestBodies, backtestBodyForm } from "../../../../../domain/http/reports"
+import { backtestBodies, backtestBodyForm } from "../../../../../domain/http/reports"
 
 // `files` as rules/validate takes them ([{ name, content }]), or as a map { "<name>.json": parsed JSON or text }: the
 // core's schemas, shared with the v2 adapter, bound to this adapter's body-parser limit.
@@ -31,12 +30,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(outcome.report)
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Backtest candidate rule files against the store's past accruals and recorded actions (writes nothing)",
-    description: "`files` as POST /admin/loyalty/rules/validate takes them, or as a map of file name to parsed JSON or text. Invalid files: 400 RULES_INVALID with located issues.",
-    query: NoQuery,
-    body: z.union([Bodies.list, Bodies.map]),
-    response: BacktestResponse,
-  },
-}
+export const openapi = rulesBacktestDocs(Bodies)

@@ -1,8 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyRulesAdminService from "../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../_shared/handler"
-import { RulesValidation } from "../../../../_shared/response-schemas"
-import type { RouteDocs } from "../../../../_shared/route-docs"
+import { rulesValidateDocs } from "../../../../../domain/http/contracts/rules"
 import { RulesValidateBody as Body } from "../../../../_shared/rule-files"
 import { NoQuery, parseInput } from "../../../../_shared/validate"
 
@@ -16,12 +15,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(req.scope.resolve<LoyaltyRulesAdminService>("loyaltyRulesAdminService").validate(files))
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Dry-run: compile rule files as one rulebook; nothing is applied",
-    description: "200 even when the files are invalid (`valid: false` with the located issues); 400 only for a malformed body.",
-    query: NoQuery,
-    body: Body,
-    response: RulesValidation,
-  },
-}
+export const openapi = rulesValidateDocs(Body)

@@ -1,5 +1,4 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import { AdjustmentBody } from "../../../../../../domain/http/request-input"
 import type LoyaltyLedgerService from "../../../../../../services/loyalty-ledger"
 import type LoyaltyRulesService from "../../../../../../services/loyalty-rules"
@@ -7,9 +6,8 @@ import { route } from "../../../../../_shared/handler"
 import { adminUserId, memberAccount } from "../../../../../_shared/members"
 import { serializeAccount, serializeEntry } from "../../../../../_shared/serialize"
 import { liveTiers } from "../../../../../_shared/tiers"
-import { Account, Entry } from "../../../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
-import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
+import { adjustmentsDocs } from "../../../../../../domain/http/contracts/ledger"
+import { idempotencyKeyOf, NoQuery, parseInput } from "../../../../../_shared/validate"
 import { adjustmentEntryDraft } from "../../../../../../domain/ledger/adjustment"
 
 /**
@@ -34,20 +32,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ entry: serializeEntry(result.entry), loyalty_account: serializeAccount(result.account, liveTiers(req)) })
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Adjust a member's points (signed, with a reason); idempotent by Idempotency-Key",
-    description: "A debit may take the balance below zero only when the program allows negative balances. The entry's `actor_id` is the admin user.",
-    query: NoQuery,
-    headers: IdempotencyHeaders,
-    body: AdjustmentBody,
-    response: z.strictObject({ entry: Entry, loyalty_account: Account }),
-    errors: [
-      Refusals.insufficientPoints("a debit below zero when the program refuses negative balances"),
-      { status: 400, code: "LEDGER_INVARIANT", when: "the balance would pass 2,147,483,647 points" },
-      Refusals.notFound("no such customer"),
-      Refusals.idempotencyConflict,
-      Refusals.rulesUnavailable,
-    ],
-  },
-}
+export const openapi = adjustmentsDocs

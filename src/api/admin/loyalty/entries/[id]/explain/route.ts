@@ -1,8 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type LoyaltyRulesAdminService from "../../../../../../services/loyalty-rules-admin"
 import { route } from "../../../../../_shared/handler"
-import { EntryExplanation } from "../../../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
+import { entryExplainDocs } from "../../../../../../domain/http/contracts/rules"
 import { serializeEntry } from "../../../../../_shared/serialize"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
 
@@ -17,11 +16,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ entry: { ...serializeEntry(entry), details }, ...rest })
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "Explain a ledger entry: the facts it saw and the rulebook version that produced it",
-    query: NoQuery,
-    response: EntryExplanation,
-    errors: [Refusals.notFound("no such ledger entry")],
-  },
-}
+export const openapi = entryExplainDocs

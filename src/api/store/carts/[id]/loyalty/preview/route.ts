@@ -1,10 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import { PreviewParams } from "../../../../../../domain/http/preview-input"
 import type LoyaltyPreviewService from "../../../../../../services/loyalty-preview"
 import { route } from "../../../../../_shared/handler"
-import { CartEarnPreview } from "../../../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
+import { cartPreviewDocs } from "../../../../../../domain/http/contracts/preview"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
 
 /**
@@ -17,13 +15,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ preview: await req.scope.resolve<LoyaltyPreviewService>("loyaltyPreviewService").cart(id, new Date()) })
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "What a cart will earn once placed (nothing is written)",
-    description: "Computed by the same evaluation the order's accrual runs, with the cart's totals, its customer's earlier orders, account and tier, and the time of the request (campaign windows in the program's time zone). A guest cart is previewed as a new member's first order (`member: false`).",
-    params: PreviewParams,
-    query: NoQuery,
-    response: z.strictObject({ preview: CartEarnPreview }),
-    errors: [Refusals.notFound("no cart has this id"), Refusals.rulesUnavailable],
-  },
-}
+export const openapi = cartPreviewDocs

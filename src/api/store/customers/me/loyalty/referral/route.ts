@@ -1,17 +1,10 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import type LoyaltyReferralService from "../../../../../../services/loyalty-referral"
 import { route } from "../../../../../_shared/handler"
 import { currentCustomerId, memberAccount } from "../../../../../_shared/members"
-import { AttachedReferral, ReferralCodeView } from "../../../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
+import { referralDocs } from "../../../../../../domain/http/contracts/referral"
 import { NoQuery, parseInput } from "../../../../../_shared/validate"
 import { ReferralAttachBody } from "../../../../../../domain/http/request-input"
-
-const AttachBody = ReferralAttachBody
-
-const Attached = AttachedReferral
-const CodeResponse = ReferralCodeView
 
 /** GET /store/customers/me/loyalty/referral → { code, attached }: my code to share, and the friend's code I attached. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -30,28 +23,11 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
  */
 export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   parseInput(NoQuery, req.query, "query")
-  const { code } = parseInput(AttachBody, req.body, "body")
+  const { code } = parseInput(ReferralAttachBody, req.body, "body")
   const customer_id = currentCustomerId(req)
   await memberAccount(req, customer_id)
   const attached = await req.scope.resolve<LoyaltyReferralService>("loyaltyReferralService").attach(customer_id, code, new Date())
   res.status(201).json({ attached: { code: attached.code, attached_at: new Date(attached.attached_at).toISOString() } })
 })
 
-export const openapi: RouteDocs = {
-  GET: { summary: "My referral code to share, and the friend's code I attached", query: NoQuery, response: CodeResponse },
-  POST: {
-    summary: "Attach a friend's referral code (once, soon after signing up, before my first order)",
-    description: "My first order then earns both of us the `referral` action's points (role \"referrer\" / \"referred\"); canceling that order takes them back.",
-    query: NoQuery,
-    body: AttachBody,
-    status: 201,
-    response: z.strictObject({ attached: Attached }),
-    errors: [
-      { status: 400, code: "REFERRAL_CODE_UNKNOWN", when: "no member has this code" },
-      { status: 400, code: "REFERRAL_SELF", when: "the code is my own" },
-      { status: 400, code: "REFERRAL_ALREADY_ATTACHED", when: "a code is already attached to my account" },
-      { status: 400, code: "REFERRAL_NOT_ALLOWED", when: "the window after signing up is over, or I already ordered" },
-      Refusals.rulesUnavailable,
-    ],
-  },
-}
+export const openapi = referralDocs

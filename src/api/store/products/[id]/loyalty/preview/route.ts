@@ -1,10 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { z } from "zod"
 import { PreviewParams, ProductPreviewQuery } from "../../../../../../domain/http/preview-input"
 import type LoyaltyPreviewService from "../../../../../../services/loyalty-preview"
 import { route } from "../../../../../_shared/handler"
-import { ProductEarnPreview } from "../../../../../_shared/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../_shared/route-docs"
+import { productPreviewDocs } from "../../../../../../domain/http/contracts/preview"
 import { parseInput } from "../../../../../_shared/validate"
 
 /**
@@ -18,14 +16,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ preview: await req.scope.resolve<LoyaltyPreviewService>("loyaltyPreviewService").product(id, region_id, customer_id, new Date()) })
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "Points per variant of a product, for the member or a guest (nothing is written)",
-    description: "One unit of each variant at its price in the region (Medusa's price selection), evaluated as an order of it alone would be (no discount, shipping or tax), for the logged-in customer when there is one, else for a new member (`member: false`; their first order's bonus included).",
-    auth: "public",
-    params: PreviewParams,
-    query: ProductPreviewQuery,
-    response: z.strictObject({ preview: ProductEarnPreview }),
-    errors: [Refusals.notFound("no product or no region has this id"), Refusals.rulesUnavailable],
-  },
-}
+export const openapi = productPreviewDocs("its price in the region (Medusa's price selection)")
