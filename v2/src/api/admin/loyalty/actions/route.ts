@@ -3,8 +3,7 @@ import { ActionBody, ActionListQuery, NoQuery, parseInput } from "../../../../co
 import { serializeAction, serializeEntry } from "../../../../core/domain/http/views"
 import { adminUserId, loyaltyOf, route } from "../../../../lib/http"
 import { reportAction } from "../../../../workflows/actions/report"
-import { Action, ActionReport, listPage } from "../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../core/domain/http/route-docs"
+import { actionsDocs } from "../../../../core/domain/http/contracts/ledger"
 
 /**
  * POST /admin/loyalty/actions { customer_id, type, reference, occurred_at?, properties? } → { action, entry, replayed }:
@@ -25,21 +24,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ actions: actions.map(serializeAction), count, ...page })
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Report an earning action (review, social follow, …); the same type + reference earns once, ever",
-    description: "Awards what the rulebook's action rules give, as one `action` ledger entry. A limit that is reached writes no entry: the action is recorded as `refused` with its reasons. A replay with the same data answers the first outcome (200, `replayed: true`).",
-    query: NoQuery,
-    body: ActionBody,
-    status: 201,
-    alsoStatus: { 200: "a replay: the action was already recorded with the same data" },
-    response: ActionReport,
-    errors: [
-      { status: 400, code: "ACTION_NOT_ALLOWED", when: "the customer is a guest (no account)" },
-      Refusals.notFound("no such customer"),
-      { status: 422, code: "IDEMPOTENCY_CONFLICT", when: "the type + reference was already reported with other data" },
-      Refusals.rulesUnavailable,
-    ],
-  },
-  GET: { summary: "Recorded earning actions, newest first, with what was decided and why", query: ActionListQuery, response: listPage("actions", Action) },
-}
+export const openapi = actionsDocs

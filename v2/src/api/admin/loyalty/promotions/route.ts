@@ -1,10 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
 import { route } from "../../../../lib/http"
 import { trackedPromotionsWithMembers } from "../../../../workflows/promotions/groups"
-import { IsoDateTime } from "../../../../core/domain/http/response-schemas"
-import type { RouteDocs } from "../../../../core/domain/http/route-docs"
+import { trackedPromotionsDocs } from "../../../../core/domain/http/contracts/promotions"
 
 /**
  * GET /admin/loyalty/promotions → the member promotions this plugin created, with their v2 promotion, group and the
@@ -29,24 +27,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   })
 })
 
-// v2's own shape: a v2 promotion (null until reconciled) instead of v1's discount.
-const TrackedPromotion = z.strictObject({
-  code: z.string(),
-  status: z.enum(["active", "disabled", "pending"]),
-  promotion_id: z.string().nullable(),
-  customer_group_id: z.string(),
-  member_count: z.number().int().min(0).meta({ description: "Customers in the promotion's customer group: the members whose cart takes its code." }),
-  definition_hash: z.string(),
-  rulebook_version: z.string(),
-  disabled_at: IsoDateTime.nullable(),
-  created_at: IsoDateTime,
-  updated_at: IsoDateTime,
-})
-
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "Tracked member promotions with their v2 promotion, group, member count and status",
-    query: NoQuery,
-    response: z.strictObject({ promotions: z.array(TrackedPromotion) }),
-  },
-}
+export const openapi = trackedPromotionsDocs({ link: { field: "promotion_id", noun: "v2 promotion" } })

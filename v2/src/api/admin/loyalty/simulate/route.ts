@@ -1,10 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
-import { NoQuery, parseInput, SimulateByAction, SimulateByFacts, SimulateByOrder } from "../../../../core/domain/http/request-input"
-import { AccrualSimulation, ActionSimulation, RulesInvalidBody } from "../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../core/domain/http/route-docs"
+import { NoQuery, parseInput } from "../../../../core/domain/http/request-input"
+import { Refusals } from "../../../../core/domain/http/route-docs"
+import { simulateDocs } from "../../../../core/domain/http/contracts/rules"
 import { simulationCandidate } from "../../../../core/domain/http/reports"
-import { RULE_FILES_BODY_LIMIT_BYTES, RuleFilesList, RuleFilesMap } from "../../../../core/domain/http/rule-files-input"
+import { RULE_FILES_BODY_LIMIT_BYTES } from "../../../../core/domain/http/rule-files-input"
 import { route } from "../../../../lib/http"
 import { simulateAccrual } from "../../../../workflows/order-points/simulation"
 
@@ -24,23 +23,6 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(await simulateAccrual(req.scope, body, candidate?.rulebook))
 })
 
-// The candidate `files` the rules/backtest route takes (the list or the map form), next to either form of the body.
-const CandidateFiles = {
-  files: z.union([RuleFilesList, RuleFilesMap]).optional()
-    .meta({ description: "candidate rule files (as rules/backtest takes them) to evaluate instead of the live rulebook; nothing is applied" }),
-}
-
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Simulate an accrual (a stored order, or facts) or an earning action (`action`) with the live rulebook or candidate `files`; writes nothing",
-    query: NoQuery,
-    // The workflow picks one by the presence of `action`, then of `order_id`.
-    body: z.union([SimulateByOrder.extend(CandidateFiles), SimulateByFacts.extend(CandidateFiles), SimulateByAction.extend(CandidateFiles)]),
-    response: z.union([AccrualSimulation, ActionSimulation]),
-    errors: [
-      Refusals.notFound("no order with that order_id, the order has no customer, or no customer with that customer_id"),
-      Refusals.rulesUnavailable,
-      { status: 400, code: "RULES_INVALID", when: "the candidate files are invalid (issues located by file and JSON pointer); nothing was evaluated", body: RulesInvalidBody },
-    ],
-  },
-}
+export const openapi = simulateDocs(
+  Refusals.notFound("no order with that order_id, the order has no customer, or no customer with that customer_id")
+)

@@ -1,11 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
-import { backtestBodies, backtestBodyForm, BacktestResponse } from "../../../../../core/domain/http/reports"
+import { backtestBodies, backtestBodyForm } from "../../../../../core/domain/http/reports"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { route } from "../../../../../lib/http"
 import { backtestCandidate } from "../../../../../workflows/rules/backtest"
-import { RulesInvalidBody } from "../../../../../core/domain/http/response-schemas"
-import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
+import { rulesBacktestDocs } from "../../../../../core/domain/http/contracts/rules"
 
 /** The files' contents at most: the rules/validate route's limit, so a candidate one accepts the other does too. */
 const RULE_FILES_LIMIT_BYTES = 1_000_000
@@ -28,13 +26,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(outcome.report)
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Backtest candidate rule files against the store's past accruals and recorded actions (writes nothing)",
-    description: "`files` as POST /admin/loyalty/rules/validate takes them, or as a map of file name to parsed JSON or text.",
-    query: NoQuery,
-    body: z.union([Bodies.list, Bodies.map]),
-    response: BacktestResponse,
-    errors: [{ status: 400, code: "RULES_INVALID", when: "the candidate files are invalid (issues located as rules/validate gives them)", body: RulesInvalidBody }],
-  },
-}
+export const openapi = rulesBacktestDocs(Bodies)

@@ -2,8 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../../core/domain/http/request-input"
 import { rulesValidateBody, validateRuleFiles } from "../../../../../core/domain/http/rules-admin"
 import { route } from "../../../../../lib/http"
-import { RulesValidation } from "../../../../../core/domain/http/response-schemas"
-import type { RouteDocs } from "../../../../../core/domain/http/route-docs"
+import { rulesValidateDocs } from "../../../../../core/domain/http/contracts/rules"
 
 /**
  * The contents' total: whole rule files, one limit on both majors so a rulebook one validates the other does too
@@ -22,12 +21,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(validateRuleFiles(files))
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Dry-run: compile rule files as one rulebook; nothing is applied",
-    description: "200 even when the files are invalid (`valid: false` with the located issues); 400 only for a malformed body.",
-    query: NoQuery,
-    body: Body,
-    response: RulesValidation,
-  },
-}
+export const openapi = rulesValidateDocs(Body)

@@ -2,8 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { route } from "../../../../../../lib/http"
 import { explainLedgerEntry } from "../../../../../../workflows/ledger/explain"
-import { EntryExplanation } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { entryExplainDocs } from "../../../../../../core/domain/http/contracts/rules"
 
 /** GET /admin/loyalty/entries/:id/explain → { entry, rulebook: { version, files } | null, facts, rules_fired }. */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -11,11 +10,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json(await explainLedgerEntry(req.scope, req.params.id))
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "Explain a ledger entry: the facts it saw and the rulebook version that produced it",
-    query: NoQuery,
-    response: EntryExplanation,
-    errors: [Refusals.notFound("no such ledger entry")],
-  },
-}
+export const openapi = entryExplainDocs

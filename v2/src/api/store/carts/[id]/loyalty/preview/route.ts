@@ -1,9 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { PreviewParams } from "../../../../../../core/domain/http/preview-input"
-import { CartEarnPreview } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { cartPreviewDocs } from "../../../../../../core/domain/http/contracts/preview"
 import { route } from "../../../../../../lib/http"
 import { cartEarnPreview } from "../../../../../../workflows/earn-preview/preview"
 
@@ -17,13 +15,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ preview: await cartEarnPreview(req.scope, id, new Date()) })
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "What a cart will earn once placed (nothing is written)",
-    description: "Computed by the same evaluation the order's accrual runs, with the cart's totals, its customer's earlier orders, account and tier, and the time of the request (campaign windows in the program's time zone). A guest cart is previewed as a new member's first order (`member: false`).",
-    params: PreviewParams,
-    query: NoQuery,
-    response: z.strictObject({ preview: CartEarnPreview }),
-    errors: [Refusals.notFound("no cart has this id"), Refusals.rulesUnavailable],
-  },
-}
+export const openapi = cartPreviewDocs

@@ -1,11 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import type { PromotionDef } from "../../../../../../core/domain/program/promotions"
 import { NoQuery, parseInput } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, route } from "../../../../../../lib/http"
 import { usableMemberPromotions } from "../../../../../../workflows/promotions/member-promotions"
-import { CustomerPromotion } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { memberPromotionsDocs } from "../../../../../../core/domain/http/contracts/promotions"
 
 /**
  * GET /store/customers/me/loyalty/promotions → { promotions }: the member promotion codes the logged-in customer can
@@ -35,11 +33,4 @@ function serializeMemberPromotion(def: PromotionDef) {
   }
 }
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "The member promotion codes I can use now",
-    query: NoQuery,
-    response: z.strictObject({ promotions: z.array(CustomerPromotion) }),
-    errors: [Refusals.rulesUnavailable],
-  },
-}
+export const openapi = memberPromotionsDocs

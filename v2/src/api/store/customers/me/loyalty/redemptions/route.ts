@@ -1,11 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
-import { IdempotencyHeaders, idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/http/request-input"
+import { idempotencyKeyOf, NoQuery, PageQuery, parseInput, RedeemBody } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, loyaltyOf, route } from "../../../../../../lib/http"
 import { serializeRedemption } from "../../../../../../core/domain/http/views"
 import { redeemPoints } from "../../../../../../workflows/redemption/redeem"
-import { listPage, Redemption } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { redemptionsDocs } from "../../../../../../core/domain/http/contracts/spending"
 
 /**
  * POST /store/customers/me/loyalty/redemptions { points, region_id | cart_id } + Idempotency-Key → 201 { redemption }
@@ -27,23 +25,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ redemptions: redemptions.map(serializeRedemption), count, ...page })
 })
 
-export const openapi: RouteDocs = {
-  POST: {
-    summary: "Exchange points for a single-use promotion code (for a region, or applied to my cart)",
-    description: "Idempotent by Idempotency-Key: the same key and body answer the first redemption again (200).",
-    query: NoQuery,
-    headers: IdempotencyHeaders,
-    body: RedeemBody,
-    response: z.strictObject({ redemption: Redemption }),
-    status: 201,
-    alsoStatus: { 200: "A replay of the same Idempotency-Key and body: the first redemption" },
-    errors: [
-      Refusals.insufficientPoints("fewer points available than requested"),
-      { status: 400, code: "INVALID_INPUT", when: "points the program does not allow (minimum, step) or worth less than one minor unit; a completed cart" },
-      Refusals.notFound("no such region, or no such cart of mine"),
-      Refusals.idempotencyConflict,
-      Refusals.rulesUnavailable,
-    ],
-  },
-  GET: { summary: "My redemptions, newest first", query: PageQuery, response: listPage("redemptions", Redemption) },
-}
+export const openapi = redemptionsDocs({ code_kind: "promotion" })

@@ -1,10 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import { NoQuery, parseInput, ReferralAttachBody } from "../../../../../../core/domain/http/request-input"
 import { currentCustomerId, route } from "../../../../../../lib/http"
 import { attachReferralCode, referralOf } from "../../../../../../workflows/referrals/referral"
-import { AttachedReferral, ReferralCodeView } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { referralDocs } from "../../../../../../core/domain/http/contracts/referral"
 
 /** GET /store/customers/me/loyalty/referral → { code, attached }: my code to share, and the friend's code I attached (docs/api.md). */
 export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
@@ -23,21 +21,4 @@ export const POST = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.status(201).json({ attached: await attachReferralCode(req.scope, currentCustomerId(req), code, new Date()) })
 })
 
-export const openapi: RouteDocs = {
-  GET: { summary: "My referral code to share, and the friend's code I attached", query: NoQuery, response: ReferralCodeView },
-  POST: {
-    summary: "Attach a friend's referral code (once, soon after signing up, before my first order)",
-    description: "My first order then earns both of us the `referral` action's points (role \"referrer\" / \"referred\"); canceling that order takes them back.",
-    query: NoQuery,
-    body: ReferralAttachBody,
-    status: 201,
-    response: z.strictObject({ attached: AttachedReferral }),
-    errors: [
-      { status: 400, code: "REFERRAL_CODE_UNKNOWN", when: "no member has this code" },
-      { status: 400, code: "REFERRAL_SELF", when: "the code is my own" },
-      { status: 400, code: "REFERRAL_ALREADY_ATTACHED", when: "a code is already attached to my account" },
-      { status: 400, code: "REFERRAL_NOT_ALLOWED", when: "the window after signing up is over, or I already ordered" },
-      Refusals.rulesUnavailable,
-    ],
-  },
-}
+export const openapi = referralDocs

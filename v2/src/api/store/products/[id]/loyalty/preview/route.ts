@@ -1,9 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
 import { parseInput } from "../../../../../../core/domain/http/request-input"
 import { PreviewParams, ProductPreviewQuery } from "../../../../../../core/domain/http/preview-input"
-import { ProductEarnPreview } from "../../../../../../core/domain/http/response-schemas"
-import { Refusals, type RouteDocs } from "../../../../../../core/domain/http/route-docs"
+import { productPreviewDocs } from "../../../../../../core/domain/http/contracts/preview"
 import { route } from "../../../../../../lib/http"
 import { productPreview } from "../../../../../../workflows/earn-preview/preview"
 
@@ -18,14 +16,4 @@ export const GET = route(async (req: MedusaRequest, res: MedusaResponse) => {
   res.json({ preview: await productPreview(req.scope, id, region_id, customer_id, new Date()) })
 })
 
-export const openapi: RouteDocs = {
-  GET: {
-    summary: "Points per variant of a product, for the member or a guest (nothing is written)",
-    description: "One unit of each variant at its price in the region's currency, evaluated as an order of it alone would be (no discount, shipping or tax), for the logged-in customer when there is one, else for a new member (`member: false`; their first order's bonus included).",
-    auth: "public",
-    params: PreviewParams,
-    query: ProductPreviewQuery,
-    response: z.strictObject({ preview: ProductEarnPreview }),
-    errors: [Refusals.notFound("no product or no region has this id"), Refusals.rulesUnavailable],
-  },
-}
+export const openapi = productPreviewDocs("its price in the region's currency")
