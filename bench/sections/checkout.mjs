@@ -1,9 +1,18 @@
 // checkout: what the plugin's checkout guard adds to a cart completion (POST /store/carts/:id/complete) on Medusa
-// 1.20. A cart paying with a loyalty redemption code against the same cart paying with a plain Medusa discount of
-// the same value (the guard claims the loyalty code under a lock; Medusa applies both discounts alike), completed
-// one at a time in alternating order; and the plugin's SQL statements in a completion without any loyalty code.
+// 1.20.
+//  1. A cart paying with a loyalty redemption code against the same cart paying with a plain Medusa discount of the
+//     same value (the guard claims the loyalty code under a lock; Medusa applies both discounts alike), completed one
+//     at a time in alternating order, on the shared store.
+//  2. The plugin's SQL statements in a completion without any loyalty code (those naming a loyalty_ table; the
+//     section fails if one of them locks or writes: such a cart gets reads only).
+//  3. A cart without any loyalty code on a store with the plugin against the same cart on the same store without it
+//     (lib/v1-stores.mjs: each in its own child process), completed one at a time, alternating. Each completion
+//     starts once the plugin store's previous order has its accrual entry: the completion is timed alone, not with
+//     the previous order's order.placed handlers (accrual, settlement, referral) running beside it on the same cores
+//     (those are the order_placed and load sections' to measure).
 import { countSql } from "../lib/sql-count.mjs"
 import { median, nowMs, percentile } from "../lib/stats.mjs"
+import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const TARGET = 1.05
 
@@ -51,10 +60,13 @@ export async function run(ctx) {
   }
   const trips = await guardStatements(ctx, store, () => cartWith(undefined), complete)
   await settled(store, member.id)
+  const alone = await withoutLoyalty(ctx, size)
 
   ctx.note(
     `${size.rounds * size.carts} completions per variant, one at a time (A/B then B/A per round), each cart ` +
-      `prepared beforehand (items, address, shipping, manual payment); the baseline is a plain Medusa fixed discount of the same value`
+      `prepared beforehand (items, address, shipping, manual payment); the baseline is a plain Medusa fixed discount of the same value. ` +
+      `Without a loyalty code: ${size.rounds * size.carts} completions per store, the store with the plugin and the same store without it ` +
+      `each in its own child process, each completion started once the plugin store's previous order had its accrual entry`
   )
   const loyaltyP50 = median(ms.loyalty)
   const plainP50 = median(ms.plain)
@@ -64,10 +76,70 @@ export async function run(ctx) {
       n: ms.loyalty.length, baseline_name: "medusa: the same cart with a plain discount: latency", target: TARGET,
     },
     { name: "medusa: the same cart with a plain discount: latency", unit: "ms", median: plainP50, p99: percentile(ms.plain, 99), n: ms.plain.length },
-    // Nothing added to a cart without loyalty: the goal is none.
-    { name: "plugin: its SQL statements in a completion without a loyalty code", unit: "queries", median: median(trips.loyalty), n: trips.loyalty.length, max: 0 },
+    // Nothing added to a cart without loyalty: the goal is none. What remains is the advisory read before payment and
+    // the claim's read in the order's transaction (a code may be added to the cart meanwhile); no lock, no write.
+    {
+      name: "plugin: its SQL statements in a completion without a loyalty code (reads only, no lock or write)", unit: "queries",
+      median: median(trips.loyalty), n: trips.loyalty.length, max: 0,
+    },
     { name: "all SQL statements of that completion", unit: "queries", median: median(trips.all), n: trips.all.length },
+    {
+      name: `${PLUGIN}: complete a cart without any loyalty code: latency`, unit: "ms", median: median(alone.plugin), p99: percentile(alone.plugin, 99),
+      n: alone.plugin.length, baseline_name: `${BASE}: the same cart: latency`, target: TARGET,
+    },
+    { name: `${BASE}: the same cart: latency`, unit: "ms", median: median(alone.base), p99: percentile(alone.base, 99), n: alone.base.length },
   ]
+}
+
+/**
+ * Completions of carts without any loyalty code on a store with the plugin and the same store without it (child
+ * processes), prepared beforehand, one at a time, alternating (reversed every other round); each starts once the
+ * plugin store's previous order has its accrual entry. Stops the shared store first (it would compete for the CPU).
+ * @returns {Promise<{ plugin: number[], base: number[] }>} the completion latencies, ms
+ */
+async function withoutLoyalty(ctx, size) {
+  await ctx.alone()
+  const { expectOk, prepareCart } = ctx.require("../scripts/lib/commerce.js")
+  const { query } = ctx.require("../scripts/lib/store.js")
+  const stores = await startV1Stores(ctx, { prefix: "loyalty_bench_checkout", members: 1 })
+  try {
+    const [withPlugin] = stores.filter((s) => !s.withoutPlugin)
+    let previous = null // the plugin store's last order
+    const accrued = async () => {
+      const deadline = nowMs() + 60_000
+      while (previous) {
+        const rows = await query(withPlugin.proc.databaseUrl, `SELECT 1 FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [previous])
+        if (rows.length) previous = null
+        else if (nowMs() > deadline) throw new Error(`no accrual entry for ${previous} 60 s after its cart completed`)
+        else await new Promise((r) => setTimeout(r, 5))
+      }
+    }
+    const prepare = async (s) =>
+      ({ s, id: (await prepareCart(s.proc, { token: s.members[0], region: s.region, items: [{ variant_id: s.variant_id, quantity: 1 }] })).cart.id })
+    const complete = async ({ s, id }) => {
+      await accrued()
+      const t = nowMs()
+      const res = expectOk(await s.members[0].api.post(`/store/carts/${id}/complete`), `POST /store/carts/${id}/complete`)
+      const ms = nowMs() - t
+      if (res.type !== "order") throw new Error(`cart ${id} completed as ${res.type}`)
+      if (!s.withoutPlugin) previous = res.data.id
+      return ms
+    }
+    ctx.log("  without a loyalty code, the store with the plugin vs without it: one warm-up completion each")
+    for (const s of stores) await complete(await prepare(s))
+    const ms = { plugin: [], base: [] }
+    for (let r = 0; r < size.rounds; r++) {
+      const carts = []
+      for (let i = 0; i < size.carts; i++) for (const s of stores) carts.push(await prepare(s))
+      if (r % 2) carts.reverse()
+      for (const c of carts) ms[c.s.withoutPlugin ? "base" : "plugin"].push(await complete(c))
+      ctx.log(`  round ${r + 1}/${size.rounds}: no code p50 ${median(ms.plugin).toFixed(1)} ms, without the plugin ${median(ms.base).toFixed(1)} ms`)
+    }
+    await accrued()
+    return ms
+  } finally {
+    await stopV1Stores(ctx, stores)
+  }
 }
 
 /** Waits until every order of the member has its accrual: the store is not stopped under its order.placed handlers. */
@@ -110,6 +182,8 @@ async function guardStatements(ctx, store, prepare, complete) {
       trips.all.push(count)
       const named = texts.filter((t) => /\bloyalty_/.test(t))
       trips.loyalty.push(named.length)
+      const writes = named.filter((t) => /\bFOR\s+(NO\s+KEY\s+)?UPDATE\b|^\s*(INSERT|UPDATE|DELETE)\b/i.test(t))
+      if (writes.length) throw new Error(`the plugin locks or writes in a completion without a loyalty code:\n${writes.join("\n")}`)
       // BENCH_SQL_TEXTS=1: which statements the plugin adds to a completion without a loyalty code.
       if (process.env.BENCH_SQL_TEXTS === "1" && named.length) ctx.log(`  loyalty statements in a completion without a code:\n${named.map((t) => `    ${t.replace(/\s+/g, " ")}`).join("\n")}`)
     }

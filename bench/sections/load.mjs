@@ -1,44 +1,28 @@
 // load: 50 members checking out at the same moment on Medusa 1.20, a store WITH the plugin against the same store
-// WITHOUT it, in the same run. Each store runs in its own child process (scripts/lib/store-process.js: Medusa 1.20
-// is one store per process, and the bench's HTTP clients must not share the server's event loop) on its own
-// throwaway database; the baseline's config simply has no plugin. A round is 50 concurrent real storefront checkouts
-// over HTTP (cart, line item, address, shipping method, payment sessions, manual payment, complete), one per member;
-// rounds alternate which store goes first, and the plugin store's order.placed handlers settle before the next round
-// starts (their work is charged to the plugin's round, not to the baseline's). After every round on the plugin
-// store, every order must have exactly one accrual entry in the ledger (none missing, none twice): anything else
-// fails the section.
+// WITHOUT it, in the same run, each in its own child process on its own database (lib/v1-stores.mjs). A round is 50
+// concurrent real storefront checkouts over HTTP (cart, line item, address, shipping method, payment sessions,
+// manual payment, complete), one per member; rounds alternate which store goes first, and the plugin store's
+// order.placed handlers settle before the next round starts (their work is charged to the plugin's round, not to
+// the baseline's). After every round on the plugin store, every order must have exactly one accrual entry in the
+// ledger (none missing, none twice): anything else fails the section.
 import { median, nowMs, percentile, rotation } from "../lib/stats.mjs"
+import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const MEMBERS = 50
 /** The goal is throughput >= 0.9x the baseline's; as a cost ratio (baseline / plugin) that is <= 1/0.9. */
 const TARGET = Number((1 / 0.9).toFixed(3))
-const PLUGIN = "plugin"
-const BASE = "medusa without the plugin"
 
 /** @param {import("../lib/context.mjs").BenchContext & { alone: () => Promise<void> }} ctx */
 export async function run(ctx) {
   const size = ctx.quick ? { rounds: 2 } : { rounds: 3 }
   await ctx.alone() // the shared store and the v2 apps would compete for the CPU
-  const { startStoreProcess } = ctx.require("../scripts/lib/store-process.js")
   const commerce = ctx.require("../scripts/lib/commerce.js")
   const { query } = ctx.require("../scripts/lib/store.js")
 
-  /** @type {any[]} */
-  const stores = []
+  /** @type {import("../lib/v1-stores.mjs").V1Store[]} */
+  let stores = []
   try {
-    for (const [label, withoutPlugin] of [[PLUGIN, false], [BASE, true]]) {
-      const adminUser = { email: `bench-load-${Date.now()}@example.com`, password: "bench-load-secret" }
-      ctx.log(`  booting a store in a child process: ${label}`)
-      let output = ""
-      const proc = await startStoreProcess(
-        { databaseUrl: ctx.baseDbUrl, dbPrefix: "loyalty_bench_load", withoutPlugin, adminUser },
-        { onOutput: (chunk) => (output = (output + chunk).slice(-8000)) }
-      ).catch((e) => {
-        throw new Error(`${label} store did not boot: ${e.message}\n${output}`)
-      })
-      stores.push({ label, withoutPlugin, proc, ...(await setUp(commerce, proc, adminUser)) })
-      ctx.log(`  ${label}: up on ${proc.baseUrl} (boot ${proc.timings.boot} ms), ${MEMBERS} members registered`)
-    }
+    stores = await startV1Stores(ctx, { prefix: "loyalty_bench_load", members: MEMBERS })
 
     const results = new Map(stores.map((s) => [s.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], settle_ms: [] }]))
     const round = async (store, measured) => {
@@ -98,22 +82,8 @@ export async function run(ctx) {
       { name: `${PLUGIN}: orders without exactly one accrual entry`, unit: "orders", median: 0, n: (size.rounds + 1) * MEMBERS, max: 0 },
     ]
   } finally {
-    await Promise.all(stores.map((s) => s.proc.stop().catch((e) => ctx.log(`  stopping ${s.label}: ${e.message}`))))
+    await stopV1Stores(ctx, stores)
   }
-}
-
-/** An admin (the user the child created), a USD region, a $25 product and the members, over HTTP. */
-async function setUp(commerce, store, adminUser) {
-  const { api, expectOk, createRegion, createProduct, createCustomer } = commerce
-  const { access_token } = expectOk(await api(store.baseUrl).post("/admin/auth/token", adminUser), "POST /admin/auth/token")
-  const admin = { baseUrl: store.baseUrl, token: access_token, ...adminUser, api: api(store.baseUrl, access_token) }
-  const region = await createRegion(admin, { name: "Bench load USD", currency_code: "usd", countries: ["us"] })
-  const variant_id = await createProduct(admin, { title: "Bench load coffee 1 kg", price: 2500 })
-  const members = []
-  for (let i = 0; i < MEMBERS; i += 10) {
-    members.push(...(await Promise.all(Array.from({ length: Math.min(10, MEMBERS - i) }, () => createCustomer(store)))))
-  }
-  return { region, variant_id, members }
 }
 
 /** One storefront checkout over HTTP; the completion and the whole checkout timed. */

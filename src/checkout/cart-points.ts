@@ -16,13 +16,17 @@ type Completion = { response_code?: number; response_body?: { type?: string; dat
  * refused redemption code), so the shopper can take the points off and complete without them.
  * Invariant: points are debited only with an order, once per cart, never below a zero balance; a completion that
  * ends without an order debits nothing (the transaction holds nothing else of it).
+ * `read.points_applied` false (the redemption claim's read of the cart in this transaction found no points on it)
+ * skips the cart's second read; omitted, the cart is read here.
  */
 export async function completeWithCartPoints<R extends Completion>(
   container: Resolver,
   manager: EntityManager,
   cart_id: string,
-  createOrder: () => Promise<R>
+  createOrder: () => Promise<R>,
+  read?: { points_applied: boolean }
 ): Promise<R | RefusalResponse> {
+  if (read && !read.points_applied) return await createOrder()
   const points = container.resolve<LoyaltyCartPointsService>("loyaltyCartPointsService").withTransaction(manager)
   let held: Awaited<ReturnType<LoyaltyCartPointsService["holdForCompletion"]>>
   try {

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm"
 import type LoyaltyCheckoutService from "../services/loyalty-checkout"
+import type { ClaimOutcome } from "../services/loyalty-checkout"
 import { refusalResponse, type RefusalResponse } from "../domain/http/checkout-refusal"
 import { completeWithCartPoints, prepareCartPoints } from "./cart-points"
 
@@ -23,14 +24,15 @@ export async function completeWithRedemptionClaims<R extends Completion>(
   container: Resolver,
   manager: EntityManager,
   cart_id: string,
-  createOrder: () => Promise<R>
+  createOrder: (claim: ClaimOutcome) => Promise<R>
 ): Promise<R | RefusalResponse> {
   const checkout = container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").withTransaction(manager)
-  const { refusal, claimed_discount_ids, held } = await checkout.claim(cart_id)
+  const claim = await checkout.claim(cart_id)
+  const { refusal, claimed_discount_ids, held } = claim
   if (refusal) {
     return await checkout.refuseCompletion(cart_id, refusal)
   }
-  const result = await createOrder()
+  const result = await createOrder(claim)
   if (!held) return result // no loyalty code on the cart: nothing to attach or release
   const body = result.response_body as { type?: string; data?: { id?: string } } | undefined
   if (body?.type === "order" && body.data?.id) {
@@ -48,6 +50,16 @@ export async function completeWithRedemptionClaims<R extends Completion>(
 export async function precheckRedemptions(container: Resolver, cart_id: string): Promise<RefusalResponse | null> {
   const refusal = await container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").precheckCart(cart_id)
   return refusal ? refusalResponse(refusal) : null
+}
+
+/**
+ * precheckRedemptions and prepareCartPoints from one read of the cart when it pays with no points: a cart without
+ * loyalty costs one statement here (no lock, no write, no transaction). Advisory, as both.
+ */
+export async function precheckCompletion(container: Resolver, cart_id: string): Promise<RefusalResponse | null> {
+  const { refusal, points_applied } = await container.resolve<LoyaltyCheckoutService>("loyaltyCheckoutService").precheckCompletion(cart_id)
+  if (refusal) return refusalResponse(refusal)
+  return points_applied ? await prepareCartPoints(container, cart_id) : null
 }
 
 /** A cart completion strategy as Medusa v1 calls it: `complete`, which runs `handlePaymentAuthorized` to create the order. */
@@ -74,7 +86,7 @@ export function guardCompletionStrategy(strategy: CompletionStrategy, container:
   const handlePaymentAuthorized = strategy.handlePaymentAuthorized
   marked.complete = async function (this: CompletionStrategy, id, ikey, context) {
     if (ikey.recovery_point === "started") {
-      const refused = (await precheckRedemptions(container, id)) ?? (await prepareCartPoints(container, id))
+      const refused = await precheckCompletion(container, id)
       if (refused) return refused // nothing authorized or written yet; the idempotency key stays at "started"
     }
     return await complete.call(this, id, ikey, context)
@@ -83,8 +95,9 @@ export function guardCompletionStrategy(strategy: CompletionStrategy, container:
     marked.handlePaymentAuthorized = async function (this: CompletionStrategy, id, o) {
       // Codes first, then points: a redemption row lock before the member's account lock, the order the expiry void
       // takes them in (the negative-balance void, account first, skips locked codes instead of waiting).
-      return await completeWithRedemptionClaims(container, o.manager, id, () =>
-        completeWithCartPoints(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o))
+      // The claim's read of the cart tells whether it pays with points (same transaction): without, no second read.
+      return await completeWithRedemptionClaims(container, o.manager, id, (claim) =>
+        completeWithCartPoints(container, o.manager, id, () => handlePaymentAuthorized.call(this, id, o), claim)
       )
     }
   }

@@ -3,6 +3,7 @@ import { EntityManager } from "typeorm"
 import { LoyaltyError } from "../domain/shared/errors"
 import { claimRefusal, RedemptionStatus } from "../domain/ledger/redemption-claim"
 import { refusalResponse, type RefusalResponse } from "../domain/http/checkout-refusal"
+import { POINTS_PAYMENT_REFERENCE } from "../domain/ledger/points-payment"
 
 type InjectedDependencies = {
   manager: EntityManager
@@ -23,20 +24,34 @@ type HeldCode = {
   claimed_by_cart_id: string | null
 }
 
-/** `held`: loyalty codes on the cart (0: a cart without loyalty, which the guard then leaves alone). */
-export type ClaimOutcome = { refusal: LoyaltyError | null; claimed_discount_ids: string[]; held: number }
+/**
+ * `held`: loyalty codes on the cart (0: a cart without loyalty, which the guard then leaves alone); `points_applied`:
+ * the cart pays with points (read in the same statement, in the order's transaction: completeWithCartPoints skips its
+ * own read of the cart when false).
+ */
+export type ClaimOutcome = { refusal: LoyaltyError | null; claimed_discount_ids: string[]; held: number; points_applied: boolean }
+
+/** The early answer for a cart about to complete: the codes' refusal, and whether points are applied (to check next). */
+export type CompletionPrecheck = { refusal: LoyaltyError | null; points_applied: boolean }
 
 /** A completion answer in the shape of Medusa's CartCompletionStrategy (stored on the idempotency key). */
 
+/**
+ * The cart and the loyalty codes it holds, in one read: one row per code, or one row with a null `id` for a cart
+ * without any (a cart without loyalty costs this statement and nothing else). `applied` is the points the cart pays
+ * with (its metadata under POINTS_PAYMENT_REFERENCE, $2), read here so that a cart without points skips their checks.
+ */
 const HELD_CODES_SQL = `
-  SELECT c.customer_id AS cart_customer_id, (c.completed_at IS NOT NULL) AS cart_completed,
+  SELECT c.customer_id AS cart_customer_id, (c.completed_at IS NOT NULL) AS cart_completed, c.metadata->$2::text AS applied,
          r.id, r.customer_id, r.discount_id, r.discount_code, r.status, r.expires_at, cl.cart_id AS claimed_by_cart_id
     FROM cart c
-    JOIN cart_discounts cd ON cd.cart_id = c.id
-    JOIN loyalty_redemption r ON r.discount_id = cd.discount_id
+    LEFT JOIN (cart_discounts cd JOIN loyalty_redemption r ON r.discount_id = cd.discount_id) ON cd.cart_id = c.id
     LEFT JOIN loyalty_redemption_claim cl ON cl.discount_id = r.discount_id
    WHERE c.id = $1
    ORDER BY r.id`
+
+/** The cart's loyalty codes and whether points are applied to it, as HELD_CODES_SQL reads them. */
+type CartLoyalty = { held: HeldCode[]; points_applied: boolean }
 
 /**
  * Checkout safety for redemption codes: a code pays for at most one order, of the member who redeemed it.
@@ -58,13 +73,21 @@ export default class LoyaltyCheckoutService extends TransactionBaseService {
    * payment is authorized; `claim` decides. A completed cart is never refused here (a retry returns its order).
    */
   async precheckCart(cart_id: string, now: Date = new Date()): Promise<LoyaltyError | null> {
-    const held = await this.heldCodes(this.activeManager_, cart_id)
+    return (await this.precheckCompletion(cart_id, now)).refusal
+  }
+
+  /**
+   * precheckCart's refusal and whether the cart pays with points, from one read without lock: what a completion of a
+   * cart without loyalty costs before payment is authorized.
+   */
+  async precheckCompletion(cart_id: string, now: Date = new Date()): Promise<CompletionPrecheck> {
+    const { held, points_applied } = await this.cartLoyalty(this.activeManager_, cart_id)
     for (const h of held) {
-      if (h.cart_completed) return null
+      if (h.cart_completed) return { refusal: null, points_applied }
       const refusal = claimRefusal(h, { customer_id: h.cart_customer_id, claimed_by_cart_id: h.claimed_by_cart_id, cart_id, now })
-      if (refusal) return refusal
+      if (refusal) return { refusal, points_applied }
     }
-    return null
+    return { refusal: null, points_applied }
   }
 
   /**
@@ -89,16 +112,16 @@ export default class LoyaltyCheckoutService extends TransactionBaseService {
   async claim(cart_id: string, now: Date = new Date()): Promise<ClaimOutcome> {
     return await this.atomicPhase_(async (manager) => {
       const claimed_discount_ids: string[] = []
-      const held = await this.heldCodes(manager, cart_id)
+      const { held, points_applied } = await this.cartLoyalty(manager, cart_id)
       for (const h of held) {
         const refusal = await this.claimOne(manager, cart_id, h, now)
         if (refusal === "claimed") claimed_discount_ids.push(h.discount_id)
         else if (refusal) {
           await this.withTransaction(manager).release(cart_id, claimed_discount_ids)
-          return { refusal, claimed_discount_ids: [], held: held.length }
+          return { refusal, claimed_discount_ids: [], held: held.length, points_applied }
         }
       }
-      return { refusal: null, claimed_discount_ids, held: held.length }
+      return { refusal: null, claimed_discount_ids, held: held.length, points_applied }
     })
   }
 
@@ -150,8 +173,11 @@ export default class LoyaltyCheckoutService extends TransactionBaseService {
     return claimRefusal(current, { customer_id: h.cart_customer_id, claimed_by_cart_id: holder.cart_id, cart_id, now })
   }
 
-  private async heldCodes(manager: EntityManager, cart_id: string): Promise<HeldCode[]> {
-    const rows: HeldCode[] = await manager.query(HELD_CODES_SQL, [cart_id])
-    return rows.map((r) => ({ ...r, expires_at: new Date(r.expires_at) }))
+  private async cartLoyalty(manager: EntityManager, cart_id: string): Promise<CartLoyalty> {
+    const rows: (HeldCode & { applied: unknown })[] = await manager.query(HELD_CODES_SQL, [cart_id, POINTS_PAYMENT_REFERENCE])
+    return {
+      held: rows.filter((r) => r.id !== null).map(({ applied: _, ...r }) => ({ ...r, expires_at: new Date(r.expires_at) })),
+      points_applied: rows[0]?.applied != null,
+    }
   }
 }
