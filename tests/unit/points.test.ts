@@ -108,6 +108,18 @@ describe("the fast integer paths round exactly as BigInt arithmetic does", () =>
     }
   })
 
+  it("multiplierSteps equals the BigInt definition on 5,000 long chains of round factors (×0.5, ×1.25, ×2, …)", () => {
+    const random = prng(0x5eed)
+    const round = [5000, 12500, 15000, 20000, 30000, 25000, 10001, 7500]
+    for (let i = 0; i < 5_000; i++) {
+      const points = Math.floor(random() * [100, 1e6, 2 ** 40][i % 3])
+      const factors = Array.from({ length: Math.floor(random() * 25) }, () => round[Math.floor(random() * round.length)])
+      const expected = stepsBig(points, factors)
+      if (expected.some((step) => !Number.isSafeInteger(step))) expect(() => multiplierSteps(points, factors)).toThrow(expect.objectContaining({ code: "LEDGER_INVARIANT" }))
+      else expect({ i, steps: multiplierSteps(points, factors) }).toEqual({ i, steps: expected })
+    }
+  })
+
   it("amountPoints equals floor(amount / per_minor) × points in BigInt on 20,000 random cases", () => {
     const random = prng(0xa11)
     for (let i = 0; i < 20_000; i++) {

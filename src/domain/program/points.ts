@@ -8,7 +8,6 @@ import { LoyaltyError, LoyaltyErrorCodes } from "../shared/errors"
 /** 10000 basis points = ×1. Four decimals is the finest multiplier a rule file may declare. */
 export const BASIS_POINTS_ONE = 10_000
 
-const BP_ONE = BigInt(BASIS_POINTS_ONE)
 const MAX_DECIMALS = 4
 
 function assertSafeInteger(value: number, name: string): void {
@@ -68,9 +67,14 @@ export function multiplierSteps(points: number, factors_bp: readonly number[]): 
   for (const factor_bp of factors_bp) {
     assertSafeInteger(factor_bp, "factor_bp")
     if (factor_bp <= 0) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, "factor_bp must be > 0", { factor_bp })
+    // factor_bp / 10000 in lowest terms (×1.25 is ×5/4): the same rational, so the same floors, but products that
+    // stay exact plain numbers for many more factors before BigInt is needed.
+    const common = gcd(factor_bp, BASIS_POINTS_ONE)
+    const factor_numerator = factor_bp / common
+    const factor_denominator = BASIS_POINTS_ONE / common
     if (typeof numerator === "number" && typeof denominator === "number") {
-      const n: number = numerator * factor_bp
-      const d: number = denominator * BASIS_POINTS_ONE
+      const n: number = numerator * factor_numerator
+      const d: number = denominator * factor_denominator
       // Plain numbers while both products stay exact integers; the first step that would not switches to BigInt.
       if (Number.isSafeInteger(n) && Number.isSafeInteger(d)) {
         numerator = n
@@ -81,11 +85,17 @@ export function multiplierSteps(points: number, factors_bp: readonly number[]): 
       numerator = BigInt(numerator)
       denominator = BigInt(denominator)
     }
-    numerator = (numerator as bigint) * BigInt(factor_bp)
-    denominator = (denominator as bigint) * BP_ONE
+    numerator = (numerator as bigint) * BigInt(factor_numerator)
+    denominator = (denominator as bigint) * BigInt(factor_denominator)
     steps.push(toSafeNumber(floorDiv(numerator, denominator), "points"))
   }
   return steps
+}
+
+/** Greatest common divisor of two positive safe integers (Euclid). */
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b]
+  return a
 }
 
 /** floor(n / d) for safe integers, d > 0, without float rounding: n − (n mod d) is an exact multiple of d. */

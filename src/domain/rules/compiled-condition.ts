@@ -63,6 +63,7 @@ function compileNode(node: ConditionNode): Predicate {
 /** Empty `all` and empty `any` are both true in json-rules-engine (prioritizeAndRun of no conditions). */
 function every(children: Predicate[]): Predicate {
   if (children.length === 0) return () => true
+  if (children.length === 1) return children[0] // a group of one decides as its child: one call less per evaluation
   return (facts) => {
     for (const child of children) if (!child(facts)) return false
     return true
@@ -71,6 +72,7 @@ function every(children: Predicate[]): Predicate {
 
 function some(children: Predicate[]): Predicate {
   if (children.length === 0) return () => true
+  if (children.length === 1) return children[0]
   return (facts) => {
     for (const child of children) if (child(facts)) return true
     return false
@@ -86,10 +88,16 @@ function compileLeaf(fact: string, path: string | undefined, operator: Operator,
 }
 
 function factReader(fact: string, path: string | undefined): (facts: FactMap) => unknown {
-  const own = (facts: FactMap): unknown => {
-    if (!hasOwn(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
-    return facts[fact]
-  }
+  const own = onlyOwn(fact)
+    ? (facts: FactMap): unknown => {
+      const value = facts[fact]
+      if (value === undefined && !hasOwn(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
+      return value
+    }
+    : (facts: FactMap): unknown => {
+      if (!hasOwn(facts, fact)) throw new Error(`Undefined fact: ${fact}`)
+      return facts[fact]
+    }
   if (!path) return own // json-rules-engine: no (or an empty) path compares the whole fact
   const segments = parseFactPath(path)
   const access = segments === undefined ? () => undefined : compilePath(segments)
@@ -163,11 +171,23 @@ function plainPath(segments: readonly PathSegment[]): Access {
 }
 
 function propStep(prop: string): Access {
+  if (onlyOwn(prop)) return (value) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[prop] : undefined)
   return (value) => (value !== null && typeof value === "object" && hasOwn(value, prop) ? (value as Record<string, unknown>)[prop] : undefined)
 }
 
 function indexStep(index: number): Access {
   return (value) => (Array.isArray(value) ? value[index] : undefined)
+}
+
+/**
+ * Whether a plain load `value[name]` can only find an own property of plain data — objects and arrays with the
+ * standard prototypes (or none), which is what facts are (facts.ts) — so that it reads the same as the explicit
+ * own-property check at a fraction of its cost (a hasOwnProperty call with a per-leaf key is most of a leaf's time).
+ * True for every catalogue name; false for any name a standard prototype defines (constructor, __proto__, toString,
+ * length, map, …): those keep the explicit check, so a path can never reach a prototype's member.
+ */
+export function onlyOwn(name: string): boolean {
+  return !(name in Object.prototype) && !(name in Array.prototype)
 }
 
 function hasOwn(value: object, key: string): boolean {
