@@ -3,10 +3,14 @@ import { EntityManager } from "typeorm"
 import { LoyaltyError, LoyaltyErrorCodes } from "../domain/shared/errors"
 import { EntryDraft, payloadHash, Posting } from "../domain/ledger/ledger"
 import { postOnce, postUnderLock, type LedgerPort } from "../domain/ledger/locked-posting"
+import { postingKeepsTier } from "../domain/program/member-inputs"
+import type { Rulebook } from "../domain/rules/rulebook"
+import { entityId } from "../utils/entity-id"
+import { preparedQuery } from "../utils/prepared-query"
 import { LoyaltyAccount } from "../models/loyalty-account"
 import { LoyaltyLedgerEntry } from "../models/loyalty-ledger-entry"
 
-type InjectedDependencies = { manager: EntityManager }
+type InjectedDependencies = { manager: EntityManager; loyaltyRulesService: { findRulebook(): Rulebook | null } }
 /** The tier hook, resolved lazily: the tier service is built after the ledger (and must not be a constructor dependency). */
 type TierHook = {
   withTransaction(m: EntityManager): {
@@ -70,7 +74,8 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
 
   /**
    * Appends `draft` exactly once per idempotency key (the core's postOnce): an exact replay returns the stored
-   * entry, another payload under the same key is a conflict.
+   * entry, another payload under the same key is a conflict. A new key costs four statements (begin, lock, append
+   * with the balances, commit): the key's unique index decides in the append, so nothing is read before it.
    */
   async post(draft: EntryDraft): Promise<PostResult> {
     return await this.atomicPhase_(async (manager) => await postOnce(this.port(manager), draft))
@@ -112,10 +117,18 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
         return rows.map((r) => manager.getRepository(LoyaltyLedgerEntry).create(r))
       },
       append: async (account, draft, posting) => {
-        const { entry, updated_at } = await this.append(manager, account, draft, posting)
+        const { entry, updated_at } = (await this.append(manager, account, draft, posting, { unlessKeyTaken: false }))!
         return { entry, account: { ...account, ...posting.next, updated_at } as LoyaltyAccount }
       },
+      appendUnlessKeyTaken: async (account, draft, posting) => {
+        const appended = await this.append(manager, account, draft, posting, { unlessKeyTaken: true })
+        return appended && { entry: appended.entry, account: { ...account, ...posting.next, updated_at: appended.updated_at } as LoyaltyAccount }
+      },
       lifetimeChanged: async (account, { reason, correction }) => {
+        // Decided from the row in hand: most postings cross no threshold and no grace boundary, and then the tier
+        // service (its reads, writes and transaction bookkeeping) has nothing to do.
+        const rulebook = this.container_.loyaltyRulesService.findRulebook()
+        if (!rulebook || postingKeepsTier(rulebook, account, { correction, now: new Date() })) return account
         const tier = await this.tiers_(manager).recompute(account.customer_id, { reason, correction, locked: account })
         const below_since = tier.below_since === undefined ? account.tier_below_since : tier.below_since
         return { ...account, tier: tier.to, tier_below_since: below_since } as LoyaltyAccount
@@ -125,37 +138,36 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
 
   /**
    * Appends the entry and moves the cached balances in one statement (one round trip), under the caller's lock.
-   * A plain INSERT: the idempotency key was checked under the lock, and its unique index refuses a duplicate anyway.
+   * Plain (`unlessKeyTaken` false): the idempotency key was checked under the lock, and its unique index refuses a
+   * duplicate anyway. `unlessKeyTaken`: the unique index decides instead (ON CONFLICT DO NOTHING, which sees
+   * committed entries whatever the statement's snapshot); a taken key writes neither the entry nor the balances
+   * (the account's update runs only for an inserted entry) and returns null.
    */
   private async append(
     manager: EntityManager,
     account: LoyaltyAccount,
     draft: EntryDraft,
-    posting: Posting
-  ): Promise<{ entry: LoyaltyLedgerEntry; updated_at: Date }> {
+    posting: Posting,
+    { unlessKeyTaken }: { unlessKeyTaken: boolean }
+  ): Promise<{ entry: LoyaltyLedgerEntry; updated_at: Date } | null> {
     const row = entryRow(account, draft, posting)
-    const [stored] = await manager.query(
-      `WITH entry AS (
-         INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
-           pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
-           payload_hash, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)
-         RETURNING *
-       ), account AS (
-         UPDATE loyalty_account SET points_balance = $18, points_pending = $19, points_lifetime = $20,
-           updated_at = CURRENT_TIMESTAMP
-         WHERE id = $2 RETURNING updated_at
-       )
-       SELECT entry.*, (SELECT updated_at FROM account) AS account_updated_at FROM entry`,
+    const rule_names = JSON.stringify(row.rule_names)
+    const details = JSON.stringify(row.details)
+    const [stored] = await preparedQuery<{ seq: string; created_at: Date; account_updated_at: Date }>(
+      manager,
+      unlessKeyTaken ? "loyalty_append_entry_unless_key_taken" : "loyalty_append_entry",
+      unlessKeyTaken ? APPEND_UNLESS_KEY_TAKEN_SQL : APPEND_SQL,
       [
         row.id, row.account_id, row.customer_id, row.kind, row.points, row.balance_after, row.pending_delta,
-        row.pending_after, row.order_id, row.source_id, JSON.stringify(row.rule_names), row.rulebook_version,
-        row.reason, row.actor_id, row.idempotency_key, row.payload_hash, JSON.stringify(row.details),
+        row.pending_after, row.order_id, row.source_id, rule_names, row.rulebook_version,
+        row.reason, row.actor_id, row.idempotency_key, row.payload_hash, details,
         posting.next.points_balance, posting.next.points_pending, posting.next.points_lifetime,
       ]
     )
-    const { account_updated_at, ...columns } = stored
-    return { entry: manager.getRepository(LoyaltyLedgerEntry).create(columns as LoyaltyLedgerEntry), updated_at: account_updated_at }
+    if (!stored) return null
+    // The entry as stored: the row written, the jsonb columns as JSON gives them back, the columns the database fills.
+    const entry = { ...row, rule_names: JSON.parse(rule_names), details: JSON.parse(details), seq: stored.seq, created_at: stored.created_at }
+    return { entry: manager.getRepository(LoyaltyLedgerEntry).create(entry), updated_at: stored.account_updated_at }
   }
 
   /** Entries of one order in append order (accrual, clawbacks, reversal, activation). */
@@ -218,16 +230,42 @@ export default class LoyaltyLedgerService extends TransactionBaseService {
 
   /** The account under `SELECT … FOR UPDATE` (held until the transaction ends), or null when it does not exist. */
   private async lockAccount(manager: EntityManager, customer_id: string): Promise<LoyaltyAccount | null> {
-    // Plain SQL: on the hot path of every posting, the query builder's parse and hydration cost more than the lock.
-    const [row] = await manager.query(`SELECT * FROM loyalty_account WHERE customer_id = $1 FOR UPDATE`, [customer_id])
+    // Plain prepared SQL: on the hot path of every posting, the query builder's parse and hydration and the
+    // database's planning cost more than the lock.
+    const [row] = await preparedQuery<LoyaltyAccount>(manager, "loyalty_lock_account", LOCK_ACCOUNT_SQL, [customer_id])
     // points_lifetime is int8, which pg returns as text: the entity's transformer, applied by hand.
     return row ? manager.getRepository(LoyaltyAccount).create({ ...row, points_lifetime: Number(row.points_lifetime) } as LoyaltyAccount) : null
   }
 }
 
+/** Every column of loyalty_account, by name (a prepared statement must not return `*`: see preparedQuery). */
+const LOCK_ACCOUNT_SQL = `SELECT id, customer_id, points_balance, points_lifetime, points_pending, tier, tier_below_since,
+    created_at, updated_at
+  FROM loyalty_account WHERE customer_id = $1 FOR UPDATE`
+
+/**
+ * The entry's INSERT and the balances' UPDATE as one statement (prepared: see preparedQuery); `on_conflict` is empty
+ * or the key's DO NOTHING. It returns only what the database fills in (seq, created_at, the account's updated_at).
+ */
+const appendSql = (on_conflict: string): string => `WITH entry AS (
+    INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_delta,
+      pending_after, order_id, source_id, rule_names, rulebook_version, reason, actor_id, idempotency_key,
+      payload_hash, details)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)
+    ${on_conflict}
+    RETURNING seq, created_at
+  ), account AS (
+    UPDATE loyalty_account SET points_balance = $18, points_pending = $19, points_lifetime = $20,
+      updated_at = CURRENT_TIMESTAMP
+    WHERE id = $2 AND EXISTS (SELECT 1 FROM entry) RETURNING updated_at
+  )
+  SELECT entry.seq, entry.created_at, (SELECT updated_at FROM account) AS account_updated_at FROM entry`
+const APPEND_SQL = appendSql("")
+const APPEND_UNLESS_KEY_TAKEN_SQL = appendSql("ON CONFLICT (idempotency_key) DO NOTHING")
+
 function entryRow(account: LoyaltyAccount, draft: EntryDraft, posting: Posting): Omit<LoyaltyLedgerEntry, "seq" | "created_at"> {
   return {
-    id: generateEntityId("", "lent"),
+    id: entityId("lent"),
     account_id: account.id,
     customer_id: draft.customer_id,
     kind: draft.kind,

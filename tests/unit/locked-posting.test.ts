@@ -82,6 +82,57 @@ describe("postUnderLock: lock, then key, then decide, then append", () => {
   })
 })
 
+/** memoryPort with lockWithEntries: the lock and the read as one call ("lock+read"), as a port that sends both together. */
+function pairedPort(accounts: Account[] = [], entries: Entry[] = []) {
+  const store = memoryPort(accounts, entries)
+  const { lockAccount, entriesByKey } = store.port
+  store.port.lockWithEntries = async (customer_id, key, order_id) => {
+    const account = await lockAccount(customer_id)
+    const found = account ? await entriesByKey(key, order_id) : []
+    store.calls.splice(-(account ? 2 : 1), account ? 2 : 1, account ? "lock+read" : "lock")
+    return account ? { account, entries: found } : null
+  }
+  return store
+}
+
+describe("postUnderLock with a port that locks and reads in one call", () => {
+  it("locks and reads the key and the order's entries in one call, then appends", async () => {
+    const accrual = { idempotency_key: "order:o1:accrual", order_id: "o1", payload_hash: "h", points: 40 }
+    const store = pairedPort([ann(50)], [accrual])
+    let seen: Entry[] = []
+    const d = draft({ idempotency_key: "refund:r1", order_id: "o1", kind: "clawback", points: -10 })
+    await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "refund:r1", order_id: "o1" }, ({ orderEntries }) => {
+      seen = orderEntries
+      return d
+    })
+    expect(seen).toEqual([accrual])
+    expect(store.calls).toEqual(["lock+read", "append", "tier:clawback:correction"])
+  })
+
+  it("opens a missing account, then locks and reads again", async () => {
+    const store = pairedPort()
+    const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, () => draft({ points: 10 }))
+    expect(store.calls).toEqual(["lock", "open", "lock+read", "append", "tier:adjustment:earned"])
+    expect(result.account.points_balance).toBe(10)
+  })
+
+  it("returns the stored entry for a key already written, without asking decide", async () => {
+    const stored = { idempotency_key: "adjustment:k1", order_id: null, payload_hash: "x", points: 50 }
+    const store = pairedPort([ann(50)], [stored])
+    const decide = jest.fn(() => draft())
+    const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, decide)
+    expect(result).toMatchObject({ entry: stored, replayed: true })
+    expect(decide).not.toHaveBeenCalled()
+    expect(store.calls).toEqual(["lock+read"])
+  })
+
+  it("refuses to go on when the account is still missing after opening it", async () => {
+    const store = pairedPort()
+    store.port.openAccount = async () => {}
+    await expect(postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, () => draft())).rejects.toBeInstanceOf(LoyaltyError)
+  })
+})
+
 describe("postOnce: exact replay or conflict", () => {
   it("replays the same payload and refuses another under the same key", async () => {
     const store = memoryPort([ann(0)])
@@ -92,5 +143,61 @@ describe("postOnce: exact replay or conflict", () => {
     await expect(postOnce(store.port, draft({ points: 51 }))).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT" })
     await expect(postOnce(store.port, draft({ points: 51 }))).rejects.toBeInstanceOf(LoyaltyError)
     expect(store.entries).toHaveLength(1)
+  })
+})
+
+describe("postOnce with a store whose write checks the key (appendUnlessKeyTaken)", () => {
+  /** The memory store plus a write that refuses a taken key itself, as a unique index with ON CONFLICT DO NOTHING does. */
+  function keyCheckingPort(accounts: Account[], entries: Entry[] = []) {
+    const store = memoryPort(accounts, entries)
+    store.port.appendUnlessKeyTaken = async (account, d, posting) => {
+      store.calls.push("append-unless-taken")
+      if (store.entries.some((e) => e.idempotency_key === d.idempotency_key)) return null
+      store.calls.pop()
+      const appended = await store.port.append(account, d, posting)
+      store.calls[store.calls.length - 1] = "append-unless-taken"
+      return appended
+    }
+    return store
+  }
+
+  it("writes a new key without reading first, then re-evaluates the tier", async () => {
+    const store = keyCheckingPort([ann(80)])
+    const result = await postOnce(store.port, draft({ points: 30 }))
+    expect(store.calls).toEqual(["lock", "append-unless-taken", "tier:adjustment:earned"])
+    expect(result).toMatchObject({ replayed: false, account: { points_balance: 110, tier: "silver" } })
+  })
+
+  it("answers an exact replay with the stored entry and moves no balance", async () => {
+    const store = keyCheckingPort([ann(0)])
+    const first = await postOnce(store.port, draft())
+    store.calls.length = 0
+    const again = await postOnce(store.port, draft())
+    expect(again).toMatchObject({ replayed: true, entry: first.entry, account: { points_balance: 50 } })
+    expect(store.calls).toEqual(["lock", "append-unless-taken", "read"])
+    expect(store.entries).toHaveLength(1)
+  })
+
+  it("refuses another payload under a taken key as IDEMPOTENCY_CONFLICT", async () => {
+    const store = keyCheckingPort([ann(0)])
+    await postOnce(store.port, draft())
+    await expect(postOnce(store.port, draft({ points: 51 }))).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT" })
+    expect(store.entries).toHaveLength(1)
+    expect(store.accounts[0].points_balance).toBe(50)
+  })
+
+  it("replays a debit whose points were spent since, rather than refusing it", async () => {
+    const debit = draft({ kind: "redemption", points: -40, idempotency_key: "redemption:r1", floor: "refuse" })
+    const store = keyCheckingPort([ann(50)])
+    const first = await postOnce(store.port, debit)
+    await postOnce(store.port, draft({ kind: "redemption", points: -10, idempotency_key: "redemption:r2" }))
+    const again = await postOnce(store.port, debit)
+    expect(again).toMatchObject({ replayed: true, entry: first.entry })
+  })
+
+  it("refuses a debit beyond the balance under a new key, writing nothing", async () => {
+    const store = keyCheckingPort([ann(10)])
+    await expect(postOnce(store.port, draft({ kind: "redemption", points: -40, floor: "refuse" }))).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS" })
+    expect(store.entries).toHaveLength(0)
   })
 })

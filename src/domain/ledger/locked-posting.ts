@@ -5,6 +5,7 @@
  * TypeORM, v2 with the loyalty module's manager); the order of these steps, which is what makes the ledger safe,
  * is written here once.
  */
+import { LoyaltyError, LoyaltyErrorCodes } from "../shared/errors"
 import { assertReplay, planPosting, type AccountState, type EntryDraft, type Posting } from "./ledger"
 
 /** What the locked write reads and writes. Every method runs in the caller's transaction. */
@@ -15,8 +16,20 @@ export interface LedgerPort<Account extends AccountState, Entry extends StoredEn
   openAccount(customer_id: string): Promise<void>
   /** Entries stored under `idempotency_key`, plus every entry of `order_id` when one is given, in append order. */
   entriesByKey(idempotency_key: string, order_id: string | null): Promise<Entry[]>
+  /**
+   * Optional: lockAccount then entriesByKey as two statements sent in one round trip; null when there is no account
+   * (nothing locked, nothing read). Two statements, never one: the read starts once the lock is held, so its snapshot
+   * holds every entry committed by the lock's earlier holders. Without it postUnderLock makes the two calls.
+   */
+  lockWithEntries?(customer_id: string, idempotency_key: string, order_id: string | null): Promise<{ account: Account; entries: Entry[] } | null>
   /** Appends the entry and moves the account's cached balances to `posting.next`; returns both as stored. */
   append(account: Account, draft: EntryDraft, posting: Posting): Promise<{ entry: Entry; account: Account }>
+  /**
+   * Optional: `append`, unless an entry is stored under the draft's idempotency key already; then it writes nothing
+   * (neither the entry nor the balances) and returns null. One statement where the unique index on the key decides
+   * (INSERT … ON CONFLICT DO NOTHING), so postOnce needs no read before its write. Without it postOnce reads first.
+   */
+  appendUnlessKeyTaken?(account: Account, draft: EntryDraft, posting: Posting): Promise<{ entry: Entry; account: Account } | null>
   /** Lifetime points moved: re-evaluates the tier of the locked account and returns it as stored. */
   lifetimeChanged(account: Account, change: { reason: string; correction: boolean }): Promise<Account>
 }
@@ -54,28 +67,98 @@ export async function postUnderLock<Account extends AccountState, Entry extends 
 ): Promise<LockedPosting<Account, Entry>> {
   const { customer_id, idempotency_key } = call
   const order_id = call.order_id ?? null
-  let account = await port.lockAccount(customer_id)
-  if (!account) {
-    await port.openAccount(customer_id)
-    account = (await port.lockAccount(customer_id)) as Account
-  }
-  const found = await port.entriesByKey(idempotency_key, order_id)
+  const { account, found } = await lockedWithEntries(port, customer_id, idempotency_key, order_id)
   const stored = found.find((e) => e.idempotency_key === idempotency_key)
   if (stored) return { entry: stored, account, replayed: true }
   const draft = await decide({ account, orderEntries: order_id ? found.filter((e) => e.order_id === order_id) : [] })
   if (!draft) return { entry: null, account, replayed: false }
   const posting = planPosting(account, draft)
-  const appended = await port.append(account, draft, posting)
-  if (posting.next.points_lifetime === account.points_lifetime) return { ...appended, replayed: false }
-  const correction = posting.next.points_lifetime < account.points_lifetime
-  return { entry: appended.entry, account: await port.lifetimeChanged(appended.account, { reason: draft.kind, correction }), replayed: false }
+  return { ...(await withTier(port, account, draft, posting, await port.append(account, draft, posting))), replayed: false }
+}
+
+/**
+ * The customer's account under its row lock (opened first when missing) and the entries under the key or of the
+ * order, read after the lock is held: in one round trip when the port can send both statements together.
+ */
+async function lockedWithEntries<Account extends AccountState, Entry extends StoredEntry>(
+  port: LedgerPort<Account, Entry>,
+  customer_id: string,
+  idempotency_key: string,
+  order_id: string | null
+): Promise<{ account: Account; found: Entry[] }> {
+  if (!port.lockWithEntries) {
+    const account = await lockOrOpen(port, customer_id)
+    return { account, found: await port.entriesByKey(idempotency_key, order_id) }
+  }
+  let locked = await port.lockWithEntries(customer_id, idempotency_key, order_id)
+  if (!locked) {
+    await port.openAccount(customer_id)
+    locked = await port.lockWithEntries(customer_id, idempotency_key, order_id)
+  }
+  if (!locked) throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `No account for customer "${customer_id}" after opening it`, { customer_id })
+  return { account: locked.account, found: locked.entries }
+}
+
+/** The customer's account under its row lock, opened first when missing. */
+async function lockOrOpen<Account extends AccountState, Entry extends StoredEntry>(port: LedgerPort<Account, Entry>, customer_id: string): Promise<Account> {
+  const account = await port.lockAccount(customer_id)
+  if (account) return account
+  await port.openAccount(customer_id)
+  return (await port.lockAccount(customer_id)) as Account
+}
+
+/**
+ * The appended entry with the account as it ends: the tier re-evaluated under the same lock when lifetime points
+ * moved, a lower figure being a correction (no grace for points taken back).
+ */
+async function withTier<Account extends AccountState, Entry extends StoredEntry>(
+  port: LedgerPort<Account, Entry>,
+  before: Account,
+  draft: EntryDraft,
+  posting: Posting,
+  appended: { entry: Entry; account: Account }
+): Promise<{ entry: Entry; account: Account }> {
+  if (posting.next.points_lifetime === before.points_lifetime) return appended
+  const correction = posting.next.points_lifetime < before.points_lifetime
+  return { entry: appended.entry, account: await port.lifetimeChanged(appended.account, { reason: draft.kind, correction }) }
 }
 
 /**
  * Appends `draft` exactly once per idempotency key: a second call with the same payload returns the stored entry
  * (a redelivered event, a retried request), one with another payload is IDEMPOTENCY_CONFLICT.
+ * With the port's appendUnlessKeyTaken the key is checked by the write itself (under the lock, by the unique index,
+ * which sees committed entries whatever the statement's snapshot): a new key costs no read, and the stored entry is
+ * read only for a replay. A replay is answered as stored even when the draft would be refused now (its points were
+ * spent since): the refusal stands only for a key not used yet.
  */
 export async function postOnce<Account extends AccountState, Entry extends StoredEntry>(
+  port: LedgerPort<Account, Entry>,
+  draft: EntryDraft
+): Promise<{ entry: Entry; account: Account; replayed: boolean }> {
+  if (!port.appendUnlessKeyTaken) return await postOnceAfterRead(port, draft)
+  const account = await lockOrOpen(port, draft.customer_id)
+  let posting: Posting
+  try {
+    posting = planPosting(account, draft)
+  } catch (refusal) {
+    const stored = await storedUnder(port, draft.idempotency_key)
+    if (!stored) throw refusal
+    return replayOf(stored, account, draft)
+  }
+  const appended = await port.appendUnlessKeyTaken(account, draft, posting)
+  if (appended) return { ...(await withTier(port, account, draft, posting, appended)), replayed: false }
+  const stored = await storedUnder(port, draft.idempotency_key)
+  if (!stored) {
+    // The index refused the key, so its entry is committed: not finding it means the store broke its contract.
+    throw new LoyaltyError(LoyaltyErrorCodes.LEDGER_INVARIANT, `No entry under idempotency key "${draft.idempotency_key}" after the key was refused`, {
+      idempotency_key: draft.idempotency_key,
+    })
+  }
+  return replayOf(stored, account, draft)
+}
+
+/** postOnce on a port without appendUnlessKeyTaken: the key is read under the lock before the write. */
+async function postOnceAfterRead<Account extends AccountState, Entry extends StoredEntry>(
   port: LedgerPort<Account, Entry>,
   draft: EntryDraft
 ): Promise<{ entry: Entry; account: Account; replayed: boolean }> {
@@ -84,4 +167,14 @@ export async function postOnce<Account extends AccountState, Entry extends Store
   const result = await postUnderLock(port, call, () => draft)
   if (result.replayed) assertReplay(result.entry as Entry, draft)
   return result as { entry: Entry; account: Account; replayed: boolean }
+}
+
+async function storedUnder<Account extends AccountState, Entry extends StoredEntry>(port: LedgerPort<Account, Entry>, idempotency_key: string): Promise<Entry | undefined> {
+  return (await port.entriesByKey(idempotency_key, null)).find((e) => e.idempotency_key === idempotency_key)
+}
+
+/** The stored entry as the answer to `draft`, when it is an exact replay (else IDEMPOTENCY_CONFLICT). */
+function replayOf<Account, Entry extends StoredEntry>(stored: Entry, account: Account, draft: EntryDraft): { entry: Entry; account: Account; replayed: true } {
+  assertReplay(stored, draft)
+  return { entry: stored, account, replayed: true }
 }

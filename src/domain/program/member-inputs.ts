@@ -8,7 +8,7 @@ import type { ConditionNode, TopLevelCondition } from "../rules/condition"
 import { parseFactPath } from "../rules/fact-catalogue"
 import type { MemberFacts } from "../rules/facts"
 import type { PromotionDef } from "./promotions"
-import type { TiersDef } from "./tiers"
+import { recomputeTier, type TiersDef } from "./tiers"
 
 /** The member fields the account row itself holds: known under the account's lock without another read. */
 const ACCOUNT_ROW_FIELDS: ReadonlySet<string> = new Set(["customer_id", "points_balance", "points_lifetime", "tier"])
@@ -66,6 +66,23 @@ export function accountRowFacts(account: { customer_id: string; points_balance: 
     group_ids: [],
     created_at: "",
   }
+}
+
+/**
+ * Whether a posting can skip the tier re-evaluation altogether, decided from what the ledger holds under the
+ * account's lock: the rulebook decides tiers from the account row (tierDecidedByAccountRow) and, on the row as
+ * posted, neither the tier nor its grace mark changes (no threshold crossed, no grace period started, cleared or
+ * over as of `now`). True without a tier ladder (nothing to re-evaluate). Invariant: when true, a re-evaluation of
+ * this posting would write nothing, record nothing and move no group, so skipping it changes nothing stored.
+ */
+export function postingKeepsTier(
+  rulebook: { readonly tiers: TiersDef | null; readonly promotions: readonly PromotionDef[] },
+  account: { customer_id: string; points_balance: number; points_lifetime: number; tier: string | null; tier_below_since: Date | null },
+  o: { correction: boolean; now: Date }
+): boolean {
+  if (!rulebook.tiers) return true
+  if (!tierDecidedByAccountRow(rulebook)) return false
+  return !recomputeTier(rulebook, account, accountRowFacts(account), { trigger: "posting", ...o })!.store
 }
 
 /**
