@@ -305,6 +305,38 @@ medusaIntegrationTestRunner({
       expect(entries.map((e: any) => [e.kind, e.points, e.details.tombstone])).toEqual([["reversal", 0, true]])
     })
 
+    it("sees a cancel committed while the award waited for the member's lock, and earns nothing", async () => {
+      const customer = await store.registerCustomer("lock-wait@loyalty.test")
+      await waitFor("the member's account", () => loyalty().findAccount(customer.id))
+      const [order] = await getContainer().resolve<any>(Modules.ORDER).createOrders([
+        { currency_code: "eur", customer_id: customer.id, email: customer.email, region_id: store.region.id, items: [{ title: "x", quantity: 1, unit_price: 100 }] },
+      ])
+      const pg = getContainer().resolve<any>(ContainerRegistrationKeys.PG_CONNECTION)
+      const holder = await pg.transaction()
+      let award: Promise<any> | undefined
+      try {
+        await holder.raw(`SELECT 1 FROM loyalty_account WHERE customer_id = ? FOR UPDATE`, [customer.id])
+        award = accrueOrderWorkflow(getContainer()).run({ input: { order_id: order.id } })
+        // The award's lock statement is waiting on the holder: what the holder commits now is what the award must see.
+        await waitFor("the award waiting for the lock", async () => {
+          const { rows } = await pg.raw(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%loyalty_account%FOR UPDATE%'`)
+          return rows[0] ?? null
+        })
+        await holder.raw(
+          `INSERT INTO loyalty_ledger_entry (id, account_id, customer_id, kind, points, balance_after, pending_after, order_id, idempotency_key, payload_hash, details)
+           SELECT 'lent_lock_wait', id, customer_id, 'reversal', 0, points_balance, points_pending, ?, ?, 'test', '{"tombstone": true}'::jsonb
+             FROM loyalty_account WHERE customer_id = ?`,
+          [order.id, `order:${order.id}:cancel`, customer.id]
+        )
+        await holder.commit()
+      } finally {
+        if (!holder.isCompleted()) await holder.rollback()
+      }
+      const { result } = await award!
+      expect([result.accrual.status, result.accrual.reason]).toEqual(["skipped", "canceled"])
+      expect((await entriesOfOrder(order.id)).map((e: any) => [e.kind, e.points])).toEqual([["reversal", 0]])
+    })
+
     it("claws back a partial refund proportionally, then the rest on the full refund, by the figures stored on the accrual", async () => {
       const customer = await store.registerCustomer("refund@loyalty.test")
       const order = await store.placeOrder(customer, [{ price: 100, quantity: 1 }]) // total 110.00, earns 200

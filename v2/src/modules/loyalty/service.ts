@@ -29,7 +29,7 @@ import LoyaltyTierChange from "./models/loyalty-tier-change"
 import LoyaltyPromotion from "./models/loyalty-promotion"
 import { LoyaltyRedemption, LoyaltyRedemptionUse } from "./models/loyalty-redemption"
 import { factsOf, NO_CONTEXT } from "./member-facts"
-import { readerOf, transactionOf, type Knex, type Page } from "./stores/knex"
+import { inOwnTransaction, readerOf, transactionOf, type Knex, type Page, type PoolKnex } from "./stores/knex"
 import * as Accounts from "./stores/accounts"
 import * as Ledger from "./stores/ledger"
 import * as Promotions from "./stores/promotions"
@@ -241,8 +241,11 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
    * (opening it when missing), then, unless an entry exists under `idempotency_key` (returned as a replay), asks
    * `decide` for the draft to append, under the lock; null writes nothing. The tier changes the write caused come
    * back for the calling workflow to emit once it has succeeded.
+   * In the caller's transaction when the shared context carries one; else in a transaction of its own whose BEGIN
+   * travels with the lock and the entries read (inOwnTransaction, lockAccountWithEntries): BEGIN, lock and read cost
+   * one round trip, the append one, COMMIT one.
    */
-  @InjectTransactionManager()
+  @InjectManager()
   async postUnderLock(
     customer_id: string,
     idempotency_key: string,
@@ -251,7 +254,22 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
     member: MemberContextSource | null = null,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<PostResult> {
-    const knex = transactionOf(sharedContext)
+    const post = (knex: Knex, context: Context) => this.postUnderLockIn(knex, { customer_id, idempotency_key, order_id }, decide, member, context)
+    if (sharedContext.transactionManager) return await post(transactionOf(sharedContext), sharedContext)
+    return await inOwnTransaction(readerOf(sharedContext) as unknown as PoolKnex, (trx) =>
+      // The nested module calls (opening the account) join this transaction through the context.
+      post(trx, { ...sharedContext, transactionManager: { getTransactionContext: () => trx } })
+    )
+  }
+
+  /** postUnderLock on `knex`, a transaction the posting runs in (the caller's or its own). */
+  private async postUnderLockIn(
+    knex: Knex,
+    { customer_id, idempotency_key, order_id }: { customer_id: string; idempotency_key: string; order_id: string | null },
+    decide: (ctx: LockedContext) => EntryDraft | null | Promise<EntryDraft | null>,
+    member: MemberContextSource | null,
+    sharedContext: Context
+  ): Promise<PostResult> {
     const tier_changes: TierChangeEvent[] = []
     const result = await postUnderLock(this.port(knex, member, tier_changes, sharedContext), { customer_id, idempotency_key, order_id }, ({ account, orderEntries }) =>
       decide({ account, orderEntries, accountEntries: () => Ledger.accountEntries(knex, account.id) })
@@ -271,6 +289,7 @@ class LoyaltyModuleService extends MedusaService({ LoyaltyAccount, LoyaltyLedger
   private port(knex: Knex, member: MemberContextSource | null, tier_changes: TierChangeEvent[], sharedContext: Context): LedgerPort<AccountRow, EntryRow> {
     return {
       lockAccount: (customer_id) => Accounts.lockAccount(knex, customer_id),
+      lockWithEntries: (customer_id, idempotency_key, order_id) => Ledger.lockAccountWithEntries(knex, customer_id, idempotency_key, order_id),
       openAccount: async (customer_id) => {
         const opened = await this.ensureAccount(customer_id, member, sharedContext)
         if (opened.tier_change) tier_changes.push(opened.tier_change)

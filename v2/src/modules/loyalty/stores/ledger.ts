@@ -5,8 +5,8 @@ import type { VerifyAccountRow, VerifyEntryRow } from "../../../core/domain/ledg
 import { MEMBER_WINDOW_DAYS } from "../../../core/domain/rules/facts"
 import { DAY_MS } from "../../../core/domain/shared/time"
 import type { Knex, Page } from "./knex"
-import { newId } from "./knex"
-import { accountRow, type AccountRow } from "./accounts"
+import { idLiteral, newId, rowsOfStatements } from "./knex"
+import { accountRow, lockAccount, type AccountRow } from "./accounts"
 import type { StoredRulebook } from "./rulebooks"
 
 export type EntryRow = OrderEntry & {
@@ -121,6 +121,30 @@ export async function entriesByKeyOrOrder(knex: Knex, idempotency_key: string, o
     [idempotency_key, order_id]
   )
   return rows
+}
+
+/**
+ * The account under its row lock and entriesByKeyOrOrder, as two statements in one round trip (rowsOfStatements):
+ * the read is a statement of its own that starts once the lock is held, so it sees every entry committed by the
+ * lock's earlier holders (one statement that waited for the lock would keep its older snapshot). Null when there is
+ * no account. Values that are not plain ids are bound instead, in two round trips.
+ */
+export async function lockAccountWithEntries(
+  knex: Knex,
+  customer_id: string,
+  idempotency_key: string,
+  order_id: string | null
+): Promise<{ account: AccountRow; entries: EntryRow[] } | null> {
+  const [customer, key, order] = [idLiteral(customer_id), idLiteral(idempotency_key), order_id === null ? "NULL" : idLiteral(order_id)]
+  if (customer === null || key === null || order === null) {
+    const account = await lockAccount(knex, customer_id)
+    return account ? { account, entries: await entriesByKeyOrOrder(knex, idempotency_key, order_id) } : null
+  }
+  const [locked, entries] = await rowsOfStatements(knex, [
+    `SELECT * FROM loyalty_account WHERE customer_id = ${customer} FOR UPDATE`,
+    `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ${key} OR (order_id IS NOT NULL AND order_id = ${order}) ORDER BY seq`,
+  ])
+  return locked[0] ? { account: accountRow(locked[0]), entries } : null
 }
 
 /** Every entry of an account in append order. */
