@@ -29,6 +29,8 @@ export const V2_MISSING =
  *   (GET /loyalty-bench/sql of bench-app.js); send nothing else meanwhile
  * @property {(fn: () => Promise<unknown>, settle_ms?: number) => Promise<{ count: number, texts: string[] }>} sqlProfile
  *   sqlTrips with the text of each statement, in order (where the round trips go)
+ * @property {() => Promise<number>} cpuMs the server process's CPU time so far (user + system, ms; GET /loyalty-bench/sql):
+ *   its difference over a request is the CPU the server spent meanwhile, on that request or on anything else
  * @property {() => Promise<void>} stop
  */
 
@@ -89,7 +91,12 @@ export async function startV2({ baseDbUrl, log, withoutPlugin = false }) {
       const { data } = await raw.get(`/loyalty-bench/sql?texts=${count}`)
       return { count, texts: count > 0 ? data.texts : [] }
     }
-    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, sqlProfile, stop }
+    const cpuMs = async () => {
+      const { data } = await raw.get("/loyalty-bench/sql")
+      if (typeof data.cpu_us !== "number") throw new Error("the v2 app's GET /loyalty-bench/sql answers no cpu_us")
+      return data.cpu_us / 1000
+    }
+    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, sqlProfile, cpuMs, stop }
   } catch (e) {
     await stop().catch(() => {})
     throw e

@@ -13,7 +13,11 @@
 //     the checkout's), all its round trips on both apps, and no loyalty_redemption_use row for such a cart (checked;
 //     the section fails otherwise).
 // Carts are prepared beforehand (item, address, shipping, code, payment session) and completed one at a time, the
-// kinds interleaved, in reverse order every other round.
+// kinds interleaved, in reverse order every other round. Each completion (on either app) starts once the plugin
+// app's earlier orders have their accrual entries: the completion is timed alone, not with the previous order's
+// order.placed subscribers (accrual, settlement, referral; v2_order_placed measures them) running beside it on the
+// same cores, which the app without the plugin never has. The no-code completions are also timed back to back as
+// before (labelled so, no goal): the difference between the two is that background work.
 import { median, percentile } from "../lib/stats.mjs"
 import { completeV2Cart, prepareV2Cart } from "../lib/v2-checkout.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
@@ -71,7 +75,36 @@ export async function run(ctx) {
     none: () => prepareV2Cart(v2, member).then((id) => ({ app: v2, who: member, id })),
     bare: () => prepareV2Cart(bare, bareMember).then((id) => ({ app: bare, who: bareMember, id })),
   }
-  const complete = async (c) => (await completeV2Cart(c.app, c.who, c.id)).ms
+  /** The plugin app's orders whose accrual entry is not seen yet. */
+  let pending = []
+  const accrued = async () => {
+    const t0 = Date.now()
+    while (pending.length) {
+      const [{ n }] = await v2.query(`SELECT count(DISTINCT order_id)::int AS n FROM loyalty_ledger_entry WHERE kind = 'accrual' AND order_id = ANY($1)`, [pending])
+      if (n === pending.length) pending = []
+      else if (Date.now() - t0 > 30_000) throw new Error(`${pending.length - n} of ${pending.length} orders without an accrual entry after 30 s`)
+      else await new Promise((r) => setTimeout(r, 2))
+    }
+  }
+  // settle: false times the completion back to back, while the previous order's subscribers may still run.
+  // cpu: the server's CPU time over the completion is pushed there (whatever the process did meanwhile).
+  const complete = async (c, { settle = true, cpu = null } = {}) => {
+    if (settle) {
+      // The plugin app's CPU while its previous order's subscribers finish (at least: they may start before the answer).
+      const cpu0 = pending.length === 1 ? await v2.cpuMs() : null
+      await accrued()
+      if (cpu0 !== null) afterAnswer.push((await v2.cpuMs()) - cpu0)
+    }
+    const cpu0 = cpu ? await c.app.cpuMs() : 0
+    const { order, ms } = await completeV2Cart(c.app, c.who, c.id)
+    if (cpu) cpu.push((await c.app.cpuMs()) - cpu0)
+    if (c.app === v2) pending.push(order.id)
+    return ms
+  }
+  /** Server CPU ms per no-code completion: settled (none, bare) and back to back (b2b_none, b2b_bare). */
+  const cpu = { none: [], bare: [], b2b_none: [], b2b_bare: [] }
+  /** The plugin app's CPU ms from the moment a completion answered until its order's accrual entry was seen. */
+  const afterAnswer = []
 
   // Warm-up: one of each (the guard's first claim, plans, caches); the loyalty code first (it sets the plain value).
   ctx.log("  warm-up: one completion of each kind")
@@ -81,27 +114,53 @@ export async function run(ctx) {
     return null // a build without points in the cart
   })
   if (points) await complete(points)
-  else {
+  afterAnswer.length = 0 // the warm-up's first orders are not typical
+  if (!points) {
     delete kinds.points
     ctx.note("applied points: skipped, POST /store/carts/:id/loyalty/points answered 404 (not in this build of the plugin)")
   }
   const ms = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]))
   const noneCarts = []
-  ctx.log(`  ${size.rounds} rounds x ${size.carts} carts per kind, prepared beforehand, completed one at a time, interleaved`)
-  for (let r = 0; r < size.rounds; r++) {
+  ctx.log(
+    `  ${size.rounds} rounds x ${size.carts} carts per kind, prepared beforehand, completed one at a time, interleaved; ` +
+      `then (or first, every other round) ${size.carts} no-code carts per app back to back`
+  )
+  // Back to back (the way it was measured before): each completion starts as soon as the previous one answered,
+  // whatever its order's subscribers are still doing. Same rounds as the settled ones, alternating which goes first.
+  const b2b = { none: [], bare: [] }
+  const settled = async (r) => {
     const carts = []
     for (let i = 0; i < size.carts; i++) for (const [kind, make] of Object.entries(kinds)) carts.push({ kind, ...(await make()) })
     if (r % 2) carts.reverse()
     for (const c of carts) {
-      ms[c.kind].push(await complete(c))
+      ms[c.kind].push(await complete(c, { cpu: cpu[c.kind] ?? null }))
       if (c.kind === "none") noneCarts.push(c.id)
     }
+  }
+  const backToBack = async (r) => {
+    const carts = []
+    for (let i = 0; i < size.carts; i++) for (const kind of ["none", "bare"]) carts.push({ kind, ...(await kinds[kind]()) })
+    if (r % 2) carts.reverse()
+    await accrued()
+    for (const c of carts) {
+      b2b[c.kind].push(await complete(c, { settle: false, cpu: cpu[`b2b_${c.kind}`] }))
+      if (c.kind === "none") noneCarts.push(c.id)
+    }
+  }
+  for (let r = 0; r < size.rounds; r++) {
+    for (const phase of r % 2 ? [backToBack, settled] : [settled, backToBack]) await phase(r)
     ctx.log(
       `  round ${r + 1}/${size.rounds}: p50 loyalty code ${median(ms.loyalty).toFixed(1)} ms, ` +
         `${kinds.points ? `applied points ${median(ms.points).toFixed(1)} ms, ` : ""}plain promotion ${median(ms.plain).toFixed(1)} ms, ` +
-        `no code ${median(ms.none).toFixed(1)} ms, no code without the plugin ${median(ms.bare).toFixed(1)} ms`
+        `no code ${median(ms.none).toFixed(1)} ms, no code without the plugin ${median(ms.bare).toFixed(1)} ms; back to back ` +
+        `${median(b2b.none).toFixed(1)} vs ${median(b2b.bare).toFixed(1)} ms`
     )
   }
+  ctx.log(
+    `  server CPU per no-code completion settled ${median(cpu.none).toFixed(1)} vs ${median(cpu.bare).toFixed(1)} ms, back to back ` +
+      `${median(cpu.b2b_none).toFixed(1)} vs ${median(cpu.b2b_bare).toFixed(1)} ms; plugin app CPU after an answer until the ` +
+      `order's accrual entry ${median(afterAnswer).toFixed(1)} ms`
+  )
 
   // The completion of a cart without loyalty, counted in each server, one request at a time: its statements up to
   // the complete-cart workflow's last write (its stored execution). What follows in the same request is the
@@ -112,7 +171,8 @@ export async function run(ctx) {
   for (let i = 0; i < size.profiled; i++) {
     const c = await kinds.none()
     noneCarts.push(c.id)
-    const mine = completionPart((await v2.sqlProfile(() => complete(c))).texts)
+    await accrued() // the previous order's subscribers are not in the count
+    const mine = completionPart((await v2.sqlProfile(() => complete(c, { settle: false }))).texts)
     const named = mine.filter((t) => /\bloyalty_/.test(t))
     trips.all.push(mine.length)
     trips.loyalty.push(named.length)
@@ -131,6 +191,7 @@ export async function run(ctx) {
 
   ctx.note(
     `${size.rounds * size.carts} completions per kind, one at a time (the kinds interleaved, reversed every other round), ` +
+      `each started once the plugin app's earlier orders had their accrual entries (the back-to-back rows: as soon as the previous one answered), ` +
       `each cart prepared beforehand (one 25 eur item, address, shipping, code, payment session); the loyalty code is a ${POINTS}-point ` +
       `redemption applied to the cart${kinds.points ? `, the applied points ${POINTS} points on the cart (a credit line)` : ""}, the plain promotion a Medusa promotion of the same value and shape (fixed ${value?.amount} ` +
       `${value?.currency_code} off the order, the member only, limit 1); no loyalty_redemption_use row for any of the ` +
@@ -139,6 +200,9 @@ export async function run(ctx) {
   const stat = (name, xs, extra = {}) => ({ name, unit: "ms", median: median(xs), p99: percentile(xs, 99), n: xs.length, ...extra })
   const PLAIN = "medusa: the same cart with a plain promotion of the same value: latency"
   const BARE = "medusa without the plugin: the same cart without a code: latency"
+  const BARE_B2B = "medusa without the plugin: the same cart without a code, back to back: latency"
+  const CPU_BARE = "medusa without the plugin: server CPU over the same completion"
+  const CPU_BARE_B2B = "medusa without the plugin: server CPU over the same completion, back to back"
   return [
     stat("plugin: complete a cart paying with a loyalty code: latency", ms.loyalty, { baseline_name: PLAIN, target: TARGET }),
     ...(kinds.points
@@ -147,6 +211,16 @@ export async function run(ctx) {
     stat(PLAIN, ms.plain),
     stat("plugin app: complete a cart without any loyalty code: latency", ms.none, { baseline_name: BARE, target: TARGET }),
     stat(BARE, ms.bare),
+    // No goal: the previous order's subscribers may run during these (background work, not the completion's).
+    stat("plugin app: complete a cart without any loyalty code, back to back: latency", b2b.none, { baseline_name: BARE_B2B }),
+    stat(BARE_B2B, b2b.bare),
+    // The server process's CPU over each no-code completion: steadier than latency on a shared machine.
+    { ...stat("plugin app: server CPU over a completion without any loyalty code", cpu.none, { baseline_name: CPU_BARE }), unit: "ms CPU" },
+    { ...stat(CPU_BARE, cpu.bare), unit: "ms CPU" },
+    { ...stat("plugin app: server CPU over that completion, back to back", cpu.b2b_none, { baseline_name: CPU_BARE_B2B }), unit: "ms CPU" },
+    { ...stat(CPU_BARE_B2B, cpu.b2b_bare), unit: "ms CPU" },
+    // What the back-to-back rows may overlap: the previous order's subscribers (at least this much, they may start sooner).
+    { ...stat("plugin app: server CPU after a completion's answer until its order's accrual entry", afterAnswer), unit: "ms CPU" },
     {
       name: "plugin: SQL statements naming a loyalty_ table in a completion without loyalty", unit: "queries",
       median: median(trips.loyalty), n: trips.loyalty.length, max: 0,

@@ -135,12 +135,13 @@ const BENCH_ROUTES = {
 
 /**
  * Bench-only: the server's SQL round trips so far (bench-preload.js), null without the preload; with ?texts=<n>
- * also the text of the last n statements.
+ * also the text of the last n statements. cpu_us: the server process's CPU time so far (user + system, µs).
  */
 export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
   const counter = (globalThis as any).__loyaltyBenchSql
   const n = Number((req.query as any)?.texts ?? 0)
-  res.json({ count: counter?.count ?? null, ...(n > 0 ? { texts: (counter?.texts ?? []).slice(-n) } : {}) })
+  const cpu = process.cpuUsage()
+  res.json({ count: counter?.count ?? null, cpu_us: cpu.user + cpu.system, ...(n > 0 ? { texts: (counter?.texts ?? []).slice(-n) } : {}) })
 }
 `,
   // Orders that never emitted order.placed: createOrderWorkflow (prices from the variant, the customer's region).
