@@ -76,11 +76,16 @@ export async function run(ctx) {
       n: ms.loyalty.length, baseline_name: "medusa: the same cart with a plain discount: latency", target: TARGET,
     },
     { name: "medusa: the same cart with a plain discount: latency", unit: "ms", median: plainP50, p99: percentile(ms.plain, 99), n: ms.plain.length },
-    // Nothing added to a cart without loyalty: the goal is none. What remains is the advisory read before payment and
-    // the claim's read in the order's transaction (a code may be added to the cart meanwhile); no lock, no write.
+    // Nothing added to a cart without loyalty: no lock, no claim, no write (the goal: none). What the plugin still
+    // does is find out that the cart holds no code: the advisory read before payment and the claim's read in the
+    // order's transaction (a code may be added to the cart meanwhile, so the first cannot stand for the second).
     {
-      name: "plugin: its SQL statements in a completion without a loyalty code (reads only, no lock or write)", unit: "queries",
-      median: median(trips.loyalty), n: trips.loyalty.length, max: 0,
+      name: "plugin: locks and writes in a completion without a loyalty code", unit: "queries",
+      median: median(trips.loyalty_writes), n: trips.loyalty_writes.length, max: 0,
+    },
+    {
+      name: "plugin: its reads in that completion (the advisory check, the claim's check)", unit: "queries",
+      median: median(trips.loyalty), n: trips.loyalty.length,
     },
     { name: "all SQL statements of that completion", unit: "queries", median: median(trips.all), n: trips.all.length },
     {
@@ -173,7 +178,7 @@ async function guardStatements(ctx, store, prepare, complete) {
   for (let i = 0; i < 3; i++) carts.push(await prepare())
   await bus.stopEnqueuer() // its polls would land in the counts
   const all = countSql(ctx.require)
-  const trips = { all: [], loyalty: [] }
+  const trips = { all: [], loyalty: [], loyalty_writes: [] }
   try {
     for (const id of carts) {
       all.reset()
@@ -183,6 +188,7 @@ async function guardStatements(ctx, store, prepare, complete) {
       const named = texts.filter((t) => /\bloyalty_/.test(t))
       trips.loyalty.push(named.length)
       const writes = named.filter((t) => /\bFOR\s+(NO\s+KEY\s+)?UPDATE\b|^\s*(INSERT|UPDATE|DELETE)\b/i.test(t))
+      trips.loyalty_writes.push(writes.length)
       if (writes.length) throw new Error(`the plugin locks or writes in a completion without a loyalty code:\n${writes.join("\n")}`)
       // BENCH_SQL_TEXTS=1: which statements the plugin adds to a completion without a loyalty code.
       if (process.env.BENCH_SQL_TEXTS === "1" && named.length) ctx.log(`  loyalty statements in a completion without a code:\n${named.map((t) => `    ${t.replace(/\s+/g, " ")}`).join("\n")}`)
