@@ -7,15 +7,32 @@ import type { RedemptionRow, RedemptionUseRow } from "../../modules/loyalty/type
 import { promotionRefsOf, redemptionsFor } from "./checkout"
 import { ordersWithPromotions } from "./order-promotions"
 
-/** The promotion refs and cart of an order (v2: adjustments on the order's items and shipping methods; order_cart link). */
-async function orderRefs(scope: Resolver, order_id: string): Promise<{ refs: { promotion_ids: string[]; codes: string[] }; cart_id: string | null } | null> {
-  const query = queryOf(scope)
-  const { data } = await query.graph({
+/** The promotion refs of an order (v2: adjustments on the order's items and shipping methods), null without the order. */
+async function orderPromotionRefs(scope: Resolver, order_id: string): Promise<{ promotion_ids: string[]; codes: string[] } | null> {
+  const { data } = await queryOf(scope).graph({
     entity: "order",
     fields: ["id", "items.adjustments.code", "items.adjustments.promotion_id", "shipping_methods.adjustments.code", "shipping_methods.adjustments.promotion_id"],
     filters: { id: order_id },
   })
-  if (!data[0]) return null
+  return data[0] ? promotionRefsOf({ id: order_id, ...data[0] }) : null
+}
+
+/**
+ * Whether the order used a loyalty redemption code: its adjustments' promotions against the redemptions (one read of
+ * the order, and one of the redemptions only when the order has a promotion). order.placed runs the settlement
+ * workflow only then: an order without a code costs these reads, not a workflow run. Invariant: false only when
+ * settleRedemptionsForOrder would settle nothing.
+ */
+export async function orderUsedRedemptions(scope: Resolver, order_id: string): Promise<boolean> {
+  const refs = await orderPromotionRefs(scope, order_id)
+  return refs !== null && (await redemptionsFor(scope, refs)).length > 0
+}
+
+/** The promotion refs and cart of an order (orderPromotionRefs; the order_cart link). */
+async function orderRefs(scope: Resolver, order_id: string): Promise<{ refs: { promotion_ids: string[]; codes: string[] }; cart_id: string | null } | null> {
+  const refs = await orderPromotionRefs(scope, order_id)
+  if (!refs) return null
+  const query = queryOf(scope)
   let cart_id: string | null = null
   try {
     const { data: links } = await query.graph({ entity: "order_cart", fields: ["cart_id", "order_id"], filters: { order_id } })
@@ -23,7 +40,7 @@ async function orderRefs(scope: Resolver, order_id: string): Promise<{ refs: { p
   } catch {
     cart_id = null
   }
-  return { refs: promotionRefsOf({ id: order_id, ...data[0] }), cart_id }
+  return { refs, cart_id }
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { generateEntityId, Modules } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { actionFacts, actionPayloadHash, evaluateAction } from "../../core/domain/program/action"
@@ -203,6 +204,21 @@ export const emitReferralEventsStep = createStep(
 )
 
 const eventsOf = (outcome: ReferralOutcome) => transform({ outcome }, ({ outcome }) => ({ events: outcome.events }))
+
+/**
+ * order.placed's referral awards: awardReferralWorkflow runs only when the rulebook has action rules and the order's
+ * customer attached a referral code (its step reads both again). An order of anyone else costs one read of the
+ * order's customer and one of the referral, not a workflow run. Invariant: skipped only when the workflow's step
+ * would award nothing.
+ */
+export async function awardReferral(container: MedusaContainer, order_id: string): Promise<ReferralOutcome | null> {
+  const loyalty = loyaltyOf(container)
+  if (loyalty.getRulebook().actions.length === 0) return null
+  const { data: [order] } = await queryOf(container).graph({ entity: "order", fields: ["id", "customer_id"], filters: { id: order_id } })
+  if (!order?.customer_id || !(await loyalty.findReferral(order.customer_id))) return null
+  const { result } = await awardReferralWorkflow(container).run({ input: { order_id } })
+  return result
+}
 
 export const awardReferralWorkflow = createWorkflow("loyalty-award-referral", (input: { order_id: string }) => {
   const awards = awardReferralStep(input)
