@@ -1,13 +1,13 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { orderUsedRedemptions } from "../workflows/redemption/settle"
-import { settleOrderRedemptionsWorkflow } from "../workflows/redemption/workflows"
+import { settleRedemptionsForOrder } from "../workflows/redemption/settle"
 
 /**
  * order.placed → the loyalty redemption codes the order used become settled (idempotent; reconcile repairs a lost
- * event). The workflow runs only for an order that used one: most orders cost a read of their promotions, no more.
+ * event). Called directly, not through settleOrderRedemptionsWorkflow: an order without a code then costs a read of
+ * its promotions and nothing more (see settleRedemptionsForOrder).
  */
 export default async function orderPlacedSettleRedemptions({ event: { data }, container }: SubscriberArgs<{ id: string }>) {
-  if (await orderUsedRedemptions(container, data.id)) await settleOrderRedemptionsWorkflow(container).run({ input: { order_id: data.id } })
+  await settleRedemptionsForOrder(container, data.id)
 }
 
 export const config: SubscriberConfig = { event: "order.placed", context: { subscriberId: "loyalty-order-placed-settle-redemptions" } }

@@ -17,42 +17,31 @@ async function orderPromotionRefs(scope: Resolver, order_id: string): Promise<{ 
   return data[0] ? promotionRefsOf({ id: order_id, ...data[0] }) : null
 }
 
-/**
- * Whether the order used a loyalty redemption code: its adjustments' promotions against the redemptions (one read of
- * the order, and one of the redemptions only when the order has a promotion). order.placed runs the settlement
- * workflow only then: an order without a code costs these reads, not a workflow run. Invariant: false only when
- * settleRedemptionsForOrder would settle nothing.
- */
-export async function orderUsedRedemptions(scope: Resolver, order_id: string): Promise<boolean> {
-  const refs = await orderPromotionRefs(scope, order_id)
-  return refs !== null && (await redemptionsFor(scope, refs)).length > 0
-}
-
-/** The promotion refs and cart of an order (orderPromotionRefs; the order_cart link). */
-async function orderRefs(scope: Resolver, order_id: string): Promise<{ refs: { promotion_ids: string[]; codes: string[] }; cart_id: string | null } | null> {
-  const refs = await orderPromotionRefs(scope, order_id)
-  if (!refs) return null
-  const query = queryOf(scope)
-  let cart_id: string | null = null
+/** The cart the order was placed from (the order_cart link), null when there is none. */
+async function orderCartId(scope: Resolver, order_id: string): Promise<string | null> {
   try {
-    const { data: links } = await query.graph({ entity: "order_cart", fields: ["cart_id", "order_id"], filters: { order_id } })
-    cart_id = links[0]?.cart_id ?? null
+    const { data: links } = await queryOf(scope).graph({ entity: "order_cart", fields: ["cart_id", "order_id"], filters: { order_id } })
+    return links[0]?.cart_id ?? null
   } catch {
-    cart_id = null
+    return null
   }
-  return { refs, cart_id }
 }
 
 /**
  * order.placed: every reserved redemption whose code the order used becomes settled (order_id, settled_at) and its
  * use row records the order. Idempotent: only reserved rows change. Returns the redemptions settled by this call.
+ * An order without a loyalty code costs one read of its promotions (and one of the redemptions when it has a
+ * promotion), nothing more: the subscriber calls this directly rather than through a one-step workflow, whose
+ * engine bookkeeping cost more than the reads, inside the checkout's response window.
  */
 export async function settleRedemptionsForOrder(scope: Resolver, order_id: string, now: Date = new Date()): Promise<RedemptionRow[]> {
-  const found = await orderRefs(scope, order_id)
-  if (!found) return []
+  const refs = await orderPromotionRefs(scope, order_id)
+  const redemptions = refs ? await redemptionsFor(scope, refs) : []
+  if (!redemptions.length) return []
+  const cart_id = await orderCartId(scope, order_id)
   const settled: RedemptionRow[] = []
-  for (const r of await redemptionsFor(scope, found.refs)) {
-    const row = await loyaltyOf(scope).settleRedemption(r.id, order_id, found.cart_id, now)
+  for (const r of redemptions) {
+    const row = await loyaltyOf(scope).settleRedemption(r.id, order_id, cart_id, now)
     if (row) settled.push(row)
   }
   return settled

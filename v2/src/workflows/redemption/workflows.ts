@@ -100,7 +100,10 @@ export const redeemPointsWorkflow = createWorkflow("loyalty-redeem-points", (inp
   return new WorkflowResponse(applyRedemptionToCartStep(outcome))
 })
 
-/** order.placed → the redemption codes the order used are settled. */
+/**
+ * The redemption codes an order used are settled, as a workflow for a caller's own flows (the plugin's order.placed
+ * subscriber calls settleRedemptionsForOrder directly: for the many orders without a code, a read and no workflow run).
+ */
 export const settleOrderRedemptionsStep = createStep("loyalty-settle-order-redemptions", async ({ order_id }: { order_id: string }, { container }) => {
   const settled = await settleRedemptionsForOrder(container, order_id)
   return new StepResponse(settled.map((r) => r.id))
