@@ -57,16 +57,6 @@ describe("postUnderLock: lock, then key, then decide, then append", () => {
     expect(result.account.points_balance).toBe(before + d.points)
   })
 
-  it("returns the stored entry for a key already written, without asking decide", async () => {
-    const stored = { idempotency_key: "adjustment:k1", order_id: null, payload_hash: "x", points: 50 }
-    const store = memoryPort([ann(50)], [stored])
-    const decide = jest.fn(() => draft())
-    const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, decide)
-    expect(result).toMatchObject({ entry: stored, replayed: true })
-    expect(decide).not.toHaveBeenCalled()
-    expect(store.calls).toEqual(["lock", "read"])
-  })
-
   it("hands decide the order's entries read under the lock, and writes nothing when decide says null", async () => {
     const accrual = { idempotency_key: "order:o1:accrual", order_id: "o1", payload_hash: "h", points: 40 }
     const other = { idempotency_key: "order:o2:accrual", order_id: "o2", payload_hash: "h", points: 10 }
@@ -114,16 +104,6 @@ describe("postUnderLock with a port that locks and reads in one call", () => {
     const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, () => draft({ points: 10 }))
     expect(store.calls).toEqual(["lock", "open", "lock+read", "append", "tier:adjustment:earned"])
     expect(result.account.points_balance).toBe(10)
-  })
-
-  it("returns the stored entry for a key already written, without asking decide", async () => {
-    const stored = { idempotency_key: "adjustment:k1", order_id: null, payload_hash: "x", points: 50 }
-    const store = pairedPort([ann(50)], [stored])
-    const decide = jest.fn(() => draft())
-    const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, decide)
-    expect(result).toMatchObject({ entry: stored, replayed: true })
-    expect(decide).not.toHaveBeenCalled()
-    expect(store.calls).toEqual(["lock+read"])
   })
 
   it("refuses to go on when the account is still missing after opening it", async () => {
@@ -199,5 +179,20 @@ describe("postOnce with a store whose write checks the key (appendUnlessKeyTaken
     const store = keyCheckingPort([ann(10)])
     await expect(postOnce(store.port, draft({ kind: "redemption", points: -40, floor: "refuse" }))).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS" })
     expect(store.entries).toHaveLength(0)
+  })
+})
+
+describe("postUnderLock on a key already written, whichever way the port locks and reads", () => {
+  it.each([
+    ["a lock, then a read", memoryPort, ["lock", "read"]],
+    ["both in one call", pairedPort, ["lock+read"]],
+  ] as const)("returns the stored entry without asking decide: %s", async (_shape, makePort, calls) => {
+    const stored = { idempotency_key: "adjustment:k1", order_id: null, payload_hash: "x", points: 50 }
+    const store = makePort([ann(50)], [stored])
+    const decide = jest.fn(() => draft())
+    const result = await postUnderLock(store.port, { customer_id: "cus_ann", idempotency_key: "adjustment:k1" }, decide)
+    expect(result).toMatchObject({ entry: stored, replayed: true })
+    expect(decide).not.toHaveBeenCalled()
+    expect(store.calls).toEqual(calls)
   })
 })

@@ -6,7 +6,7 @@ import { MEMBER_WINDOW_DAYS } from "../../../core/domain/rules/facts"
 import { DAY_MS } from "../../../core/domain/shared/time"
 import type { Knex, Page } from "./knex"
 import { idLiteral, newId, rowsOfStatements } from "./knex"
-import { accountRow, lockAccount, type AccountRow } from "./accounts"
+import { accountRow, lockAccount, lockAccountSql, type AccountRow } from "./accounts"
 import type { StoredRulebook } from "./rulebooks"
 
 export type EntryRow = OrderEntry & {
@@ -114,12 +114,13 @@ export async function appendEntryMovingBalances(
   return { entry: entry as unknown as EntryRow, account: accountRow(moved) }
 }
 
+/** entriesByKeyOrOrder's statement; `key` and `order` are `?` (bound) or SQL literals (lockAccountWithEntries). */
+const entriesByKeyOrOrderSql = (key: string, order: string): string =>
+  `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ${key} OR (order_id IS NOT NULL AND order_id = ${order}) ORDER BY seq`
+
 /** Entries stored under `idempotency_key`, plus every entry of `order_id` when one is given, in append order. */
 export async function entriesByKeyOrOrder(knex: Knex, idempotency_key: string, order_id: string | null): Promise<EntryRow[]> {
-  const { rows } = await knex.raw(
-    `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ? OR (order_id IS NOT NULL AND order_id = ?) ORDER BY seq`,
-    [idempotency_key, order_id]
-  )
+  const { rows } = await knex.raw(entriesByKeyOrOrderSql("?", "?"), [idempotency_key, order_id])
   return rows
 }
 
@@ -140,10 +141,7 @@ export async function lockAccountWithEntries(
     const account = await lockAccount(knex, customer_id)
     return account ? { account, entries: await entriesByKeyOrOrder(knex, idempotency_key, order_id) } : null
   }
-  const [locked, entries] = await rowsOfStatements(knex, [
-    `SELECT * FROM loyalty_account WHERE customer_id = ${customer} FOR UPDATE`,
-    `SELECT * FROM loyalty_ledger_entry WHERE idempotency_key = ${key} OR (order_id IS NOT NULL AND order_id = ${order}) ORDER BY seq`,
-  ])
+  const [locked, entries] = await rowsOfStatements(knex, [lockAccountSql(customer), entriesByKeyOrOrderSql(key, order)])
   return locked[0] ? { account: accountRow(locked[0]), entries } : null
 }
 
