@@ -76,6 +76,31 @@ function v2Queue() {
   return [...listed, ...extra]
 }
 
+const ROOT_JSON = path.join(LOGS, "root.json")
+const ROOT_JEST = ["jest", "--runInBand", "--json", `--outputFile=${ROOT_JSON}`]
+
+/**
+ * The root suite's failed tests, a few lines each, read from jest's JSON report. The root suite prints first and
+ * live, so on a long run its failures scroll out of a CI log's tail; the summary repeats them at the end.
+ */
+function rootFailures() {
+  let report
+  try { report = JSON.parse(fs.readFileSync(ROOT_JSON, "utf8")) } catch { return ["  (no jest report: the root suite did not finish)"] }
+  const lines = []
+  for (const file of report.testResults ?? []) {
+    const rel = path.relative(ROOT, file.name)
+    if (file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed")) {
+      lines.push(`  ${rel}: ${String(file.message).split("\n").filter(Boolean).slice(0, 8).join("\n    ")}`)
+    }
+    for (const a of file.assertionResults ?? []) {
+      if (a.status !== "failed") continue
+      const why = (a.failureMessages ?? []).join("\n").split("\n").filter(Boolean).slice(0, 8)
+      lines.push(`  ${rel} › ${a.fullName}\n    ${why.join("\n    ")}`)
+    }
+  }
+  return lines.length ? lines : ["  (jest reported no failed test: see the root suite's output above)"]
+}
+
 const printed = []
 let rootDone = false
 const pending = []
@@ -90,7 +115,7 @@ function report(r) {
 }
 
 async function serial() {
-  const root = await run("root suite (Medusa 1.20)", "npx", ["jest", "--runInBand"])
+  const root = await run("root suite (Medusa 1.20)", "npx", ROOT_JEST)
   const v2 = await run("v2 suite (Medusa 2.21)", "npm", ["run", "test:v2"], { env: { ...process.env } })
   return [root, v2]
 }
@@ -122,7 +147,7 @@ async function lanes() {
     await drain()
   })()
   const lane1 = (async () => {
-    const root = await run("root suite (Medusa 1.20)", "npx", ["jest", "--runInBand"])
+    const root = await run("root suite (Medusa 1.20)", "npx", ROOT_JEST)
     rootDone = true
     console.log(`[test] root suite (Medusa 1.20): exit ${root.status} in ${root.seconds} s`)
     for (const r of pending.splice(0)) report(r)
@@ -144,5 +169,11 @@ async function lanes() {
 const t0 = Date.now()
 const results = process.env.LOYALTY_TEST_SERIAL === "1" ? await serial() : await lanes()
 const failed = results.filter((r) => r.status !== 0)
+if (results[0].status !== 0) console.log(`\n[test] root suite failures:\n${rootFailures().join("\n")}`)
+for (const r of failed.filter((f) => f.log)) {
+  // jest heads each failed test's report with "● <describe> › <test>": those lines name what to look at above.
+  const titles = fs.readFileSync(r.log, "utf8").split("\n").filter((l) => /^\s+● /.test(l) && !/Migrat/.test(l))
+  console.log(`\n[test] ${r.label} failures:\n${(titles.length ? titles : ["  (no failed test named: see its output above)"]).join("\n")}`)
+}
 console.log(`[test] ${failed.length ? `FAILED: ${failed.map((r) => r.label).join(", ")}` : "all passed"}; ${Math.round((Date.now() - t0) / 1000)} s in all`)
 process.exit(failed.length ? 1 : 0)

@@ -293,6 +293,23 @@ medusaIntegrationTestRunner({
       expect((await entriesOfOrder(order.id)).map((e: { kind: string }) => e.kind)).toEqual(["accrual", "reversal"])
     })
 
+    it("counts only earlier orders that still stand: after a canceled order and an open draft the next order gets the first-order bonus, the one after it does not", async () => {
+      const customer = await store.registerCustomer("standing@loyalty.test")
+      const canceled = await store.placeOrder(customer, [{ price: 19.99, quantity: 1 }])
+      await waitFor("the accrual", () => entryByKey(`order:${canceled.id}:accrual`))
+      await api.post(`/admin/orders/${canceled.id}/cancel`, {}, store.admin)
+      await waitFor("the reversal", () => entryByKey(`order:${canceled.id}:cancel`))
+      // A draft order (Medusa 2 keeps drafts as orders in status "draft") was never placed.
+      await getContainer().resolve<any>(Modules.ORDER).createOrders([{
+        currency_code: "eur", customer_id: customer.id, email: customer.email, region_id: store.region.id, status: "draft",
+        is_draft_order: true, items: [{ title: "draft", quantity: 1, unit_price: 100 }],
+      }])
+      const first = await store.placeOrder(customer, [{ price: 19.99, quantity: 2 }])
+      const second = await store.placeOrder(customer, [{ price: 19.99, quantity: 2 }])
+      const points = async (id: string) => (await waitFor(`accrual of ${id}`, () => entryByKey(`order:${id}:accrual`))).points
+      expect([await points(first.id), await points(second.id)]).toEqual([39 + 100, 39])
+    })
+
     it("leaves a tombstone when the cancel is handled before order.placed, and the late placed earns nothing", async () => {
       const customer = await store.registerCustomer("out-of-order@loyalty.test")
       // An order whose events have not been delivered yet (created in the order module: no order.placed emitted).

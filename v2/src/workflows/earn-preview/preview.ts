@@ -11,7 +11,7 @@ import { LoyaltyError, LoyaltyErrorCodes } from "../../core/domain/shared/errors
 import { loyaltyOf, queryOf, type Resolver } from "../../lib/container"
 import { toMinorUnits } from "../../lib/money"
 import { memberFactsOf } from "../members/member-facts"
-import { lineItemFacts, pointsPaidMinor } from "../order-points/order-facts"
+import { lineItemFacts, NOT_PLACED_STATUSES, pointsPaidMinor } from "../order-points/order-facts"
 
 const CUSTOMER_FIELDS = ["id", "email", "has_account", "created_at", "groups.id"]
 
@@ -89,7 +89,7 @@ async function previewMember(scope: Resolver, c: any | null, now: Date): Promise
   const loyalty = loyaltyOf(scope)
   const [row, orders] = await Promise.all([
     loyalty.findAccount(c.id),
-    queryOf(scope).graph({ entity: "order", fields: ["id"], filters: { customer_id: c.id, status: { $ne: "canceled" } }, pagination: { take: 1, skip: 0 } }),
+    queryOf(scope).graph({ entity: "order", fields: ["id"], filters: { customer_id: c.id, status: { $nin: NOT_PLACED_STATUSES } }, pagination: { take: 1, skip: 0 } }),
   ])
   const account = row && {
     points_balance: row.points_balance, points_lifetime: Number(row.points_lifetime), tier: row.tier,

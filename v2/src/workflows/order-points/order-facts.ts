@@ -41,8 +41,6 @@ const ORDER_FIELDS = [
   "customer.id", "customer.email", "customer.has_account", "customer.created_at", "customer.groups.id",
   // Collection and tags are the product module's (line items carry only the collection's title): the read-only link.
   "items.product.id", "items.product.collection_id", "items.product.type_id", "items.product.type.value", "items.product.tags.value",
-  // The customer's orders, for the earlier orders that still stand (customer facts' orders_count).
-  "customer.orders.id", "customer.orders.created_at", "customer.orders.status",
   "transactions.reference",
   // Points paid with at checkout (a credit line): goods they paid for earn nothing (withPointsPaidAsDiscount).
   "credit_lines.reference", "credit_lines.amount",
@@ -53,9 +51,10 @@ const ORDER_FIELDS = [
  * (core/domain/rules/facts.ts), amounts in integer minor units, so rules read the same fields on any store. Field
  * map: subtotal = item_subtotal (items before discounts, tax excluded), discount_total = discount_subtotal (tax
  * excluded), shipping_total, tax_total, total as named; gift cards are not part of Medusa 2.21's core order, so
- * gift_card_total is 0; points paid with at checkout (the loyalty credit line) count as a discount on the lines, as on v1. Product collection and tags come from the product module (line items carry only the
- * collection's title). One query.graph call for the order, its items' products, its customer and the customer's
- * orders: each module is asked once.
+ * gift_card_total is 0; points paid with at checkout (the loyalty credit line) count as a discount on the lines, as
+ * on v1. Product collection and tags come from the product module (line items carry only the collection's title).
+ * One query.graph call for the order, its items' products and its customer (each module asked once), then the
+ * count of the customer's earlier orders (earlierOrderCount).
  */
 export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Promise<OrderForLoyalty | null> {
   const query = scope.resolve<Query>(ContainerRegistrationKeys.QUERY)
@@ -86,10 +85,7 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
   const customer = c
     ? { id: c.id, email: c.email, has_account: c.has_account === true, created_at: c.created_at, group_ids: (c.groups ?? []).map((g: { id: string }) => g.id) }
     : null
-  const placedAt = new Date(order.created_at).getTime()
-  const earlier_orders = order.customer_id
-    ? (c?.orders ?? []).filter((o: any) => o && o.id !== order.id && o.status !== "canceled" && new Date(o.created_at).getTime() < placedAt).length
-    : 0
+  const earlier_orders = order.customer_id ? await earlierOrderCount(query, order.customer_id, order.id, created_at) : 0
   return {
     id: order.id,
     status: order.status,
@@ -103,6 +99,27 @@ export async function loadOrderForLoyalty(scope: Resolver, order_id: string): Pr
     refunded: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "refund"),
     captured: (order.transactions ?? []).some((t: { reference?: string } | null) => t?.reference === "capture"),
   }
+}
+
+/**
+ * Statuses of orders that do not count as the customer's orders: canceled ones no longer stand, and a draft order
+ * (Medusa 2's drafts are orders in status "draft") was never placed. Earn previews count with the same filter.
+ */
+export const NOT_PLACED_STATUSES = ["canceled", "draft"]
+
+/**
+ * How many orders of the customer were placed before `before` (an ISO instant, millisecond precision, as v1 compares)
+ * and still stand, `order_id` itself excluded. The filter runs in the order module's SQL and only ids come back, so
+ * the cost stays one statement and a column of ids however long the customer's history is (reading the history
+ * through the customer's orders link hydrated every one of them for each award).
+ */
+export async function earlierOrderCount(query: Query, customer_id: string, order_id: string, before: string): Promise<number> {
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id"],
+    filters: { customer_id, status: { $nin: NOT_PLACED_STATUSES }, created_at: { $lt: before } },
+  })
+  return data.filter((o: { id: string } | null) => o && o.id !== order_id).length
 }
 
 /**
