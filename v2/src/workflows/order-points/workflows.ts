@@ -50,36 +50,51 @@ async function compensate(posted: string[] | undefined, { container }: { contain
  */
 export const accrueOrderStep = createStep(
   "loyalty-accrue-order",
-  async ({ order_id, key_checked }: { order_id: string; key_checked?: boolean }, { container }) => {
-    const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
-    const key = EntryKeys.accrual(order_id)
-    const stored = key_checked ? null : await loyalty.findEntryByKey(key)
-    if (stored) return new StepResponse<OrderPointsOutcome, string[]>(replayedAccrual(stored), [])
-    const order = await loadOrderForLoyalty(container, order_id)
-    if (!order) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "not_found", entries: [] }, [])
-    if (order.status === "canceled") return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [] }, [])
-    if (!order.customer?.has_account) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "guest", entries: [] }, [])
-    const rulebook = loyalty.getRulebook()
-    const customer_id = order.customer.id
-    // The account is opened (with the base tier) by the posting when missing; the facts see it as locked.
-    const posted = await loyalty.postUnderLock(customer_id, key, ({ account, orderEntries }) => {
-      if (orderLedgerState(orderEntries).canceled) return null
-      const facts = accrualFacts(order, account)
-      const result = evaluateAccrual(rulebook, facts)
-      const { pending_days, spendable_on } = rulebook.program
-      // spendable_on "captured": pending until payment.captured activates it, unless the capture came first.
-      const pending = accruesPending(rulebook.program, order.captured)
-      return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
-    }, order_id, memberContextSource(container, customer_id))
-    const tier_changes = posted.tier_changes ?? []
-    const groups_stay = groupsStay(rulebook, tier_changes)
-    if (!posted.entry) return new StepResponse<OrderPointsOutcome, string[]>({ status: "skipped", reason: "canceled", entries: [], customer_id, tier_changes, groups_stay }, [])
-    if (posted.replayed) return new StepResponse<OrderPointsOutcome, string[]>(replayedAccrual(posted.entry), [])
-    const outcome: OrderPointsOutcome = { status: "posted", entries: [pick(posted.entry)], customer_id, tier_changes, groups_stay, refunded: order.refunded }
-    return new StepResponse(outcome, [posted.entry.id])
+  async (input: { order_id: string; key_checked?: boolean }, { container }) => {
+    const { outcome, appended } = await awardOrderAccrual(container, input)
+    return new StepResponse<OrderPointsOutcome, string[]>(outcome, appended)
   },
   compensate
 )
+
+/**
+ * The accrual step's work (accrueOrderStep, and accrueOrder without the engine): what it did, and the ids of the
+ * entries it appended (what a compensation takes back).
+ */
+async function awardOrderAccrual(
+  container: MedusaContainer,
+  { order_id, key_checked }: { order_id: string; key_checked?: boolean }
+): Promise<{ outcome: OrderPointsOutcome; appended: string[] }> {
+  const loyalty = container.resolve<LoyaltyModuleService>(LOYALTY_MODULE)
+  const key = EntryKeys.accrual(order_id)
+  const skipped = (reason: OrderPointsOutcome["reason"], more: Partial<OrderPointsOutcome> = {}) => ({ outcome: { status: "skipped" as const, reason, entries: [], ...more }, appended: [] })
+  const stored = key_checked ? null : await loyalty.findEntryByKey(key)
+  if (stored) return { outcome: replayedAccrual(stored), appended: [] }
+  const order = await loadOrderForLoyalty(container, order_id)
+  if (!order) return skipped("not_found")
+  if (order.status === "canceled") return skipped("canceled")
+  if (!order.customer?.has_account) return skipped("guest")
+  const rulebook = loyalty.getRulebook()
+  const customer_id = order.customer.id
+  // The account is opened (with the base tier) by the posting when missing; the facts see it as locked.
+  const posted = await loyalty.postUnderLock(customer_id, key, ({ account, orderEntries }) => {
+    if (orderLedgerState(orderEntries).canceled) return null
+    const facts = accrualFacts(order, account)
+    const result = evaluateAccrual(rulebook, facts)
+    const { pending_days, spendable_on } = rulebook.program
+    // spendable_on "captured": pending until payment.captured activates it, unless the capture came first.
+    const pending = accruesPending(rulebook.program, order.captured)
+    return accrualEntryDraft({ customer_id, order_id, idempotency_key: key, rulebook_version: rulebook.version, result, order_total_minor: order.total_minor, pending, pending_days, spendable_on, facts })
+  }, order_id, memberContextSource(container, customer_id))
+  const tier_changes = posted.tier_changes ?? []
+  const groups_stay = groupsStay(rulebook, tier_changes)
+  if (!posted.entry) return skipped("canceled", { customer_id, tier_changes, groups_stay })
+  if (posted.replayed) return { outcome: replayedAccrual(posted.entry), appended: [] }
+  return {
+    outcome: { status: "posted", entries: [pick(posted.entry)], customer_id, tier_changes, groups_stay, refunded: order.refunded },
+    appended: [posted.entry.id],
+  }
+}
 
 /** An accrual already stored: nothing was written, so nothing follows (no sweep, no group sync, no event). */
 const replayedAccrual = (stored: EntryRow): OrderPointsOutcome => ({ status: "replayed", entries: [pick(stored)], customer_id: stored.customer_id, groups_stay: true })
@@ -164,33 +179,67 @@ const memberOf = (outcome: OrderPointsOutcome) =>
 
 const tierChangesOf = (outcome: OrderPointsOutcome) => transform({ outcome }, ({ outcome }) => ({ changes: outcome.tier_changes ?? [] }))
 
+/** The refund sweep after an accrual: only a posted accrual of an order with refunds recorded has any to claw. */
+const sweepAfter = (order_id: string, accrual: OrderPointsOutcome) => ({ order_id, skip: accrual.status !== "posted" || !accrual.refunded })
+
+/** Whose tier groups follow the accrual and its sweep: none when both leave the groups as they are. */
+const groupsAfter = (accrual: OrderPointsOutcome, refunds: OrderPointsOutcome) => ({
+  customer_id: accrual.groups_stay && refunds.groups_stay ? null : accrual.customer_id ?? refunds.customer_id ?? null,
+})
+
+const tierChangesAfter = (accrual: OrderPointsOutcome, refunds: OrderPointsOutcome) => ({ changes: [...(accrual.tier_changes ?? []), ...(refunds.tier_changes ?? [])] })
+
 export const accrueOrderWorkflow = createWorkflow("loyalty-accrue-order", (input: { order_id: string; key_checked?: boolean }) => {
   const accrual = accrueOrderStep(input)
   // Refunds handled before the accrual wrote nothing (nothing to claw from yet): sweep them now, when there are any.
-  const sweep = transform({ input, accrual }, ({ input, accrual }) => ({ order_id: input.order_id, skip: accrual.status !== "posted" || !accrual.refunded }))
-  const refunds = clawbackRefundsStep(sweep).config({ name: "loyalty-accrue-order-sweep-refunds" })
-  const groups = syncTierGroupsStep(
-    transform({ accrual, refunds }, ({ accrual, refunds }) => ({
-      customer_id: accrual.groups_stay && refunds.groups_stay ? null : accrual.customer_id ?? refunds.customer_id ?? null,
-    }))
-  )
-  emitTierChangesStep(transform({ accrual, refunds }, ({ accrual, refunds }) => ({ changes: [...(accrual.tier_changes ?? []), ...(refunds.tier_changes ?? [])] })))
+  const refunds = clawbackRefundsStep(transform({ input, accrual }, ({ input, accrual }) => sweepAfter(input.order_id, accrual)))
+    .config({ name: "loyalty-accrue-order-sweep-refunds" })
+  const groups = syncTierGroupsStep(transform({ accrual, refunds }, ({ accrual, refunds }) => groupsAfter(accrual, refunds)))
+  emitTierChangesStep(transform({ accrual, refunds }, ({ accrual, refunds }) => tierChangesAfter(accrual, refunds)))
   return new WorkflowResponse({ accrual, refunds, groups })
 })
 
 /**
+ * What follows an accrual accrueOrder posted without the engine (the refund sweep, the tier groups, the tier
+ * events), as accrueOrderWorkflow runs them after its accrual step.
+ */
+export const accrualFollowUpsWorkflow = createWorkflow("loyalty-accrual-follow-ups", (input: { order_id: string; accrual: OrderPointsOutcome }) => {
+  const refunds = clawbackRefundsStep(transform({ input }, ({ input }) => sweepAfter(input.order_id, input.accrual)))
+    .config({ name: "loyalty-accrual-follow-ups-sweep-refunds" })
+  const groups = syncTierGroupsStep(transform({ input, refunds }, ({ input, refunds }) => groupsAfter(input.accrual, refunds)))
+    .config({ name: "loyalty-accrual-follow-ups-groups" })
+  emitTierChangesStep(transform({ input, refunds }, ({ input, refunds }) => tierChangesAfter(input.accrual, refunds)))
+    .config({ name: "loyalty-accrual-follow-ups-tier-events" })
+  return new WorkflowResponse({ refunds, groups })
+})
+
+/** Nothing to sweep, no groups to move, no event: an accrual that needs no follow-up (most orders). */
+const needsFollowUps = (a: OrderPointsOutcome) =>
+  (a.status === "posted" && a.refunded === true) || (!a.groups_stay && !!a.customer_id) || (a.tier_changes?.length ?? 0) > 0
+
+const NO_SWEEP: OrderPointsOutcome = { status: "skipped", entries: [], groups_stay: true }
+
+/**
  * order.placed's entry point (the subscriber): a redelivery of an order already awarded costs one lookup of the
- * accrual's idempotency key, before the order is read or a workflow runs; anything else runs accrueOrderWorkflow
- * (whose posting checks the key again under the member's lock, so a concurrent delivery still writes once).
+ * accrual's idempotency key, before the order is read; otherwise the accrual is posted as accrueOrderStep posts it
+ * (the posting checks the key again under the member's lock, so a concurrent delivery still writes once), without
+ * the workflow engine: its bookkeeping cost more CPU than the award, inside the checkout's response window (the
+ * in-process event bus starts subscribers while the completion route still reads the order). Only an accrual that
+ * needs a follow-up runs accrualFollowUpsWorkflow, and when that fails the entry is taken back as accrueOrderWorkflow's
+ * compensation would. accrueOrderWorkflow stays for reconcile and callers' own flows.
  */
 export async function accrueOrder(container: MedusaContainer, order_id: string) {
   const stored = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).findEntryByKey(EntryKeys.accrual(order_id))
-  if (stored) {
-    const refunds: OrderPointsOutcome = { status: "skipped", entries: [], groups_stay: true }
-    return { accrual: replayedAccrual(stored), refunds, groups: null }
+  if (stored) return { accrual: replayedAccrual(stored), refunds: NO_SWEEP, groups: null }
+  const { outcome: accrual, appended } = await awardOrderAccrual(container, { order_id, key_checked: true })
+  if (!needsFollowUps(accrual)) return { accrual, refunds: NO_SWEEP, groups: null }
+  try {
+    const { result } = await accrualFollowUpsWorkflow(container).run({ input: { order_id, accrual } })
+    return { accrual, ...result }
+  } catch (e) {
+    await compensate(appended, { container })
+    throw e
   }
-  const { result } = await accrueOrderWorkflow(container).run({ input: { order_id, key_checked: true } })
-  return result
 }
 
 /**
