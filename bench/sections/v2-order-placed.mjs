@@ -2,7 +2,7 @@
 // plugin against Medusa v2's own admin order retrieval of the same order.
 //  1. First award: orders created with Medusa's createOrderWorkflow (it emits no order.placed, so no order is
 //     awarded before it is measured), then, per order, the app's bench route POST /admin/loyalty-bench/order-placed/:id
-//     runs the plugin's own order.placed subscriber (accrueOrder: key lookup, then accrueOrderWorkflow) in the server process; against
+//     runs the plugin's own order.placed subscriber (accrueOrder: key lookup, the posting, and the follow-ups workflow when the accrual needs one) in the server process; against
 //     GET /admin/orders/:id of the same order (Medusa's default admin fields). Both are timed by the bench over HTTP
 //     (same admin token, same connection handling), which one runs first alternates; the subscriber's duration
 //     measured inside the server is reported too.

@@ -310,6 +310,36 @@ medusaIntegrationTestRunner({
       expect([await points(first.id), await points(second.id)]).toEqual([39 + 100, 39])
     })
 
+    it("takes an order's accrual back, and leaves the member's tier groups as they were, when the tier group move after it fails", async () => {
+      const customer = await store.registerCustomer("follow-up-fails@loyalty.test")
+      await waitFor("the Bronze group", async () => (await groupNamesOf(customer.id)).join() === "Loyalty: Bronze")
+      // An order without its events delivered (created in the order module): accrueOrder is order.placed's handler.
+      const [order] = await getContainer().resolve<any>(Modules.ORDER).createOrders([
+        { currency_code: "eur", customer_id: customer.id, email: customer.email, region_id: store.region.id, items: [{ title: "x", quantity: 1, unit_price: 1000 }] },
+      ])
+      const customers = getContainer().resolve<any>(Modules.CUSTOMER)
+      // The move's first call (out of Bronze) fails, before any group changed.
+      const remove = customers.removeCustomerFromGroup
+      customers.removeCustomerFromGroup = async () => {
+        throw new Error("customer module unavailable")
+      }
+      const { accrueOrder } = await import("../../src/workflows/order-points/workflows")
+      try {
+        // 1,000 + the first-order bonus lifts the member to Silver: the group move is the follow-up that fails.
+        // (Medusa's workflow run rejects with the step's error as a plain object: matched by its message.)
+        await expect(accrueOrder(getContainer(), order.id)).rejects.toMatchObject({ message: "customer module unavailable" })
+      } finally {
+        customers.removeCustomerFromGroup = remove
+      }
+      const entries = await loyalty().listLoyaltyLedgerEntries({ customer_id: customer.id }, { order: { seq: "ASC" } })
+      expect(entries.map((e: { kind: string; points: number; order_id: string | null }) => [e.kind, e.points, e.order_id])).toEqual([
+        ["accrual", 1100, order.id],
+        ["adjustment", -1100, null], // the workflow compensation of the accrual
+      ])
+      expect(await loyalty().findAccount(customer.id)).toMatchObject({ points_balance: 0, tier: "bronze" })
+      expect(await groupNamesOf(customer.id)).toEqual(["Loyalty: Bronze"])
+    })
+
     it("leaves a tombstone when the cancel is handled before order.placed, and the late placed earns nothing", async () => {
       const customer = await store.registerCustomer("out-of-order@loyalty.test")
       // An order whose events have not been delivered yet (created in the order module: no order.placed emitted).
