@@ -213,11 +213,14 @@ export const accrualFollowUpsWorkflow = createWorkflow("loyalty-accrual-follow-u
   return new WorkflowResponse({ refunds, groups })
 })
 
-/** Nothing to sweep, no groups to move, no event: an accrual that needs no follow-up (most orders). */
-const needsFollowUps = (a: OrderPointsOutcome) =>
-  (a.status === "posted" && a.refunded === true) || (!a.groups_stay && !!a.customer_id) || (a.tier_changes?.length ?? 0) > 0
-
 const NO_SWEEP: OrderPointsOutcome = { status: "skipped", entries: [], groups_stay: true }
+
+/**
+ * Whether any follow-up has work after `accrual`, by the same decisions the workflows take (sweepAfter, groupsAfter,
+ * tierChangesAfter; a sweep that runs may add its own): nothing to sweep, no groups to move and no event is most orders.
+ */
+const needsFollowUps = (order_id: string, accrual: OrderPointsOutcome) =>
+  !sweepAfter(order_id, accrual).skip || groupsAfter(accrual, NO_SWEEP).customer_id !== null || tierChangesAfter(accrual, NO_SWEEP).changes.length > 0
 
 /**
  * order.placed's entry point (the subscriber): a redelivery of an order already awarded costs one lookup of the
@@ -232,7 +235,7 @@ export async function accrueOrder(container: MedusaContainer, order_id: string) 
   const stored = await container.resolve<LoyaltyModuleService>(LOYALTY_MODULE).findEntryByKey(EntryKeys.accrual(order_id))
   if (stored) return { accrual: replayedAccrual(stored), refunds: NO_SWEEP, groups: null }
   const { outcome: accrual, appended } = await awardOrderAccrual(container, { order_id, key_checked: true })
-  if (!needsFollowUps(accrual)) return { accrual, refunds: NO_SWEEP, groups: null }
+  if (!needsFollowUps(order_id, accrual)) return { accrual, refunds: NO_SWEEP, groups: null }
   try {
     const { result } = await accrualFollowUpsWorkflow(container).run({ input: { order_id, accrual } })
     return { accrual, ...result }

@@ -39,10 +39,10 @@ export async function findAccount(knex: Knex, customer_id: string): Promise<Acco
   return rows[0] ? accountRow(rows[0]) : null
 }
 
-/** The account under its row lock (SELECT … FOR UPDATE), held until the transaction ends; null when there is none. */
 /** The account row lock's statement; `customer` is `?` (bound) or an SQL literal (ledger.ts lockAccountWithEntries). */
 export const lockAccountSql = (customer: string): string => `SELECT * FROM loyalty_account WHERE customer_id = ${customer} FOR UPDATE`
 
+/** The account under its row lock (SELECT … FOR UPDATE), held until the transaction ends; null when there is none. */
 export async function lockAccount(knex: Knex, customer_id: string): Promise<AccountRow | null> {
   const { rows } = await knex.raw(lockAccountSql("?"), [customer_id])
   return rows[0] ? accountRow(rows[0]) : null
