@@ -51,6 +51,18 @@ export function costRatio(value, baseline, unit) {
   return higherIsBetter(unit) ? baseline / value : value / baseline
 }
 
+/**
+ * The cost ratio of two throughputs measured in paired rounds (`plugin[i]` and `baseline[i]` ran back to back, in
+ * alternating order): the median over the rounds of each round's baseline ÷ plugin. On a shared machine whose load
+ * drifts over minutes, a pair sees the same load and the drift cancels in its ratio; the ratio of the two medians
+ * would compare rounds that ran at different times.
+ * @param {number[]} plugin @param {number[]} baseline @returns {number}
+ */
+export function pairedThroughputCost(plugin, baseline) {
+  if (plugin.length !== baseline.length) throw new Error(`paired rounds differ in number: ${plugin.length} vs ${baseline.length}`)
+  return median(plugin.map((rps, i) => costRatio(rps, baseline[i], "orders/s")))
+}
+
 /** "ok" when the ratio is within the target (a maximum), "over" otherwise; undefined without a target. */
 export function verdictOf(ratio, target) {
   if (target === undefined || target === null) return undefined

@@ -18,7 +18,7 @@ const TARGET = 1.05
 
 /** @param {import("../lib/context.mjs").BenchContext} ctx */
 export async function run(ctx) {
-  const size = ctx.quick ? { rounds: 2, carts: 4 } : { rounds: 4, carts: 8 }
+  const size = ctx.quick ? { rounds: 2, carts: 4 } : { rounds: 6, carts: 8 }
   const { createAdmin, createCustomer, expectOk, prepareCart, redeemPoints } = ctx.require("../scripts/lib/commerce.js")
   const { region, variant_id } = await ctx.fixtures()
   const store = await ctx.store()

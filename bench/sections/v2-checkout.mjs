@@ -31,7 +31,7 @@ export async function run(ctx) {
     ctx.note(V2_MISSING)
     return []
   }
-  const size = ctx.quick ? { rounds: 2, carts: 3, profiled: 3 } : { rounds: 4, carts: 8, profiled: 5 }
+  const size = ctx.quick ? { rounds: 2, carts: 3, profiled: 3 } : { rounds: 6, carts: 8, profiled: 5 }
   const v2 = await ctx.v2()
   const bare = await ctx.v2Baseline()
   const stamp = Date.now()
