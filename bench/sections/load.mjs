@@ -7,6 +7,7 @@
 // ledger (none missing, none twice): anything else fails the section. The throughput ratio is the median of each
 // round's pair (pairedThroughputCost): the two stores' rounds of one round ran back to back under the same load.
 import { median, nowMs, pairedThroughputCost, percentile, rotation } from "../lib/stats.mjs"
+import { processCpuMs } from "../lib/machine.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const MEMBERS = 50
@@ -25,19 +26,22 @@ export async function run(ctx) {
   try {
     stores = await startV1Stores(ctx, { prefix: "loyalty_bench_load", members: MEMBERS })
 
-    const results = new Map(stores.map((s) => [s.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], settle_ms: [] }]))
+    const results = new Map(stores.map((s) => [s.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], settle_ms: [], cpu_ms_per_order: [] }]))
     const round = async (store, measured) => {
       // The dirty pages of the rounds before are written out first (one cluster holds both stores' databases), so a
       // round does not pay for the checkpoint the previous one left behind.
       await query(store.proc.databaseUrl, "CHECKPOINT")
+      const cpu0 = processCpuMs(store.proc.pid)
       const t0 = nowMs()
       const done = await Promise.all(store.members.map((m) => checkout(commerce, store, m)))
       const wall = nowMs() - t0
       const orders = done.map((d) => d.order_id)
       const settled = await earnedOnce(query, store, orders, t0)
+      const cpu_ms_per_order = (processCpuMs(store.proc.pid) - cpu0) / orders.length
       if (!measured) return
       const r = results.get(store.label)
       r.rps.push((orders.length / wall) * 1000)
+      r.cpu_ms_per_order.push(cpu_ms_per_order)
       r.complete_ms.push(...done.map((d) => d.complete_ms))
       r.checkout_ms.push(...done.map((d) => d.checkout_ms))
       if (!store.withoutPlugin) {
@@ -45,7 +49,7 @@ export async function run(ctx) {
         r.earned_rps.push((orders.length / settled) * 1000)
       }
       const line = `${store.label}: ${((orders.length / wall) * 1000).toFixed(1)} orders/s, completion p50 ` +
-        `${median(done.map((d) => d.complete_ms)).toFixed(0)} ms, p99 ${percentile(done.map((d) => d.complete_ms), 99).toFixed(0)} ms`
+        `${median(done.map((d) => d.complete_ms)).toFixed(0)} ms, p99 ${percentile(done.map((d) => d.complete_ms), 99).toFixed(0)} ms, server CPU ${cpu_ms_per_order.toFixed(0)} ms per order`
       ctx.log(`    ${line}${store.withoutPlugin ? "" : `, every order earned once ${settled.toFixed(0)} ms after the round began`}`)
     }
 
@@ -66,7 +70,8 @@ export async function run(ctx) {
       `${MEMBERS} members, each store in its own child process on its own database (the baseline's config has no plugin), ` +
         `1 warm-up round then ${size.rounds} rounds of ${MEMBERS} concurrent storefront checkouts per store (8 HTTP requests each), ` +
         `alternating which store goes first; throughput = orders / wall time of the round, compared round by round (the median ` +
-        `of the ${size.rounds} pairs' ratios); latencies pooled over the rounds. ` +
+        `of the ${size.rounds} pairs' ratios); latencies pooled over the rounds; server CPU per order = the store process's CPU ` +
+        `from a round's start until its orders had earned, / orders. ` +
         `Every plugin order had exactly one accrual entry after its round (${(size.rounds + 1) * MEMBERS} orders checked), the baseline none. ` +
         `Goal throughput >= 0.9x the baseline's: ${1 / cost >= 0.9 ? "met" : "NOT met"} (${(1 / cost).toFixed(2)}x; rounds ` +
         `${p.rps.map((x, i) => (x / b.rps[i]).toFixed(2)).join(", ")}; ratio of the medians ${(median(p.rps) / median(b.rps)).toFixed(2)}x)`
@@ -87,6 +92,8 @@ export async function run(ctx) {
       stat(PLUGIN, "orders earned per second (until the last accrual entry)", "orders/s", p.earned_rps, {
         ...vs(`${MEMBERS} concurrent checkouts: throughput`), ratio: pairedThroughputCost(p.earned_rps, b.rps), p99: undefined,
       }),
+      stat(PLUGIN, "server CPU per order under load", "ms", p.cpu_ms_per_order, vs("server CPU per order under load")),
+      stat(BASE, "server CPU per order under load", "ms", b.cpu_ms_per_order),
       { name: `${PLUGIN}: orders without exactly one accrual entry`, unit: "orders", median: 0, n: (size.rounds + 1) * MEMBERS, max: 0 },
     ]
   } finally {
