@@ -61,3 +61,32 @@ export function processCpuMs(pid) {
 }
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat's times, is 100 on every architecture Node runs on. */
 const CLOCK_TICKS_PER_S = 100
+
+/**
+ * Waits until this machine's CPUs are idle (at least `idle_share` of every core's time idle over a `window_ms`
+ * window, from /proc/stat), `max_ms` at most; returns the ms waited. Before a load round: the work the round before
+ * left behind (PostgreSQL's autovacuum, the stores' own event handlers, a garbage collection) would otherwise land
+ * on whichever store goes second. Waits nothing where /proc is not there.
+ * @param {{ idle_share?: number, window_ms?: number, max_ms?: number }} [opts] @returns {Promise<number>}
+ */
+export async function waitForIdleCpu({ idle_share = 0.9, window_ms = 500, max_ms = 60_000 } = {}) {
+  const t0 = Date.now()
+  for (;;) {
+    const before = cpuTicks()
+    await new Promise((r) => setTimeout(r, window_ms))
+    const after = cpuTicks()
+    if (!before || !after) return Date.now() - t0
+    const total = after.total - before.total
+    if (total <= 0 || (after.idle - before.idle) / total >= idle_share || Date.now() - t0 >= max_ms) return Date.now() - t0
+  }
+}
+
+/** All CPUs' ticks so far, and the idle ones among them (idle + iowait), from /proc/stat's first line; null without /proc. */
+function cpuTicks() {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number)
+    return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3] + fields[4] }
+  } catch {
+    return null
+  }
+}

@@ -7,7 +7,7 @@
 // ledger (none missing, none twice): anything else fails the section. The throughput ratio is the median of each
 // round's pair (pairedThroughputCost): the two stores' rounds of one round ran back to back under the same load.
 import { median, nowMs, pairedThroughputCost, percentile, rotation } from "../lib/stats.mjs"
-import { processCpuMs } from "../lib/machine.mjs"
+import { processCpuMs, waitForIdleCpu } from "../lib/machine.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const MEMBERS = 50
@@ -28,9 +28,10 @@ export async function run(ctx) {
 
     const results = new Map(stores.map((s) => [s.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], settle_ms: [], cpu_ms_per_order: [] }]))
     const round = async (store, measured) => {
-      // The dirty pages of the rounds before are written out first (one cluster holds both stores' databases), so a
-      // round does not pay for the checkpoint the previous one left behind.
+      // The dirty pages of the rounds before are written out first (one cluster holds both stores' databases) and the
+      // machine goes idle (autovacuum, the other store's handlers), so a round does not pay for the one before it.
       await query(store.proc.databaseUrl, "CHECKPOINT")
+      await waitForIdleCpu()
       const cpu0 = processCpuMs(store.proc.pid)
       const t0 = nowMs()
       const done = await Promise.all(store.members.map((m) => checkout(commerce, store, m)))

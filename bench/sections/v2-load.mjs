@@ -9,6 +9,7 @@
 // counted in each app's process) is reported beside it: the plugin's cost without the machine's noise in it.
 import { median, nowMs, pairedThroughputCost, percentile, rotation } from "../lib/stats.mjs"
 import { completeV2Cart, prepareV2Cart } from "../lib/v2-checkout.mjs"
+import { waitForIdleCpu } from "../lib/machine.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 const MEMBERS = 50
@@ -24,6 +25,9 @@ export async function run(ctx) {
     return []
   }
   const size = ctx.quick ? { rounds: 2 } : { rounds: 6 }
+  // Both apps freshly booted on fresh databases: neither carries the earlier sections' orders and requests (the
+  // plugin app's would otherwise be the longer history: see v2_checkout's ballast).
+  await ctx.alone()
   const apps = [
     { label: PLUGIN, withoutPlugin: false, v2: await ctx.v2() },
     { label: BASE, withoutPlugin: true, v2: await ctx.v2Baseline() },
@@ -113,19 +117,12 @@ export async function run(ctx) {
 
 /**
  * Before a round: PostgreSQL writes out the dirty pages of the rounds before (CHECKPOINT; both apps' databases live
- * in one cluster) and each app goes idle (under 5 % of a core over half a second; 30 s at most), so a round does not
- * pay for the work the previous one left behind.
+ * in one cluster) and the machine goes idle (autovacuum, the other app's subscribers, a garbage collection:
+ * waitForIdleCpu), so a round does not pay for the work the previous one left behind.
  */
 async function quiet(apps) {
   await apps[0].v2.query("CHECKPOINT")
-  const deadline = Date.now() + 30_000
-  for (const a of apps) {
-    for (;;) {
-      const cpu0 = await a.v2.cpuMs()
-      await new Promise((r) => setTimeout(r, 500))
-      if ((await a.v2.cpuMs()) - cpu0 < 25 || Date.now() > deadline) break
-    }
-  }
+  await waitForIdleCpu()
 }
 
 /**
