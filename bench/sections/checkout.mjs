@@ -10,6 +10,7 @@
 //     starts once the plugin store's previous order has its accrual entry: the completion is timed alone, not with
 //     the previous order's order.placed handlers (accrual, settlement, referral) running beside it on the same cores
 //     (those are the order_placed and load sections' to measure).
+import { processCpuMs } from "../lib/machine.mjs"
 import { countSql } from "../lib/sql-count.mjs"
 import { median, nowMs, percentile } from "../lib/stats.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
@@ -66,7 +67,7 @@ export async function run(ctx) {
     `${size.rounds * size.carts} completions per variant, one at a time (A/B then B/A per round), each cart ` +
       `prepared beforehand (items, address, shipping, manual payment); the baseline is a plain Medusa fixed discount of the same value. ` +
       `Without a loyalty code: ${size.rounds * size.carts} completions per store, the store with the plugin and the same store without it ` +
-      `each in its own child process, each completion started once the plugin store's previous order had its accrual entry`
+      `each in its own child process, each completion started once the plugin store's previous order had its accrual entry and both store processes were idle`
   )
   const loyaltyP50 = median(ms.loyalty)
   const plainP50 = median(ms.plain)
@@ -99,7 +100,9 @@ export async function run(ctx) {
 /**
  * Completions of carts without any loyalty code on a store with the plugin and the same store without it (child
  * processes), prepared beforehand, one at a time, alternating (reversed every other round); each starts once the
- * plugin store's previous order has its accrual entry. Stops the shared store first (it would compete for the CPU).
+ * plugin store's previous order has its accrual entry and both store processes are idle (the accrual entry alone
+ * left the other order.placed handlers, the plugin's and Medusa's, running into the next completion). Stops the
+ * shared store first (it would compete for the CPU).
  * @returns {Promise<{ plugin: number[], base: number[] }>} the completion latencies, ms
  */
 async function withoutLoyalty(ctx, size) {
@@ -119,10 +122,20 @@ async function withoutLoyalty(ctx, size) {
         else await new Promise((r) => setTimeout(r, 5))
       }
     }
+    /** Until neither store process used more than a 10 ms clock tick of CPU over 200 ms (3 s at most). */
+    const idle = async () => {
+      const until = Date.now() + 3000
+      for (;;) {
+        const before = stores.map((s) => processCpuMs(s.proc.pid))
+        await new Promise((r) => setTimeout(r, 200))
+        if (stores.every((s, i) => processCpuMs(s.proc.pid) - before[i] <= 10) || Date.now() > until) return
+      }
+    }
     const prepare = async (s) =>
       ({ s, id: (await prepareCart(s.proc, { token: s.members[0], region: s.region, items: [{ variant_id: s.variant_id, quantity: 1 }] })).cart.id })
     const complete = async ({ s, id }) => {
       await accrued()
+      await idle()
       const t = nowMs()
       const res = expectOk(await s.members[0].api.post(`/store/carts/${id}/complete`), `POST /store/carts/${id}/complete`)
       const ms = nowMs() - t

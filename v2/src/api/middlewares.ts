@@ -1,6 +1,7 @@
 import { authenticate, defineMiddlewares, type MedusaNextFunction, type MedusaRequest, type MedusaResponse } from "@medusajs/framework/http"
 import { invalidRequestInput, requestInputProblem } from "../core/domain/http/input-guard"
 import { RULE_FILES_BODY_LIMIT_BYTES } from "../core/domain/http/rule-files-input"
+import { trackCompletion } from "../lib/checkouts-in-flight"
 import { sendLoyaltyError } from "../lib/http"
 
 /** Every plugin route lives under one of these prefixes: the input guard covers them all. */
@@ -27,6 +28,8 @@ export default defineMiddlewares({
       method: ["POST" as const],
       bodyParser: { sizeLimit: RULE_FILES_BODY_LIMIT_BYTES },
     })),
+    // Completions in flight: the order.placed subscribers let them answer before they start (lib/checkouts-in-flight).
+    { matcher: "/store/carts/:id/complete", method: ["POST" as const], middlewares: [trackCompletion] },
     // Medusa authenticates /store/customers/me only: paying with points is a signed-in member's, never a guest's.
     { matcher: "/store/carts/:id/loyalty/points", middlewares: [authenticate("customer", ["session", "bearer"])] },
     // The product earn preview is public; a logged-in customer's session or token makes it their own.

@@ -1,8 +1,13 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { afterCompletionsInFlight } from "../lib/checkouts-in-flight"
 import { accrueOrder } from "../workflows/order-points/workflows"
 
-/** order.placed → the order's points, exactly once (the idempotency key makes redeliveries no-ops: one lookup). */
+/**
+ * order.placed → the order's points, exactly once (the idempotency key makes redeliveries no-ops: one lookup), once
+ * the checkouts in flight have answered (the shopper's answer does not wait for the award).
+ */
 export default async function orderPlacedAccrue({ event: { data }, container }: SubscriberArgs<{ id: string }>) {
+  await afterCompletionsInFlight()
   await accrueOrder(container, data.id)
 }
 
