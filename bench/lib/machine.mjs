@@ -81,6 +81,22 @@ export async function waitForIdleCpu({ idle_share = 0.9, window_ms = 500, max_ms
   }
 }
 
+/**
+ * Waits until every process read by `cpuReaders` (each returns its process's CPU ms so far, at once or as a promise)
+ * used less than `busy_ms` of CPU over a `window_ms` window, `max_ms` at most: a timed request then starts without
+ * the earlier requests' background work (order.placed handlers) running beside it.
+ * @param {Array<() => number | Promise<number>>} cpuReaders @param {{ window_ms: number, busy_ms: number, max_ms: number }} opts
+ */
+export async function waitForIdleProcesses(cpuReaders, { window_ms, busy_ms, max_ms }) {
+  const until = Date.now() + max_ms
+  for (;;) {
+    const before = await Promise.all(cpuReaders.map((read) => read()))
+    await new Promise((r) => setTimeout(r, window_ms))
+    const after = await Promise.all(cpuReaders.map((read) => read()))
+    if (after.every((ms, i) => ms - before[i] < busy_ms) || Date.now() > until) return
+  }
+}
+
 /** All CPUs' ticks so far, and the idle ones among them (idle + iowait), from /proc/stat's first line; null without /proc. */
 function cpuTicks() {
   try {

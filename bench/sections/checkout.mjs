@@ -10,7 +10,7 @@
 //     starts once the plugin store's previous order has its accrual entry: the completion is timed alone, not with
 //     the previous order's order.placed handlers (accrual, settlement, referral) running beside it on the same cores
 //     (those are the order_placed and load sections' to measure).
-import { processCpuMs } from "../lib/machine.mjs"
+import { processCpuMs, waitForIdleProcesses } from "../lib/machine.mjs"
 import { countSql } from "../lib/sql-count.mjs"
 import { median, nowMs, percentile } from "../lib/stats.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
@@ -122,15 +122,8 @@ async function withoutLoyalty(ctx, size) {
         else await new Promise((r) => setTimeout(r, 5))
       }
     }
-    /** Until neither store process used more than a 10 ms clock tick of CPU over 200 ms (3 s at most). */
-    const idle = async () => {
-      const until = Date.now() + 3000
-      for (;;) {
-        const before = stores.map((s) => processCpuMs(s.proc.pid))
-        await new Promise((r) => setTimeout(r, 200))
-        if (stores.every((s, i) => processCpuMs(s.proc.pid) - before[i] <= 10) || Date.now() > until) return
-      }
-    }
+    /** Until neither store process used more than one 10 ms clock tick of CPU over 200 ms (3 s at most). */
+    const idle = () => waitForIdleProcesses(stores.map((s) => () => processCpuMs(s.proc.pid)), { window_ms: 200, busy_ms: 11, max_ms: 3000 })
     const prepare = async (s) =>
       ({ s, id: (await prepareCart(s.proc, { token: s.members[0], region: s.region, items: [{ variant_id: s.variant_id, quantity: 1 }] })).cart.id })
     const complete = async ({ s, id }) => {

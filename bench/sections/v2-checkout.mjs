@@ -22,6 +22,7 @@
 // the plugin app, so both have served as many completions at every measured one.
 import { median, percentile } from "../lib/stats.mjs"
 import { completeV2Cart, prepareV2Cart } from "../lib/v2-checkout.mjs"
+import { waitForIdleProcesses } from "../lib/machine.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 const TARGET = 1.05
@@ -97,14 +98,7 @@ export async function run(ctx) {
    * left the other order.placed subscribers of a coded order (the code's settlement, the points' bookkeeping) running
    * into the next completion, which then paid for them though its cart had no loyalty at all.
    */
-  const idle = async (app) => {
-    const until = Date.now() + 3000
-    for (;;) {
-      const cpu0 = await app.cpuMs()
-      await new Promise((r) => setTimeout(r, 100))
-      if ((await app.cpuMs()) - cpu0 < 8 || Date.now() > until) return
-    }
-  }
+  const idle = (app) => waitForIdleProcesses([() => app.cpuMs()], { window_ms: 100, busy_ms: 8, max_ms: 3000 })
   // settle: false times the completion back to back, while the previous order's subscribers may still run.
   // cpu: the server's CPU time over the completion is pushed there (whatever the process did meanwhile).
   const complete = async (c, { settle = true, cpu = null } = {}) => {
