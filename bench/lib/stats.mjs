@@ -11,6 +11,14 @@ export function median(xs) {
 }
 
 /**
+ * @param {number[]} xs @returns {number} the mean: for quantities measured in coarse steps (CPU time in 10 ms clock
+ * ticks), whose median would be one of the steps
+ */
+export function mean(xs) {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN
+}
+
+/**
  * Nearest-rank percentile (p in 0–100): the smallest value with at least p% of the values at or below it.
  * @param {number[]} xs @param {number} p
  */

@@ -4,22 +4,24 @@
 //     same value (the guard claims the loyalty code under a lock; Medusa applies both discounts alike), completed one
 //     at a time in alternating order, on the shared store.
 //  2. The plugin's SQL statements in a completion without any loyalty code (those naming a loyalty_ table; the
-//     section fails if one of them locks or writes: such a cart gets reads only).
+//     section fails if one of them locks or writes: such a cart gets reads only), and the time its guard spends in
+//     such a completion, timed inside the store.
 //  3. A cart without any loyalty code on a store with the plugin against the same cart on the same store without it
-//     (lib/v1-stores.mjs: each in its own child process), completed one at a time, alternating. Each completion
-//     starts once the plugin store's previous order has its accrual entry: the completion is timed alone, not with
-//     the previous order's order.placed handlers (accrual, settlement, referral) running beside it on the same cores
-//     (those are the order_placed and load sections' to measure).
+//     (lib/v1-stores.mjs: each in its own child process; three freshly booted pairs in a full run), completed one at
+//     a time, alternating. Each completion starts once the plugin store's previous order has its accrual entry and
+//     both store processes are idle: the completion is timed alone, not with the previous order's order.placed
+//     handlers (accrual, settlement, referral) running beside it on the same cores (those are the order_placed and
+//     load sections' to measure).
 import { processCpuMs, waitForIdleProcesses } from "../lib/machine.mjs"
 import { countSql } from "../lib/sql-count.mjs"
-import { median, nowMs, percentile } from "../lib/stats.mjs"
+import { mean, median, nowMs, percentile } from "../lib/stats.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const TARGET = 1.05
 
 /** @param {import("../lib/context.mjs").BenchContext} ctx */
 export async function run(ctx) {
-  const size = ctx.quick ? { rounds: 2, carts: 4 } : { rounds: 6, carts: 8 }
+  const size = ctx.quick ? { rounds: 2, carts: 4, boots: 1 } : { rounds: 6, carts: 8, boots: 3 }
   const { createAdmin, createCustomer, expectOk, prepareCart, redeemPoints } = ctx.require("../scripts/lib/commerce.js")
   const { region, variant_id } = await ctx.fixtures()
   const store = await ctx.store()
@@ -60,14 +62,16 @@ export async function run(ctx) {
     ctx.log(`  round ${r + 1}/${size.rounds}: loyalty code p50 ${median(ms.loyalty).toFixed(1)} ms, plain discount p50 ${median(ms.plain).toFixed(1)} ms`)
   }
   const trips = await guardStatements(ctx, store, () => cartWith(undefined), complete)
+  const own = await guardTime(store, member.id, () => cartWith(undefined), complete, size.carts * 2)
   await settled(store, member.id)
-  const alone = await withoutLoyalty(ctx, size)
+  const alone = await withoutLoyalty(ctx, { ...size, rounds: size.rounds / size.boots })
 
   ctx.note(
     `${size.rounds * size.carts} completions per variant, one at a time (A/B then B/A per round), each cart ` +
       `prepared beforehand (items, address, shipping, manual payment); the baseline is a plain Medusa fixed discount of the same value. ` +
-      `Without a loyalty code: ${size.rounds * size.carts} completions per store, the store with the plugin and the same store without it ` +
-      `each in its own child process, each completion started once the plugin store's previous order had its accrual entry and both store processes were idle`
+      `Without a loyalty code: ${size.rounds * size.carts} completions per store over ${size.boots} freshly booted pair(s), the store with the plugin and the same store without it ` +
+      `each in its own child process, each completion started once the plugin store's previous order had its accrual entry and both store processes were idle; ` +
+      `each pair's ratio of medians: ${alone.per_boot.map((x) => x.toFixed(2)).join(", ")}`
   )
   const loyaltyP50 = median(ms.loyalty)
   const plainP50 = median(ms.plain)
@@ -89,11 +93,28 @@ export async function run(ctx) {
       median: median(trips.loyalty), n: trips.loyalty.length,
     },
     { name: "all SQL statements of that completion", unit: "queries", median: median(trips.all), n: trips.all.length },
+    // The same thing in time, timed inside the store (in this process): what the plugin's guard itself adds to such
+    // a completion, free of the two-store comparison's noise.
+    {
+      name: "plugin: its own time in that completion (the advisory check + the claim's check)", unit: "ms",
+      median: median(own.guard), p99: percentile(own.guard, 99), n: own.guard.length,
+    },
+    {
+      name: "plugin: its share of that completion's latency", unit: "%",
+      median: median(own.guard.map((g, i) => (100 * g) / own.completion[i])), n: own.guard.length,
+    },
     {
       name: `${PLUGIN}: complete a cart without any loyalty code: latency`, unit: "ms", median: median(alone.plugin), p99: percentile(alone.plugin, 99),
       n: alone.plugin.length, baseline_name: `${BASE}: the same cart: latency`, target: TARGET,
     },
     { name: `${BASE}: the same cart: latency`, unit: "ms", median: median(alone.base), p99: percentile(alone.base, 99), n: alone.base.length },
+    // The server process's CPU over each of those completions, as a mean (10 ms clock ticks): steadier than latency
+    // on a shared machine, and what the plugin's own work adds.
+    {
+      name: `${PLUGIN}: server CPU over a completion without any loyalty code (mean)`, unit: "ms CPU", median: mean(alone.cpu.plugin),
+      n: alone.cpu.plugin.length, baseline_name: `${BASE}: server CPU over the same completion (mean)`,
+    },
+    { name: `${BASE}: server CPU over the same completion (mean)`, unit: "ms CPU", median: mean(alone.cpu.base), n: alone.cpu.base.length },
   ]
 }
 
@@ -103,54 +124,77 @@ export async function run(ctx) {
  * plugin store's previous order has its accrual entry and both store processes are idle (the accrual entry alone
  * left the other order.placed handlers, the plugin's and Medusa's, running into the next completion). Stops the
  * shared store first (it would compete for the CPU).
- * @returns {Promise<{ plugin: number[], base: number[] }>} the completion latencies, ms
+ * The rounds are spread over `size.boots` freshly booted pairs of stores: a pair keeps, for its whole life, whatever
+ * its processes drew at boot (which core the scheduler favours, the JIT's choices), and one pair's draw moved the
+ * ratio by ±5 % from run to run while the plugin's own work in such a completion is about 2 ms.
+ * @returns {Promise<{ plugin: number[], base: number[], cpu: { plugin: number[], base: number[] }, per_boot: number[] }>}
+ *   the completion latencies, ms, each store process's CPU ms over each completion, and each pair's latency ratio
  */
 async function withoutLoyalty(ctx, size) {
   await ctx.alone()
+  const out = { plugin: [], base: [], cpu: { plugin: [], base: [] }, per_boot: [] }
+  for (let b = 0; b < size.boots; b++) {
+    const stores = await startV1Stores(ctx, { prefix: "loyalty_bench_checkout", members: 1 })
+    try {
+      const got = await completePairs(ctx, stores, size)
+      for (const k of ["plugin", "base"]) out[k].push(...got[k]), out.cpu[k].push(...got.cpu[k])
+      out.per_boot.push(median(got.plugin) / median(got.base))
+    } finally {
+      await stopV1Stores(ctx, stores)
+    }
+  }
+  return out
+}
+
+/** One pair's share of withoutLoyalty: a warm-up completion each, then `size.rounds` alternating rounds. */
+async function completePairs(ctx, stores, size) {
   const { expectOk, prepareCart } = ctx.require("../scripts/lib/commerce.js")
   const { query } = ctx.require("../scripts/lib/store.js")
-  const stores = await startV1Stores(ctx, { prefix: "loyalty_bench_checkout", members: 1 })
-  try {
-    const [withPlugin] = stores.filter((s) => !s.withoutPlugin)
-    let previous = null // the plugin store's last order
-    const accrued = async () => {
-      const deadline = nowMs() + 60_000
-      while (previous) {
-        const rows = await query(withPlugin.proc.databaseUrl, `SELECT 1 FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [previous])
-        if (rows.length) previous = null
-        else if (nowMs() > deadline) throw new Error(`no accrual entry for ${previous} 60 s after its cart completed`)
-        else await new Promise((r) => setTimeout(r, 5))
-      }
+  const [withPlugin] = stores.filter((s) => !s.withoutPlugin)
+  let previous = null // the plugin store's last order
+  const accrued = async () => {
+    const deadline = nowMs() + 60_000
+    while (previous) {
+      const rows = await query(withPlugin.proc.databaseUrl, `SELECT 1 FROM loyalty_ledger_entry WHERE order_id = $1 AND kind = 'accrual'`, [previous])
+      if (rows.length) previous = null
+      else if (nowMs() > deadline) throw new Error(`no accrual entry for ${previous} 60 s after its cart completed`)
+      else await new Promise((r) => setTimeout(r, 5))
     }
-    /** Until neither store process used more than one 10 ms clock tick of CPU over 200 ms (3 s at most). */
-    const idle = () => waitForIdleProcesses(stores.map((s) => () => processCpuMs(s.proc.pid)), { window_ms: 200, busy_ms: 11, max_ms: 3000 })
-    const prepare = async (s) =>
-      ({ s, id: (await prepareCart(s.proc, { token: s.members[0], region: s.region, items: [{ variant_id: s.variant_id, quantity: 1 }] })).cart.id })
-    const complete = async ({ s, id }) => {
-      await accrued()
-      await idle()
-      const t = nowMs()
-      const res = expectOk(await s.members[0].api.post(`/store/carts/${id}/complete`), `POST /store/carts/${id}/complete`)
-      const ms = nowMs() - t
-      if (res.type !== "order") throw new Error(`cart ${id} completed as ${res.type}`)
-      if (!s.withoutPlugin) previous = res.data.id
-      return ms
-    }
-    ctx.log("  without a loyalty code, the store with the plugin vs without it: one warm-up completion each")
-    for (const s of stores) await complete(await prepare(s))
-    const ms = { plugin: [], base: [] }
-    for (let r = 0; r < size.rounds; r++) {
-      const carts = []
-      for (let i = 0; i < size.carts; i++) for (const s of stores) carts.push(await prepare(s))
-      if (r % 2) carts.reverse()
-      for (const c of carts) ms[c.s.withoutPlugin ? "base" : "plugin"].push(await complete(c))
-      ctx.log(`  round ${r + 1}/${size.rounds}: no code p50 ${median(ms.plugin).toFixed(1)} ms, without the plugin ${median(ms.base).toFixed(1)} ms`)
-    }
-    await accrued()
-    return ms
-  } finally {
-    await stopV1Stores(ctx, stores)
   }
+  /** Until neither store process used more than one 10 ms clock tick of CPU over 200 ms (3 s at most). */
+  const idle = () => waitForIdleProcesses(stores.map((s) => () => processCpuMs(s.proc.pid)), { window_ms: 200, busy_ms: 11, max_ms: 3000 })
+  /** Server CPU ms per completion, from /proc (10 ms ticks: a per-completion figure, meaningful as a mean). */
+  const cpu = { plugin: [], base: [] }
+  const prepare = async (s) =>
+    ({ s, id: (await prepareCart(s.proc, { token: s.members[0], region: s.region, items: [{ variant_id: s.variant_id, quantity: 1 }] })).cart.id })
+  const complete = async ({ s, id }) => {
+    await accrued()
+    await idle()
+    const cpu0 = processCpuMs(s.proc.pid)
+    const t = nowMs()
+    const res = expectOk(await s.members[0].api.post(`/store/carts/${id}/complete`), `POST /store/carts/${id}/complete`)
+    const ms = nowMs() - t
+    cpu[s.withoutPlugin ? "base" : "plugin"].push(processCpuMs(s.proc.pid) - cpu0)
+    if (res.type !== "order") throw new Error(`cart ${id} completed as ${res.type}`)
+    if (!s.withoutPlugin) previous = res.data.id
+    return ms
+  }
+  ctx.log("  without a loyalty code, the store with the plugin vs without it: one warm-up completion each")
+  for (const s of stores) await complete(await prepare(s))
+  cpu.plugin.length = cpu.base.length = 0
+  const ms = { plugin: [], base: [] }
+  for (let r = 0; r < size.rounds; r++) {
+    const carts = []
+    for (let i = 0; i < size.carts; i++) for (const s of stores) carts.push(await prepare(s))
+    if (r % 2) carts.reverse()
+    for (const c of carts) ms[c.s.withoutPlugin ? "base" : "plugin"].push(await complete(c))
+    ctx.log(
+      `  round ${r + 1}/${size.rounds}: no code p50 ${median(ms.plugin).toFixed(1)} ms, without the plugin ${median(ms.base).toFixed(1)} ms; ` +
+        `server CPU per completion ${mean(cpu.plugin).toFixed(1)} vs ${mean(cpu.base).toFixed(1)} ms`
+    )
+  }
+  await accrued()
+  return { ...ms, cpu }
 }
 
 /** Waits until every order of the member has its accrual: the store is not stopped under its order.placed handlers. */
@@ -175,6 +219,42 @@ async function fund(store, customer_id, points) {
   await manager.transaction((m) =>
     ledger.withTransaction(m).post({ customer_id, kind: "adjustment", points, idempotency_key: `bench:checkout:${customer_id}`, reason: "bench" })
   )
+}
+
+/**
+ * The time the plugin's checkout guard spends in `n` completions without any loyalty code on the shared store (its
+ * advisory read before payment and its claim's read in the order's transaction, timed by wrapping the two service
+ * methods), and each completion's latency. Each completion starts once the member's previous orders have accrued.
+ * @returns {Promise<{ guard: number[], completion: number[] }>} ms
+ */
+async function guardTime(store, customer_id, prepare, complete, n) {
+  const proto = Object.getPrototypeOf(store.container.resolve("loyaltyCheckoutService"))
+  const original = { precheckCompletion: proto.precheckCompletion, claim: proto.claim }
+  const carts = []
+  for (let i = 0; i < n; i++) carts.push(await prepare())
+  let spent = 0
+  for (const [name, fn] of Object.entries(original)) {
+    proto[name] = async function (...args) {
+      const t = nowMs()
+      try {
+        return await fn.apply(this, args)
+      } finally {
+        spent += nowMs() - t
+      }
+    }
+  }
+  const out = { guard: [], completion: [] }
+  try {
+    for (const id of carts) {
+      await settled(store, customer_id)
+      spent = 0
+      out.completion.push(await complete(id))
+      out.guard.push(spent)
+    }
+  } finally {
+    Object.assign(proto, original)
+  }
+  return out
 }
 
 /** The statements of a completion without any loyalty code: all of them, and the plugin's (they name a loyalty_ table). */
