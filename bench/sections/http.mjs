@@ -9,7 +9,7 @@ const TARGET = 1.5
 export async function run(ctx) {
   const size = ctx.quick
     ? { connections: 16, duration_s: 3, rounds: 2, warmup_s: 1, history: 10 }
-    : { connections: 16, duration_s: 5, rounds: 3, warmup_s: 2, history: 30 }
+    : { connections: 16, duration_s: 5, rounds: 5, warmup_s: 2, history: 30 }
   const { createCustomer, expectOk } = ctx.require("../scripts/lib/commerce.js")
   const store = await ctx.store()
   const member = await createCustomer(store)
