@@ -18,20 +18,22 @@ export const BASE = "medusa without the plugin"
  */
 
 /**
- * Boots the store with the plugin, then the one without, each set up with `members` customers; stops what it booted
+ * Boots the store with the plugin, then the one without (or the other way round), each set up with `members` customers; stops what it booted
  * if one fails. The caller stops them with stopV1Stores (the shared in-process store should be stopped first:
  * ctx.alone()).
  * @param {import("./context.mjs").BenchContext} ctx
- * @param {{ prefix: string, members: number }} opts `prefix`: the throwaway databases' name prefix
+ * @param {{ prefix: string, members: number, baseFirst?: boolean }} opts `prefix`: the throwaway databases' name
+ *   prefix; `baseFirst`: boot the store without the plugin first (the returned order stays plugin, base)
  * @returns {Promise<V1Store[]>}
  */
-export async function startV1Stores(ctx, { prefix, members }) {
+export async function startV1Stores(ctx, { prefix, members, baseFirst = false }) {
   const { startStoreProcess } = ctx.require("../scripts/lib/store-process.js")
   const commerce = ctx.require("../scripts/lib/commerce.js")
   /** @type {V1Store[]} */
   const stores = []
   try {
-    for (const [label, withoutPlugin] of [[PLUGIN, false], [BASE, true]]) {
+    const order = [[PLUGIN, false], [BASE, true]]
+    for (const [label, withoutPlugin] of baseFirst ? order.reverse() : order) {
       const adminUser = { email: `bench-${prefix}-${Date.now()}@example.com`, password: "bench-v1-secret" }
       ctx.log(`  booting a store in a child process: ${label}`)
       let output = ""
@@ -44,7 +46,7 @@ export async function startV1Stores(ctx, { prefix, members }) {
       stores.push({ label, withoutPlugin, proc, ...(await setUp(commerce, proc, adminUser, members)) })
       ctx.log(`  ${label}: up on ${proc.baseUrl} (boot ${proc.timings.boot} ms), ${members} members registered`)
     }
-    return stores
+    return stores.sort((a, b) => Number(a.withoutPlugin) - Number(b.withoutPlugin)) // the plugin's first, whichever booted first
   } catch (e) {
     await stopV1Stores(ctx, stores)
     throw e

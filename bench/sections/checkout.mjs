@@ -8,7 +8,8 @@
 //     section fails if one of them locks or writes: such a cart gets reads only), and the time its guard spends in
 //     such a completion, timed inside the store.
 //  3. A cart without any loyalty code on a store with the plugin against the same cart on the same store without it
-//     (lib/v1-stores.mjs: each in its own child process; three freshly booted pairs in a full run), completed one at
+//     (lib/v1-stores.mjs: each in its own child process; four freshly booted pairs in a full run, which store boots
+//     first alternating), completed one at
 //     a time, alternating. Each completion starts once the plugin store's previous order has its accrual entry and
 //     both store processes are idle: the completion is timed alone, not with the previous order's order.placed
 //     handlers (accrual, settlement, referral) running beside it on the same cores (those are the order_placed and
@@ -22,7 +23,7 @@ const TARGET = 1.05
 
 /** @param {import("../lib/context.mjs").BenchContext} ctx */
 export async function run(ctx) {
-  const size = ctx.quick ? { rounds: 2, carts: 4, boots: 1 } : { rounds: 6, carts: 8, boots: 3 }
+  const size = ctx.quick ? { rounds: 2, carts: 4, boots: 1 } : { rounds: 8, carts: 6, boots: 4 }
   const { createAdmin, createCustomer, expectOk, prepareCart, redeemPoints } = ctx.require("../scripts/lib/commerce.js")
   const { region, variant_id } = await ctx.fixtures()
   const store = await ctx.store()
@@ -135,7 +136,8 @@ export async function run(ctx) {
  * shared store first (it would compete for the CPU).
  * The rounds are spread over `size.boots` freshly booted pairs of stores: a pair keeps, for its whole life, whatever
  * its processes drew at boot (which core the scheduler favours, the JIT's choices), and one pair's draw moved the
- * ratio by ±5 % from run to run while the plugin's own work in such a completion is about 2 ms.
+ * ratio by ±5 % from run to run while the plugin's own work in such a completion is about 2 ms. Which store boots
+ * first alternates from pair to pair.
  * @returns {Promise<{ plugin: number[], base: number[], cpu: { plugin: number[], base: number[] }, per_boot: number[] }>}
  *   the completion latencies, ms, each store process's CPU ms over each completion, and each pair's latency ratio
  */
@@ -143,7 +145,8 @@ async function withoutLoyalty(ctx, size) {
   await ctx.alone()
   const out = { plugin: [], base: [], cpu: { plugin: [], base: [] }, per_boot: [] }
   for (let b = 0; b < size.boots; b++) {
-    const stores = await startV1Stores(ctx, { prefix: "loyalty_bench_checkout", members: 1 })
+    // Which store boots first alternates from pair to pair: nothing about a pair should favour one side.
+    const stores = await startV1Stores(ctx, { prefix: "loyalty_bench_checkout", members: 1, baseFirst: b % 2 === 1 })
     try {
       const got = await completePairs(ctx, stores, size)
       for (const k of ["plugin", "base"]) out[k].push(...got[k]), out.cpu[k].push(...got.cpu[k])
