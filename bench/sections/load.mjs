@@ -13,10 +13,11 @@ import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const MEMBERS = 50
 /**
- * Unmeasured checkouts each store serves just before each of its measured rounds. Rounds alternate which store goes
- * first (A B, B A, …), so without them the store going second had sat idle through the other's whole round (a minute
- * or more) and came to its round cold: in a full run both majors' second store used about a fifth more CPU per
- * order than the same store going first, whichever store it was.
+ * Unmeasured checkouts each store serves just before each of its measured rounds, so that both come to a measured
+ * round having just served checkouts: rounds alternate which store goes first (A B, B A, …), and the one going second
+ * had otherwise sat idle through the other's whole round. The second store of a round used about a fifth more CPU per
+ * order, whichever store it was; with the primer that held on for v2 (not v1), so idleness is not the whole of it
+ * (docs/performance.md).
  */
 const PRIMER = 10
 /** The goal is throughput >= 0.9x the baseline's; as a cost ratio (baseline / plugin) that is <= 1/0.9. */

@@ -14,10 +14,11 @@ import { waitForIdleCpu } from "../lib/machine.mjs"
 import { V2_MISSING, v2Installed } from "../lib/v2.mjs"
 
 /**
- * Unmeasured checkouts each app serves just before each of its measured rounds. Rounds alternate which app goes
- * first (A B, B A, …), so without them the app going second had sat idle through the other's whole round (a minute
- * or more) and came to its round cold: in a full run it used about a fifth more CPU per order than the same app
- * going first, whichever app it was.
+ * Unmeasured checkouts each app serves just before each of its measured rounds, so that both come to a measured
+ * round having just served checkouts: rounds alternate which app goes first (A B, B A, …), and the one going second
+ * had otherwise sat idle through the other's whole round. The second app of a round used about a fifth more CPU per
+ * order, whichever app it was; with the primer that held on for v2 (not v1), so idleness is not the whole of it
+ * (docs/performance.md).
  */
 const PRIMER = 10
 const MEMBERS = 50
