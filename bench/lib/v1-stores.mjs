@@ -18,8 +18,8 @@ export const BASE = "medusa without the plugin"
  */
 
 /**
- * Boots the store with the plugin, then the one without (or the other way round), each set up with `members` customers; stops what it booted
- * if one fails. The caller stops them with stopV1Stores (the shared in-process store should be stopped first:
+ * Boots the store with the plugin, then the one without (or the other way round), each set up with `members`
+ * customers; stops what it booted if one fails. The caller stops them with stopV1Stores (the shared in-process store should be stopped first:
  * ctx.alone()).
  * @param {import("./context.mjs").BenchContext} ctx
  * @param {{ prefix: string, members: number, baseFirst?: boolean }} opts `prefix`: the throwaway databases' name

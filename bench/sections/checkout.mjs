@@ -9,17 +9,18 @@
 //     such a completion, timed inside the store.
 //  3. A cart without any loyalty code on a store with the plugin against the same cart on the same store without it
 //     (lib/v1-stores.mjs: each in its own child process; four freshly booted pairs in a full run, which store boots
-//     first alternating), completed one at
-//     a time, alternating. Each completion starts once the plugin store's previous order has its accrual entry and
-//     both store processes are idle: the completion is timed alone, not with the previous order's order.placed
-//     handlers (accrual, settlement, referral) running beside it on the same cores (those are the order_placed and
-//     load sections' to measure).
+//     first alternating), completed one at a time, alternating. Each completion starts once the plugin store's
+//     previous order has its accrual entry and both store processes are idle: the completion is timed alone, not
+//     with the previous order's order.placed handlers (accrual, settlement, referral) running beside it on the same
+//     cores (those are the order_placed and load sections' to measure).
 import { processCpuMs, waitForIdleProcesses } from "../lib/machine.mjs"
 import { countSql } from "../lib/sql-count.mjs"
 import { mean, median, nowMs, percentile } from "../lib/stats.mjs"
 import { BASE, PLUGIN, startV1Stores, stopV1Stores } from "../lib/v1-stores.mjs"
 
 const TARGET = 1.05
+/** A store process is idle when it used at most one 10 ms clock tick of CPU over 200 ms (waited for 3 s at most). */
+const IDLE = { window_ms: 200, busy_ms: 11, max_ms: 3000 }
 
 /** @param {import("../lib/context.mjs").BenchContext} ctx */
 export async function run(ctx) {
@@ -52,8 +53,8 @@ export async function run(ctx) {
     return nowMs() - t
   }
 
-  /** Until this process (the shared store's) used at most one 10 ms clock tick of CPU over 200 ms (3 s at most). */
-  const idle = () => waitForIdleProcesses([() => processCpuMs(process.pid)], { window_ms: 200, busy_ms: 11, max_ms: 3000 })
+  /** Until this process (the shared store's) is idle (IDLE). */
+  const idle = () => waitForIdleProcesses([() => processCpuMs(process.pid)], IDLE)
   ctx.log(`  ${size.rounds} rounds x ${size.carts} carts per variant, completed one at a time, alternating`)
   await complete(await cartWith(await loyaltyCode())) // warm-up: plans, the guard's first claim
   await complete(await cartWith(plain))
@@ -173,8 +174,8 @@ async function completePairs(ctx, stores, size) {
       else await new Promise((r) => setTimeout(r, 5))
     }
   }
-  /** Until neither store process used more than one 10 ms clock tick of CPU over 200 ms (3 s at most). */
-  const idle = () => waitForIdleProcesses(stores.map((s) => () => processCpuMs(s.proc.pid)), { window_ms: 200, busy_ms: 11, max_ms: 3000 })
+  /** Until both store processes are idle (IDLE). */
+  const idle = () => waitForIdleProcesses(stores.map((s) => () => processCpuMs(s.proc.pid)), IDLE)
   /** Server CPU ms per completion, from /proc (10 ms ticks: a per-completion figure, meaningful as a mean). */
   const cpu = { plugin: [], base: [] }
   const prepare = async (s) =>
