@@ -31,6 +31,8 @@ export const V2_MISSING =
  *   sqlTrips with the text of each statement, in order (where the round trips go)
  * @property {() => Promise<number>} cpuMs the server process's CPU time so far (user + system, ms; GET /loyalty-bench/sql):
  *   its difference over a request is the CPU the server spent meanwhile, on that request or on anything else
+ * @property {() => Promise<{ ms: number, major_ms: number, heap_used_mb: number }>} gc the server's main-thread
+ *   garbage-collection pauses so far (all, mark-compact only; ms) and its heap in use now (GET /loyalty-bench/sql)
  * @property {() => Promise<void>} stop
  */
 
@@ -96,7 +98,11 @@ export async function startV2({ baseDbUrl, log, withoutPlugin = false }) {
       if (typeof data.cpu_us !== "number") throw new Error("the v2 app's GET /loyalty-bench/sql answers no cpu_us")
       return data.cpu_us / 1000
     }
-    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, sqlProfile, cpuMs, stop }
+    const gc = async () => {
+      const { data } = await raw.get("/loyalty-bench/sql")
+      return { ms: data.gc_ms ?? NaN, major_ms: data.gc_major_ms ?? NaN, heap_used_mb: data.heap_used_mb ?? NaN }
+    }
+    return { app, api, hooks, admin, shop, variant_id, query, sqlTrips, sqlProfile, cpuMs, gc, stop }
   } catch (e) {
     await stop().catch(() => {})
     throw e

@@ -51,7 +51,7 @@ export async function run(ctx) {
     ctx.log(`  ${a.label}: ${MEMBERS} members registered on ${a.v2.app.baseUrl}`)
   }
 
-  const results = new Map(apps.map((a) => [a.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], cpu_ms_per_order: [] }]))
+  const results = new Map(apps.map((a) => [a.label, { rps: [], earned_rps: [], complete_ms: [], checkout_ms: [], cpu_ms_per_order: [], gc_ms_per_order: [] }]))
   const checkout = async (a, member) => {
     const t0 = nowMs()
     const cart_id = await prepareV2Cart(a.v2, member)
@@ -61,23 +61,27 @@ export async function run(ctx) {
   const round = async (a, measured, members = a.members) => {
     await quiet(apps)
     const cpu0 = await a.v2.cpuMs()
+    const gc0 = await a.v2.gc()
     const t0 = nowMs()
     const done = await Promise.all(members.map((m) => checkout(a, m)))
     const wall = nowMs() - t0
     const orders = done.map((d) => d.order_id)
     const settled = await earnedOnce(a, orders, t0)
     const cpu_ms = (await a.v2.cpuMs()) - cpu0
+    const gc1 = await a.v2.gc()
     if (!measured) return
     const r = results.get(a.label)
     r.rps.push((orders.length / wall) * 1000)
     r.cpu_ms_per_order.push(cpu_ms / orders.length)
+    r.gc_ms_per_order.push((gc1.ms - gc0.ms) / orders.length)
     r.complete_ms.push(...done.map((d) => d.complete_ms))
     r.checkout_ms.push(...done.map((d) => d.checkout_ms))
     if (!a.withoutPlugin) r.earned_rps.push((orders.length / settled) * 1000)
     const ms = done.map((d) => d.complete_ms)
     ctx.log(
       `    ${a.label}: ${((orders.length / wall) * 1000).toFixed(1)} orders/s, completion p50 ${median(ms).toFixed(0)} ms, ` +
-        `p99 ${percentile(ms, 99).toFixed(0)} ms, server CPU ${(cpu_ms / orders.length).toFixed(0)} ms per order${a.withoutPlugin ? "" : `, every order earned once ${settled.toFixed(0)} ms after the round began`}`
+        `p99 ${percentile(ms, 99).toFixed(0)} ms, server CPU ${(cpu_ms / orders.length).toFixed(0)} ms per order (GC pauses ${((gc1.ms - gc0.ms) / orders.length).toFixed(1)} ms, ` +
+        `mark-compact ${((gc1.major_ms - gc0.major_ms) / orders.length).toFixed(1)} ms; heap ${gc0.heap_used_mb} MB at the start)${a.withoutPlugin ? "" : `, every order earned once ${settled.toFixed(0)} ms after the round began`}`
     )
   }
 
@@ -125,6 +129,9 @@ export async function run(ctx) {
     stat(PLUGIN, "orders earned per second (until the last accrual entry)", "orders/s", p.earned_rps, { ...vs(tput), ratio: pairedThroughputCost(p.earned_rps, b.rps), p99: undefined }),
     stat(PLUGIN, "server CPU per order under load", "ms", p.cpu_ms_per_order, vs("server CPU per order under load")),
     stat(BASE, "server CPU per order under load", "ms", b.cpu_ms_per_order),
+    // Of that CPU, the main thread's garbage-collection pauses (a PerformanceObserver in the server).
+    stat(PLUGIN, "server GC pauses per order under load", "ms", p.gc_ms_per_order, vs("server GC pauses per order under load")),
+    stat(BASE, "server GC pauses per order under load", "ms", b.gc_ms_per_order),
     { name: `${PLUGIN}: orders without exactly one accrual entry`, unit: "orders", median: 0, n: checked, max: 0 },
   ]
 }

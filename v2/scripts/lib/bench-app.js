@@ -107,6 +107,14 @@ const PRELOAD = `const fs = require("fs")
 const path = require("path")
 // texts: the statements' text (the last 5000), so a profile can say where the round trips go.
 const counter = (globalThis.__loyaltyBenchSql = { count: 0, texts: [] })
+// gc: the main thread's garbage-collection pauses so far (ms; major: mark-compact), beside the CPU the route answers.
+const gc = (globalThis.__loyaltyBenchGc = { ms: 0, major_ms: 0 })
+new (require("perf_hooks").PerformanceObserver)((list) => {
+  for (const e of list.getEntries()) {
+    gc.ms += e.duration
+    if (e.detail?.kind === 2) gc.major_ms += e.duration
+  }
+}).observe({ entryTypes: ["gc"] })
 const nm = path.join(process.cwd(), "node_modules")
 const dirs = [path.join(nm, "pg")]
 for (const name of fs.existsSync(nm) ? fs.readdirSync(nm) : []) {
@@ -135,13 +143,18 @@ const BENCH_ROUTES = {
 
 /**
  * Bench-only: the server's SQL round trips so far (bench-preload.js), null without the preload; with ?texts=<n>
- * also the text of the last n statements. cpu_us: the server process's CPU time so far (user + system, µs).
+ * also the text of the last n statements. cpu_us: the server process's CPU time so far (user + system, µs); gc_ms /
+ * gc_major_ms: its main thread's garbage-collection pauses so far, all / mark-compact only (ms); heap_used_mb.
  */
 export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
   const counter = (globalThis as any).__loyaltyBenchSql
   const n = Number((req.query as any)?.texts ?? 0)
   const cpu = process.cpuUsage()
-  res.json({ count: counter?.count ?? null, cpu_us: cpu.user + cpu.system, ...(n > 0 ? { texts: (counter?.texts ?? []).slice(-n) } : {}) })
+  const gc = (globalThis as any).__loyaltyBenchGc
+  res.json({
+    count: counter?.count ?? null, cpu_us: cpu.user + cpu.system, gc_ms: gc?.ms ?? null, gc_major_ms: gc?.major_ms ?? null,
+    heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1e6), ...(n > 0 ? { texts: (counter?.texts ?? []).slice(-n) } : {}),
+  })
 }
 `,
   // Orders that never emitted order.placed: createOrderWorkflow (prices from the variant, the customer's region).
